@@ -1,0 +1,46 @@
+"""The result of a simulation: plain numpy arrays, one column per optimizer step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Spec
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """What each optimizer step trains with (values read before ``optimizer.step()``).
+
+    ``lr[g, k]`` is param group g's lr at optimizer step k; ``momentum`` likewise (SGD momentum or
+    Adam beta1), or None when the optimizer has neither; ``metric[k]`` is the value fed to
+    ReduceLROnPlateau right after step k (NaN after steps with no scheduler step), or None.
+    """
+
+    spec: Spec
+    step: np.ndarray
+    epoch: np.ndarray
+    lr: np.ndarray
+    momentum: np.ndarray | None = None
+    metric: np.ndarray | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.spec.group_names
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.spec.run.steps_per_epoch
+
+    @property
+    def unit(self) -> str:
+        """What one step of the trace is: an epoch when there is one step per epoch, else an iteration."""
+        return "epoch" if self.steps_per_epoch == 1 else "iteration"
+
+    def __len__(self) -> int:
+        return int(self.step.shape[0])
