@@ -8,7 +8,7 @@ tests all read this table; nothing else lists schedulers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 REQUIRED: Any = object()  # default of a keyword the user must give
@@ -78,6 +78,7 @@ class SchedulerInfo:
     aliases: tuple[str, ...]
     description: str
     params: tuple[Param, ...]
+    example: dict[str, Any] = field(default_factory=dict)  # keywords of a typical use, for docs and tests
     composite: bool = False
     cycles_momentum: bool = False  # has a ``cycle_momentum`` keyword
     default_step: str = "epoch"  # when scheduler.step() is called unless the run says otherwise
@@ -103,12 +104,14 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
         ("lambda",),
         "lr = initial lr * lr_lambda(epoch)",
         (Param("lr_lambda", "per_group_expr", REQUIRED, "expression in epoch (or one per group)", variable="epoch"),),
+        example={"lr_lambda": "0.95 ** epoch"},
     ),
     SchedulerInfo(
         "MultiplicativeLR",
         ("multiplicative",),
         "lr *= lr_lambda(epoch) at every step after the first",
         (Param("lr_lambda", "per_group_expr", REQUIRED, "expression in epoch (or one per group)", variable="epoch"),),
+        example={"lr_lambda": "0.95"},
     ),
     SchedulerInfo(
         "StepLR",
@@ -118,6 +121,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("step_size", "int", REQUIRED, "period of the decay, in scheduler steps", POSITIVE),
             Param("gamma", "float", 0.1, "multiplicative factor", POSITIVE),
         ),
+        example={"step_size": 10, "gamma": 0.5},
     ),
     SchedulerInfo(
         "MultiStepLR",
@@ -127,6 +131,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("milestones", "int_list", REQUIRED, "scheduler steps where the lr decays", NON_NEGATIVE),
             Param("gamma", "float", 0.1, "multiplicative factor", POSITIVE),
         ),
+        example={"milestones": [30, 80], "gamma": 0.1},
     ),
     SchedulerInfo(
         "ConstantLR",
@@ -136,6 +141,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("factor", "float", 1.0 / 3, "factor applied until total_iters", Bound(0, True, 1, True), torch_checks=True),
             Param("total_iters", "int", 5, "steps the factor is applied for", NON_NEGATIVE),
         ),
+        example={"factor": 0.5, "total_iters": 10},
     ),
     SchedulerInfo(
         "LinearLR",
@@ -146,12 +152,14 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("end_factor", "float", 1.0, "factor from total_iters on", Bound(0, True, 1, True), torch_checks=True),
             Param("total_iters", "int", 5, "length of the ramp in scheduler steps", NON_NEGATIVE),
         ),
+        example={"start_factor": 0.1, "total_iters": 10},
     ),
     SchedulerInfo(
         "ExponentialLR",
         ("exponential", "exp"),
         "lr *= gamma every step",
         (Param("gamma", "float", REQUIRED, "multiplicative factor per step", POSITIVE),),
+        example={"gamma": 0.95},
     ),
     SchedulerInfo(
         "PolynomialLR",
@@ -161,6 +169,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("total_iters", "int", 5, "steps until the lr reaches 0", POSITIVE),
             Param("power", "float", 1.0, "power of the polynomial", NON_NEGATIVE),
         ),
+        example={"total_iters": 80, "power": 2.0},
     ),
     SchedulerInfo(
         "CosineAnnealingLR",
@@ -170,6 +179,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("T_max", "int", FROM_RUN, "half-period in scheduler steps (default: the run's length)", POSITIVE),
             Param("eta_min", "float", 0.0, "minimum lr", NON_NEGATIVE),
         ),
+        example={"T_max": 100, "eta_min": 0.001},
     ),
     SchedulerInfo(
         "ChainedScheduler",
@@ -177,6 +187,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
         "steps every child scheduler in turn on the same lr",
         (Param("schedulers", "schedulers", REQUIRED, "list of scheduler configs"),),
         composite=True,
+        example={"schedulers": [{"type": "ConstantLR", "factor": 0.5, "total_iters": 10}, {"type": "ExponentialLR", "gamma": 0.97}]},
     ),
     SchedulerInfo(
         "SequentialLR",
@@ -187,6 +198,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("milestones", "int_list", REQUIRED, "steps where the next scheduler starts", NON_NEGATIVE),
         ),
         composite=True,
+        example={"milestones": [10], "schedulers": [{"type": "LinearLR", "start_factor": 0.1, "total_iters": 10}, {"type": "CosineAnnealingLR"}]},
     ),
     SchedulerInfo(
         "ReduceLROnPlateau",
@@ -202,6 +214,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("min_lr", "per_group", 0.0, "lower bound on the lr (or one per group)", NON_NEGATIVE),
             Param("eps", "float", 1e-8, "reductions smaller than this are skipped", NON_NEGATIVE),
         ),
+        example={"patience": 5, "factor": 0.5},
     ),
     SchedulerInfo(
         "CyclicLR",
@@ -220,6 +233,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
         + _cycle_momentum_params(0.8, 0.9),
         cycles_momentum=True,
         default_step="iteration",
+        example={"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 200},
     ),
     SchedulerInfo(
         "OneCycleLR",
@@ -241,6 +255,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
         ),
         cycles_momentum=True,
         default_step="iteration",
+        example={"max_lr": 0.1},
     ),
     SchedulerInfo(
         "CosineAnnealingWarmRestarts",
@@ -251,6 +266,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("T_mult", "int", 1, "period growth factor after a restart", Bound(1), torch_checks=True),
             Param("eta_min", "float", 0.0, "minimum lr", NON_NEGATIVE),
         ),
+        example={"T_0": 10, "T_mult": 2},
     ),
 )
 

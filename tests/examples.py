@@ -1,0 +1,27 @@
+"""Example configs built from the registry, shared by the tests (no expected numbers here)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from lrplot.registry import SchedulerInfo
+
+
+def metric_values(n: int) -> list[float]:
+    """A loss curve that improves, stalls, improves: ReduceLROnPlateau has something to react to."""
+    return [1.0 / (1 + (k // 7) * 0.3) + 0.01 * ((k * 37) % 5) for k in range(n)]
+
+
+def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int = 4, **run: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "name": f"example-{info.name}",
+        "optimizer": {"lr": 0.1, "momentum": 0.9},
+        "run": {"epochs": epochs, "steps_per_epoch": steps_per_epoch, **run},
+        "scheduler": {"type": info.name, **copy.deepcopy(info.example)},
+    }
+    if info.name == "ReduceLROnPlateau":
+        step = run.get("step", "epoch")
+        n = epochs if step == "epoch" else epochs * steps_per_epoch
+        config["metric"] = {"values": metric_values(n)}
+    return config
