@@ -1,0 +1,185 @@
+"""The command line, through click's CliRunner and once as a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import lrplot
+from lrplot.cli import SCHEDULER_PARAMS, cli
+from lrplot.registry import SCHEDULERS
+
+from examples import example_config
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_plot_step_example_from_the_readme(tmp_path):
+    out = tmp_path / "step.png"
+    result = run("plot", "step", "--step-size", "10", "--gamma", "0.5", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert result.output.strip() == str(out)
+
+
+def test_plot_without_output_writes_name_png_in_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("plot", "cosine", "--epochs", "20")
+    assert result.exit_code == 0 and result.output.strip() == "CosineAnnealingLR.png"
+    assert (tmp_path / "CosineAnnealingLR.png").stat().st_size > 1000
+
+
+def test_plotted_line_is_the_trace():
+    from lrplot.render import plot_trace
+
+    trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "run": {"epochs": 40}})
+    fig = plot_trace(trace)
+    (line,) = fig.axes[0].get_lines()
+    assert np.array_equal(line.get_ydata()[:-1], trace.lr[0])
+    assert np.array_equal(line.get_xdata()[:-1], trace.epoch)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_figure_formats_by_extension(tmp_path, fmt):
+    out = tmp_path / f"f.{fmt}"
+    assert run("plot", "onecycle", "--max-lr", "0.1", "--epochs", "3", "--steps-per-epoch", "10", "-o", str(out)).exit_code == 0
+    head = out.read_bytes()[:5]
+    assert head == {"png": b"\x89PNG\r", "svg": b"<?xml", "pdf": b"%PDF-"}[fmt]
+
+
+def test_export_json_matches_simulate():
+    result = run("export", "cosine", "--T-max", "100", "--epochs", "100", "--format", "json")
+    doc = json.loads(result.output)
+    trace = lrplot.simulate({"scheduler": {"type": "cosine", "T_max": 100}, "run": {"epochs": 100}})
+    assert doc["lr"] == trace.lr.tolist()  # repr round-trips: bit-identical
+    assert doc["step"] == list(range(100)) and doc["groups"] == ["group0"]
+    assert doc["unit"] == "epoch" and doc["steps_per_epoch"] == 1
+    assert doc["momentum"] is None and doc["metric"] is None
+
+
+def test_export_csv_columns_for_two_groups_with_momentum():
+    result = run("export", "onecycle", "--max-lr", "0.1,0.2", "--lr", "0.1,0.2", "--epochs", "2", "--steps-per-epoch", "5", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["step", "epoch", "lr_group0", "lr_group1", "momentum_group0", "momentum_group1"]
+    assert len(rows) == 11
+    trace = lrplot.simulate({"optimizer": {"lr": [0.1, 0.2]}, "scheduler": {"type": "onecycle", "max_lr": [0.1, 0.2]}, "run": {"epochs": 2, "steps_per_epoch": 5}})
+    assert [float(r[3]) for r in rows[1:]] == trace.lr[1].tolist()
+
+
+def test_export_to_file_and_config_with_overrides(tmp_path):
+    config = tmp_path / "warm.yaml"
+    config.write_text("scheduler: {type: step, step_size: 5}\nrun: {epochs: 10}\n")
+    out = tmp_path / "warm.json"
+    assert run("export", str(config), "--gamma", "0.5", "--epochs", "12", "-o", str(out)).exit_code == 0
+    doc = json.loads(out.read_text())
+    assert doc["name"] == "warm" and len(doc["lr"][0]) == 12 and doc["lr"][0][5] == 0.05
+
+
+def test_exact_flag_is_bit_identical_to_exact_simulate():
+    result = run("export", "warm_restarts", "--T-0", "3", "--T-mult", "2", "--epochs", "20", "--steps-per-epoch", "7", "--step", "fractional", "--exact")
+    spec = {"scheduler": {"type": "warm_restarts", "T_0": 3, "T_mult": 2}, "run": {"epochs": 20, "steps_per_epoch": 7, "step": "fractional"}}
+    assert json.loads(result.output)["lr"] == lrplot.simulate(spec, exact=True).lr.tolist()
+
+
+def test_list_shows_every_scheduler_alias_and_option():
+    output = run("list").output
+    for info in SCHEDULERS:
+        assert info.name in output
+        for alias in info.aliases:
+            assert alias in output
+        for p in info.params:
+            assert p.name in output
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULER_PARAMS))
+def test_every_scheduler_keyword_is_a_flag_with_help(name):
+    flag = "--" + name.replace("_", "-")
+    help_text = run("plot", "--help").output
+    assert flag in help_text
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["plot", "step", "--step-size", "0"], "--step-size: must be > 0, got 0"),
+        (["plot", "stepp"], "did you mean 'step'"),
+        (["plot", "step", "--step-size", "3", "--T-max", "4"], "--T-max: StepLR has no option 'T_max'"),
+        (["plot", "step"], "scheduler.step_size: missing"),
+        (["plot", "constant", "--factor", "2"], "torch raises ValueError"),
+        (["export", "onecycle", "--max-lr", "0.1", "--total-steps", "5", "--epochs", "2", "--steps-per-epoch", "5"], "Tried to step"),
+        (["plot", "step", "--step-size", "2", "-o", "x.txt"], "end it with .png, .svg or .pdf"),
+        (["plot", "missing.yaml"], "no such file"),
+        (["plot", "lambda", "--lr-lambda", "__import__('os')"], "--lr-lambda"),
+        (["plot", "step", "--step-size", "two"], "is not a valid integer"),
+    ],
+)
+def test_errors_exit_2_with_one_clear_line(tmp_path, monkeypatch, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_failed_run_leaves_existing_output_untouched(tmp_path):
+    out = tmp_path / "keep.png"
+    out.write_bytes(b"precious")
+    result = CliRunner().invoke(cli, ["plot", "step", "--step-size", "-1", "-o", str(out)])
+    assert result.exit_code == 2
+    assert out.read_bytes() == b"precious"
+    data = tmp_path / "keep.json"
+    data.write_text("old")
+    result = CliRunner().invoke(cli, ["export", "onecycle", "--max-lr", "1", "--total-steps", "3", "-o", str(data)])
+    assert result.exit_code == 2 and data.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.json", "keep.png"]
+
+
+def _modules_after(*args: str) -> set[str]:
+    code = "import sys; from lrplot.cli import main; sys.argv = ['lrplot', *sys.argv[1:]]\ntry:\n    main()\nexcept SystemExit:\n    pass\nprint('\\n'.join(sys.modules), file=sys.stderr)"
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return set(proc.stderr.split())
+
+
+def test_export_and_list_never_import_matplotlib():
+    assert "matplotlib" not in _modules_after("export", "step", "--step-size", "3", "--epochs", "5")
+    assert "matplotlib" not in _modules_after("list")
+
+
+def test_help_imports_neither_numpy_nor_matplotlib():
+    modules = _modules_after("--help")
+    assert "numpy" not in modules and "matplotlib" not in modules
+
+
+def test_real_process_plot_and_export(tmp_path):
+    out = tmp_path / "first.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "-o", str(out)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists()
+    proc = subprocess.run([sys.executable, "-m", "lrplot", "plot", "nope"], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.startswith("Error: ") and "Traceback" not in proc.stderr
+
+
+def test_svg_is_byte_identical_across_processes(tmp_path):
+    config = tmp_path / "c.yaml"
+    import yaml
+
+    config.write_text(yaml.safe_dump(example_config(SCHEDULERS[-3])))  # CyclicLR: lr and momentum panels
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"{i}.svg"
+        subprocess.run([sys.executable, "-m", "lrplot", "plot", str(config), "-o", str(out)], check=True, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,51 @@
+"""The README's promises: its two set-up commands and its examples work as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+BLOCKS = re.findall(r"```bash\n(.*?)```", README, re.S)
+
+
+def test_readme_opens_with_the_two_commands():
+    first_lines = README.split("\n## ")[0]
+    assert BLOCKS[0].strip() in first_lines and BLOCKS[1].strip() in first_lines
+    assert BLOCKS[0].strip().endswith("lrplot plot step --step-size 10 --gamma 0.5")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert BLOCKS[1].strip() in ci.splitlines()
+
+
+def _lrplot_commands(block: str) -> list[list[str]]:
+    commands = []
+    for line in block.splitlines():
+        line = line.split("  #")[0].strip()
+        if line.startswith("lrplot "):
+            commands.append(shlex.split(line)[1:])
+    return commands
+
+
+def test_first_figure_command(tmp_path):
+    (args,) = [c for c in _lrplot_commands(BLOCKS[0].split("&&")[-1])]
+    proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "StepLR.png").exists()
+
+
+@pytest.mark.parametrize("args", _lrplot_commands(BLOCKS[2]), ids=" ".join)
+def test_usage_examples_run(tmp_path, args):
+    if "schedule.yaml" in args:
+        (tmp_path / "schedule.yaml").write_text((ROOT / "configs" / "warmup-cosine.yaml").read_text())
+    args = [str(ROOT / a) if a.startswith("configs/") else a for a in args]
+    proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
