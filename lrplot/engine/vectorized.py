@@ -197,29 +197,28 @@ def _onecycle(node, base, j, calls):
     starts = [0.0] + ends[:-1]
     if any(e == s for s, e in zip(starts, ends)):
         return None  # a zero-length phase: torch divides by zero
-    # Phase of each step: the first whose end is not passed, else the last (torch's loop).
-    phase = np.full(j.shape, len(ends) - 1)
-    for i in reversed(range(len(ends) - 1)):
-        phase = np.where(j <= ends[i], i, phase)
-    start = np.array(starts)[phase]
-    pct = (j - start) / (np.array(ends)[phase] - start)
     n = base.shape[0]
-    max_lr = np.array(_per_group(p["max_lr"], n))
+    max_lr = np.array(_per_group(p["max_lr"], n))[:, None]
     initial = max_lr / p["div_factor"]
     lrs = {"initial": initial, "max": max_lr, "min": initial / p["final_div_factor"]}
-    anneal = _anneal_linear if p["anneal_strategy"] == "linear" else _anneal_cos
-    lr = _phased(anneal, lrs, lr_keys, phase, pct)
-    momentum = None
+    moms = None
     if p["cycle_momentum"]:
-        moms = {"base": np.array(_per_group(p["base_momentum"], n)), "max": np.array(_per_group(p["max_momentum"], n))}
-        momentum = _phased(anneal, moms, m_keys, phase, pct)
+        moms = {"base": np.array(_per_group(p["base_momentum"], n))[:, None], "max": np.array(_per_group(p["max_momentum"], n))[:, None]}
+    anneal = _anneal_linear if p["anneal_strategy"] == "linear" else _anneal_cos
+    lr = np.empty((n, j.shape[0]))
+    momentum = np.empty((n, j.shape[0])) if moms is not None else None
+    # j is sorted, so each phase is one slice: the steps up to its end (the last takes the rest).
+    cuts = [int(np.searchsorted(j, e, side="right")) for e in ends[:-1]]
+    for i, (lo, hi) in enumerate(zip([0, *cuts], [*cuts, j.shape[0]])):
+        if lo >= hi:
+            continue
+        pct = (j[lo:hi] - starts[i]) / (ends[i] - starts[i])
+        a, b = lr_keys[i]
+        lr[:, lo:hi] = anneal(lrs[a], lrs[b], pct)
+        if moms is not None:
+            a, b = m_keys[i]
+            momentum[:, lo:hi] = anneal(moms[a], moms[b], pct)
     return lr, momentum
-
-
-def _phased(anneal, values, keys, phase, pct):
-    start = np.stack([values[a] for a, _ in keys])[phase].T  # (groups, steps)
-    end = np.stack([values[b] for _, b in keys])[phase].T
-    return anneal(start, end, pct)
 
 
 def _anneal_cos(start, end, pct):
@@ -275,11 +274,12 @@ def _sequential(node: SchedulerSpec, base: np.ndarray, j: np.ndarray):
         return None
     milestones = list(node.params["milestones"])
     first = bisect_right(milestones, 0)  # torch: milestones [0, ...] start with the second child
-    idx = np.searchsorted(np.array(milestones, dtype=np.int64), j, side="right")
+    # j is sorted, so child i runs over one slice: from its milestone to the next one.
+    cuts = [0, *(int(np.searchsorted(j, m, side="left")) for m in milestones), j.shape[0]]
     lr = np.empty((base.shape[0], j.shape[0]))
     for i, child in enumerate(children):
-        mask = idx == i
-        if not mask.any():
+        mask = slice(cuts[i], cuts[i + 1])
+        if cuts[i] >= cuts[i + 1]:
             continue
         start = milestones[i - 1] if i > 0 else 0
         local = j[mask] - start
