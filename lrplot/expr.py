@@ -1,0 +1,935 @@
+"""Safe arithmetic expressions for user-written schedule functions.
+
+YAML configs describe callables such as ``lr_lambda: "0.95 ** epoch"`` (LambdaLR,
+MultiplicativeLR) or ``scale_fn: "1 / (2.0 ** (x - 1))"`` (CyclicLR).  This module
+turns such text into an :class:`Expr` that behaves like the equivalent Python lambda
+without ever handing user text to ``eval``/``exec``/``compile``: the text is parsed
+with ``ast.parse`` (which executes nothing), every node is checked against a
+whitelist and compiled into a small tree of evaluator objects.
+
+Grammar: int/float literals; the declared variables; the constants ``pi``, ``e`` and
+``tau``; unary ``+ - not``; binary ``+ - * / // % **``; comparisons
+``< <= > >= == !=`` (chainable); ``and``/``or``; ``a if cond else b``; calls of the
+functions in :data:`FUNCTIONS` with positional arguments only.
+
+Scalar semantics (``Expr.__call__``) are exactly those of CPython evaluating the same
+text as ``lambda epoch: <text>`` after ``from math import <names>``: the same Python
+operators run on the same Python numbers, so ints stay ints (``epoch // 10``,
+``2 ** epoch``, ``floor(x)``), true division gives floats, comparisons give bools and
+``and``/``or`` return one of their operands.  ``abs``, ``min`` and ``max`` are the
+builtins; ``pow`` is ``math.pow`` (always a float), which is also what
+``from math import *`` binds.  Departures, all of which raise :class:`ExprError`
+instead of misbehaving:
+
+* any operation whose integer result would reach 2**1024 in magnitude (checked
+  *before* computing ``int ** int``, so ``9 ** 9 ** 9`` is refused instantly);
+* Python exceptions (division by zero, overflow, math domain errors) and results
+  that are complex (``(-8) ** (1/3)``) or not finite.
+
+Vector semantics (``Expr.evaluate_array``) use numpy ufuncs and agree with the scalar
+path to within a few ulp (numpy's ``tanh`` for example is not libm's).  Elements where
+numpy could silently diverge from Python -- int64 overflow, ints beyond 2**53 meeting
+floats, anything Python would raise on -- are flagged while evaluating and recomputed
+with the exact scalar evaluator, which also produces the error messages.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import numbers
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["CONSTANTS", "FUNCTIONS", "Expr", "ExprError", "parse_expr"]
+
+
+class ExprError(ValueError):
+    """Raised for any invalid or failing expression.
+
+    ``str(e)`` is a short human message without the YAML path (callers prefix it).
+    """
+
+
+# Resource limits, checked before anything is evaluated, so hostile text can cost
+# at most a bounded amount of parsing and compiling.
+_MAX_CHARS = 1000
+_MAX_NODES = 200
+_MAX_DEPTH = 50
+# Scalar ints must stay strictly inside +-2**1024 (roughly the float range), which
+# bounds the cost of every integer operation.
+_INT_BITS = 1024
+_INT_LIMIT = 2**_INT_BITS
+# float64 holds every integer up to 2**53 exactly; beyond it numpy's int->float
+# conversions can differ from Python's exact int/float comparisons and divisions.
+_EXACT_INT = 2**53
+# Integer results estimated (in float64) beyond this may have wrapped around in int64.
+_INT64_SAFE = 2.0**62
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "tau": math.tau}
+
+
+# --------------------------------------------------------------------------------
+# Vector helpers.  A vector value is a numpy array (or numpy scalar) of dtype bool,
+# int64 or float64, paired with an "unsure" boolean mask marking elements whose value
+# may differ from the scalar path; those are recomputed exactly at the end.
+# --------------------------------------------------------------------------------
+
+_Vec = tuple[Any, Any]  # (value array, unsure mask)
+
+
+def _num(a):
+    """Bools count as ints in arithmetic, as in Python (numpy would OR them)."""
+    return a.astype(np.int64) if a.dtype == np.bool_ else a
+
+
+def _f(a):
+    return a.astype(np.float64)
+
+
+def _inexact(a):
+    """Int elements that float64 cannot hold exactly."""
+    if a.dtype.kind != "i":
+        return np.False_
+    return (a < -_EXACT_INT) | (a > _EXACT_INT)
+
+
+def _overflow(result, estimate):
+    """For int64 results: elements whose float estimate says int64 may have wrapped."""
+    if result.dtype.kind != "i":
+        return np.False_
+    return ~(np.abs(estimate) < _INT64_SAFE)
+
+
+def _unify(a, b):
+    """Give two operands one dtype for where()/comparisons.
+
+    Python compares an int and a float exactly and keeps whichever one min() or
+    ``if``/``else`` picks; numpy converts the int to float64 first, which is only
+    exact up to 2**53, so larger ints are flagged.
+    """
+    a, b = _num(a), _num(b)
+    if a.dtype == b.dtype:
+        return a, b, np.False_
+    return _f(a), _f(b), _inexact(a) | _inexact(b)
+
+
+def _truthy(a):
+    return a != 0  # NaN is truthy, as bool(float('nan')) is
+
+
+def _libm_failed(result, args):
+    """Where CPython's math functions (and float ``**``) raise instead of returning.
+
+    They check the C library result: NaN from non-NaN inputs is a domain error
+    (ValueError), an infinity from finite inputs an overflow or pole (OverflowError,
+    ValueError, ZeroDivisionError).  numpy returns those values silently.
+    """
+    domain = np.isnan(result)
+    pole = np.isinf(result)
+    for arg in args:
+        domain = domain & ~np.isnan(arg)
+        pole = pole & np.isfinite(arg)
+    return domain | pole
+
+
+def _int_op(ufunc, a, b) -> _Vec:
+    a, b = _num(a), _num(b)
+    result = ufunc(a, b)
+    return result, _overflow(result, ufunc(_f(a), _f(b)))
+
+
+def _v_add(a, b) -> _Vec:
+    return _int_op(np.add, a, b)
+
+
+def _v_sub(a, b) -> _Vec:
+    return _int_op(np.subtract, a, b)
+
+
+def _v_mul(a, b) -> _Vec:
+    return _int_op(np.multiply, a, b)
+
+
+def _v_floordiv(a, b) -> _Vec:
+    result, unsure = _int_op(np.floor_divide, a, b)
+    return result, unsure | (b == 0)
+
+
+def _v_mod(a, b) -> _Vec:
+    # np.mod follows Python's sign convention (result has the divisor's sign).
+    a, b = _num(a), _num(b)
+    return np.mod(a, b), b == 0
+
+
+def _v_truediv(a, b) -> _Vec:
+    a, b = _num(a), _num(b)
+    unsure = b == 0
+    if a.dtype.kind == b.dtype.kind == "i":
+        # Python rounds the exact quotient of two ints once; numpy converts first.
+        unsure = unsure | _inexact(a) | _inexact(b)
+    return np.true_divide(a, b), unsure
+
+
+def _v_pow(a, b) -> _Vec:
+    a, b = _num(a), _num(b)
+    fa, fb = _f(a), _f(b)
+    approx = np.power(fa, fb)  # what Python computes whenever a float is involved
+    if a.dtype.kind == b.dtype.kind == "i":
+        if np.all(b >= 0):
+            # Python keeps an exact int; int64 power is exact until it could wrap.
+            return np.power(a, b), ~(np.abs(approx) < _INT64_SAFE)
+        # Mixed signs: negative exponents give floats (float pow rules), the others
+        # exact ints that a float64 result only matches below 2**53.
+        exact_int = (b >= 0) & ~(np.abs(approx) < _EXACT_INT)
+        return approx, _libm_failed(approx, (fa, fb)) | exact_int
+    return approx, _libm_failed(approx, (fa, fb))
+
+
+def _v_neg(a) -> _Vec:
+    a = _num(a)
+    result = np.negative(a)
+    return result, _overflow(result, _f(a))
+
+
+def _v_pos(a) -> _Vec:
+    return _num(a), np.False_
+
+
+def _libm(ufunc) -> Callable[..., _Vec]:
+    """Vector form of a math-module function computing on floats."""
+
+    def apply(*args):
+        floats = [_f(_num(arg)) for arg in args]
+        result = ufunc(*floats)
+        return result, _libm_failed(result, floats)
+
+    return apply
+
+
+_v_ln = _libm(np.log)
+
+
+def _v_log(x, base=None) -> _Vec:
+    # math.log(x, base) is literally log(x) / log(base), with ZeroDivisionError for
+    # base 1; computing it the same way keeps the rounding identical.
+    num, unsure = _v_ln(x)
+    if base is None:
+        return num, unsure
+    den, base_unsure = _v_ln(base)
+    return num / den, unsure | base_unsure | (den == 0)
+
+
+def _to_int(ufunc) -> Callable[..., _Vec]:
+    """floor/ceil/trunc return Python ints, so keep int64 for later ``//`` and ``%``."""
+
+    def apply(x):
+        if x.dtype.kind in "bi":
+            return _num(x), np.False_  # math.floor(int) is that int
+        result = ufunc(x)
+        fits = np.abs(result) < _INT64_SAFE  # False for inf/NaN, where math raises
+        return np.where(fits, result, 0).astype(np.int64), ~fits
+
+    return apply
+
+
+def _v_abs(x) -> _Vec:
+    x = _num(x)
+    result = np.abs(x)
+    return result, _overflow(result, _f(x))
+
+
+def _extreme(better) -> Callable[..., _Vec]:
+    """Builtin min/max: keep the first value unless a later one compares better.
+
+    Unlike np.minimum this keeps Python's handling of NaN (``min(1, nan) == 1``) and
+    of equal values (``min(0, -0.0)`` is the first one).
+    """
+
+    def apply(first, *rest):
+        best, unsure = first, np.False_
+        for value in rest:
+            best, value, lossy = _unify(best, value)
+            best = np.where(better(value, best), value, best)
+            unsure = unsure | lossy
+        return best, unsure
+
+    return apply
+
+
+# --------------------------------------------------------------------------------
+# Function whitelist
+# --------------------------------------------------------------------------------
+
+
+class _Function(NamedTuple):
+    description: str
+    scalar: Callable[..., Any]
+    vector: Callable[..., _Vec]
+    min_args: int
+    max_args: int | None  # None: no upper bound
+    from_math: bool  # generated Python code must import it from math
+
+
+def _math1(name: str, ufunc, description: str) -> _Function:
+    return _Function(description, getattr(math, name), _libm(ufunc), 1, 1, True)
+
+
+_FUNCTIONS: dict[str, _Function] = {
+    "cos": _math1("cos", np.cos, "cosine (radians)"),
+    "sin": _math1("sin", np.sin, "sine (radians)"),
+    "tan": _math1("tan", np.tan, "tangent (radians)"),
+    "acos": _math1("acos", np.arccos, "arc cosine, in radians"),
+    "asin": _math1("asin", np.arcsin, "arc sine, in radians"),
+    "atan": _math1("atan", np.arctan, "arc tangent, in radians"),
+    "atan2": _Function(
+        "atan2(y, x): arc tangent of y / x, using both signs for the quadrant",
+        math.atan2, _libm(np.arctan2), 2, 2, True,
+    ),
+    "cosh": _math1("cosh", np.cosh, "hyperbolic cosine"),
+    "sinh": _math1("sinh", np.sinh, "hyperbolic sine"),
+    "tanh": _math1("tanh", np.tanh, "hyperbolic tangent"),
+    "exp": _math1("exp", np.exp, "e raised to the power x"),
+    "expm1": _math1("expm1", np.expm1, "exp(x) - 1, accurate for small x"),
+    "log": _Function(
+        "natural logarithm; log(x, base) for another base", math.log, _v_log, 1, 2, True
+    ),
+    "log1p": _math1("log1p", np.log1p, "log(1 + x), accurate for small x"),
+    "log2": _math1("log2", np.log2, "base-2 logarithm"),
+    "log10": _math1("log10", np.log10, "base-10 logarithm"),
+    "sqrt": _math1("sqrt", np.sqrt, "square root"),
+    "floor": _Function(
+        "largest integer <= x (an int)", math.floor, _to_int(np.floor), 1, 1, True
+    ),
+    "ceil": _Function(
+        "smallest integer >= x (an int)", math.ceil, _to_int(np.ceil), 1, 1, True
+    ),
+    "trunc": _Function(
+        "x rounded toward zero (an int)", math.trunc, _to_int(np.trunc), 1, 1, True
+    ),
+    "abs": _Function("absolute value", abs, _v_abs, 1, 1, False),
+    "min": _Function("smallest of two or more values", min, _extreme(np.less), 2, None, False),
+    "max": _Function("largest of two or more values", max, _extreme(np.greater), 2, None, False),
+    "pow": _Function(
+        "pow(x, y): x ** y as a float (math.pow, not the builtin)",
+        math.pow, _libm(np.power), 2, 2, True,
+    ),
+}
+
+FUNCTIONS: dict[str, str] = {name: f.description for name, f in _FUNCTIONS.items()}
+
+
+# --------------------------------------------------------------------------------
+# Evaluator nodes.  scalar() works on Python numbers and raises ExprError without
+# the variable values (Expr.__call__ appends them); vector() returns a _Vec.
+# --------------------------------------------------------------------------------
+
+
+def _short(value: Any) -> str:
+    """repr() for messages, abbreviated for 300-digit ints."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"{text[:12]}...({len(text)} characters)"
+
+
+def _operand(value: Any) -> str:
+    """_short() with negative numbers parenthesized, so '(-8) ** 0.5' reads right."""
+    text = _short(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _check_int(result, shown: Callable[[], str]):
+    if type(result) is int and not -_INT_LIMIT < result < _INT_LIMIT:
+        raise ExprError(f"integer result too large ({shown()})")
+    return result
+
+
+class _Node:
+    __slots__ = ()
+
+    def scalar(self, env: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def vector(self, env: dict[str, Any]) -> _Vec:
+        raise NotImplementedError
+
+
+class _Const(_Node):
+    __slots__ = ("value", "array", "unsure")
+
+    def __init__(self, value: int | float):
+        self.value = value
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            # int64 cannot hold it, so no vector value is right: have every element
+            # recomputed by the scalar path.
+            self.array, self.unsure = np.asarray(np.nan), np.True_
+        else:
+            dtype = np.int64 if isinstance(value, int) else np.float64
+            self.array, self.unsure = np.asarray(value, dtype), np.False_
+
+    def scalar(self, env):
+        return self.value
+
+    def vector(self, env):
+        return self.array, self.unsure
+
+
+class _Var(_Node):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def scalar(self, env):
+        return env[self.name]
+
+    def vector(self, env):
+        return env[self.name], np.False_
+
+
+class _Unary(_Node):
+    __slots__ = ("op", "vop", "operand")
+
+    def __init__(self, op, vop, operand: _Node):
+        self.op, self.vop, self.operand = op, vop, operand
+
+    def scalar(self, env):
+        return self.op(self.operand.scalar(env))  # -int cannot grow past the limit
+
+    def vector(self, env):
+        value, unsure = self.operand.vector(env)
+        result, op_unsure = self.vop(value)
+        return result, unsure | op_unsure
+
+
+class _Not(_Node):
+    __slots__ = ("operand",)
+
+    def __init__(self, operand: _Node):
+        self.operand = operand
+
+    def scalar(self, env):
+        return not self.operand.scalar(env)
+
+    def vector(self, env):
+        value, unsure = self.operand.vector(env)
+        return ~_truthy(value), unsure
+
+
+def _pow_too_large(a, b) -> bool:
+    """Would int ** int reach 2**1024?  Decided without computing the power."""
+    return (
+        isinstance(a, int)
+        and isinstance(b, int)
+        and b > 0
+        and (abs(a).bit_length() - 1) * b >= _INT_BITS  # a**b >= 2**((bits-1)*b)
+    )
+
+
+class _Binary(_Node):
+    __slots__ = ("symbol", "op", "vop", "left", "right")
+
+    def __init__(self, symbol: str, op, vop, left: _Node, right: _Node):
+        self.symbol, self.op, self.vop = symbol, op, vop
+        self.left, self.right = left, right
+
+    def scalar(self, env):
+        a = self.left.scalar(env)
+        b = self.right.scalar(env)
+
+        def shown():
+            return f"{_operand(a)} {self.symbol} {_operand(b)}"
+
+        if self.symbol == "**" and _pow_too_large(a, b):
+            raise ExprError(f"'**' result too large ({shown()})")
+        try:
+            result = self.op(a, b)
+        except ZeroDivisionError:
+            raise ExprError(f"division by zero ({shown()})") from None
+        except OverflowError:
+            raise ExprError(f"numeric overflow ({shown()})") from None
+        if isinstance(result, complex):  # negative float ** fractional power
+            raise ExprError(f"'**' result is not a real number ({shown()})")
+        return _check_int(result, shown)
+
+    def vector(self, env):
+        a, a_unsure = self.left.vector(env)
+        b, b_unsure = self.right.vector(env)
+        result, unsure = self.vop(a, b)
+        return result, a_unsure | b_unsure | unsure
+
+
+class _Compare(_Node):
+    """A (possibly chained) comparison; ``a < b < c`` evaluates b once and stops early."""
+
+    __slots__ = ("first", "rest")
+
+    def __init__(self, first: _Node, rest: list[tuple[Any, Any, _Node]]):
+        self.first, self.rest = first, rest  # rest: (op, ufunc, operand)
+
+    def scalar(self, env):
+        left = self.first.scalar(env)
+        for op, _, node in self.rest:
+            right = node.scalar(env)
+            if not op(left, right):
+                return False
+            left = right
+        return True
+
+    def vector(self, env):
+        left, unsure = self.first.vector(env)
+        alive = np.True_  # elements whose chain has been true so far
+        for _, ufunc, node in self.rest:
+            right, right_unsure = node.vector(env)
+            a, b, lossy = _unify(left, right)
+            unsure = unsure | (alive & (right_unsure | lossy))
+            alive = alive & ufunc(a, b)
+            left = right
+        return alive, unsure
+
+
+class _BoolOp(_Node):
+    """``and``/``or``: Python returns the deciding operand itself, not a bool."""
+
+    __slots__ = ("is_and", "values")
+
+    def __init__(self, is_and: bool, values: list[_Node]):
+        self.is_and, self.values = is_and, values
+
+    def scalar(self, env):
+        for node in self.values[:-1]:
+            value = node.scalar(env)
+            if bool(value) != self.is_and:  # falsy stops 'and', truthy stops 'or'
+                return value
+        return self.values[-1].scalar(env)
+
+    def vector(self, env):
+        result, unsure = self.values[0].vector(env)
+        going = _truthy(result) == self.is_and  # elements that evaluate the next one
+        for node in self.values[1:]:
+            value, value_unsure = node.vector(env)
+            result, value_c, lossy = _unify(result, value)
+            result = np.where(going, value_c, result)
+            unsure = unsure | lossy | (going & value_unsure)
+            going = going & (_truthy(value) == self.is_and)
+        return result, unsure
+
+
+class _IfExp(_Node):
+    __slots__ = ("test", "body", "orelse")
+
+    def __init__(self, test: _Node, body: _Node, orelse: _Node):
+        self.test, self.body, self.orelse = test, body, orelse
+
+    def scalar(self, env):
+        return self.body.scalar(env) if self.test.scalar(env) else self.orelse.scalar(env)
+
+    def vector(self, env):
+        # Both branches are computed everywhere; failures in the branch not taken
+        # must not count, so only the chosen branch's unsure mask is kept.
+        test, unsure = self.test.vector(env)
+        body, body_unsure = self.body.vector(env)
+        orelse, orelse_unsure = self.orelse.vector(env)
+        chosen = _truthy(test)
+        body, orelse, lossy = _unify(body, orelse)
+        result = np.where(chosen, body, orelse)
+        return result, unsure | lossy | np.where(chosen, body_unsure, orelse_unsure)
+
+
+class _Call(_Node):
+    __slots__ = ("name", "func", "args")
+
+    def __init__(self, name: str, func: _Function, args: list[_Node]):
+        self.name, self.func, self.args = name, func, args
+
+    def scalar(self, env):
+        args = [node.scalar(env) for node in self.args]
+        try:
+            return self.func.scalar(*args)
+        except ValueError:
+            problem = "math domain error in"
+        except OverflowError:
+            problem = "numeric overflow in"
+        except ZeroDivisionError:  # log(x, 1)
+            problem = "division by zero in"
+        raise ExprError(f"{problem} {self.name}({', '.join(map(_short, args))})")
+
+    def vector(self, env):
+        values, unsure = [], np.False_
+        for node in self.args:
+            value, value_unsure = node.vector(env)
+            values.append(value)
+            unsure = unsure | value_unsure
+        result, call_unsure = self.func.vector(*values)
+        return result, unsure | call_unsure
+
+
+# --------------------------------------------------------------------------------
+# Validation and compilation
+# --------------------------------------------------------------------------------
+
+_BINARY_OPS: dict[type, tuple[str, Callable, Callable]] = {
+    ast.Add: ("+", operator.add, _v_add),
+    ast.Sub: ("-", operator.sub, _v_sub),
+    ast.Mult: ("*", operator.mul, _v_mul),
+    ast.Div: ("/", operator.truediv, _v_truediv),
+    ast.FloorDiv: ("//", operator.floordiv, _v_floordiv),
+    ast.Mod: ("%", operator.mod, _v_mod),
+    ast.Pow: ("**", operator.pow, _v_pow),
+}
+_UNARY_OPS: dict[type, tuple[Callable, Callable]] = {
+    ast.USub: (operator.neg, _v_neg),
+    ast.UAdd: (operator.pos, _v_pos),
+}
+_COMPARE_OPS: dict[type, tuple[Callable, Callable]] = {
+    ast.Lt: (operator.lt, np.less),
+    ast.LtE: (operator.le, np.less_equal),
+    ast.Gt: (operator.gt, np.greater),
+    ast.GtE: (operator.ge, np.greater_equal),
+    ast.Eq: (operator.eq, np.equal),
+    ast.NotEq: (operator.ne, np.not_equal),
+}
+# Spellings of the operators we refuse, for error messages.
+_OPERATOR_SYMBOLS: dict[type, str] = {
+    ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
+    ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Is: "is",
+    ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+}
+_FORBIDDEN: dict[type, str] = {
+    ast.Attribute: "attribute access is",
+    ast.Subscript: "subscripts are",
+    ast.Lambda: "lambda is",
+    ast.ListComp: "comprehensions are",
+    ast.SetComp: "comprehensions are",
+    ast.DictComp: "comprehensions are",
+    ast.GeneratorExp: "comprehensions are",
+    ast.List: "lists are",
+    ast.Tuple: "tuples are",
+    ast.Set: "sets are",
+    ast.Dict: "dicts are",
+    ast.JoinedStr: "f-strings are",
+    ast.NamedExpr: "assignments (':=') are",
+    ast.Starred: "'*' unpacking is",
+}
+_ALLOWED_OPERATORS = "+ - * / // % ** < <= > >= == != and or not"
+
+
+class _Compiled(NamedTuple):
+    node: _Node
+    python: str
+    math_names: tuple[str, ...]
+
+
+class _Builder:
+    """Turns a size-checked ``ast`` tree into evaluator nodes, refusing anything else."""
+
+    def __init__(self, text: str, variables: tuple[str, ...]):
+        self.text = text
+        self.variables = variables
+        self.math_names: set[str] = set()
+
+    def snippet(self, node: ast.AST) -> str:
+        text = ast.get_source_segment(self.text, node) or ast.unparse(node)
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    def build(self, node: ast.expr) -> _Node:
+        method = getattr(self, "_build_" + type(node).__name__, None)
+        if method is not None:
+            return method(node)
+        what = _FORBIDDEN.get(type(node), f"'{type(node).__name__}' expressions are")
+        raise ExprError(f"{what} not allowed ('{self.snippet(node)}')")
+
+    def allowed_names(self) -> str:
+        return (
+            f"expressions may use {', '.join(self.variables + tuple(CONSTANTS))} "
+            f"and the functions {', '.join(_FUNCTIONS)}"
+        )
+
+    def _build_Constant(self, node: ast.Constant) -> _Node:
+        value = node.value
+        shown = self.snippet(node)
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise ExprError(f"'{shown}' is not allowed: only numbers are")
+        if isinstance(value, (str, bytes)):
+            raise ExprError(f"strings are not allowed ({shown})")
+        if isinstance(value, complex):
+            raise ExprError(f"complex numbers are not allowed ({shown})")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ExprError(f"number {shown} is not finite (too large for a float)")
+        if isinstance(value, int) and not -_INT_LIMIT < value < _INT_LIMIT:
+            raise ExprError(f"integer {shown} is too large")
+        return _Const(value)
+
+    def _build_Name(self, node: ast.Name) -> _Node:
+        name = node.id
+        if name in self.variables:
+            return _Var(name)
+        if name in CONSTANTS:
+            self.math_names.add(name)
+            return _Const(CONSTANTS[name])
+        if name in _FUNCTIONS:
+            raise ExprError(f"'{name}' is a function; call it like {name}(...)")
+        raise ExprError(f"unknown name '{name}': {self.allowed_names()}")
+
+    def _build_UnaryOp(self, node: ast.UnaryOp) -> _Node:
+        if isinstance(node.op, ast.Not):
+            return _Not(self.build(node.operand))
+        op, vop = self.operator(_UNARY_OPS, node.op)
+        return _Unary(op, vop, self.build(node.operand))
+
+    def _build_BinOp(self, node: ast.BinOp) -> _Node:
+        symbol, op, vop = self.operator(_BINARY_OPS, node.op)
+        return _Binary(symbol, op, vop, self.build(node.left), self.build(node.right))
+
+    def _build_Compare(self, node: ast.Compare) -> _Node:
+        rest = [
+            (*self.operator(_COMPARE_OPS, op), self.build(operand))
+            for op, operand in zip(node.ops, node.comparators)
+        ]
+        return _Compare(self.build(node.left), rest)
+
+    def _build_BoolOp(self, node: ast.BoolOp) -> _Node:
+        return _BoolOp(isinstance(node.op, ast.And), [self.build(v) for v in node.values])
+
+    def _build_IfExp(self, node: ast.IfExp) -> _Node:
+        return _IfExp(self.build(node.test), self.build(node.body), self.build(node.orelse))
+
+    def _build_Call(self, node: ast.Call) -> _Node:
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in _FUNCTIONS:
+            raise ExprError(
+                "function calls must name an allowed function; "
+                f"'{self.snippet(node.func)}' is not one (allowed: {', '.join(_FUNCTIONS)})"
+            )
+        if node.keywords:
+            raise ExprError(f"keyword arguments are not allowed ('{self.snippet(node)}')")
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise ExprError(f"'*' arguments are not allowed ('{self.snippet(node)}')")
+        func = _FUNCTIONS[name]
+        count = len(node.args)
+        if count < func.min_args or (func.max_args is not None and count > func.max_args):
+            if func.max_args is None:
+                expected = f"at least {func.min_args}"
+            elif func.max_args == func.min_args:
+                expected = f"exactly {func.min_args}"
+            else:
+                expected = f"{func.min_args} or {func.max_args}"
+            raise ExprError(f"{name}() takes {expected} arguments (got {count})")
+        if func.from_math:
+            self.math_names.add(name)
+        return _Call(name, func, [self.build(arg) for arg in node.args])
+
+    @staticmethod
+    def operator(table: dict, op: ast.AST):
+        if type(op) not in table:
+            symbol = _OPERATOR_SYMBOLS.get(type(op), type(op).__name__)
+            raise ExprError(
+                f"operator '{symbol}' is not allowed (allowed: {_ALLOWED_OPERATORS})"
+            )
+        return table[type(op)]
+
+
+def _check_size(tree: ast.Expression) -> None:
+    """Bound the tree before the (recursive) builder walks it.  Iterative on purpose."""
+    count = 0
+    stack = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.expr):
+            count += 1
+            if count > _MAX_NODES:
+                raise ExprError(f"expression too complex (more than {_MAX_NODES} terms)")
+            if depth > _MAX_DEPTH:
+                raise ExprError(f"expression nested too deeply (limit {_MAX_DEPTH} levels)")
+            depth += 1
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+
+
+def _syntax_message(exc: SyntaxError, text: str, indent: int) -> str:
+    lines = text.splitlines() or [""]
+    line = exc.lineno or 1
+    column = exc.offset or 0
+    if line > len(lines) or not 0 < column <= len(lines[line - 1]):
+        where = "at the end"  # the parser reports offset 0 for unexpected EOF
+    elif len(lines) > 1:
+        where = f"at line {line}, column {column + (indent if line == 1 else 0)}"
+    else:
+        where = f"at column {column + indent}"
+    return f"syntax error {where}: {exc.msg}"
+
+
+def _compile(source: str, variables: tuple[str, ...]) -> _Compiled:
+    if not isinstance(source, str):
+        raise ExprError(f"expected an expression string, got {type(source).__name__}")
+    if len(source) > _MAX_CHARS:
+        raise ExprError(
+            f"expression too long ({len(source)} characters; the limit is {_MAX_CHARS})"
+        )
+    # Leading whitespace would be an IndentationError (YAML block scalars add some).
+    text = source.strip()
+    if not text:
+        raise ExprError("empty expression")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        indent = len(source) - len(source.lstrip())
+        raise ExprError(_syntax_message(exc, text, indent)) from None
+    except ValueError as exc:  # e.g. NUL characters
+        raise ExprError(f"invalid expression text: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"expression nested too deeply (limit {_MAX_DEPTH} levels)") from None
+    _check_size(tree)
+    builder = _Builder(text, variables)
+    node = builder.build(tree.body)
+    return _Compiled(node, ast.unparse(tree), tuple(sorted(builder.math_names)))
+
+
+def _check_variables(variables: tuple[str, ...]) -> None:
+    # Programmer errors (the variables come from code, not YAML): plain ValueError.
+    for name in variables:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ValueError(f"invalid variable name {name!r}")
+        if name in CONSTANTS or name in _FUNCTIONS:
+            raise ValueError(f"variable name {name!r} would hide a built-in name")
+    if len(set(variables)) != len(variables):
+        raise ValueError(f"duplicate variable names in {variables!r}")
+
+
+def _scalar_arg(name: str, value: Any) -> int | float:
+    # Plain Python numbers keep the arithmetic exactly Python's (numpy ints wrap).
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise TypeError(f"{name} must be a real number, not {type(value).__name__}")
+
+
+def _array_arg(name: str, value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    if kind == "b" or (kind in "iu" and np.can_cast(array.dtype, np.int64)):
+        return array.astype(np.int64)
+    if kind == "f":
+        return array.astype(np.float64)
+    raise TypeError(f"{name} must be an int or float array, not {array.dtype}")
+
+
+def _describe(env: dict[str, Any]) -> str:
+    return ", ".join(f"{name}={_short(value)}" for name, value in env.items())
+
+
+def _is_finite(value: Any) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A validated expression over ``variables``; construct with :func:`parse_expr`.
+
+    Calling it evaluates with exact Python semantics; ``evaluate_array`` is the
+    vectorized equivalent.  Wrong arguments (missing/unknown variables, non-numbers)
+    raise TypeError, like calling a lambda wrongly; everything about the expression
+    itself raises ExprError.
+    """
+
+    source: str  # the original text
+    variables: tuple[str, ...]  # allowed variable names, e.g. ("epoch",) or ("x",)
+    _compiled: _Compiled = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.variables, str):
+            raise TypeError("variables must be a tuple of names, not a string")
+        variables = tuple(self.variables)
+        _check_variables(variables)
+        # Frozen dataclass: normalizing fields has to bypass __setattr__.
+        object.__setattr__(self, "variables", variables)
+        object.__setattr__(self, "_compiled", _compile(self.source, variables))
+
+    def __reduce__(self):
+        # The compiled tree holds closures, which pickle cannot store; recompile.
+        return Expr, (self.source, self.variables)
+
+    def _bind(self, args: tuple, kwargs: dict, convert: Callable) -> dict[str, Any]:
+        names = self.variables
+        if len(args) > len(names):
+            raise TypeError(
+                f"expression takes {len(names)} argument(s) ({', '.join(names)}), "
+                f"got {len(args)}"
+            )
+        values = dict(zip(names, args))
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"unexpected argument {key!r} (variables: {', '.join(names)})")
+            if key in values:
+                raise TypeError(f"argument {key!r} given twice")
+            values[key] = value
+        missing = [name for name in names if name not in values]
+        if missing:
+            raise TypeError(f"missing value for {', '.join(missing)}")
+        return {name: convert(name, values[name]) for name in names}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> float | int:
+        """Evaluate exactly as the equivalent Python lambda would (ints, bools kept)."""
+        env = self._bind(args, kwargs, _scalar_arg)
+        try:
+            result = self._compiled.node.scalar(env)
+            if not _is_finite(result):
+                raise ExprError(f"result {_short(result)} is not finite")
+        except ExprError as exc:
+            raise ExprError(f"{exc} at {_describe(env)}") from None
+        return result
+
+    def evaluate_array(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        """Evaluate elementwise over int/float arrays (broadcast together).
+
+        Returns float64 of the broadcast shape, within a few ulp of calling the
+        expression on each element; raises the scalar path's ExprError for the first
+        element (in C order) that fails or is not finite.
+        """
+        env = self._bind(args, kwargs, _array_arg)
+        shape = np.broadcast_shapes(*(array.shape for array in env.values()))
+        with np.errstate(all="ignore"):  # failures are detected via the unsure mask
+            value, unsure = self._compiled.node.vector(env)
+            out = np.array(np.broadcast_to(np.asarray(value, np.float64), shape))
+            redo = np.broadcast_to(unsure, shape) | ~np.isfinite(out)
+        if redo.any():
+            inputs = dict(zip(env, np.broadcast_arrays(*env.values())))
+            for index in np.flatnonzero(redo):
+                point = {name: array.flat[index].item() for name, array in inputs.items()}
+                out.flat[index] = self(**point)
+        return out
+
+    def to_python(self) -> str:
+        """Normalized Python source, for ``lambda <variables>: <source>`` in generated code.
+
+        The generated module must ``from math import`` the names in :meth:`math_names`
+        (which includes ``pow``, so that it means ``math.pow`` as here).
+        """
+        return self._compiled.python
+
+    def math_names(self) -> tuple[str, ...]:
+        """Sorted names the expression takes from the math module (not abs/min/max)."""
+        return self._compiled.math_names
+
+
+def parse_expr(text: str | int | float, variables: tuple[str, ...]) -> Expr:
+    """Validate ``text`` eagerly and return an :class:`Expr`; raises ExprError.
+
+    A bare int or float (YAML ``lr_lambda: 1``) is a constant expression.
+    """
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise ExprError(
+            f"expected an expression string or a number, got {type(text).__name__} "
+            f"({_short(text)})"
+        )
+    if isinstance(text, float) and not math.isfinite(text):
+        raise ExprError(f"expected a finite number, got {text!r}")
+    if isinstance(text, int) and not -_INT_LIMIT < text < _INT_LIMIT:
+        raise ExprError("integer constant too large")
+    return Expr(text if isinstance(text, str) else repr(text), variables)
