@@ -104,6 +104,8 @@ def _multistep(node, base, j, calls):
 def _constant(node, base, j, calls):
     p = node.params
     factor, total = p["factor"], p["total_iters"]
+    if factor == 0 and 0 < total <= j[-1]:
+        return None  # torch multiplies by 1.0 / factor at total_iters: ZeroDivisionError
     # torch tests epoch 0 first, so with total_iters=0 the factor is never lifted.
     lifted = (j >= total) if total > 0 else np.zeros_like(j, dtype=bool)
     return base * np.where(lifted, 1.0, factor), None
@@ -143,8 +145,9 @@ def _multiplicative(node, base, j, calls):
     lambdas = _per_group(node.params["lr_lambda"], base.shape[0])
     rows = []
     for b, f in zip(base[:, 0], lambdas):
-        factors = _eval(node, f, j)
-        factors[0] = b  # epoch 0 leaves the lr alone; cumprod then multiplies in torch's order
+        # torch never calls the lambda at epoch 0 (the initial step keeps the lr), and then
+        # multiplies one factor at a time: a cumulative product starting from the lr keeps that order.
+        factors = np.concatenate([[b], _eval(node, f, j[1:])])
         rows.append(np.cumprod(factors))
     return np.stack(rows), None
 
@@ -290,7 +293,10 @@ def _sequential(node: SchedulerSpec, base: np.ndarray, j: np.ndarray):
             if child.type == "ConstantLR" and child.params["total_iters"] == 0:
                 lr[:, mask] = base
                 continue
-        lr[:, mask] = _INTEGER[child.type](child, base, local, 0)[0]
+        result = _INTEGER[child.type](child, base, local, 0)
+        if result is None:
+            return None
+        lr[:, mask] = result[0]
     return lr, None
 
 
