@@ -179,8 +179,7 @@ def _as_flag(message: str, flags: set[str]) -> str:
     """Name the flag the user typed rather than the YAML path it became."""
     m = re.match(r"(scheduler|run|optimizer)\.(\w+)(.*?): (.*)", message, re.S)
     if m and m.group(2) in flags:
-        name = {"step": "step"}.get(m.group(2), m.group(2))
-        return f"{_flag(name)}{m.group(3)}: {m.group(4)}"
+        return f"{_flag(m.group(2))}{m.group(3)}: {m.group(4)}"
     return message
 
 
@@ -280,10 +279,28 @@ def list_() -> None:
                 default = f"{p.default:g}"
             else:
                 default = str(p.default)
-            kind = "|".join(p.choices) if p.choices else p.kind.replace("_", " ")
-            click.echo(f"    {p.name:<17} {kind:<25} {default:<9} {p.doc}")
+            click.echo(f"    {p.name:<17} {_kind(p):<34} {default:<9} {p.doc}")
         click.echo()
     click.echo("Run options: --epochs, --steps-per-epoch, --step epoch|iteration|fractional, --lr, --momentum")
+
+
+_KINDS = {
+    "per_group": "float or list",
+    "per_group_expr": "expr or list",
+    "int_list": "list of int",
+    "schedulers": "list of schedulers",
+}
+
+
+def _kind(p: Param) -> str:
+    if p.choices:
+        return " | ".join(p.choices)
+    kind = _KINDS.get(p.kind, p.kind)
+    if p.variable:
+        kind += f" in {p.variable}" if p.kind == "expr" else ""
+    if p.bound is not None:
+        kind += ", " + p.bound.describe().replace("must be ", "")
+    return kind
 
 
 def main() -> None:
