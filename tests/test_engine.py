@@ -53,7 +53,7 @@ def test_trace_layout(info):
 @pytest.mark.parametrize("info", [i for i in SCHEDULERS if i.name not in ("ChainedScheduler", "ReduceLROnPlateau")], ids=lambda i: i.name)
 def test_vectorized_engine_covers_plain_schedulers(info):
     # The fast path must really be taken for the common cases, or long runs get slow.
-    assert vectorized.simulate(load(example_config(info, step="iteration"))) is not None
+    assert vectorized.simulate(load(example_config(info, epochs=20, step="iteration"))) is not None
 
 
 @pytest.mark.parametrize(
