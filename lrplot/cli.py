@@ -145,13 +145,14 @@ def _looks_like_file(target: str) -> bool:
     return target.endswith((".yaml", ".yml")) or os.sep in target or Path(target).is_file()
 
 
-def build_spec(target: str, kwargs: dict[str, Any]):
+def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None):
     """A validated Spec from ``SCHEDULER|CONFIG`` plus flags (flags override a config file)."""
     from .config import from_mapping, read_yaml
 
     given = {k: v for k, v in kwargs.items() if k in SCHEDULER_PARAMS and v is not None}
-    run = {k: v for k, v in (("epochs", kwargs["epochs"]), ("steps_per_epoch", kwargs["steps_per_epoch"]), ("step", kwargs["step_mode"])) if v is not None}
-    optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs[k] is not None}
+    given.update(extra or {})
+    run = {k: v for k, v in (("epochs", kwargs.get("epochs")), ("steps_per_epoch", kwargs.get("steps_per_epoch")), ("step", kwargs.get("step_mode"))) if v is not None}
+    optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = None
     if _looks_like_file(target):
         path = Path(target)
@@ -165,6 +166,8 @@ def build_spec(target: str, kwargs: dict[str, Any]):
             data["scheduler"] = {**(sched if isinstance(sched, dict) else {"type": sched}), **given}
     else:
         data = {"scheduler": {"type": target, **given}}
+    if name is not None:
+        data["name"] = name
     for section, values in (("run", run), ("optimizer", optimizer)):
         if values:
             current = data.get(section) or {}
@@ -205,34 +208,147 @@ def cli() -> None:
     Examples:
       lrplot plot step --step-size 10 --gamma 0.5
       lrplot plot onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100 -o onecycle.svg
+      lrplot compare step:step_size=30 cosine --epochs 100
       lrplot export cosine --T-max 100 --epochs 100 --format csv
+      lrplot explain configs/warmup-cosine.yaml
+      lrplot code onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100
       lrplot list
     """
+
+
+def _size(ctx, param, value):
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*([0-9.]+)\s*[xX]\s*([0-9.]+)\s*", value)
+    if not m:
+        raise click.BadParameter("must be WIDTHxHEIGHT in inches, like 7x4")
+    return float(m.group(1)), float(m.group(2))
+
+
+def figure_options(f: Callable) -> Callable:
+    options = [
+        click.option("-o", "--output", default=None, help="Figure file (.png, .svg or .pdf) [default: <name>.png]."),
+        click.option("--title", default=None, help="Figure title."),
+        click.option("--log", "log_scale", is_flag=True, help="Logarithmic lr axis."),
+        click.option("--size", callback=_size, default=None, help="Figure size in inches, WIDTHxHEIGHT (like 7x4)."),
+        click.option("--dpi", type=click.INT, default=150, show_default=True, help="Resolution of PNG output."),
+        click.option("--style", default=None, help="A matplotlib style name (like ggplot or seaborn-v0_8-paper)."),
+        click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
+        click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _look(kwargs: dict[str, Any]):
+    from .render import Look
+
+    return Look(
+        size=kwargs.pop("size"), dpi=kwargs.pop("dpi"), style=kwargs.pop("style"), dark=kwargs.pop("dark"),
+        log=kwargs.pop("log_scale"), title=kwargs.pop("title"),
+    )
+
+
+def _save_figure(make_figure: Callable, output: str | None, default_name: str, look, show: bool) -> None:
+    """Check the output path first, then draw, then write atomically and print the path."""
+    from .output import figure_format, write_atomic
+
+    path = output or _default_figure_name(default_name)
+    fmt = figure_format(path)
+    from .render import figure_bytes
+
+    fig = make_figure()
+    write_atomic(path, figure_bytes(fig, fmt, look))
+    click.echo(path)
+    if show:
+        _show(path)
+
+
+def _show(path: str) -> None:
+    # A saved file opened by the desktop's viewer: no GUI backend, and nothing happens on a server.
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32")):
+        click.echo("(no display: --show skipped)", err=True)
+        return
+    click.launch(path)
 
 
 @cli.command()
 @click.argument("target", metavar="SCHEDULER|CONFIG")
 @scheduler_options
 @run_options
-@click.option("-o", "--output", default=None, help="Figure file (.png, .svg or .pdf) [default: <name>.png].")
-@click.option("--title", default=None, help="Figure title [default: name and scheduler].")
-@click.option("--log", "log_scale", is_flag=True, help="Logarithmic lr axis.")
-def plot(target: str, output: str | None, title: str | None, log_scale: bool, **kwargs: Any) -> None:
-    """Draw one schedule: lr (and momentum) against epoch.
+@figure_options
+def plot(target: str, output: str | None, show: bool, **kwargs: Any) -> None:
+    """Draw one schedule: lr (and momentum) against epoch, with its events marked.
 
     SCHEDULER is a torch class name or alias (see `lrplot list`), configured with flags named like
     the torch keywords; CONFIG is a YAML file (flags override it).
     """
-    from .output import figure_format, write_atomic
-
+    look = _look(kwargs)
+    look.check()
     trace = _simulate(target, kwargs)
-    path = output or _default_figure_name(trace.name)
-    fmt = figure_format(path)
-    from .render import figure_bytes, plot_trace
+    from .render import plot_trace
 
-    data = figure_bytes(plot_trace(trace, title=title, log=log_scale), fmt)
-    write_atomic(path, data)
-    click.echo(path)
+    _save_figure(lambda: plot_trace(trace, look), output, trace.name, look, show)
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC ...]")
+@click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", show_default=True, help="One axes with a legend, or small multiples sharing axes.")
+@click.option("--sweep", default=None, metavar="KEY=V1,V2,...", help="One line per value of a scheduler keyword (with a single SPEC).")
+@run_options
+@figure_options
+def compare(specs: tuple[str, ...], layout: str, sweep: str | None, output: str | None, show: bool, **kwargs: Any) -> None:
+    """Several schedules in one figure.
+
+    \b
+    A SPEC is a config file, or inline `alias:key=value,key=value`:
+      lrplot compare step:step_size=30 cosine multistep:milestones=[30,80]
+      lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
+    Run options (--epochs, --lr, ...) apply to inline specs.
+    """
+    from .compare import expand_sweep, parse_inline
+    from .engine import simulate
+
+    look = _look(kwargs)
+    look.check()
+    run_flags = {k: kwargs[k] for k in ("epochs", "steps_per_epoch", "step_mode", "lr", "momentum")}
+    items = expand_sweep(specs, sweep) if sweep else [(s, s, {}) for s in specs]
+    traces, labels = [], []
+    for text, label, extra in items:
+        if _looks_like_file(text):
+            # Run flags are for inline specs; a config file keeps its own run.
+            spec = build_spec(text, {}, extra, name=label if sweep else None)
+        else:
+            kind, keys = parse_inline(text)
+            spec = build_spec(kind, run_flags, {**keys, **extra}, name=label)
+        traces.append(simulate(spec, exact=kwargs["exact"]))
+        labels.append(spec.name)
+    from .render import compare_traces
+
+    _save_figure(lambda: compare_traces(traces, labels, look, layout), output, "compare", look, show)
+
+
+@cli.command()
+@click.argument("target", metavar="SCHEDULER|CONFIG")
+@scheduler_options
+@run_options
+def explain(target: str, **kwargs: Any) -> None:
+    """The schedule in plain words: phases, extremes, the last lr, and pitfalls."""
+    from .explain import explain as explain_trace
+
+    click.echo(explain_trace(_simulate(target, kwargs)), nl=False)
+
+
+@cli.command()
+@click.argument("target", metavar="SCHEDULER|CONFIG")
+@scheduler_options
+@run_options
+def code(target: str, **kwargs: Any) -> None:
+    """The PyTorch code that builds this scheduler and steps it as the config says."""
+    from .torchcode import torch_code
+
+    click.echo(torch_code(build_spec(target, kwargs)), nl=False)
 
 
 def _default_figure_name(name: str) -> str:

@@ -2,128 +2,295 @@
 
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot global state) under a pinned rc
 context, so the same trace gives the same bytes on every run: fixed ``svg.hashsalt``, no dates in
-metadata, one font family.
+metadata, one font family. Long traces are reduced to what the pixels can show (every column's
+first, last, minimum and maximum), so a million-step curve draws as fast as a short one.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+import math
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")  # never try to open a display: lrplot runs on servers and in CI
 
+import matplotlib.style  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from .errors import ConfigError  # noqa: E402
+from .explain import describe  # noqa: E402
+
 if TYPE_CHECKING:
     from .engine import Trace
 
-RC = {
+# What makes output reproducible: always applied, whatever the style.
+DETERMINISM = {
     "svg.hashsalt": "lrplot",
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
     "font.family": "DejaVu Sans",
+    "path.simplify": True,
+}
+LIGHT = {
     "font.size": 10,
     "axes.titlesize": 11,
+    "axes.titlelocation": "left",
     "axes.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
-    "grid.color": "#d9d9d9",
+    "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
     "axes.prop_cycle": matplotlib.cycler(
         color=["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
     ),
     "legend.frameon": False,
-    "savefig.dpi": 150,
+    "legend.fontsize": 9,
+}
+DARK = {
+    **LIGHT,
+    "figure.facecolor": "#15171c",
+    "axes.facecolor": "#15171c",
+    "savefig.facecolor": "#15171c",
+    "axes.edgecolor": "#9aa0a6",
+    "axes.labelcolor": "#e8eaed",
+    "text.color": "#e8eaed",
+    "xtick.color": "#bdc1c6",
+    "ytick.color": "#bdc1c6",
+    "grid.color": "#33363d",
+    "axes.prop_cycle": matplotlib.cycler(
+        color=["#8ab4f8", "#f28b82", "#81c995", "#c58af9", "#fdd663", "#78d9ec", "#fcad70", "#ff8bcb"]
+    ),
 }
 METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
+EVENT_STYLE = {
+    "switch": {"color": "#7f7f7f", "ls": "--", "lw": 0.9},
+    "restart": {"color": "#9e9e9e", "ls": ":", "lw": 0.9},
+    "milestone": {"marker": "v", "color": "#555555", "ms": 5},
+    "reduction": {"marker": "v", "color": "#d62728", "ms": 6},
+}
+EVENT_LEGEND = {"switch": "scheduler switch", "restart": "warm restart", "milestone": "milestone", "reduction": "plateau reduction"}
 
 
-def describe(trace: Trace) -> str:
-    """``StepLR(step_size=10, gamma=0.5)``: the scheduler and the keywords the user set."""
-    spec = trace.spec.scheduler
-    source = trace.spec.source.get("scheduler", {})
-    if isinstance(source, dict):
-        keys = [k for k in source if k not in ("type", "schedulers", "last_epoch")]
-    else:
-        keys = []
-    args = ", ".join(f"{k}={_short(spec.params[k])}" for k in keys if k in spec.params)
-    return f"{spec.type}({args})"
+@dataclass(frozen=True)
+class Look:
+    """How a figure looks: size in inches, dpi, a matplotlib style name, dark mode, log axis."""
+
+    size: tuple[float, float] | None = None
+    dpi: int = 150
+    style: str | None = None
+    dark: bool = False
+    log: bool = False
+    title: str | None = None
+
+    def check(self) -> None:
+        if self.style is not None and self.style not in matplotlib.style.available and self.style != "default":
+            import difflib
+
+            close = difflib.get_close_matches(self.style, matplotlib.style.available, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError("--style", f"unknown matplotlib style {self.style!r}{hint}; see matplotlib.style.available")
+        if self.size is not None and not all(0.5 <= v <= 50 for v in self.size):
+            raise ConfigError("--size", "width and height must be between 0.5 and 50 inches")
+        if not 10 <= self.dpi <= 1200:
+            raise ConfigError("--dpi", f"must be between 10 and 1200, got {self.dpi}")
 
 
-def _short(value) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    if hasattr(value, "source"):
-        return repr(value.source)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+@contextmanager
+def styled(look: Look) -> Iterator[None]:
+    with ExitStack() as stack:
+        if look.style is not None:
+            stack.enter_context(matplotlib.style.context(look.style))
+        stack.enter_context(matplotlib.rc_context({**(DARK if look.dark else LIGHT if look.style is None else {}), **DETERMINISM, "savefig.dpi": look.dpi}))
+        yield
 
 
-def plot_trace(trace: Trace, *, title: str | None = None, log: bool = False) -> Figure:
-    """One schedule: lr against epoch, one line per param group, momentum in a second panel."""
-    with matplotlib.rc_context(RC):
+# ----------------------------------------------------------------------------------------------
+# Reducing long traces to the pixels
+
+
+def reduce_points(y: np.ndarray, columns: int) -> np.ndarray:
+    """Indices of ``y`` that draw the same picture at ``columns`` pixels across.
+
+    Each column keeps its first and last point and its minimum and maximum, in order, so every
+    extreme survives; short traces are returned whole.
+    """
+    n = y.shape[0]
+    if n <= 4 * columns:
+        return np.arange(n)
+    width = math.ceil(n / columns)
+    bins = math.ceil(n / width)
+    padded = np.concatenate([y, np.full(bins * width - n, y[-1])]).reshape(bins, width)
+    start = np.arange(bins) * width
+    keep = np.concatenate([start, start + padded.argmin(axis=1), start + padded.argmax(axis=1), np.minimum(start + width - 1, n - 1), [n - 1]])
+    return np.unique(keep[keep < n])
+
+
+def _columns(fig: Figure) -> int:
+    return max(100, int(fig.get_figwidth() * fig.dpi))
+
+
+# ----------------------------------------------------------------------------------------------
+# One schedule
+
+
+def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Figure:
+    """lr against epoch, one line per param group, momentum in a second panel, events marked."""
+    from .engine.events import find_events
+
+    look.check()
+    with styled(look):
         has_momentum = trace.momentum is not None
-        fig = Figure(figsize=(7.0, 5.2 if has_momentum else 3.9), layout="constrained")
+        fig = Figure(figsize=look.size or (7.0, 5.2 if has_momentum else 3.9), dpi=look.dpi, layout="constrained")
         FigureCanvasAgg(fig)
         if has_momentum:
             ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
         else:
             ax, ax_m = fig.subplots(1, 1), None
-        x = _edges(trace)
+        columns = _columns(fig) if reduce else 0
         many = len(trace.groups) > 1
-        for g, name in enumerate(trace.groups):
-            ax.plot(x, _hold_last(trace.lr[g]), drawstyle="steps-post", lw=1.8, label=name if many else None)
-        ax.set_ylabel("learning rate")
-        if log:
-            ax.set_yscale("log")
-        else:
-            ax.set_ylim(bottom=min(0.0, float(trace.lr.min()) * 1.05))
-        ax.set_xlim(0, x[-1])
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        default_title = describe(trace) if trace.name == trace.spec.scheduler.type else f"{trace.name}: {describe(trace)}"
-        ax.set_title(title or default_title, loc="left")
-        if many:
-            ax.legend(loc="best")
+        lines = _draw_groups(ax, trace, trace.lr, columns, lw=1.8, labels=many)
+        _axes_lr(ax, trace.lr, look.log)
+        ax.set_title(look.title or _default_title(trace))
+        events = find_events(trace)
+        _mark_events(ax, trace, events, lines)
         if ax_m is not None:
-            for g, name in enumerate(trace.groups):
-                ax_m.plot(x, _hold_last(trace.momentum[g]), drawstyle="steps-post", lw=1.4, label=name if many else None)
+            _draw_groups(ax_m, trace, trace.momentum, columns, lw=1.4, labels=False)
             ax_m.set_ylabel("beta1" if trace.spec.optimizer.betas is not None else "momentum")
-        bottom = ax_m if ax_m is not None else ax
-        bottom.set_xlabel("epoch")
-        if trace.steps_per_epoch > 1:
-            spe = trace.steps_per_epoch
-            top = ax.secondary_xaxis("top", functions=(lambda e: e * spe, lambda i: i / spe))
-            top.set_xlabel("iteration")
-            ax.spines["top"].set_visible(False)
+            for e in events:
+                if e.kind in ("switch", "restart"):
+                    ax_m.axvline(e.step / trace.steps_per_epoch, **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
+        _axes_x(ax, ax_m or ax, trace.steps_per_epoch, len(trace) / trace.steps_per_epoch)
+        if many or events:
+            ax.legend(loc="best")
     return fig
 
 
-def _edges(trace: Trace):
-    """Step k holds its lr from epoch k/spe until the next step: one more edge closes the last."""
-    import numpy as np
-
-    return np.append(trace.epoch, len(trace) / trace.steps_per_epoch)
+def _default_title(trace: Trace) -> str:
+    what = describe(trace.spec)
+    return what if trace.name == trace.spec.scheduler.type else f"{trace.name}: {what}"
 
 
-def _hold_last(values):
-    import numpy as np
+def _draw_groups(ax, trace: Trace, values: np.ndarray, columns: int, lw: float, labels: bool, prefix: str = "", color=None):
+    """Step k holds its value from epoch k/spe until the next step: ``steps-post`` draws just that."""
+    x = np.append(trace.epoch, len(trace) / trace.steps_per_epoch)
+    lines = []
+    for g, name in enumerate(trace.groups):
+        y = np.append(values[g], values[g][-1])
+        keep = reduce_points(y, columns) if columns else np.arange(y.size)
+        # Reduced, a step is far narrower than a pixel: straight segments between the kept points
+        # draw what the full staircase draws, where a staircase through them would shift slopes.
+        style = "steps-post" if keep.size == y.size else "default"
+        label = f"{prefix}{name}" if labels else (prefix.rstrip(": ") or None)
+        (line,) = ax.plot(x[keep], y[keep], drawstyle=style, lw=lw, label=label, color=color, gid=f"lr-{name}")
+        lines.append(line)
+    return lines
 
-    return np.append(values, values[-1])
+
+def _axes_lr(ax, values: np.ndarray, log: bool) -> None:
+    ax.set_ylabel("learning rate")
+    if log:
+        if (values <= 0).any():
+            raise ConfigError("--log", "the lr reaches 0 or below, which a log axis cannot show; drop --log")
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=min(0.0, float(values.min()) * 1.05))
 
 
-def figure_bytes(fig: Figure, fmt: str, dpi: int | None = None) -> bytes:
+def _axes_x(top_ax, bottom_ax, spe: int, epochs: float) -> None:
+    top_ax.set_xlim(0, epochs)
+    bottom_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom_ax.set_xlabel("epoch")
+    if spe > 1:
+        secondary = top_ax.secondary_xaxis("top", functions=(lambda e: e * spe, lambda i: i / spe))
+        secondary.set_xlabel("iteration")
+        secondary.set_gid("iteration-axis")
+
+
+def _mark_events(ax, trace: Trace, events, lines) -> None:
+    spe = trace.steps_per_epoch
+    seen: set[str] = set()
+    for e in events:
+        x = e.step / spe
+        label = EVENT_LEGEND[e.kind] if e.kind not in seen else None
+        seen.add(e.kind)
+        if e.kind in ("switch", "restart"):
+            ax.axvline(x, **EVENT_STYLE[e.kind], label=label, gid=f"event-{e.kind}")
+            if e.kind == "switch":
+                ax.annotate(
+                    e.label, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -3), textcoords="offset points",
+                    ha="left", va="top", fontsize=8, color=EVENT_STYLE["switch"]["color"],
+                )
+        else:
+            ys = trace.lr[:, e.step]
+            ax.plot([x] * len(ys), ys, ls="none", **EVENT_STYLE[e.kind], label=label, gid=f"event-{e.kind}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Several schedules
+
+
+def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = Look(), layout: str = "overlay") -> Figure:
+    """Several schedules in one figure: overlaid on one axes, or as a grid of small multiples."""
+    look.check()
+    with styled(look):
+        n = len(traces)
+        if layout == "grid":
+            cols = min(3, n)
+            rows = math.ceil(n / cols)
+            fig = Figure(figsize=look.size or (3.4 * cols, 2.6 * rows + 0.4), dpi=look.dpi, layout="constrained")
+            FigureCanvasAgg(fig)
+            axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+            colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+            for i, (trace, label, ax) in enumerate(zip(traces, labels, axes)):
+                _draw_groups(ax, trace, trace.lr, _columns(fig) // cols, lw=1.5, labels=len(trace.groups) > 1, color=None if len(trace.groups) > 1 else colors[i % len(colors)])
+                ax.set_title(label, fontsize=9)
+                ax.set_xlim(0, max(len(t) / t.steps_per_epoch for t in traces))
+                if i % cols == 0:
+                    ax.set_ylabel("learning rate")
+                if i >= n - cols:
+                    ax.set_xlabel("epoch")
+            for ax in axes[n:]:
+                ax.set_visible(False)
+            low = min(float(t.lr.min()) for t in traces)
+            if look.log:
+                _axes_lr(axes[0], np.concatenate([t.lr.ravel() for t in traces]), True)
+            else:
+                axes[0].set_ylim(bottom=min(0.0, low * 1.05))
+            if look.title:
+                fig.suptitle(look.title, x=0.01, ha="left")
+        elif layout == "overlay":
+            fig = Figure(figsize=look.size or (7.0, 4.2), dpi=look.dpi, layout="constrained")
+            FigureCanvasAgg(fig)
+            ax = fig.subplots(1, 1)
+            for trace, label in zip(traces, labels):
+                many = len(trace.groups) > 1
+                _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label)
+            _axes_lr(ax, np.concatenate([t.lr.ravel() for t in traces]), look.log)
+            spes = {t.steps_per_epoch for t in traces}
+            # An iteration axis only means something when every schedule has the same epoch length.
+            _axes_x(ax, ax, spes.pop() if len(spes) == 1 else 1, max(len(t) / t.steps_per_epoch for t in traces))
+            ax.set_title(look.title or "learning-rate schedules")
+            ax.legend(loc="best")
+        else:
+            raise ConfigError("--layout", f"must be overlay or grid, got {layout!r}")
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: str, look: Look = Look()) -> bytes:
     """Render to PNG, SVG or PDF bytes, identical across runs for identical figures."""
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buf, format=fmt, metadata=METADATA[fmt], dpi=dpi)
+    with styled(look):
+        fig.savefig(buf, format=fmt, metadata=METADATA[fmt], dpi=look.dpi, facecolor=fig.get_facecolor())
     return buf.getvalue()

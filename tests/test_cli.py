@@ -38,16 +38,6 @@ def test_plot_without_output_writes_name_png_in_cwd(tmp_path, monkeypatch):
     assert (tmp_path / "CosineAnnealingLR.png").stat().st_size > 1000
 
 
-def test_plotted_line_is_the_trace():
-    from lrplot.render import plot_trace
-
-    trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "run": {"epochs": 40}})
-    fig = plot_trace(trace)
-    (line,) = fig.axes[0].get_lines()
-    assert np.array_equal(line.get_ydata()[:-1], trace.lr[0])
-    assert np.array_equal(line.get_xdata()[:-1], trace.epoch)
-
-
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_figure_formats_by_extension(tmp_path, fmt):
     out = tmp_path / f"f.{fmt}"

@@ -1,0 +1,62 @@
+"""Inline schedule specs for ``lrplot compare``: ``alias:key=value,key=value`` and sweeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ConfigError
+
+
+def parse_inline(text: str) -> tuple[str, dict[str, Any]]:
+    """``multistep:milestones=[30,80],gamma=0.5`` -> ("multistep", {"milestones": [30, 80], "gamma": 0.5})."""
+    kind, _, rest = text.partition(":")
+    if not kind.strip():
+        raise ConfigError(text, "an inline spec starts with a scheduler name, like step:step_size=10")
+    keys: dict[str, Any] = {}
+    for item in _split_top_level(rest):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise ConfigError(text, f"{item!r} is not key=value")
+        keys[key.strip()] = _value(value.strip(), text)
+    return kind.strip(), keys
+
+
+def expand_sweep(specs: tuple[str, ...], sweep: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """One (spec, label, extra keys) per value of ``KEY=V1,V2,...``."""
+    if len(specs) != 1:
+        raise ConfigError("--sweep", f"sweeps one SPEC over values; got {len(specs)} SPECs")
+    key, eq, values = sweep.partition("=")
+    key = key.strip()
+    if not eq or not key or not values.strip():
+        raise ConfigError("--sweep", "must be KEY=V1,V2,..., like T_max=25,50,100")
+    items = _split_top_level(values)
+    if len(items) > 24:
+        raise ConfigError("--sweep", f"{len(items)} values; at most 24 lines fit one figure")
+    return [(specs[0], f"{key}={v.strip()}", {key: _value(v.strip(), "--sweep")}) for v in items]
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas outside brackets, so lists like [30,80] stay whole."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
+def _value(text: str, where: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        raise ConfigError(where, f"cannot read the value {text!r}") from None

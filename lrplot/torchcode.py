@@ -1,0 +1,143 @@
+"""The PyTorch code that builds a config's scheduler and steps it the way the config says.
+
+The output is meant to be pasted into a training loop; it also runs as it is (a stand-in model and
+empty batches), which is how the tests check it against real torch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .config import SchedulerSpec, Spec
+from .expr import Expr
+from .registry import BY_NAME, FROM_RUN
+
+
+def torch_code(spec: Spec) -> str:
+    run = spec.run
+    classes = sorted({s.type for s in spec.scheduler.walk()})
+    math_names = sorted({name for s in spec.scheduler.walk() for v in s.params.values() for e in _exprs(v) for name in e.math_names()})
+    lines = ["import torch", f"from torch.optim.lr_scheduler import {', '.join(classes)}"]
+    if math_names:
+        lines.append(f"from math import {', '.join(math_names)}")
+    lines.append("")
+    lines += _optimizer(spec)
+    built: list[str] = []
+    top = _scheduler(spec.scheduler, built, set())
+    lines += built
+    lines.append(f"scheduler = {top}")
+    lines.append("")
+    if spec.metric is not None:
+        lines.append("# ReduceLROnPlateau steps on your validation metric; these are the config's values.")
+        lines.append(f"metric = {list(spec.metric.values)!r}".replace("nan", "float('nan')"))
+        lines.append("")
+    spe = run.steps_per_epoch
+    lines.append(f"for epoch in range({run.epochs}):")
+    lines.append(f"    for i in range({spe}):  # for i, batch in enumerate(train_loader): {spe} batch{'es' if spe > 1 else ''} per epoch")
+    lines.append("        ...  # forward pass, loss.backward()")
+    lines.append("        optimizer.step()")
+    metric = spec.metric is not None
+    if run.step == "iteration":
+        lines.append(f"        scheduler.step({'metric[epoch * ' + str(spe) + ' + i]' if metric else ''})")
+    elif run.step == "fractional":
+        args = f"metric[epoch * {spe} + i], " if metric else ""
+        lines.append(f"        scheduler.step({args}epoch + i / {spe})")
+    else:
+        lines.append(f"    scheduler.step({'metric[epoch]' if metric else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _optimizer(spec: Spec) -> list[str]:
+    opt = spec.optimizer
+    extra = ""
+    if opt.betas is not None:
+        cls, extra = "Adam", f", betas={tuple(opt.betas)!r}"
+    else:
+        cls = "SGD"
+        if opt.momentum is not None:
+            extra = f", momentum={opt.momentum!r}"
+    if len(opt.groups) == 1:
+        return [
+            "model = torch.nn.Linear(1, 1)  # stands in for your model",
+            f"optimizer = torch.optim.{cls}(model.parameters(), lr={opt.groups[0].lr!r}{extra})",
+        ]
+    names = _identifiers([g.name for g in opt.groups])
+    lines = [f"{n} = torch.nn.Linear(1, 1)  # stands in for the parameters of group {g.name!r}" for n, g in zip(names, opt.groups)]
+    lines.append(f"optimizer = torch.optim.{cls}(")
+    lines.append("    [")
+    for n, g in zip(names, opt.groups):
+        lines.append(f'        {{"params": {n}.parameters(), "lr": {g.lr!r}}},')
+    lines.append(f"    ]{extra},")
+    lines.append(")")
+    return lines
+
+
+def _scheduler(node: SchedulerSpec, built: list[str], taken: set[str]) -> str:
+    """Emit ``node`` (children first, as torch needs them built) and return the expression naming it."""
+    if node.children:
+        names = []
+        for child in node.children:
+            expr = _scheduler(child, built, taken)
+            name = _fresh(_snake(child.type), taken)
+            built.append(f"{name} = {expr}")
+            names.append(name)
+        children = f"[{', '.join(names)}]"
+        if node.type == "ChainedScheduler":
+            return f"ChainedScheduler({children}, optimizer=optimizer)"
+        return f"SequentialLR(optimizer, schedulers={children}, milestones={list(node.params['milestones'])!r})"
+    info = BY_NAME[node.type]
+    args = ["optimizer"]
+    for p in info.params:
+        value = node.params[p.name]
+        # Keywords the user left at torch's default stay out; lengths filled from the run are
+        # written out so the code means the same thing outside lrplot.
+        if p.default is not FROM_RUN and not p.required and _same(value, p.default):
+            continue
+        if value is None:
+            continue
+        args.append(f"{p.name}={_literal(value, p.variable)}")
+    return f"{node.type}({', '.join(args)})"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b or (isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool) and a == b)
+
+
+def _literal(value: Any, variable: str) -> str:
+    if isinstance(value, Expr):
+        return f"lambda {variable}: {value.to_python()}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_literal(v, variable) for v in value) + "]"
+    return repr(value)
+
+
+def _exprs(value: Any) -> list[Expr]:
+    if isinstance(value, Expr):
+        return [value]
+    if isinstance(value, tuple):
+        return [v for v in value if isinstance(v, Expr)]
+    return []
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    name, i = base, 2
+    while name in taken or name in ("optimizer", "scheduler", "model", "metric", "torch"):
+        name, i = f"{base}_{i}", i + 1
+    taken.add(name)
+    return name
+
+
+def _identifiers(names: list[str]) -> list[str]:
+    taken: set[str] = set()
+    out = []
+    for n in names:
+        ident = re.sub(r"\W+", "_", n).strip("_").lower() or "group"
+        if ident[0].isdigit():
+            ident = "group_" + ident
+        out.append(_fresh(ident, taken))
+    return out
