@@ -139,7 +139,7 @@ def test_compare_overlay_and_grid_data():
     assert ax.get_xlim() == (0.0, 30.0)
     grid = compare_traces([a, b, a, b], ["a", "b", "c", "d"], layout="grid")
     visible = [ax for ax in grid.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in visible] == ["a", "b", "c", "d"]
+    assert [ax.get_title(loc="left") for ax in visible] == ["a", "b", "c", "d"]
     assert visible[0].get_shared_y_axes().joined(visible[0], visible[3])
 
 
