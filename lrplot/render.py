@@ -18,14 +18,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # never try to open a display: lrplot runs on servers and in CI
 
-import matplotlib.style  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .errors import ConfigError  # noqa: E402
-from .explain import describe  # noqa: E402
 
 if TYPE_CHECKING:
     from .engine import Trace
@@ -95,10 +93,12 @@ class Look:
     title: str | None = None
 
     def check(self) -> None:
-        if self.style is not None and self.style not in matplotlib.style.available and self.style != "default":
+        from matplotlib import style as mpl_style  # only styled figures pay for the style library
+
+        if self.style is not None and self.style not in mpl_style.available and self.style != "default":
             import difflib
 
-            close = difflib.get_close_matches(self.style, matplotlib.style.available, n=1)
+            close = difflib.get_close_matches(self.style, mpl_style.available, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError("--style", f"unknown matplotlib style {self.style!r}{hint}; see matplotlib.style.available")
         if self.size is not None and not all(0.5 <= v <= 50 for v in self.size):
@@ -111,7 +111,9 @@ class Look:
 def styled(look: Look) -> Iterator[None]:
     with ExitStack() as stack:
         if look.style is not None:
-            stack.enter_context(matplotlib.style.context(look.style))
+            from matplotlib import style as mpl_style
+
+            stack.enter_context(mpl_style.context(look.style))
         stack.enter_context(matplotlib.rc_context({**(DARK if look.dark else LIGHT if look.style is None else {}), **DETERMINISM, "savefig.dpi": look.dpi}))
         yield
 
@@ -152,17 +154,18 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Fig
     look.check()
     with styled(look):
         has_momentum = trace.momentum is not None
-        fig = Figure(figsize=look.size or (7.0, 5.2 if has_momentum else 3.9), dpi=look.dpi, layout="constrained")
+        fig = Figure(figsize=look.size or (7.0, 5.2 if has_momentum else 3.9), dpi=look.dpi)
         FigureCanvasAgg(fig)
         if has_momentum:
             ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
         else:
             ax, ax_m = fig.subplots(1, 1), None
+        _margins(fig, top_axis=trace.steps_per_epoch > 1)
         columns = _columns(fig) if reduce else 0
         many = len(trace.groups) > 1
         lines = _draw_groups(ax, trace, trace.lr, columns, lw=1.8, labels=many)
         _axes_lr(ax, trace.lr, look.log)
-        ax.set_title(look.title or _default_title(trace))
+        _title(fig, look.title or _default_title(trace))
         events = find_events(trace)
         _mark_events(ax, trace, events, lines)
         if ax_m is not None:
@@ -177,7 +180,24 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Fig
     return fig
 
 
+def _margins(fig: Figure, top_axis: bool) -> None:
+    """Fixed margins in inches: as tidy as constrained layout for these figures, at a third of the
+    cost (constrained layout measures every tick label, which dominated the time of a plot)."""
+    w, h = fig.get_size_inches()
+    top = 0.42 + (0.42 if top_axis else 0.0)
+    fig.subplots_adjust(left=0.85 / w, right=1 - 0.2 / w, bottom=0.55 / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
+
+
+def _title(fig: Figure, text: str) -> None:
+    # A figure text in the top margin: Axes.set_title would measure the top ticks on every draw to
+    # dodge them, a quarter of the time of a whole plot.
+    w, h = fig.get_size_inches()
+    fig.text(0.85 / w, 1 - 0.1 / h, text, ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
+
+
 def _default_title(trace: Trace) -> str:
+    from .explain import describe
+
     what = describe(trace.spec)
     return what if trace.name == trace.spec.scheduler.type else f"{trace.name}: {what}"
 
@@ -271,9 +291,10 @@ def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = 
             if look.title:
                 fig.suptitle(look.title, x=0.01, ha="left")
         elif layout == "overlay":
-            fig = Figure(figsize=look.size or (7.0, 4.2), dpi=look.dpi, layout="constrained")
+            fig = Figure(figsize=look.size or (7.0, 4.2), dpi=look.dpi)
             FigureCanvasAgg(fig)
             ax = fig.subplots(1, 1)
+            _margins(fig, top_axis=len({t.steps_per_epoch for t in traces}) == 1 and traces[0].steps_per_epoch > 1)
             for trace, label in zip(traces, labels):
                 many = len(trace.groups) > 1
                 _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label)
@@ -281,7 +302,7 @@ def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = 
             spes = {t.steps_per_epoch for t in traces}
             # An iteration axis only means something when every schedule has the same epoch length.
             _axes_x(ax, ax, spes.pop() if len(spes) == 1 else 1, max(len(t) / t.steps_per_epoch for t in traces))
-            ax.set_title(look.title or "learning-rate schedules")
+            _title(fig, look.title or "learning-rate schedules")
             ax.legend(loc="best")
         else:
             raise ConfigError("--layout", f"must be overlay or grid, got {layout!r}")
@@ -292,5 +313,7 @@ def figure_bytes(fig: Figure, fmt: str, look: Look = Look()) -> bytes:
     """Render to PNG, SVG or PDF bytes, identical across runs for identical figures."""
     buf = io.BytesIO()
     with styled(look):
-        fig.savefig(buf, format=fmt, metadata=METADATA[fmt], dpi=look.dpi, facecolor=fig.get_facecolor())
+        # zlib level 3 instead of 6: a third faster to encode for files a fifth larger.
+        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+        fig.savefig(buf, format=fmt, metadata=METADATA[fmt], dpi=look.dpi, facecolor=fig.get_facecolor(), **extra)
     return buf.getvalue()

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..config import Spec, load
 from ..errors import ConfigError, TorchWouldRaise
-from . import stateful, vectorized
+from . import vectorized
 from .trace import Trace
 
 __all__ = ["Trace", "simulate"]
@@ -61,6 +61,8 @@ def _scheduler_step_positions(spec: Spec) -> np.ndarray:
 
 
 def _run_stateful(spec: Spec) -> tuple[np.ndarray, np.ndarray | None]:
+    from . import stateful  # the replica loads only when a config needs it
+
     run = spec.run
     opt = stateful.FakeOptimizer(spec.optimizer)
     with_momentum = tracks_momentum(spec)

@@ -1,0 +1,88 @@
+"""lrplot's first figure against the alternatives, end to end, side by side in one run.
+
+    python benchmarks/cli.py [--runs 15]
+
+Each contender runs as a fresh process drawing StepLR(step_size=10, gamma=0.5) over 100 epochs into
+a PNG, in turn with the others, so that load on this shared machine hits them alike. Reported: the
+median wall time and the ratios. Contenders:
+
+- lrplot: `lrplot plot step --step-size 10 --gamma 0.5 -o x.png`
+- minimal: the smallest script that draws the same line with matplotlib's Figure API and saves a PNG
+- traditional: what people write today: import torch, step a real StepLR, plot with pyplot
+  (needs the reference extra; skipped without torch)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MINIMAL = """
+import numpy as np
+from matplotlib.figure import Figure
+lr = 0.1 * 0.5 ** (np.arange(100) // 10)
+fig = Figure()
+fig.subplots().plot(lr)
+fig.savefig("minimal.png")
+"""
+
+TRADITIONAL = """
+import torch
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+model = torch.nn.Linear(1, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=10, gamma=0.5)
+lrs = []
+for epoch in range(100):
+    lrs.append(optimizer.param_groups[0]["lr"])
+    optimizer.step()
+    scheduler.step()
+plt.plot(lrs)
+plt.xlabel("epoch")
+plt.ylabel("learning rate")
+plt.savefig("traditional.png")
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "minimal.py").write_text(MINIMAL)
+        (folder / "traditional.py").write_text(TRADITIONAL)
+        contenders = {
+            "lrplot": [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "-o", "x.png"],
+            "minimal": [sys.executable, "minimal.py"],
+            "lrplot --help": [sys.executable, "-m", "lrplot", "--help"],
+        }
+        if importlib.util.find_spec("torch") is not None:
+            contenders["traditional"] = [sys.executable, "traditional.py"]
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        for _ in range(args.runs):
+            for name, command in contenders.items():
+                t0 = time.perf_counter()
+                subprocess.run(command, cwd=folder, check=True, capture_output=True)
+                times[name].append(time.perf_counter() - t0)
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"median of {args.runs} alternating runs, each a fresh process")
+    for name, value in median.items():
+        print(f"  {name:<14} {value * 1e3:7.0f} ms")
+    print(f"lrplot / minimal Figure script: {median['lrplot'] / median['minimal']:.2f}x  (target: at most 1.2x)")
+    if "traditional" in median:
+        print(f"traditional torch + pyplot / lrplot: {median['traditional'] / median['lrplot']:.1f}x")
+    else:
+        print("traditional torch + pyplot: skipped, torch is not installed (pip install -e .[reference])")
+
+
+if __name__ == "__main__":
+    main()
