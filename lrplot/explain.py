@@ -70,7 +70,8 @@ def _short(value) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_short(v) for v in value) + "]"
     if hasattr(value, "source"):
-        return repr(value.source)
+        text = value.source if len(value.source) <= 40 else value.source[:39] + "\u2026"
+        return repr(text)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

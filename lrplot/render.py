@@ -21,7 +21,7 @@ matplotlib.use("Agg")  # never try to open a display: lrplot runs on servers and
 import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .errors import ConfigError  # noqa: E402
 
@@ -185,14 +185,17 @@ def _margins(fig: Figure, top_axis: bool) -> None:
     cost (constrained layout measures every tick label, which dominated the time of a plot)."""
     w, h = fig.get_size_inches()
     top = 0.42 + (0.42 if top_axis else 0.0)
-    fig.subplots_adjust(left=0.85 / w, right=1 - 0.2 / w, bottom=0.55 / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
+    fig.subplots_adjust(left=0.9 / w, right=1 - 0.3 / w, bottom=0.55 / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
 
 
 def _title(fig: Figure, text: str) -> None:
     # A figure text in the top margin: Axes.set_title would measure the top ticks on every draw to
     # dodge them, a quarter of the time of a whole plot.
     w, h = fig.get_size_inches()
-    fig.text(0.85 / w, 1 - 0.1 / h, text, ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
+    room = int((w - 1.1) * 11)  # characters of 11 pt DejaVu Sans that fit the width
+    if len(text) > room:
+        text = text[: room - 1] + "\u2026"
+    fig.text(0.9 / w, 1 - 0.1 / h, text, ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
 
 
 def _default_title(trace: Trace) -> str:
@@ -220,6 +223,14 @@ def _draw_groups(ax, trace: Trace, values: np.ndarray, columns: int, lw: float, 
 
 def _axes_lr(ax, values: np.ndarray, log: bool) -> None:
     ax.set_ylabel("learning rate")
+    peak = float(np.abs(values).max())
+    if not log and 0 < peak < 0.01:
+        # Small lrs read as 3.0 (x1e-4) rather than 0.00030: narrow tick labels, and the scale in
+        # the label instead of an offset text that would collide with an iteration axis on top.
+        exponent = math.floor(math.log10(peak))
+        scale = 10.0**exponent
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / scale:.4g}"))
+        ax.set_ylabel(f"learning rate ($\\times 10^{{{exponent}}}$)")
     if log:
         if (values <= 0).any():
             raise ConfigError("--log", "the lr reaches 0 or below, which a log axis cannot show; drop --log")
@@ -248,9 +259,10 @@ def _mark_events(ax, trace: Trace, events, lines) -> None:
         if e.kind in ("switch", "restart"):
             ax.axvline(x, **EVENT_STYLE[e.kind], label=label, gid=f"event-{e.kind}")
             if e.kind == "switch":
+                # Along the line from the bottom: at a switch the lr is usually at a high point.
                 ax.annotate(
-                    e.label, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -3), textcoords="offset points",
-                    ha="left", va="top", fontsize=8, color=EVENT_STYLE["switch"]["color"],
+                    e.label, (x, 0), xycoords=("data", "axes fraction"), xytext=(3, 4), textcoords="offset points",
+                    ha="left", va="bottom", rotation=90, fontsize=8, color=EVENT_STYLE["switch"]["color"],
                 )
         else:
             ys = trace.lr[:, e.step]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from lrplot.registry import SchedulerInfo
@@ -25,3 +26,6 @@ def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int =
         n = epochs if step == "epoch" else epochs * steps_per_epoch
         config["metric"] = {"values": metric_values(n)}
     return config
+
+
+CONFIGS = Path(__file__).resolve().parent.parent / "configs"

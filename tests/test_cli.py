@@ -16,7 +16,7 @@ import lrplot
 from lrplot.cli import SCHEDULER_PARAMS, cli
 from lrplot.registry import SCHEDULERS
 
-from examples import example_config
+from examples import CONFIGS, example_config
 
 
 def run(*args, **kwargs):
@@ -173,3 +173,50 @@ def test_svg_is_byte_identical_across_processes(tmp_path):
         subprocess.run([sys.executable, "-m", "lrplot", "plot", str(config), "-o", str(out)], check=True, capture_output=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_compare_inline_specs_and_sweep(tmp_path):
+    out = tmp_path / "cmp.svg"
+    result = run("compare", "step:step_size=30", "multistep:milestones=[30,80],gamma=0.5", str(CONFIGS / "warmup-cosine.yaml"), "--epochs", "100", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"<?xml")
+    grid = tmp_path / "sweep.png"
+    result = run("compare", "cosine", "--sweep", "T_max=25,50,100", "--layout", "grid", "--epochs", "100", "-o", str(grid))
+    assert result.exit_code == 0 and grid.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["compare", "step:step_size=10", "cosine", "--sweep", "T_max=1,2"], "sweeps one SPEC"),
+        (["compare", "cosine", "--sweep", "T_max"], "must be KEY=V1,V2"),
+        (["compare", "step:step_size"], "is not key=value"),
+        (["compare", "step:stepsize=3"], "did you mean 'step_size'"),
+        (["plot", "step", "--step-size", "3", "--style", "gplot"], "did you mean 'ggplot'"),
+        (["plot", "step", "--step-size", "3", "--size", "big"], "WIDTHxHEIGHT"),
+    ],
+)
+def test_figure_command_errors(tmp_path, monkeypatch, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and fragment in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explain_and_code_commands():
+    text = run("explain", "step", "--step-size", "10", "--gamma", "0.5", "--epochs", "20").output
+    assert "epochs 10-19  0.05" in text
+    code = run("code", "cosine", "--epochs", "50").output
+    assert "CosineAnnealingLR(optimizer, T_max=50)" in code
+    compile(code, "<code>", "exec")
+
+
+def test_plot_options(tmp_path):
+    out = tmp_path / "dark.png"
+    result = run("plot", "exponential", "--gamma", "0.9", "--log", "--dark", "--size", "5x3", "--dpi", "80", "--title", "Decay", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    from matplotlib.image import imread
+
+    image = imread(str(out))
+    assert image.shape[:2] == (240, 400)
+    assert image[5, 5, :3].max() < 0.2  # dark background

@@ -13,7 +13,7 @@ from lrplot.engine.events import find_events
 from lrplot.registry import SCHEDULERS
 from lrplot.render import Look, compare_traces, figure_bytes, plot_trace, reduce_points
 
-from examples import example_config
+from examples import CONFIGS, example_config
 
 
 def _line(ax, gid):
@@ -89,7 +89,7 @@ def test_events_are_marked_where_they_happen(scheduler, run, metric, expected):
 
 
 def test_switch_label_names_the_next_scheduler():
-    trace = lrplot.simulate("configs/warmup-cosine.yaml")
+    trace = lrplot.simulate(CONFIGS / "warmup-cosine.yaml")
     ax = plot_trace(trace).axes[0]
     assert "CosineAnnealingLR" in [t.get_text() for t in ax.texts]
 
