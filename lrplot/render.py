@@ -93,10 +93,10 @@ class Look:
     title: str | None = None
 
     def check(self) -> None:
-        from matplotlib import style as mpl_style  # only styled figures pay for the style library
-
-        if self.style is not None and self.style not in mpl_style.available and self.style != "default":
+        if self.style is not None and self.style != "default" and self.style not in _styles():
             import difflib
+
+            from matplotlib import style as mpl_style
 
             close = difflib.get_close_matches(self.style, mpl_style.available, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -105,6 +105,12 @@ class Look:
             raise ConfigError("--size", "width and height must be between 0.5 and 50 inches")
         if not 10 <= self.dpi <= 1200:
             raise ConfigError("--dpi", f"must be between 10 and 1200, got {self.dpi}")
+
+
+def _styles() -> list[str]:
+    from matplotlib import style as mpl_style  # only styled figures pay for the style library
+
+    return mpl_style.available
 
 
 @contextmanager
