@@ -88,7 +88,11 @@ class SchedulerSpec:
 
 @dataclass(frozen=True)
 class MetricSpec:
-    values: tuple[float, ...]
+    """What ReduceLROnPlateau is fed: fixed ``values`` (given or read from a log) or a ``synthetic`` model."""
+
+    values: tuple[float, ...] | None = None
+    synthetic: Any = None  # metric.SyntheticSpec
+    source: str = "values"  # values | csv | synthetic
 
 
 @dataclass(frozen=True)
@@ -109,12 +113,16 @@ class Spec:
 # Loading
 
 
-def load(source: Mapping[str, Any] | str | os.PathLike) -> Spec:
-    """Validate a config given as a mapping (the YAML schema) or a path to a YAML file."""
+def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathLike | None = None) -> Spec:
+    """Validate a config given as a mapping (the YAML schema) or a path to a YAML file.
+
+    Relative paths inside the config (a metric log) are read from the config file's folder, or
+    from ``base_dir`` (default: the current folder) for a mapping.
+    """
     if isinstance(source, Mapping):
-        return from_mapping(source)
+        return from_mapping(source, base_dir=base_dir)
     path = Path(source)
-    return from_mapping(read_yaml(path), default_name=path.stem)
+    return from_mapping(read_yaml(path), default_name=path.stem, base_dir=path.parent)
 
 
 def read_yaml(path: Path) -> Any:
@@ -150,7 +158,7 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
-def from_mapping(data: Any, default_name: str | None = None) -> Spec:
+def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None) -> Spec:
     if not isinstance(data, Mapping):
         raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {_type_name(data)}")
     _check_keys(data, "", ("name", "optimizer", "run", "scheduler", "metric"))
@@ -170,7 +178,7 @@ def from_mapping(data: Any, default_name: str | None = None) -> Spec:
             "use `step: iteration` or `step: epoch`",
         )
     scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run.length, depth=0)
-    metric = _metric(data.get("metric"), scheduler, run)
+    metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
@@ -289,37 +297,61 @@ def _run(data: Any, default_step: str) -> RunSpec:
     return RunSpec(epochs, spe, step.lower())
 
 
-def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec) -> MetricSpec | None:
-    uses_metric = any(s.type == "ReduceLROnPlateau" for s in scheduler.walk())
+def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -> MetricSpec | None:
+    from .metric import read_log, synthetic_spec
+
+    plateau = next((s for s in scheduler.walk() if s.type == "ReduceLROnPlateau"), None)
     if data is None:
-        if uses_metric:
+        if plateau is not None:
             raise ConfigError(
-                "metric", "ReduceLROnPlateau needs a metric: add `metric: {values: [...]}` with one value per scheduler step"
+                "metric",
+                "ReduceLROnPlateau needs a metric: `metric: {synthetic: true}` for a simulated training curve, "
+                "`{csv: log.csv, column: val_loss}` to replay a log, or `{values: [...]}`, one per scheduler step",
             )
         return None
     path = "metric"
-    if not uses_metric:
-        raise ConfigError(path, f"only ReduceLROnPlateau reads a metric, and {scheduler.type} is not one; remove `metric:`")
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"must be a mapping like {{values: [1.0, 0.9, ...]}}, got {_type_name(data)}")
-    _check_keys(data, path, ("values",))
-    if "values" not in data:
-        raise ConfigError(path, "missing `values:`, the metric fed to ReduceLROnPlateau at each scheduler step")
-    raw = data["values"]
-    if not isinstance(raw, (list, tuple)):
-        raise ConfigError(f"{path}.values", f"must be a list of numbers, got {_type_name(raw)}")
-    values = []
-    for i, v in enumerate(raw):
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {_type_name(v)}")
-        values.append(float(v))  # NaN is allowed: torch counts it as a bad epoch
+        raise ConfigError(path, f"must be a mapping like {{synthetic: true}} or {{values: [1.0, 0.9, ...]}}, got {_type_name(data)}")
+    _check_keys(data, path, ("values", "csv", "column", "epoch_column", "synthetic"))
+    kinds = [k for k in ("values", "csv", "synthetic") if k in data]
+    if len(kinds) != 1:
+        raise ConfigError(path, "give exactly one of `values`, `csv` (with `column`) or `synthetic`")
+    kind = kinds[0]
+    if kind != "csv" and ("column" in data or "epoch_column" in data):
+        raise ConfigError(path, "`column` and `epoch_column` go with `csv:`")
+    if kind == "synthetic":
+        # Any schedule may carry a synthetic metric: it then shows the metric that schedule would
+        # produce (only ReduceLROnPlateau reacts to it).
+        mode = plateau.params["mode"] if plateau is not None else "min"
+        return MetricSpec(synthetic=synthetic_spec(data["synthetic"], f"{path}.synthetic", mode), source="synthetic")
+    if plateau is None:
+        raise ConfigError(
+            path, f"only ReduceLROnPlateau reads metric values, and {scheduler.type} is not one; remove `metric:` (or use `synthetic:`)"
+        )
+    if kind == "csv":
+        if not isinstance(data["csv"], str) or not data["csv"]:
+            raise ConfigError(f"{path}.csv", "must be the path of a CSV log")
+        log = Path(data["csv"]).expanduser()
+        values = read_log(log if log.is_absolute() else base_dir / log, data.get("column"), data.get("epoch_column"), path)
+        where = f"{path}.csv"
+    else:
+        raw = data["values"]
+        if not isinstance(raw, (list, tuple)):
+            raise ConfigError(f"{path}.values", f"must be a list of numbers, got {_type_name(raw)}")
+        values = []
+        for i, v in enumerate(raw):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {_type_name(v)}")
+            values.append(float(v))  # NaN is allowed: torch counts it as a bad epoch
+        where = f"{path}.values"
     needed = run.scheduler_steps
     if len(values) < needed:
+        fix = f"shorten run.epochs to {len(values)}" if run.step == "epoch" else "shorten the run"
         raise ConfigError(
-            f"{path}.values",
-            f"{len(values)} values for {needed} scheduler steps ({run.step} stepping); give one value per step",
+            where,
+            f"{len(values)} values for {needed} scheduler steps ({run.step} stepping); give one value per step, or {fix}",
         )
-    return MetricSpec(tuple(values[:needed]))
+    return MetricSpec(values=tuple(values[:needed]), source=kind)
 
 
 # ----------------------------------------------------------------------------------------------

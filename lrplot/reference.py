@@ -12,6 +12,7 @@ from typing import Any
 
 from .config import SchedulerSpec, Spec
 from .expr import Expr
+from .metric import MetricFeed
 
 
 class TorchError(Exception):
@@ -23,7 +24,7 @@ class TorchError(Exception):
 
 
 def torch_trace(spec: Spec) -> dict[str, Any]:
-    """Run the config on real torch: ``{"lr": [[...]], "momentum": [[...]] | None}`` (group-major).
+    """Run the config on real torch: ``{"lr": [[...]], "momentum": [[...]] | None, "metric": [...] | None}``.
 
     Raises :class:`TorchError` when torch raises while building or stepping the scheduler.
     """
@@ -40,22 +41,21 @@ def torch_trace(spec: Spec) -> dict[str, Any]:
     with_momentum = tracks_momentum(spec)
     use_betas = spec.optimizer.betas is not None
     run = spec.run
-    metric = list(spec.metric.values) if spec.metric is not None else None
     plateau = spec.scheduler.type == "ReduceLROnPlateau"
+    feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if plateau else None
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
     step = None
-    calls = 0
 
     def scheduler_step(epoch: Any = None) -> None:
-        nonlocal calls
         if plateau:
-            sched.step(metric[calls], epoch) if epoch is not None else sched.step(metric[calls])
+            # the same values, or the same synthetic model answering torch's own lr
+            value = feed.next(float(opt.param_groups[0]["lr"]))
+            sched.step(value, epoch) if epoch is not None else sched.step(value)
         elif epoch is not None:
             sched.step(epoch)
         else:
             sched.step()
-        calls += 1
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # epoch-argument deprecation and friends
@@ -80,6 +80,7 @@ def torch_trace(spec: Spec) -> dict[str, Any]:
     return {
         "lr": [list(col) for col in zip(*lrs)],
         "momentum": [list(col) for col in zip(*momenta)] if with_momentum else None,
+        "metric": feed.fed if feed is not None else None,  # what torch's ReduceLROnPlateau was fed
     }
 
 

@@ -7,6 +7,8 @@ empty batches), which is how the tests check it against real torch.
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from typing import Any
 
 from .config import SchedulerSpec, Spec
@@ -28,16 +30,24 @@ def torch_code(spec: Spec) -> str:
     lines += built
     lines.append(f"scheduler = {top}")
     lines.append("")
-    if spec.metric is not None:
-        lines.append("# ReduceLROnPlateau steps on your validation metric; these are the config's values.")
-        lines.append(f"metric = {list(spec.metric.values)!r}".replace("nan", "float('nan')"))
+    metric = spec.scheduler.type == "ReduceLROnPlateau"
+    if metric:
+        if spec.metric.values is not None:
+            values = list(spec.metric.values)
+            lines.append(f"# ReduceLROnPlateau steps on your validation metric; these are the config's {spec.metric.source}.")
+        else:
+            from .engine import simulate
+
+            trace = simulate(spec)
+            values = trace.metric[~np.isnan(trace.metric)].tolist()
+            lines.append("# ReduceLROnPlateau steps on your validation metric; these are what lrplot's synthetic model gave.")
+        lines.append(f"metric = {values!r}".replace("nan", "float('nan')"))
         lines.append("")
     spe = run.steps_per_epoch
     lines.append(f"for epoch in range({run.epochs}):")
     lines.append(f"    for i in range({spe}):  # for i, batch in enumerate(train_loader): {spe} batch{'es' if spe > 1 else ''} per epoch")
     lines.append("        ...  # forward pass, loss.backward()")
     lines.append("        optimizer.step()")
-    metric = spec.metric is not None
     if run.step == "iteration":
         lines.append(f"        scheduler.step({'metric[epoch * ' + str(spe) + ' + i]' if metric else ''})")
     elif run.step == "fractional":

@@ -54,7 +54,7 @@ def live(case_id: str) -> dict[str, Any]:
 def test_lrplot_matches_live_torch(case_id: str) -> None:
     config = CASES[case_id]
     try:
-        expected = torch_trace(load(config))
+        expected = torch_trace(load(config, base_dir=record.HERE))
     except TorchError as exc:
         expected = {"error": {"type": exc.kind, "message": exc.message, "step": exc.step}}
     if "error" in expected:
@@ -62,7 +62,7 @@ def test_lrplot_matches_live_torch(case_id: str) -> None:
             checks.check_refusal(case_id, config, expected["error"], exact)
         return
     for exact in (True, False):
-        checks.check_trace(case_id, simulate(config, exact=exact), expected["lr"], expected["momentum"], exact)
+        checks.check_trace(case_id, simulate(load(config, base_dir=record.HERE), exact=exact), expected["lr"], expected["momentum"], exact)
 
 
 @pytest.mark.parametrize("case_id", list(CASES))

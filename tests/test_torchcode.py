@@ -64,7 +64,7 @@ def _run_emitted(code: str):
 @pytest.mark.parametrize("path", RAN, ids=lambda p: p.stem)
 def test_emitted_code_reproduces_the_golden_trace_on_torch(path):
     case = json.loads(path.read_text())
-    spec = load(case["config"])
+    spec = load(case["config"], base_dir=path.parent.parent)
     lr = _run_emitted(torch_code(spec))
     expected = lrplot.simulate(spec, exact=True).lr
     assert lr.shape == expected.shape

@@ -20,7 +20,8 @@ import numpy as np
 from ..config import Spec, load
 from ..errors import ConfigError, TorchWouldRaise
 from . import vectorized
-from .trace import Trace
+from ..metric import MetricFeed
+from .trace import PlateauLog, Trace
 
 __all__ = ["Trace", "simulate"]
 
@@ -29,19 +30,28 @@ def simulate(config: Spec | Mapping[str, Any] | str | os.PathLike, exact: bool =
     """Simulate a config (a Spec, a mapping in the YAML schema, or a YAML path) into a Trace."""
     spec = config if isinstance(config, Spec) else load(config)
     result = None if exact else vectorized.simulate(spec)
+    plateau = None
     if result is None:
-        result = _run_stateful(spec)
-    lr, momentum = result
+        lr, momentum, fed, plateau = _run_stateful(spec)
+    else:
+        (lr, momentum), fed = result, None
     _check_finite(spec, lr, "lr")
     run = spec.run
     n = run.total_steps
     steps = np.arange(n, dtype=np.int64)
     metric = None
     if spec.metric is not None:
-        metric = np.full(n, np.nan)
         at = _scheduler_step_positions(spec)
-        metric[at] = np.asarray(spec.metric.values)[: len(at)]
-    return Trace(spec, steps, steps / run.steps_per_epoch, lr, momentum, metric)
+        if fed is None:
+            # A schedule that does not react to the metric: feed the model the lrs it chose.
+            feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr)
+            fed = [feed.next(float(lr[0, k])) for k in at]
+        metric = np.full(n, np.nan)
+        metric[at] = np.asarray(fed, dtype=np.float64)
+        _check_finite(spec, metric[at][None, :], "metric", allow_nan=True)
+        if plateau is not None:
+            plateau = PlateauLog(at, *(np.asarray(col) for col in zip(*plateau)))
+    return Trace(spec, steps, steps / run.steps_per_epoch, lr, momentum, metric, plateau)
 
 
 def tracks_momentum(spec: Spec) -> bool:
@@ -60,13 +70,14 @@ def _scheduler_step_positions(spec: Spec) -> np.ndarray:
     return np.arange(run.total_steps)
 
 
-def _run_stateful(spec: Spec) -> tuple[np.ndarray, np.ndarray | None]:
+def _run_stateful(spec: Spec):
     from . import stateful  # the replica loads only when a config needs it
 
     run = spec.run
     opt = stateful.FakeOptimizer(spec.optimizer)
     with_momentum = tracks_momentum(spec)
-    metric = iter(spec.metric.values) if spec.metric is not None else None
+    feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.metric is not None else None
+    metric = feed if spec.scheduler.type == "ReduceLROnPlateau" else None
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
     where = "while constructing it"
@@ -93,12 +104,15 @@ def _run_stateful(spec: Spec) -> tuple[np.ndarray, np.ndarray | None]:
         raise _torch_would_raise(spec, type(exc).__name__, str(exc), where) from None
     lr = np.array(lrs, dtype=np.float64).T.copy()
     momentum = np.array(momenta, dtype=np.float64).T.copy() if with_momentum else None
-    return lr, momentum
+    if metric is None:
+        return lr, momentum, None, None
+    return lr, momentum, metric.fed, sched.log
 
 
-def _step(sched: Any, metric: Any, epoch: Any = None) -> None:
+def _step(sched: Any, metric: MetricFeed | None, epoch: Any = None) -> None:
     if metric is not None:
-        sched.step(next(metric), epoch)
+        # The metric of the epoch (or iteration) just trained, at the lr it trained with.
+        sched.step(metric.next(sched.opt.param_groups[0]["lr"]), epoch)
     else:
         sched.step(epoch)
 
@@ -118,8 +132,8 @@ def _torch_would_raise(spec: Spec, kind: str, message: str, where: str) -> Confi
     )
 
 
-def _check_finite(spec: Spec, lr: np.ndarray, what: str) -> None:
-    bad = ~np.isfinite(lr)
+def _check_finite(spec: Spec, lr: np.ndarray, what: str, allow_nan: bool = False) -> None:
+    bad = np.isinf(lr) if allow_nan else ~np.isfinite(lr)
     if bad.any():
         g, k = (int(i[0]) for i in np.nonzero(bad))
         raise ConfigError(

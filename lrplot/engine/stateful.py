@@ -471,6 +471,7 @@ class ReduceLROnPlateau:
         self.best = math.inf if self.mode == "min" else -math.inf
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
+        self.log: list[tuple[float, int, int]] = []  # (best, bad epochs, cooldown) after each step, for figures
 
     def _is_better(self, a: float, best: float) -> bool:
         # torch: with rel mode and negative metrics, best * (1 - threshold) is *above* best, so a
@@ -502,6 +503,7 @@ class ReduceLROnPlateau:
                     group["lr"] = new
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
+        self.log.append((self.best, self.num_bad_epochs, self.cooldown_counter))
 
 
 class ChainedScheduler(Scheduler):

@@ -10,6 +10,16 @@ from ..config import Spec
 
 
 @dataclass(frozen=True, eq=False)
+class PlateauLog:
+    """ReduceLROnPlateau's state after each of its steps (``at``: the optimizer step it followed)."""
+
+    at: np.ndarray
+    best: np.ndarray
+    bad_epochs: np.ndarray
+    cooldown: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class Trace:
     """What each optimizer step trains with (values read before ``optimizer.step()``).
 
@@ -24,6 +34,7 @@ class Trace:
     lr: np.ndarray
     momentum: np.ndarray | None = None
     metric: np.ndarray | None = None
+    plateau: PlateauLog | None = None
 
     @property
     def name(self) -> str:

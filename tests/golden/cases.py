@@ -536,3 +536,31 @@ del CASES[_n_before:]
 
 CASE_IDS = [cid for cid, _ in CASES]
 assert len(set(CASE_IDS)) == len(CASE_IDS)
+
+
+# ReduceLROnPlateau fed replayed logs (tests/golden/logs, in the formats people export) and the
+# synthetic models: torch is fed exactly what lrplot feeds its own engine.
+def log_case(case_id: str, log: str, column: str, epoch_column: str | None = None, **plateau_args: Any) -> None:
+    metric = {"csv": f"logs/{log}", "column": column}
+    if epoch_column:
+        metric["epoch_column"] = epoch_column
+    CASES.append((case_id, {"name": case_id, "optimizer": {"lr": 0.1}, "run": {"epochs": 60},
+                            "scheduler": dict(PL, patience=3, factor=0.5, **plateau_args), "metric": metric}))
+
+
+log_case("log-pandas", "pandas.csv", "val_loss")
+log_case("log-pandas-max-acc", "pandas.csv", "val_acc", mode="max")
+log_case("log-keras", "keras.csv", "val_loss", cooldown=2)
+log_case("log-lightning", "lightning.csv", "val_loss", epoch_column="epoch")
+log_case("log-tensorboard", "tensorboard.csv", "Value", epoch_column="Step", threshold_mode="abs", threshold=0.01)
+
+for model, extra in (("closed_loop", {}), ("exp_decay", {"rate": 0.05}), ("steps", {"every": 12, "rate": 0.3}), ("noisy", {})):
+    CASES.append((f"synthetic-{model}", {"name": f"synthetic-{model}", "optimizer": {"lr": 0.1, "momentum": 0.9}, "run": {"epochs": 120},
+                                         "scheduler": dict(PL, patience=5, factor=0.5), "metric": {"synthetic": {"model": model, "seed": 3, **extra}}}))
+CASES.append(("synthetic-closed-loop-max-cooldown", {"name": "synthetic-closed-loop-max-cooldown", "run": {"epochs": 100},
+                                                     "scheduler": dict(PL, mode="max", patience=4, factor=0.3, cooldown=3),
+                                                     "metric": {"synthetic": {"noise": 0.003, "seed": 7}}}))
+CASES.append(("synthetic-closed-loop-iteration", {"name": "synthetic-closed-loop-iteration", "run": {"epochs": 10, "steps_per_epoch": 20, "step": "iteration"},
+                                                  "optimizer": {"lr": [0.05, 0.1]},
+                                                  "scheduler": dict(PL, patience=20, factor=0.5, min_lr=[0.001, 0.01]),
+                                                  "metric": {"synthetic": {"rate": 0.02, "seed": 11}}}))

@@ -60,12 +60,14 @@ def record(case_id: str, config: dict[str, Any]) -> dict[str, Any]:
     version = check_torch()
     doc: dict[str, Any] = {"id": case_id, "torch": version, "config": config, "lr": None, "momentum": None, "error": None}
     try:
-        result = torch_trace(load(config))
+        result = torch_trace(load(config, base_dir=HERE))  # metric logs sit beside this file
     except TorchError as exc:
         doc["error"] = {"type": exc.kind, "message": exc.message, "step": exc.step}
     else:
         doc["lr"] = result["lr"]
         doc["momentum"] = result["momentum"]
+        if result["metric"] is not None and config.get("metric", {}).get("values") is None:
+            doc["metric"] = result["metric"]  # what torch was fed, when the config does not list it
     return doc
 
 

@@ -1,0 +1,244 @@
+"""Metrics for ReduceLROnPlateau: seeded synthetic training curves, and replayed CSV logs.
+
+A synthetic metric is either closed-loop (``closed_loop``: it responds to the lr the schedule
+chooses, so each reduction visibly unlocks further progress) or a fixed teaching shape
+(``exp_decay``, ``steps``, ``noisy``). Everything here is plain Python floats with its own seeded
+generator, so lrplot's engine and a real torch run (the golden recorder) see the same values for
+the same lrs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+MODELS = ("closed_loop", "exp_decay", "steps", "noisy")
+MAX_LOG_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class SyntheticParam:
+    name: str
+    default: Any
+    doc: str
+
+
+# Defaults describe a validation loss (mode min); for mode max they describe an accuracy.
+SYNTHETIC_PARAMS: tuple[SyntheticParam, ...] = (
+    SyntheticParam("model", "closed_loop", "closed_loop (reacts to the lr), exp_decay, steps or noisy"),
+    SyntheticParam("mode", None, "min (a loss) or max (an accuracy); default: the scheduler's mode"),
+    SyntheticParam("initial", None, "metric before training (default 2.0 for min, 0.1 for max)"),
+    SyntheticParam("floor", None, "best value reachable with lr -> 0 (default 0.1 for min, 0.95 for max)"),
+    SyntheticParam("rate", 0.15, "fraction of the gap to the floor closed per step at the initial lr"),
+    SyntheticParam("lr_floor", 0.4, "closed_loop: how far the initial lr holds the metric off its floor"),
+    SyntheticParam("noise", 0.01, "standard deviation of the seeded Gaussian noise (noisy: 5x)"),
+    SyntheticParam("every", 10, "steps: steps between improvements"),
+    SyntheticParam("seed", 0, "seed of the noise"),
+)
+
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    model: str
+    mode: str
+    initial: float
+    floor: float
+    rate: float
+    lr_floor: float
+    noise: float
+    every: int
+    seed: int
+
+
+def synthetic_spec(data: Any, path: str, scheduler_mode: str) -> SyntheticSpec:
+    """Validate ``metric.synthetic`` (a mapping, or true / a model name for the defaults)."""
+    if data is True or data is None:
+        data = {}
+    elif isinstance(data, str):
+        data = {"model": data}
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"must be a mapping of {', '.join(p.name for p in SYNTHETIC_PARAMS)}, or true")
+    known = {p.name for p in SYNTHETIC_PARAMS}
+    for key in data:
+        if key not in known:
+            from .config import _suggest
+
+            raise ConfigError(f"{path}.{key}", f"unknown key{_suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
+    values = {p.name: data.get(p.name, p.default) for p in SYNTHETIC_PARAMS}
+    if values["model"] not in MODELS:
+        raise ConfigError(f"{path}.model", f"must be one of {', '.join(MODELS)}, got {values['model']!r}")
+    mode = values["mode"] or scheduler_mode
+    if mode not in ("min", "max"):
+        raise ConfigError(f"{path}.mode", f"must be min or max, got {mode!r}")
+    values["mode"] = mode
+    if values["initial"] is None:
+        values["initial"] = 2.0 if mode == "min" else 0.1
+    if values["floor"] is None:
+        values["floor"] = 0.1 if mode == "min" else 0.95
+    for key in ("initial", "floor", "rate", "lr_floor", "noise"):
+        v = values[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ConfigError(f"{path}.{key}", f"must be a finite number, got {v!r}")
+        values[key] = float(v)
+    for key in ("rate", "lr_floor", "noise"):
+        if values[key] < 0:
+            raise ConfigError(f"{path}.{key}", f"must be >= 0, got {values[key]}")
+    if values["rate"] > 1:
+        raise ConfigError(f"{path}.rate", f"must be <= 1 (the share of the gap closed per step), got {values['rate']}")
+    for key in ("every", "seed"):
+        if isinstance(values[key], bool) or not isinstance(values[key], int):
+            raise ConfigError(f"{path}.{key}", f"must be an integer, got {values[key]!r}")
+    if values["every"] < 1:
+        raise ConfigError(f"{path}.every", f"must be >= 1, got {values['every']}")
+    return SyntheticSpec(**values)
+
+
+class _Gauss:
+    """Seeded standard normal draws from ``random.random`` (whose sequence Python guarantees)."""
+
+    def __init__(self, seed: int):
+        import random
+
+        self._random = random.Random(seed).random
+
+    def __call__(self) -> float:
+        u1 = 1.0 - self._random()  # (0, 1]: log is finite
+        u2 = self._random()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+class SyntheticMetric:
+    """One metric value per scheduler step, given the lr the step trained with."""
+
+    def __init__(self, spec: SyntheticSpec, initial_lr: float):
+        self.spec = spec
+        self.lr0 = initial_lr if initial_lr > 0 else 1.0
+        self.value = spec.initial
+        self.steps = 0
+        self.gauss = _Gauss(spec.seed)
+
+    def next(self, lr: float) -> float:
+        s = self.spec
+        self.steps += 1
+        k = self.steps
+        if s.model == "closed_loop":
+            # Progress proportional to the lr, towards a floor that the lr itself holds up (SGD's
+            # noise ball): lowering the lr slows progress but lowers the floor.
+            ratio = lr / self.lr0
+            sign = 1.0 if s.mode == "min" else -1.0
+            target = s.floor + sign * s.lr_floor * ratio
+            step = min(1.0, s.rate * ratio)
+            self.value = self.value + step * (target - self.value)
+            return self.value + s.noise * self.gauss()
+        if s.model == "steps":
+            # Improves in jumps every `every` steps, flat in between: plateaus to react to.
+            level = s.floor + (s.initial - s.floor) * (1.0 - s.rate) ** (k // s.every)
+            return level + s.noise * self.gauss()
+        noise = s.noise * (5.0 if s.model == "noisy" else 1.0)
+        return s.floor + (s.initial - s.floor) * math.exp(-s.rate * k) + noise * self.gauss()
+
+
+# ----------------------------------------------------------------------------------------------
+# Replaying logs
+
+
+def read_log(path: Path, column: Any, epoch_column: Any, where: str) -> list[float]:
+    """The values of ``column``, one per row or (with ``epoch_column``) one per epoch.
+
+    Reads the CSVs that pandas, Keras' CSVLogger, Lightning's CSVLogger and TensorBoard's scalar
+    export write. With ``epoch_column``, the last value logged in each epoch is taken, and rows
+    without a value are skipped (Lightning logs training and validation rows separately).
+    """
+    if not isinstance(column, str) or not column:
+        raise ConfigError(f"{where}.column", "name the column to replay, like column: val_loss")
+    if epoch_column is not None and not isinstance(epoch_column, str):
+        raise ConfigError(f"{where}.epoch_column", "must be a column name")
+    try:
+        size = path.stat().st_size
+        if size > MAX_LOG_BYTES:
+            raise ConfigError(f"{where}.csv", f"{path} is {size} bytes; logs are limited to {MAX_LOG_BYTES >> 20} MiB")
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{where}.csv", f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{where}.csv", f"{path} is a folder, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}.csv", f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}.csv", f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ConfigError(f"{where}.csv", f"{path} is not a readable CSV: {exc}") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ConfigError(f"{where}.csv", f"{path} is empty or has no header row")
+    header = [h.strip() for h in rows[0]]
+    index = _column_index(header, column, f"{where}.column", path)
+    epoch_index = _column_index(header, epoch_column, f"{where}.epoch_column", path) if epoch_column else None
+    if epoch_index is None:
+        values = []
+        for n, row in enumerate(rows[1:], start=2):
+            cell = row[index].strip() if index < len(row) else ""
+            if not cell:
+                raise ConfigError(
+                    f"{where}.csv",
+                    f"{path} line {n} has no {column!r} value; give epoch_column to take one value per epoch "
+                    "(logs like Lightning's leave validation cells empty on training rows)",
+                )
+            values.append(_number(cell, path, n, column, where))
+        return values
+    per_epoch: dict[float, float] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        cell = row[index].strip() if index < len(row) else ""
+        epoch_cell = row[epoch_index].strip() if epoch_index < len(row) else ""
+        if not cell or not epoch_cell:
+            continue
+        epoch = _number(epoch_cell, path, n, epoch_column, where)
+        per_epoch[epoch] = _number(cell, path, n, column, where)  # the last one logged wins
+    if not per_epoch:
+        raise ConfigError(f"{where}.csv", f"{path} has no row with both {column!r} and {epoch_column!r}")
+    epochs = sorted(per_epoch)
+    gaps = [b for a, b in zip(epochs, epochs[1:]) if b - a != 1]
+    if gaps:
+        raise ConfigError(f"{where}.csv", f"{path} has no {column!r} value for the epoch before {gaps[0]:g}; one value per epoch is needed")
+    return [per_epoch[e] for e in epochs]
+
+
+def _column_index(header: list[str], name: str, where: str, path: Path) -> int:
+    if name in header:
+        return header.index(name)
+    from .config import _suggest
+
+    shown = ", ".join(repr(h) for h in header if h) or "none"
+    raise ConfigError(where, f"{path} has no column {name!r}{_suggest(name, [h for h in header if h])}; its columns are {shown}")
+
+
+def _number(cell: str, path: Path, line: int, column: str, where: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ConfigError(f"{where}.csv", f"{path} line {line}: {column!r} is {cell!r}, not a number") from None
+    if math.isinf(value):
+        raise ConfigError(f"{where}.csv", f"{path} line {line}: {column!r} is infinite")
+    return value  # NaN stays: torch's ReduceLROnPlateau counts it as a bad epoch
+
+
+class MetricFeed:
+    """The metric for each scheduler step: the given values in turn, or the synthetic model's answer
+    to the lr that step trained with (group 0's)."""
+
+    def __init__(self, spec: Any, initial_lr: float):
+        self._values = iter(spec.values) if spec.values is not None else None
+        self._model = SyntheticMetric(spec.synthetic, initial_lr) if spec.synthetic is not None else None
+        self.fed: list[float] = []
+
+    def next(self, lr: float) -> float:
+        value = next(self._values) if self._values is not None else self._model.next(lr)
+        self.fed.append(value)
+        return value
