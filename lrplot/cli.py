@@ -117,6 +117,44 @@ def scheduler_options(f: Callable) -> Callable:
     return f
 
 
+METRIC_MODELS = ("synthetic", "closed_loop", "exp_decay", "steps", "noisy")
+
+
+def metric_options(f: Callable) -> Callable:
+    options = [
+        click.option("--metric", "metric_model", type=click.Choice(METRIC_MODELS), default=None,
+                     help="Feed ReduceLROnPlateau a seeded synthetic metric (synthetic = closed_loop: it reacts to the lr)."),
+        click.option("--metric-seed", type=click.INT, default=None, help="Seed of the synthetic metric's noise [default: 0]."),
+        click.option("--metric-noise", type=click.FLOAT, default=None, help="Noise of the synthetic metric [default: 0.01]."),
+        click.option("--metric-csv", default=None, help="Replay a CSV log (pandas, Keras, Lightning, TensorBoard export)."),
+        click.option("--metric-column", default=None, help="The log's column to replay, like val_loss."),
+        click.option("--metric-epoch-column", default=None, help="Take the last value per epoch of this column (Lightning logs)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """The `metric:` mapping the metric flags describe, or None when none is given."""
+    model, csv = kwargs.get("metric_model"), kwargs.get("metric_csv")
+    synthetic_extra = {k: kwargs.get(f"metric_{k}") for k in ("seed", "noise") if kwargs.get(f"metric_{k}") is not None}
+    log_extra = {k: kwargs.get(f"metric_{k}") for k in ("column", "epoch_column") if kwargs.get(f"metric_{k}") is not None}
+    if model and csv:
+        raise UserError("--metric and --metric-csv: choose a synthetic metric or a log, not both")
+    if csv:
+        if synthetic_extra:
+            raise UserError("--metric-seed and --metric-noise go with --metric, not --metric-csv")
+        # flags name paths from the current folder, whatever folder a config file is in
+        return {"csv": str(Path(csv).expanduser().resolve()), **log_extra}
+    if log_extra:
+        raise UserError("--metric-column and --metric-epoch-column go with --metric-csv")
+    if model or synthetic_extra:
+        chosen = "closed_loop" if model in (None, "synthetic") else model
+        return {"synthetic": {"model": chosen, **synthetic_extra}}
+    return None
+
+
 def run_options(f: Callable) -> Callable:
     options = [
         click.option("--epochs", type=click.INT, default=None, help="Epochs to simulate [default: 100]."),
@@ -168,6 +206,9 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         data = {"scheduler": {"type": target, **given}}
     if name is not None:
         data["name"] = name
+    metric = _metric_section(kwargs)
+    if metric is not None:
+        data["metric"] = metric
     for section, values in (("run", run), ("optimizer", optimizer)):
         if values:
             current = data.get(section) or {}
@@ -277,6 +318,7 @@ def _show(path: str) -> None:
 @click.argument("target", metavar="SCHEDULER|CONFIG")
 @scheduler_options
 @run_options
+@metric_options
 @figure_options
 def plot(target: str, output: str | None, show: bool, **kwargs: Any) -> None:
     """Draw one schedule: lr (and momentum) against epoch, with its events marked.
@@ -296,9 +338,11 @@ def plot(target: str, output: str | None, show: bool, **kwargs: Any) -> None:
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC ...]")
 @click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", show_default=True, help="One axes with a legend, or small multiples sharing axes.")
 @click.option("--sweep", default=None, metavar="KEY=V1,V2,...", help="One line per value of a scheduler keyword (with a single SPEC).")
+@click.option("--metric-all", is_flag=True, help="Feed the synthetic metric to every schedule, not only ReduceLROnPlateau, to show the metric each would produce.")
 @run_options
+@metric_options
 @figure_options
-def compare(specs: tuple[str, ...], layout: str, sweep: str | None, output: str | None, show: bool, **kwargs: Any) -> None:
+def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: bool, output: str | None, show: bool, **kwargs: Any) -> None:
     """Several schedules in one figure.
 
     \b
@@ -313,6 +357,9 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, output: str 
     look = _look(kwargs)
     look.check()
     run_flags = {k: kwargs[k] for k in ("epochs", "steps_per_epoch", "step_mode", "lr", "momentum")}
+    metric_flags = {k: v for k, v in kwargs.items() if k.startswith("metric_")}
+    if metric_all and not (kwargs.get("metric_model") or kwargs.get("metric_seed") is not None or kwargs.get("metric_noise") is not None):
+        raise UserError("--metric-all feeds the synthetic metric to every schedule: add --metric synthetic")
     items = expand_sweep(specs, sweep) if sweep else [(s, s, {}) for s in specs]
     traces, labels = [], []
     for text, label, extra in items:
@@ -321,7 +368,12 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, output: str 
             spec = build_spec(text, {}, extra, name=label if sweep else None)
         else:
             kind, keys = parse_inline(text)
-            spec = build_spec(kind, run_flags, {**keys, **extra}, name=label)
+            from .registry import lookup
+
+            info = lookup(kind)
+            # The same metric for every plateau spec (and, with --metric-all, for every spec).
+            wants_metric = metric_all or (info is not None and info.name == "ReduceLROnPlateau")
+            spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
         traces.append(simulate(spec, exact=kwargs["exact"]))
         labels.append(spec.name)
     from .render import compare_traces
@@ -333,6 +385,7 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, output: str 
 @click.argument("target", metavar="SCHEDULER|CONFIG")
 @scheduler_options
 @run_options
+@metric_options
 def explain(target: str, **kwargs: Any) -> None:
     """The schedule in plain words: phases, extremes, the last lr, and pitfalls."""
     from .explain import explain as explain_trace
@@ -344,6 +397,7 @@ def explain(target: str, **kwargs: Any) -> None:
 @click.argument("target", metavar="SCHEDULER|CONFIG")
 @scheduler_options
 @run_options
+@metric_options
 def code(target: str, **kwargs: Any) -> None:
     """The PyTorch code that builds this scheduler and steps it as the config says."""
     from .torchcode import torch_code
@@ -359,6 +413,7 @@ def _default_figure_name(name: str) -> str:
 @click.argument("target", metavar="SCHEDULER|CONFIG")
 @scheduler_options
 @run_options
+@metric_options
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 def export(target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
@@ -398,6 +453,16 @@ def list_() -> None:
             click.echo(f"    {p.name:<17} {_kind(p):<34} {default:<9} {p.doc}")
         click.echo()
     click.echo("Run options: --epochs, --steps-per-epoch, --step epoch|iteration|fractional, --lr, --momentum")
+    click.echo()
+    from .metric import SYNTHETIC_PARAMS
+
+    click.echo(click.style("metric", bold=True) + "  what ReduceLROnPlateau is fed, one value per scheduler step")
+    click.echo("    values            list of numbers                    explicit values")
+    click.echo("    csv               path, with column [epoch_column]   replay a log (--metric-csv, --metric-column)")
+    click.echo("    synthetic         true or a mapping of:              a seeded simulated metric (--metric synthetic)")
+    for p in SYNTHETIC_PARAMS:
+        default = "-" if p.default is None else str(p.default)
+        click.echo(f"      {p.name:<15} {default:<34} {p.doc}")
 
 
 _KINDS = {

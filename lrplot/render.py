@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 import matplotlib
+import matplotlib.patches
 
 matplotlib.use("Agg")  # never try to open a display: lrplot runs on servers and in CI
 
@@ -154,18 +155,19 @@ def _columns(fig: Figure) -> int:
 
 
 def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Figure:
-    """lr against epoch, one line per param group, momentum in a second panel, events marked."""
+    """lr against epoch, one line per param group; momentum and the metric in panels below; events marked."""
     from .engine.events import find_events
 
     look.check()
     with styled(look):
-        has_momentum = trace.momentum is not None
-        fig = Figure(figsize=look.size or (7.0, 5.2 if has_momentum else 3.9), dpi=look.dpi)
+        panels = ["lr"] + (["momentum"] if trace.momentum is not None else []) + (["metric"] if trace.metric is not None else [])
+        ratios = {"lr": 2.2, "momentum": 1.0, "metric": 1.5}
+        height = 3.9 + sum({"momentum": 1.3, "metric": 1.9}[p] for p in panels[1:])
+        fig = Figure(figsize=look.size or (7.0, height), dpi=look.dpi)
         FigureCanvasAgg(fig)
-        if has_momentum:
-            ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
-        else:
-            ax, ax_m = fig.subplots(1, 1), None
+        axes = np.atleast_1d(fig.subplots(len(panels), 1, sharex=True, height_ratios=[ratios[p] for p in panels]))
+        by_panel = dict(zip(panels, axes))
+        ax = by_panel["lr"]
         _margins(fig, top_axis=trace.steps_per_epoch > 1)
         columns = _columns(fig) if reduce else 0
         many = len(trace.groups) > 1
@@ -174,16 +176,69 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Fig
         _title(fig, look.title or _default_title(trace))
         events = find_events(trace)
         _mark_events(ax, trace, events, lines)
-        if ax_m is not None:
+        if "momentum" in by_panel:
+            ax_m = by_panel["momentum"]
             _draw_groups(ax_m, trace, trace.momentum, columns, lw=1.4, labels=False)
             ax_m.set_ylabel("beta1" if trace.spec.optimizer.betas is not None else "momentum")
+        if "metric" in by_panel:
+            _draw_metric(by_panel["metric"], trace, events)
+        for other in axes[1:]:
             for e in events:
-                if e.kind in ("switch", "restart"):
-                    ax_m.axvline(e.step / trace.steps_per_epoch, **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
-        _axes_x(ax, ax_m or ax, trace.steps_per_epoch, len(trace) / trace.steps_per_epoch)
+                if e.kind in ("switch", "restart", "reduction"):
+                    other.axvline(e.step / trace.steps_per_epoch, **_vline(e.kind), gid=f"event-{e.kind}")
+        _axes_x(ax, axes[-1], trace.steps_per_epoch, len(trace) / trace.steps_per_epoch)
         if many or events:
             ax.legend(loc="best")
     return fig
+
+
+def _vline(kind: str) -> dict:
+    if kind == "reduction":
+        return {"color": EVENT_STYLE["reduction"]["color"], "ls": ":", "lw": 0.9}
+    return EVENT_STYLE[kind]
+
+
+def _metric_points(trace: Trace):
+    """x (epochs) and value of each metric fed: it is measured at the end of the step it follows."""
+    at = np.nonzero(~np.isnan(trace.metric))[0] if trace.plateau is None else trace.plateau.at
+    return (at + 1) / trace.steps_per_epoch, trace.metric[at]
+
+
+def _draw_metric(ax, trace: Trace, events) -> None:
+    x, y = _metric_points(trace)
+    synthetic = trace.spec.metric.source == "synthetic"
+    label = "synthetic metric" if synthetic else "metric"
+    ax.plot(x, y, lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color="#555555", label=label, gid="metric")
+    log = trace.plateau
+    if log is not None:
+        ax.plot(x, log.best, drawstyle="steps-post", lw=1.0, ls="--", color="#999999", label="best so far", gid="metric-best")
+        step = 1 / trace.steps_per_epoch if trace.spec.run.step != "epoch" else 1.0
+        patience = trace.spec.scheduler.params["patience"]
+        # The bad steps that exhausted the patience, and the cooldown after each reduction.
+        for j in np.nonzero(log.reduced)[0]:
+            ax.axvspan(x[max(0, j - patience)] - step, x[j], color="#d62728", alpha=0.10, lw=0, gid="patience-window")
+        cooling = log.cooldown > 0
+        for start, stop in _runs(cooling):
+            ax.axvspan(x[start], x[stop - 1] + step, color="#1f77b4", alpha=0.10, lw=0, gid="cooldown-window")
+        for j in np.nonzero(log.reduced)[0]:
+            ax.plot([x[j]], [y[j]], ls="none", marker="v", color=EVENT_STYLE["reduction"]["color"], ms=6, gid="metric-reduction")
+        handles = [
+            matplotlib.patches.Patch(color="#d62728", alpha=0.2, label=f"patience ({patience}) running out"),
+        ]
+        if cooling.any():
+            handles.append(matplotlib.patches.Patch(color="#1f77b4", alpha=0.2, label="cooldown"))
+        line_handles, _ = ax.get_legend_handles_labels()
+        ax.legend(handles=line_handles + handles, loc="best", fontsize=8)
+    else:
+        ax.legend(loc="best", fontsize=8)
+    mode = trace.spec.metric.synthetic.mode if synthetic else trace.spec.scheduler.params.get("mode", "min")
+    ax.set_ylabel(f"metric ({'lower' if mode == 'min' else 'higher'} is better)")
+
+
+def _runs(mask: np.ndarray):
+    """(start, stop) of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0])
 
 
 def _margins(fig: Figure, top_axis: bool) -> None:
@@ -309,17 +364,28 @@ def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = 
             if look.title:
                 fig.suptitle(look.title, x=0.01, ha="left")
         elif layout == "overlay":
-            fig = Figure(figsize=look.size or (7.0, 4.2), dpi=look.dpi)
+            with_metric = any(t.metric is not None for t in traces)
+            fig = Figure(figsize=look.size or (7.0, 6.2 if with_metric else 4.2), dpi=look.dpi)
             FigureCanvasAgg(fig)
-            ax = fig.subplots(1, 1)
+            if with_metric:
+                ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
+            else:
+                ax, ax_metric = fig.subplots(1, 1), None
             _margins(fig, top_axis=len({t.steps_per_epoch for t in traces}) == 1 and traces[0].steps_per_epoch > 1)
-            for trace, label in zip(traces, labels):
+            colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+            for i, (trace, label) in enumerate(zip(traces, labels)):
                 many = len(trace.groups) > 1
-                _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label)
+                color = None if many else colors[i % len(colors)]
+                _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label, color=color)
+                if ax_metric is not None and trace.metric is not None:
+                    x, y = _metric_points(trace)
+                    ax_metric.plot(x, y, lw=1.2, color=color, label=label, gid=f"metric-{label}")
             _axes_lr(ax, np.concatenate([t.lr.ravel() for t in traces]), look.log)
+            if ax_metric is not None:
+                ax_metric.set_ylabel("metric")
             spes = {t.steps_per_epoch for t in traces}
             # An iteration axis only means something when every schedule has the same epoch length.
-            _axes_x(ax, ax, spes.pop() if len(spes) == 1 else 1, max(len(t) / t.steps_per_epoch for t in traces))
+            _axes_x(ax, ax_metric if ax_metric is not None else ax, spes.pop() if len(spes) == 1 else 1, max(len(t) / t.steps_per_epoch for t in traces))
             _title(fig, look.title or "learning-rate schedules")
             ax.legend(loc="best")
         else:

@@ -471,7 +471,7 @@ class ReduceLROnPlateau:
         self.best = math.inf if self.mode == "min" else -math.inf
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
-        self.log: list[tuple[float, int, int]] = []  # (best, bad epochs, cooldown) after each step, for figures
+        self.log: list[tuple[float, int, int, bool]] = []  # (best, bad epochs, cooldown, reduced) after each step
 
     def _is_better(self, a: float, best: float) -> bool:
         # torch: with rel mode and negative metrics, best * (1 - threshold) is *above* best, so a
@@ -495,7 +495,8 @@ class ReduceLROnPlateau:
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
+        reduced = self.num_bad_epochs > self.patience
+        if reduced:
             for group, min_lr in zip(self.opt.param_groups, self.min_lrs):
                 old = float(group["lr"])
                 new = max(old * self.factor, min_lr)
@@ -503,7 +504,7 @@ class ReduceLROnPlateau:
                     group["lr"] = new
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
-        self.log.append((self.best, self.num_bad_epochs, self.cooldown_counter))
+        self.log.append((self.best, self.num_bad_epochs, self.cooldown_counter, reduced))
 
 
 class ChainedScheduler(Scheduler):

@@ -17,6 +17,7 @@ class PlateauLog:
     best: np.ndarray
     bad_epochs: np.ndarray
     cooldown: np.ndarray
+    reduced: np.ndarray  # the patience ran out here (the lr may still stay, by min_lr or eps)
 
 
 @dataclass(frozen=True, eq=False)
