@@ -484,6 +484,39 @@ def _kind(p: Param) -> str:
     return kind
 
 
+@cli.command()
+@click.argument("config_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the figures and the index.")
+@click.option("--check", is_flag=True, help="Render into memory and exit 1 listing every figure that is missing or differs.")
+def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
+    """Render every config of a folder (SVG and PNG) with a README.md table and an index.html.
+
+    Byte-for-byte reproducible, so CI can check that a committed gallery is current.
+    """
+    from .gallery import compare_with, find_configs, render_gallery
+
+    configs = find_configs(config_dir)
+    link = os.path.relpath(config_dir.resolve(), out_dir.resolve()).replace(os.sep, "/")
+    # click draws the bar only on a terminal; in CI it prints the label once.
+    with click.progressbar(length=len(configs), label=f"rendering {len(configs)} configs", file=sys.stderr) as bar:
+        files = render_gallery(configs, link, progress=lambda _: bar.update(1))
+    if check:
+        problems = compare_with(out_dir, files)
+        if problems:
+            click.echo("\n".join(problems), err=True)
+            click.echo(f"{len(problems)} gallery files are out of date: run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
+            sys.exit(1)
+        click.echo(f"{out_dir}: {len(configs)} figures up to date")
+        return
+    from .output import write_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != data:
+            write_atomic(str(out_dir / name), data)
+    click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
+
+
 def main() -> None:
     cli(prog_name="lrplot")
 

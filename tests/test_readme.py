@@ -42,10 +42,14 @@ def test_first_figure_command(tmp_path):
     assert (tmp_path / "StepLR.png").exists()
 
 
-@pytest.mark.parametrize("args", _lrplot_commands(BLOCKS[2]), ids=" ".join)
+EXAMPLES = [args for block in BLOCKS[2:] for args in _lrplot_commands(block) if args[0] != "gallery"]
+
+
+@pytest.mark.parametrize("args", EXAMPLES, ids=" ".join)
 def test_usage_examples_run(tmp_path, args):
-    if "schedule.yaml" in args:
-        (tmp_path / "schedule.yaml").write_text((ROOT / "configs" / "warmup-cosine.yaml").read_text())
+    # the files the examples name, as a user would have them
+    (tmp_path / "schedule.yaml").write_text((ROOT / "configs" / "warmup-cosine.yaml").read_text())
+    (tmp_path / "logs.csv").write_text((ROOT / "tests" / "golden" / "logs" / "keras.csv").read_text())
     args = [str(ROOT / a) if a.startswith("configs/") else a for a in args]
     proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

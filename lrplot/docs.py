@@ -1,0 +1,81 @@
+"""The generated parts of the README: the command reference, the gallery table, the compare figure.
+
+    python -m lrplot.docs          # rewrite them in README.md (and gallery/readme-compare.svg)
+
+The tests regenerate each part and fail when the committed README differs, so the docs can't drift
+from the CLI's own help or from the gallery.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPARE_FIGURE = "gallery/readme-compare.svg"
+COMPARE_ARGS = ["step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "--epochs", "100"]
+
+
+def command_reference() -> str:
+    import click
+
+    from .cli import cli
+
+    # the settings a real invocation gets (help_option_names), at a fixed width
+    root = click.Context(cli, info_name="lrplot", **{**cli.context_settings, "terminal_width": 100, "max_content_width": 100})
+    parts = ["```text", cli.get_help(root), "```"]
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        ctx = click.Context(command, info_name=name, parent=root, terminal_width=100, max_content_width=100)
+        parts += ["", f"#### `lrplot {name}`", "", "```text", command.get_help(ctx), "```"]
+    return "\n".join(parts)
+
+
+def gallery_table(root: Path = ROOT) -> str:
+    from .gallery import Entry, description, find_configs, markdown_index
+
+    entries = []
+    for path in find_configs(root / "configs"):
+        from .config import load
+
+        entries.append(Entry(path.stem, load(path).name, description(path)))
+    lines = markdown_index(entries, "configs", image_prefix="gallery/").splitlines()
+    return "\n".join(lines[lines.index("| figure | recipe |") :])
+
+
+def compare_figure() -> bytes:
+    """The README's compare figure: what `lrplot compare` with COMPARE_ARGS draws."""
+    from .cli import build_spec
+    from .compare import parse_inline
+    from .engine import simulate
+    from .render import compare_traces, figure_bytes
+
+    specs, flags = COMPARE_ARGS[:-2], {"epochs": int(COMPARE_ARGS[-1])}
+    traces = [simulate(build_spec(kind, flags, keys, name=text)) for text in specs for kind, keys in [parse_inline(text)]]
+    return figure_bytes(compare_traces(traces, specs), "svg")
+
+
+SECTIONS = {"commands": command_reference, "gallery": gallery_table}
+
+
+def render_readme(text: str) -> str:
+    """README text with every generated section brought up to date."""
+    for name, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README.md has no <!-- generated:{name} --> section")
+        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    readme = ROOT / "README.md"
+    readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    (ROOT / COMPARE_FIGURE).write_bytes(compare_figure())
+    print(f"updated {readme} and {COMPARE_FIGURE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
