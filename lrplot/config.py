@@ -19,8 +19,10 @@ from .registry import FROM_RUN, REQUIRED, Param, SchedulerInfo, all_names, looku
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
-# trace (lr and momentum per group) always fits in memory. Checked before anything is allocated.
-MAX_STEPS = 50_000_000
+# trace always fits in memory: at most MAX_VALUES lrs (param groups x steps, 8 bytes each, times
+# two with momentum). Checked before anything is allocated.
+MAX_STEPS = 10_000_000
+MAX_VALUES = 20_000_000
 MAX_GROUPS = 64
 MAX_NESTING = 8
 MAX_FILE_BYTES = 1 << 20
@@ -171,6 +173,12 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
     run = _run(data.get("run", {}), _default_step(scheduler_data, info))
+    if run.total_steps * len(optimizer.groups) > MAX_VALUES:
+        raise ConfigError(
+            "run",
+            f"{len(optimizer.groups)} param groups x {run.total_steps:,} steps = {run.total_steps * len(optimizer.groups):,} values; "
+            f"lrplot traces at most {MAX_VALUES:,} (fewer steps or groups)",
+        )
     if run.step == "fractional" and info.composite:
         raise TorchWouldRaise(
             "run.step",
@@ -342,6 +350,8 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
         for i, v in enumerate(raw):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {_type_name(v)}")
+            if math.isinf(v):
+                raise ConfigError(f"{path}.values[{i}]", f"must be a number or NaN (a bad epoch), got {v}")
             values.append(float(v))  # NaN is allowed: torch counts it as a bad epoch
         where = f"{path}.values"
     needed = run.scheduler_steps

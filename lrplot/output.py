@@ -33,8 +33,13 @@ def check_writable(path: str) -> None:
         raise ConfigError("--output", f"folder {str(folder)!r} does not exist")
     if Path(path).is_dir():
         raise ConfigError("--output", f"{path!r} is a folder; name a file")
-    if not os.access(folder, os.W_OK):
-        raise ConfigError("--output", f"folder {str(folder)!r} is not writable")
+    # A real probe: permission bits say nothing for root, or on read-only and virtual file systems.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ConfigError("--output", f"cannot write in folder {str(folder)!r}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_atomic(path: str, data: bytes) -> None:

@@ -1,0 +1,136 @@
+"""A corpus of bad inputs and the exact outcome each must have: exit 2 and a message naming the field.
+
+``YAML`` cases are config files (text, or bytes for the binary ones); ``ARGS`` cases are command
+lines. The fragments are what a user must see; tests/test_bad_inputs.py runs every case as a user
+would, with an existing output file that must survive.
+"""
+
+from __future__ import annotations
+
+PLATEAU = "scheduler: {type: plateau}\nrun: {epochs: 5}\n"
+
+# (case id, config file content, fragment of the one-line error)
+YAML: list[tuple[str, str | bytes, str]] = [
+    # files that are not configs
+    ("malformed-yaml", "scheduler: {type: step, step_size: 3\n", "invalid YAML at line 2"),
+    ("tab-indentation", "scheduler:\n\ttype: step\n", "invalid YAML at line 2"),
+    ("empty-file", "", "is empty"),
+    ("only-comments", "# nothing here\n", "is empty"),
+    ("non-mapping-list", "- step\n- cosine\n", "a config must be a mapping"),
+    ("non-mapping-scalar", "42\n", "a config must be a mapping"),
+    ("binary-file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
+    ("latin1-file", "name: caf\xe9\nscheduler: cosine\n".encode("latin-1"), "not UTF-8"),
+    ("nul-bytes", b"scheduler: cosine\x00\n", "invalid YAML"),
+    ("python-object-tag", "scheduler: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
+    ("python-name-tag", "scheduler: !!python/name:os.system\n", "invalid YAML"),
+    ("deep-nesting", "scheduler: " + "[" * 5000 + "]" * 5000 + "\n", "YAML nested too deeply"),
+    ("alias-bomb", PLATEAU + "metric:\n  values: [&a [1, 1, 1, 1, 1, 1, 1, 1, 1], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a], "
+     "&c [*b, *b, *b, *b, *b, *b, *b, *b, *b], &d [*c, *c, *c, *c, *c, *c, *c, *c, *c], &e [*d, *d, *d, *d, *d, *d, *d, *d, *d], "
+     "&f [*e, *e, *e, *e, *e, *e, *e, *e, *e], &g [*f, *f, *f, *f, *f, *f, *f, *f, *f], [*g, *g, *g, *g, *g, *g, *g, *g, *g]]\n",
+     "metric.values[0]: must be a number, got a list"),
+    ("alias-bomb-in-milestones", "x: &x [1, 2]\ny: &y [*x, *x, *x, *x]\nscheduler: {type: multistep, milestones: *y}\n", "x: unknown key"),
+    ("huge-file", "name: x\n" + "# padding\n" * 120_000 + "scheduler: cosine\n", "configs are limited to"),
+    # schedulers and keys
+    ("unknown-scheduler", "scheduler: {type: cosin}\n", "scheduler.type: unknown scheduler 'cosin' (did you mean 'cosine'?)"),
+    ("scheduler-not-string", "scheduler: {type: 3}\n", "scheduler.type: must be a string"),
+    ("missing-type", "scheduler: {step_size: 3}\n", "scheduler.type: missing"),
+    ("missing-scheduler", "name: nothing\n", "scheduler: missing"),
+    ("unknown-top-key", "schedular: cosine\n", "schedular: unknown key (did you mean 'scheduler'?)"),
+    ("unknown-key-typo", "scheduler: {type: step, stepsize: 3}\n", "scheduler.stepsize: StepLR has no option 'stepsize' (did you mean 'step_size'?)"),
+    ("verbose-key", "scheduler: {type: step, step_size: 3, verbose: true}\n", "scheduler.verbose: was removed"),
+    ("last-epoch-resume", "scheduler: {type: step, step_size: 3, last_epoch: 10}\n", "scheduler.last_epoch: only -1"),
+    ("missing-required", "scheduler: {type: step}\n", "scheduler.step_size: missing"),
+    ("unknown-run-key", "scheduler: cosine\nrun: {epoch: 10}\n", "run.epoch: unknown key (did you mean 'epochs'?)"),
+    ("unknown-step-mode", "scheduler: cosine\nrun: {step: batch}\n", "run.step: must be one of epoch, iteration, fractional"),
+    ("unknown-optimizer-key", "optimizer: {learning_rate: 0.1}\nscheduler: cosine\n", "optimizer.learning_rate: unknown key"),
+    # wrong types
+    ("string-number", "scheduler: {type: step, step_size: '10'}\n", "scheduler.step_size: must be an integer"),
+    ("float-for-int", "scheduler: {type: step, step_size: 2.5}\n", "scheduler.step_size: must be an integer"),
+    ("bool-for-int", "scheduler: {type: step, step_size: true}\n", "scheduler.step_size: must be an integer"),
+    ("list-for-float", "scheduler: {type: step, step_size: 3, gamma: [0.5]}\n", "scheduler.gamma: must be a number"),
+    ("string-for-bool", "scheduler: {type: onecycle, max_lr: 0.1, three_phase: 'yes please'}\n", "scheduler.three_phase: must be true or false"),
+    ("milestones-not-ints", "scheduler: {type: multistep, milestones: [a, b]}\n", "scheduler.milestones[0]: must be an integer"),
+    ("optimizer-not-mapping", "optimizer: 0.1\nscheduler: cosine\n", "optimizer: must be a mapping"),
+    ("run-not-mapping", "scheduler: cosine\nrun: 100\n", "run: must be a mapping"),
+    ("name-not-string", "name: [a]\nscheduler: cosine\n", "name: must be a string"),
+    # zero, negative, NaN, infinity, absurd sizes
+    ("zero-step-size", "scheduler: {type: step, step_size: 0}\n", "scheduler.step_size: must be > 0"),
+    ("negative-gamma", "scheduler: {type: exponential, gamma: -0.5}\n", "scheduler.gamma: must be > 0"),
+    ("zero-epochs", "scheduler: cosine\nrun: {epochs: 0}\n", "run.epochs: must be >= 1"),
+    ("negative-steps-per-epoch", "scheduler: cosine\nrun: {steps_per_epoch: -4}\n", "run.steps_per_epoch: must be >= 1"),
+    ("nan-lr", "optimizer: {lr: .nan}\nscheduler: cosine\n", "optimizer.lr: must be a finite number"),
+    ("inf-gamma", "scheduler: {type: exponential, gamma: .inf}\n", "scheduler.gamma: must be a finite number"),
+    ("nan-eta-min", "scheduler: {type: cosine, eta_min: .nan}\n", "scheduler.eta_min: must be a finite number"),
+    ("inf-metric-value", PLATEAU + "metric: {values: [1.0, .inf, 1.0, 1.0, 1.0]}\n", "metric.values[1]: must be a number or NaN"),
+    ("negative-lr", "optimizer: {lr: -0.1}\nscheduler: cosine\n", "optimizer.lr: must be >= 0"),
+    ("absurd-run", "scheduler: cosine\nrun: {epochs: 1000000000, steps_per_epoch: 1000}\n", "lrplot simulates at most"),
+    ("too-many-values", "optimizer: {lr: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]}\nscheduler: cosine\nrun: {epochs: 5000000}\n", "lrplot traces at most"),
+    ("huge-integer", "scheduler: {type: step, step_size: 100000000000000000000000}\n", "scheduler.step_size: 100000000000000000000000 is too large"),
+    # every validation torch itself performs
+    ("constant-factor-above-1", "scheduler: {type: constant, factor: 1.5}\n", "scheduler.factor: must be >= 0 and <= 1, got 1.5 (torch raises ValueError)"),
+    ("linear-start-zero", "scheduler: {type: linear, start_factor: 0}\n", "scheduler.start_factor: must be > 0 and <= 1"),
+    ("linear-end-above-1", "scheduler: {type: linear, end_factor: 2}\n", "scheduler.end_factor: must be >= 0 and <= 1"),
+    ("plateau-factor-1", PLATEAU + "scheduler: {type: plateau, factor: 1.0}\n", "scheduler.factor: must be >= 0 and < 1"),
+    ("plateau-mode", "scheduler: {type: plateau, mode: mini}\nrun: {epochs: 5}\nmetric: {values: [1, 1, 1, 1, 1]}\n", "scheduler.mode: must be one of min, max, got 'mini' (did you mean 'min'?)"),
+    ("plateau-threshold-mode", "scheduler: {type: plateau, threshold_mode: relative}\nrun: {epochs: 5}\nmetric: {values: [1, 1, 1, 1, 1]}\n", "scheduler.threshold_mode: must be one of rel, abs"),
+    ("cyclic-mode", "scheduler: {type: cyclic, base_lr: 0.01, max_lr: 0.1, mode: triangle}\n", "scheduler.mode: must be one of triangular"),
+    ("onecycle-pct-start", "scheduler: {type: onecycle, max_lr: 0.1, pct_start: 1.5}\n", "scheduler.pct_start: must be >= 0 and <= 1"),
+    ("onecycle-anneal", "scheduler: {type: onecycle, max_lr: 0.1, anneal_strategy: cosine}\n", "scheduler.anneal_strategy: must be one of cos, linear"),
+    ("onecycle-half-epochs", "scheduler: {type: onecycle, max_lr: 0.1, epochs: 10}\n", "OneCycleLR needs both epochs and steps_per_epoch"),
+    ("onecycle-past-total", "scheduler: {type: onecycle, max_lr: 0.1, total_steps: 50}\nrun: {epochs: 10, steps_per_epoch: 10}\n", "scheduler.total_steps: torch raises ValueError"),
+    ("warm-restarts-t0", "scheduler: {type: warm_restarts, T_0: 0}\n", "scheduler.T_0: must be > 0"),
+    ("warm-restarts-tmult", "scheduler: {type: warm_restarts, T_0: 5, T_mult: 0}\n", "scheduler.T_mult: must be >= 1"),
+    ("adam-beta", "optimizer: {betas: [0.9, 1.5]}\nscheduler: cosine\n", "optimizer.betas[1]: must be >= 0 and < 1"),
+    ("sgd-negative-momentum", "optimizer: {momentum: -0.9}\nscheduler: cosine\n", "optimizer.momentum: must be >= 0"),
+    ("constant-factor-zero-division", "scheduler: {type: constant, factor: 0, total_iters: 3}\nrun: {epochs: 10}\n", "torch raises ZeroDivisionError"),
+    # mismatched list lengths
+    ("lambda-list-length", "optimizer: {lr: [0.1, 0.2]}\nscheduler: {type: lambda, lr_lambda: ['1', '1', '1']}\n", "scheduler.lr_lambda: has 3 expressions but the optimizer has 2 param groups"),
+    ("min-lr-list-length", "optimizer: {lr: [0.1, 0.2]}\nscheduler: {type: plateau, min_lr: [0.0]}\nrun: {epochs: 5}\nmetric: {values: [1, 1, 1, 1, 1]}\n", "scheduler.min_lr: has 1 values but the optimizer has 2"),
+    ("max-lr-list-length", "scheduler: {type: onecycle, max_lr: [0.1, 0.2]}\n", "scheduler.max_lr: has 2 values but the optimizer has 1"),
+    ("milestones-count", "scheduler: {type: sequential, milestones: [5, 10], schedulers: [linear, cosine]}\n", "scheduler.milestones: 2 milestones for 2 schedulers"),
+    ("empty-schedulers", "scheduler: {type: chained, schedulers: []}\n", "scheduler.schedulers: is empty"),
+    # composites torch refuses, and nesting
+    ("plateau-in-sequential", "scheduler: {type: sequential, milestones: [5], schedulers: [cosine, plateau]}\nmetric: {values: [1]}\n", "scheduler.schedulers[1].type: torch's SequentialLR does not support ReduceLROnPlateau"),
+    ("plateau-in-chained", "scheduler: {type: chained, schedulers: [cosine, plateau]}\n", "torch's ChainedScheduler does not support ReduceLROnPlateau"),
+    ("fractional-composite", "scheduler: {type: chained, schedulers: [cosine]}\nrun: {step: fractional}\n", "run.step: torch's ChainedScheduler.step() takes no epoch"),
+    ("nested-composite-at-milestone", "scheduler: {type: sequential, milestones: [5], schedulers: [cosine, {type: chained, schedulers: [cosine]}]}\nrun: {epochs: 10}\n", "torch raises NotImplementedError"),
+    ("nesting-too-deep", "scheduler: " + "{type: chained, schedulers: [" * 12 + "cosine" + "]}" * 12 + "\n", "nested more than 8 deep"),
+    ("child-not-mapping", "scheduler: {type: chained, schedulers: [[cosine]]}\n", "scheduler.schedulers[0]: must be a mapping"),
+    # expressions that try to escape or blow up
+    ("expr-name", "scheduler: {type: lambda, lr_lambda: 'os'}\n", "scheduler.lr_lambda: unknown name 'os'"),
+    ("expr-attribute", "scheduler: {type: lambda, lr_lambda: 'epoch.__class__'}\n", "scheduler.lr_lambda: attribute access is not allowed"),
+    ("expr-call", "scheduler: {type: lambda, lr_lambda: \"open('/etc/passwd')\"}\n", "scheduler.lr_lambda: function calls must name an allowed function"),
+    ("expr-import", "scheduler: {type: lambda, lr_lambda: \"__import__('os').system('true')\"}\n", "scheduler.lr_lambda:"),
+    ("expr-dunder", "scheduler: {type: lambda, lr_lambda: '().__class__.__bases__'}\n", "scheduler.lr_lambda:"),
+    ("expr-lambda", "scheduler: {type: lambda, lr_lambda: 'lambda: 1'}\n", "scheduler.lr_lambda:"),
+    ("expr-huge-power", "scheduler: {type: lambda, lr_lambda: '9 ** 9 ** 9'}\n", "scheduler.lr_lambda:"),
+    ("expr-overflow", "scheduler: {type: lambda, lr_lambda: 'exp(epoch * 100)'}\nrun: {epochs: 20}\n", "scheduler.lr_lambda:"),
+    ("expr-inf-lr", "scheduler: {type: multiplicative, lr_lambda: '1e10'}\nrun: {epochs: 100}\n", "becomes inf"),
+    ("expr-syntax", "scheduler: {type: lambda, lr_lambda: '0.95 **'}\n", "scheduler.lr_lambda: syntax error"),
+    ("expr-scale-fn", "scheduler: {type: cyclic, base_lr: 0.01, max_lr: 0.1, scale_fn: 'x.real'}\n", "scheduler.scale_fn: attribute access is not allowed"),
+    # metrics and logs
+    ("plateau-without-metric", PLATEAU, "metric: ReduceLROnPlateau needs a metric"),
+    ("metric-too-short", PLATEAU + "metric: {values: [1.0, 0.9]}\n", "metric.values: 2 values for 5 scheduler steps"),
+    ("metric-missing-log", PLATEAU + "metric: {csv: nowhere.csv, column: val_loss}\n", "metric.csv: no such file"),
+    ("metric-log-is-binary", PLATEAU + "metric: {csv: out.json, column: val_loss}\n", "metric.column"),
+    ("metric-two-sources", PLATEAU + "metric: {values: [1, 1, 1, 1, 1], synthetic: true}\n", "metric: give exactly one of"),
+    ("metric-on-step", "scheduler: {type: step, step_size: 3}\nmetric: {values: [1]}\n", "metric: only ReduceLROnPlateau reads metric values"),
+    ("metric-synthetic-typo", PLATEAU + "metric: {synthetic: {sed: 3}}\n", "metric.synthetic.sed: unknown key (did you mean 'seed'?)"),
+]
+
+# (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file
+ARGS: list[tuple[str, list[str], str]] = [
+    ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg or .pdf"),
+    ("missing-output-folder", ["plot", "cosine", "-o", "no/such/folder/f.png"], "does not exist"),
+    ("output-is-folder", ["export", "cosine", "-o", "."], "is a folder"),
+    ("output-under-a-file", ["plot", "cosine", "-o", "OUT/f.png"], "does not exist"),
+    ("unwritable-output", ["plot", "cosine", "-o", "/proc/lrplot.png"], "--output"),
+    ("unknown-flag", ["plot", "cosine", "--T-mux", "3"], "No such option"),
+    ("bad-flag-value", ["plot", "step", "--step-size", "ten"], "is not a valid integer"),
+    ("flag-for-other-scheduler", ["plot", "step", "--step-size", "3", "--eta-min", "0.1"], "--eta-min: StepLR has no option 'eta_min'"),
+    ("bad-size", ["plot", "cosine", "--size", "7by4"], "WIDTHxHEIGHT"),
+    ("bad-dpi", ["plot", "cosine", "--dpi", "0", "-o", "f.png"], "--dpi: must be between 10 and 1200"),
+    ("bad-style", ["plot", "cosine", "--style", "seaborn-dark-ish", "-o", "f.png"], "--style: unknown matplotlib style"),
+    ("missing-config-file", ["plot", "configs/none.yaml"], "no such file"),
+    ("metric-both", ["plot", "plateau", "--metric", "synthetic", "--metric-csv", "x.csv"], "not both"),
+]
