@@ -175,6 +175,11 @@ def run_options(f: Callable) -> Callable:
     return f
 
 
+def schedule_options(f: Callable) -> Callable:
+    """Everything that describes one schedule from flags: its keywords, the run, the metric."""
+    return scheduler_options(run_options(metric_options(f)))
+
+
 # ----------------------------------------------------------------------------------------------
 # From arguments to a Spec
 
@@ -316,9 +321,7 @@ def _show(path: str) -> None:
 
 @cli.command()
 @click.argument("target", metavar="SCHEDULER|CONFIG")
-@scheduler_options
-@run_options
-@metric_options
+@schedule_options
 @figure_options
 def plot(target: str, output: str | None, show: bool, **kwargs: Any) -> None:
     """Draw one schedule: lr (and momentum) against epoch, with its events marked.
@@ -383,9 +386,7 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: 
 
 @cli.command()
 @click.argument("target", metavar="SCHEDULER|CONFIG")
-@scheduler_options
-@run_options
-@metric_options
+@schedule_options
 def explain(target: str, **kwargs: Any) -> None:
     """The schedule in plain words: phases, extremes, the last lr, and pitfalls."""
     from .explain import explain as explain_trace
@@ -395,9 +396,7 @@ def explain(target: str, **kwargs: Any) -> None:
 
 @cli.command()
 @click.argument("target", metavar="SCHEDULER|CONFIG")
-@scheduler_options
-@run_options
-@metric_options
+@schedule_options
 def code(target: str, **kwargs: Any) -> None:
     """The PyTorch code that builds this scheduler and steps it as the config says."""
     from .torchcode import torch_code
@@ -411,9 +410,7 @@ def _default_figure_name(name: str) -> str:
 
 @cli.command()
 @click.argument("target", metavar="SCHEDULER|CONFIG")
-@scheduler_options
-@run_options
-@metric_options
+@schedule_options
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 def export(target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
