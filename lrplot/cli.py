@@ -79,6 +79,13 @@ class _FloatOrList(click.ParamType):
         return items[0] if len(items) == 1 else items
 
 
+def _apply(options: list[Callable], f: Callable) -> Callable:
+    """Decorate ``f`` with click options, listed in the order --help shows them."""
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
@@ -130,9 +137,7 @@ def metric_options(f: Callable) -> Callable:
         click.option("--metric-column", default=None, help="The log's column to replay, like val_loss."),
         click.option("--metric-epoch-column", default=None, help="Take the last value per epoch of this column (Lightning logs)."),
     ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    return _apply(options, f)
 
 
 def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
@@ -170,9 +175,7 @@ def run_options(f: Callable) -> Callable:
         click.option("--momentum", type=click.FLOAT, default=None, help="SGD momentum of the fake optimizer."),
         click.option("--exact", is_flag=True, help="Follow torch's operation order step by step (bit-identical, slower)."),
     ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    return _apply(options, f)
 
 
 def schedule_options(f: Callable) -> Callable:
@@ -282,9 +285,7 @@ def figure_options(f: Callable) -> Callable:
         click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
         click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
     ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    return _apply(options, f)
 
 
 def _look(kwargs: dict[str, Any]):

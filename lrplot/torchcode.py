@@ -102,16 +102,12 @@ def _scheduler(node: SchedulerSpec, built: list[str], taken: set[str]) -> str:
         value = node.params[p.name]
         # Keywords the user left at torch's default stay out; lengths filled from the run are
         # written out so the code means the same thing outside lrplot.
-        if p.default is not FROM_RUN and not p.required and _same(value, p.default):
+        if p.default is not FROM_RUN and not p.required and type(value) is type(p.default) and value == p.default:
             continue
         if value is None:
             continue
         args.append(f"{p.name}={_literal(value, p.variable)}")
     return f"{node.type}({', '.join(args)})"
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool) and a == b)
 
 
 def _literal(value: Any, variable: str) -> str:

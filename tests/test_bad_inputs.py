@@ -204,3 +204,19 @@ def test_successful_write_replaces_atomically(tmp_path):
     assert result.exit_code == 0
     assert json.loads(target.read_text())["lr"][0][0] == 0.1
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    # the temporary file is private until renamed; the result must not stay that way
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        assert CliRunner().invoke(cli, ["export", "cosine", "--epochs", "3", "-o", str(fresh)]).exit_code == 0
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        shared = tmp_path / "shared.png"
+        shared.write_bytes(b"old")
+        shared.chmod(0o664)
+        assert CliRunner().invoke(cli, ["plot", "cosine", "--epochs", "3", "-o", str(shared)]).exit_code == 0
+        assert shared.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(umask)

@@ -140,9 +140,11 @@ def _modules_after(*args: str) -> set[str]:
     return set(proc.stderr.split())
 
 
-def test_export_and_list_never_import_matplotlib():
+def test_commands_that_draw_nothing_never_import_matplotlib():
     assert "matplotlib" not in _modules_after("export", "step", "--step-size", "3", "--epochs", "5")
     assert "matplotlib" not in _modules_after("list")
+    assert "matplotlib" not in _modules_after("explain", "step", "--step-size", "3")
+    assert "matplotlib" not in _modules_after("code", "plateau", "--metric", "synthetic")
 
 
 def test_help_imports_neither_numpy_nor_matplotlib():

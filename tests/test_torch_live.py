@@ -7,7 +7,6 @@ Also checks that each committed trace still equals a fresh recording, so goldens
 from __future__ import annotations
 
 import functools
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +29,9 @@ from lrplot.reference import TorchError, torch_trace  # noqa: E402
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 
+import test_golden as checks  # noqa: E402  (the comparison helpers and the module loader)
 
-def _load_module(name: str, path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-record = _load_module("lrplot_golden_record", GOLDEN / "record.py")
-checks = _load_module("lrplot_golden_checks", HERE / "test_golden.py")  # the comparison helpers
+record = checks._load_module("lrplot_golden_record", GOLDEN / "record.py")
 CASES = dict(record.load_cases())
 
 
