@@ -118,6 +118,12 @@ def _unify(a, b):
     return _f(a), _f(b), _inexact(a) | _inexact(b)
 
 
+def _near(a, b):
+    """Elements where a and b are so close that a few ulps of libm rounding could swap their order."""
+    a, b = _f(_num(np.asarray(a))), _f(_num(np.asarray(b)))
+    return np.abs(a - b) <= 1e-9 * np.maximum(np.abs(a), np.abs(b))
+
+
 def _truthy(a):
     return a != 0  # NaN is truthy, as bool(float('nan')) is
 
@@ -275,6 +281,9 @@ class _Function(NamedTuple):
     from_math: bool  # generated Python code must import it from math
 
 
+_TO_INT = ("floor", "ceil", "trunc")
+
+
 def _math1(name: str, ufunc, description: str) -> _Function:
     return _Function(description, getattr(math, name), _libm(ufunc), 1, 1, True)
 
@@ -348,7 +357,11 @@ def _check_int(result, shown: Callable[[], str]):
 
 
 class _Node:
-    __slots__ = ()
+    """An evaluator node.  ``rounds``: the subtree calls libm or ``**`` on floats, where numpy and
+    CPython may differ in the last bits; a discontinuous operation on such a value (``%``, ``//``,
+    floor, a comparison) can turn those bits into a different answer, so it defers to Python."""
+
+    __slots__ = ("rounds",)
 
     def scalar(self, env: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -362,6 +375,7 @@ class _Const(_Node):
 
     def __init__(self, value: int | float):
         self.value = value
+        self.rounds = False
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             # int64 cannot hold it, so no vector value is right: have every element
             # recomputed by the scalar path.
@@ -382,6 +396,7 @@ class _Var(_Node):
 
     def __init__(self, name: str):
         self.name = name
+        self.rounds = False
 
     def scalar(self, env):
         return env[self.name]
@@ -395,6 +410,7 @@ class _Unary(_Node):
 
     def __init__(self, op, vop, operand: _Node):
         self.op, self.vop, self.operand = op, vop, operand
+        self.rounds = operand.rounds
 
     def scalar(self, env):
         return self.op(self.operand.scalar(env))  # -int cannot grow past the limit
@@ -410,12 +426,15 @@ class _Not(_Node):
 
     def __init__(self, operand: _Node):
         self.operand = operand
+        self.rounds = False  # a bool: the near-zero test below decides it
 
     def scalar(self, env):
         return not self.operand.scalar(env)
 
     def vector(self, env):
         value, unsure = self.operand.vector(env)
+        if self.operand.rounds:
+            unsure = unsure | _near(value, 0)
         return ~_truthy(value), unsure
 
 
@@ -435,6 +454,7 @@ class _Binary(_Node):
     def __init__(self, symbol: str, op, vop, left: _Node, right: _Node):
         self.symbol, self.op, self.vop = symbol, op, vop
         self.left, self.right = left, right
+        self.rounds = symbol == "**" or left.rounds or right.rounds
 
     def scalar(self, env):
         a = self.left.scalar(env)
@@ -459,6 +479,9 @@ class _Binary(_Node):
         a, a_unsure = self.left.vector(env)
         b, b_unsure = self.right.vector(env)
         result, unsure = self.vop(a, b)
+        if self.symbol in ("%", "//") and (self.left.rounds or self.right.rounds) and result.dtype.kind == "f":
+            # The last bits of a large dividend decide the remainder: no tolerance helps.
+            unsure = np.True_
         return result, a_unsure | b_unsure | unsure
 
 
@@ -469,6 +492,7 @@ class _Compare(_Node):
 
     def __init__(self, first: _Node, rest: list[tuple[Any, Any, _Node]]):
         self.first, self.rest = first, rest  # rest: (op, ufunc, operand)
+        self.rounds = False
 
     def scalar(self, env):
         left = self.first.scalar(env)
@@ -481,13 +505,16 @@ class _Compare(_Node):
 
     def vector(self, env):
         left, unsure = self.first.vector(env)
+        left_rounds = self.first.rounds
         alive = np.True_  # elements whose chain has been true so far
         for _, ufunc, node in self.rest:
             right, right_unsure = node.vector(env)
             a, b, lossy = _unify(left, right)
+            if left_rounds or node.rounds:
+                lossy = lossy | _near(a, b)  # a near-tie may compare the other way in Python
             unsure = unsure | (alive & (right_unsure | lossy))
             alive = alive & ufunc(a, b)
-            left = right
+            left, left_rounds = right, node.rounds
         return alive, unsure
 
 
@@ -498,6 +525,7 @@ class _BoolOp(_Node):
 
     def __init__(self, is_and: bool, values: list[_Node]):
         self.is_and, self.values = is_and, values
+        self.rounds = any(v.rounds for v in values)
 
     def scalar(self, env):
         for node in self.values[:-1]:
@@ -523,6 +551,7 @@ class _IfExp(_Node):
 
     def __init__(self, test: _Node, body: _Node, orelse: _Node):
         self.test, self.body, self.orelse = test, body, orelse
+        self.rounds = body.rounds or orelse.rounds
 
     def scalar(self, env):
         return self.body.scalar(env) if self.test.scalar(env) else self.orelse.scalar(env)
@@ -544,6 +573,8 @@ class _Call(_Node):
 
     def __init__(self, name: str, func: _Function, args: list[_Node]):
         self.name, self.func, self.args = name, func, args
+        integral = name in _TO_INT
+        self.rounds = (func.from_math and not integral) or (not integral and any(a.rounds for a in args))
 
     def scalar(self, env):
         args = [node.scalar(env) for node in self.args]
@@ -564,6 +595,8 @@ class _Call(_Node):
             values.append(value)
             unsure = unsure | value_unsure
         result, call_unsure = self.func.vector(*values)
+        if self.name in _TO_INT and self.args[0].rounds and values[0].dtype.kind == "f":
+            call_unsure = call_unsure | _near(values[0], np.round(values[0]))  # floor(2.9999999999999996)
         return result, unsure | call_unsure
 
 

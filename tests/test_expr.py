@@ -88,6 +88,9 @@ VALID = [
     "(1 - epoch / 50) ** 0.9",
     "1",
     "2 ** 1000 // 3 ** epoch % 97",  # big exact ints in both paths
+    "floor(log(epoch * 20 + 1000, 10))",  # 2.9999999999999996 at 0: libm's last bit decides
+    "1 if cos(pi * epoch / 25) > 0 else 0",  # a near-tie at 12.5
+    "2.5 ** epoch % 7",  # the remainder of a rounded power
 ]
 
 
@@ -100,14 +103,24 @@ def test_scalar_matches_python_exactly(text):
         assert got == want and type(got) is type(want), (epoch, got, want)
 
 
+# Differences of large terms: numpy's and libm's last bits of each term may differ, so the result
+# agrees to a few ulps of the terms (given here), not of the small difference.
+CANCELLING = {"sinh(epoch / 10) - cosh(epoch / 10)": "cosh(epoch / 10)"}
+
+
 @pytest.mark.parametrize("text", VALID)
 def test_vector_matches_scalar(text):
     expr = parse_expr(text, ("epoch",))
+    scale = parse_expr(CANCELLING[text], ("epoch",)) if text in CANCELLING else None
     for epochs in (np.arange(50), np.array([0.5, 2.75, 10.0, 49.5])):
         out = expr.evaluate_array(epochs)
         assert out.dtype == np.float64 and out.shape == epochs.shape
         for value, epoch in zip(out.tolist(), epochs.tolist()):
-            assert ulp_close(value, float(expr(epoch))), (epoch, value, expr(epoch))
+            want = float(expr(epoch))
+            if scale is not None:
+                assert abs(value - want) <= 4 * math.ulp(scale(epoch)), (epoch, value, want)
+            else:
+                assert ulp_close(value, want), (epoch, value, expr(epoch))
 
 
 @pytest.mark.parametrize("text", VALID)
