@@ -15,7 +15,7 @@ import time
 
 import lrplot
 from lrplot.config import load
-from lrplot.reference import torch_trace
+from lrplot.frameworks.torch.reference import torch_trace
 
 RUNS = {
     "OneCycleLR, 1,000,000 iterations": (

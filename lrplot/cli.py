@@ -42,6 +42,9 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            # `lrplot list | head`: the reader has gone. Let click end quietly, as Unix tools do.
+            raise
         except OSError as exc:
             raise RuntimeFailure(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
         except Exception as exc:  # a bug: say so in one line, the traceback only on request
@@ -54,6 +57,33 @@ class _Group(click.Group):
 # Option types
 
 
+def _int_text(text: str) -> int:
+    """An integer as ML people type counts: ``600000``, ``6e5``, ``3e4`` (integral values only)."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)  # ValueError for what is not a number at all
+        if not value.is_integer():
+            raise ValueError(text) from None
+        return int(value)
+
+
+class _Int(click.ParamType):
+    name = "INTEGER"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return _int_text(str(value))
+        except (ValueError, OverflowError):
+            self.fail(f"{value!r} is not an integer (like 600000 or 6e5)", param, ctx)
+
+
+INT = _Int()
+
+
 class _IntList(click.ParamType):
     name = "INT,INT,..."
 
@@ -61,8 +91,8 @@ class _IntList(click.ParamType):
         if isinstance(value, (list, tuple)):
             return list(value)
         try:
-            return [int(v) for v in str(value).split(",") if v.strip()]
-        except ValueError:
+            return [_int_text(v) for v in str(value).split(",") if v.strip()]
+        except (ValueError, OverflowError):
             self.fail(f"{value!r} is not a comma-separated list of integers (like 30,80)", param, ctx)
 
 
@@ -108,7 +138,7 @@ def _option_for(p: Param) -> Callable:
     if p.kind == "bool":
         return click.option(f"{_flag(p.name)}/--no-{p.name.replace('_', '-')}", p.name, default=None, help=help_text)
     kind = {
-        "int": click.INT,
+        "int": INT,
         "float": click.FLOAT,
         "int_list": _IntList(),
         "per_group": _FloatOrList(),
@@ -131,7 +161,7 @@ def metric_options(f: Callable) -> Callable:
     options = [
         click.option("--metric", "metric_model", type=click.Choice(METRIC_MODELS), default=None,
                      help="Feed ReduceLROnPlateau a seeded synthetic metric (synthetic = closed_loop: it reacts to the lr)."),
-        click.option("--metric-seed", type=click.INT, default=None, help="Seed of the synthetic metric's noise [default: 0]."),
+        click.option("--metric-seed", type=INT, default=None, help="Seed of the synthetic metric's noise [default: 0]."),
         click.option("--metric-noise", type=click.FLOAT, default=None, help="Noise of the synthetic metric [default: 0.01]."),
         click.option("--metric-csv", default=None, help="Replay a CSV log (pandas, Keras, Lightning, TensorBoard export)."),
         click.option("--metric-column", default=None, help="The log's column to replay, like val_loss."),
@@ -162,8 +192,9 @@ def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
 
 def run_options(f: Callable) -> Callable:
     options = [
-        click.option("--epochs", type=click.INT, default=None, help="Epochs to simulate [default: 100]."),
-        click.option("--steps-per-epoch", "steps_per_epoch", type=click.INT, default=None, help="Optimizer steps per epoch [default: 1]."),
+        click.option("--epochs", type=INT, default=None, help="Epochs to simulate [default: 100]."),
+        click.option("--iterations", type=INT, default=None, help="Or a run counted in optimizer steps (like nanoGPT's max_iters)."),
+        click.option("--steps-per-epoch", "steps_per_epoch", type=INT, default=None, help="Optimizer steps per epoch [default: 1]."),
         click.option(
             "--step",
             "step_mode",
@@ -197,7 +228,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
 
     given = {k: v for k, v in kwargs.items() if k in SCHEDULER_PARAMS and v is not None}
     given.update(extra or {})
-    run = {k: v for k, v in (("epochs", kwargs.get("epochs")), ("steps_per_epoch", kwargs.get("steps_per_epoch")), ("step", kwargs.get("step_mode"))) if v is not None}
+    run = {k: v for k, v in (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")), ("step", kwargs.get("step_mode"))) if v is not None}
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = None
     if _looks_like_file(target):
@@ -220,7 +251,12 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     for section, values in (("run", run), ("optimizer", optimizer)):
         if values:
             current = data.get(section) or {}
-            data[section] = {**(current if isinstance(current, dict) else {}), **values}
+            current = dict(current) if isinstance(current, dict) else {}
+            # --epochs and --iterations each replace the other way of counting the file's run
+            for given, other in (("epochs", "iterations"), ("iterations", "epochs")):
+                if section == "run" and given in values and given not in current:
+                    current.pop(other, None)
+            data[section] = {**current, **values}
     try:
         return from_mapping(data, default_name=default_name)
     except LrplotError as exc:
@@ -360,7 +396,7 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: 
 
     look = _look(kwargs)
     look.check()
-    run_flags = {k: kwargs[k] for k in ("epochs", "steps_per_epoch", "step_mode", "lr", "momentum")}
+    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum")}
     metric_flags = {k: v for k, v in kwargs.items() if k.startswith("metric_")}
     if metric_all and not (kwargs.get("metric_model") or kwargs.get("metric_seed") is not None or kwargs.get("metric_noise") is not None):
         raise UserError("--metric-all feeds the synthetic metric to every schedule: add --metric synthetic")
@@ -400,9 +436,9 @@ def explain(target: str, **kwargs: Any) -> None:
 @schedule_options
 def code(target: str, **kwargs: Any) -> None:
     """The PyTorch code that builds this scheduler and steps it as the config says."""
-    from .torchcode import torch_code
+    from .code import library_code
 
-    click.echo(torch_code(build_spec(target, kwargs)), nl=False)
+    click.echo(library_code(build_spec(target, kwargs)), nl=False)
 
 
 def _default_figure_name(name: str) -> str:
@@ -450,7 +486,14 @@ def list_() -> None:
                 default = str(p.default)
             click.echo(f"    {p.name:<17} {_kind(p):<34} {default:<9} {p.doc}")
         click.echo()
-    click.echo("Run options: --epochs, --steps-per-epoch, --step epoch|iteration|fractional, --lr, --momentum")
+    from .config import RUN_KEYS_DOC, RUN_NAMES
+
+    click.echo(click.style("run", bold=True) + "  how long the run is and when the scheduler steps (flags: --epochs, --iterations, --steps-per-epoch, --step)")
+    for key, kind, default, doc in RUN_KEYS_DOC:
+        click.echo(f"    {key:<17} {kind:<34} {default:<9} {doc}")
+    click.echo()
+    click.echo(click.style("vars", bold=True) + "  named numbers for expressions: a number, or an expression of other vars and the run's names")
+    click.echo(f"    expressions (lr_lambda in epoch, also spelled step; scale_fn in x) see {', '.join(RUN_NAMES)} and the vars")
     click.echo()
     from .metric import SYNTHETIC_PARAMS
 

@@ -27,9 +27,9 @@ def expand_sweep(specs: tuple[str, ...], sweep: str) -> list[tuple[str, str, dic
         raise ConfigError("--sweep", f"sweeps one SPEC over values; got {len(specs)} SPECs")
     key, eq, values = sweep.partition("=")
     key = key.strip()
-    if not eq or not key or not values.strip():
-        raise ConfigError("--sweep", "must be KEY=V1,V2,..., like T_max=25,50,100")
     items = _split_top_level(values)
+    if not eq or not key or not items:
+        raise ConfigError("--sweep", "must be KEY=V1,V2,..., like T_max=25,50,100")
     if len(items) > 24:
         raise ConfigError("--sweep", f"{len(items)} values; at most 24 lines fit one figure")
     return [(specs[0], f"{key}={v.strip()}", {key: _value(v.strip(), "--sweep")}) for v in items]
@@ -54,9 +54,16 @@ def _split_top_level(text: str) -> list[str]:
 
 
 def _value(text: str, where: str) -> Any:
+    """A value as YAML reads it (numbers as YAML 1.2 writes them: ``1e-6``, ``3e4``)."""
     import yaml
 
+    from .values import check_tree, yaml_load
+
     try:
-        return yaml.safe_load(text) if text else None
-    except yaml.YAMLError:
-        raise ConfigError(where, f"cannot read the value {text!r}") from None
+        value = yaml_load(text) if text else None
+    except yaml.YAMLError as exc:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(where, f"cannot read the value {shown!r} ({reason})") from None
+    check_tree(value, where)
+    return value

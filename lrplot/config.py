@@ -6,7 +6,6 @@ Everything a user can get wrong is caught here, once, and reported with the YAML
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from dataclasses import dataclass, field
@@ -15,7 +14,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
-from .registry import FROM_RUN, REQUIRED, Param, SchedulerInfo, all_names, lookup
+from .registry import FROM_RUN, Param, SchedulerInfo, all_names, family, lookup
+from .frameworks.base import ResolveContext
+from .values import check_keys, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
@@ -26,8 +27,27 @@ MAX_VALUES = 20_000_000
 MAX_GROUPS = 64
 MAX_NESTING = 8
 MAX_FILE_BYTES = 1 << 20
+MAX_VARS = 200
 DEFAULT_LR = 0.1
 DEFAULT_EPOCHS = 100
+
+# The run's keys, for `lrplot list` and the docs: (key, kind, default, what it is).
+RUN_KEYS_DOC = (
+    ("epochs", "integer >= 1", str(DEFAULT_EPOCHS), "epochs to simulate"),
+    ("iterations", "integer >= 1", "-", "or a run counted in optimizer steps (not both)"),
+    ("steps_per_epoch", "integer >= 1", "1", "optimizer steps per epoch, or derived from the plan:"),
+    ("dataset_size", "integer >= 1", "-", "  samples in the training set"),
+    ("batch_size", "integer >= 1", "-", "  samples per batch, per device"),
+    ("devices", "integer >= 1", "1", "  data-parallel processes (DistributedSampler's num_replicas)"),
+    ("grad_accum", "integer >= 1", "1", "  batches per optimizer step"),
+    ("drop_last", "bool", "false", "  the DataLoader drops a last partial batch"),
+    ("step", "epoch | iteration | fractional", "-", "when scheduler.step() is called (default: by scheduler and run)"),
+)
+
+# Read-only names every expression sees (DESIGN.md, "Expressions").
+RUN_NAMES = ("total_steps", "steps_per_epoch", "epochs", "base_lr")
+_PLAN_KEYS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last")
+_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", *_PLAN_KEYS)
 
 
 @dataclass(frozen=True)
@@ -50,20 +70,89 @@ class OptimizerSpec:
 
 
 @dataclass(frozen=True)
-class RunSpec:
-    epochs: int
-    steps_per_epoch: int
-    step: str  # epoch | iteration | fractional
+class Plan:
+    """The training plan: what a plain PyTorch loop makes of a dataset, a batch size and devices.
+
+    ``DistributedSampler`` gives each of ``devices`` processes ``ceil(dataset_size / devices)``
+    samples (it pads by repeating samples); the ``DataLoader`` cuts them into batches (the last one
+    partial, or dropped with ``drop_last``); the loop calls ``optimizer.step()`` after every
+    ``grad_accum`` batches, so a remainder of fewer batches does not step.
+    """
+
+    dataset_size: int
+    batch_size: int
+    devices: int = 1
+    grad_accum: int = 1
+    drop_last: bool = False
 
     @property
-    def total_steps(self) -> int:
-        """Optimizer steps in the run."""
-        return self.epochs * self.steps_per_epoch
+    def per_device(self) -> int:
+        return -(-self.dataset_size // self.devices)
+
+    @property
+    def batches(self) -> int:
+        full, rest = divmod(self.per_device, self.batch_size)
+        return full + (1 if rest and not self.drop_last else 0)
+
+    @property
+    def steps(self) -> int:
+        return self.batches // self.grad_accum
+
+    def arithmetic(self) -> list[str]:
+        """The derivation of the optimizer steps per epoch, a line per stage."""
+        lines = []
+        if self.devices > 1:
+            padded = self.per_device * self.devices - self.dataset_size
+            pad = f" (DistributedSampler pads {padded} repeated samples)" if padded else ""
+            lines.append(f"{self.dataset_size} samples / {self.devices} devices = {self.per_device} samples per device{pad}")
+        else:
+            lines.append(f"{self.dataset_size} samples on one device")
+        full, rest = divmod(self.per_device, self.batch_size)
+        if rest:
+            what = f"the last {rest} dropped (drop_last)" if self.drop_last else f"the last one of {rest}"
+            lines.append(f"{self.per_device} / batch_size {self.batch_size} = {self.batches} batches per epoch, {what}")
+        else:
+            lines.append(f"{self.per_device} / batch_size {self.batch_size} = {self.batches} batches per epoch")
+        if self.grad_accum > 1:
+            left = self.batches % self.grad_accum
+            tail = f"; the last {left} batches accumulate but never step" if left else ""
+            lines.append(f"{self.batches} batches / grad_accum {self.grad_accum} = {self.steps} optimizer steps per epoch{tail}")
+        else:
+            lines.append(f"one optimizer step per batch: {self.steps} per epoch")
+        return lines
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The run: how many optimizer steps, how they group into epochs, when the scheduler steps.
+
+    ``unit`` is how the run is counted (``epoch`` or ``iteration``), which is the axis figures and
+    ``explain`` speak in. An iteration run without an epoch length has ``has_epochs`` False (its
+    ``steps_per_epoch`` of 1 is only arithmetic). An iteration run may end inside an epoch.
+    """
+
+    total_steps: int  # optimizer steps in the run
+    steps_per_epoch: int
+    step: str  # epoch | iteration | fractional
+    unit: str = "epoch"
+    has_epochs: bool = True
+    plan: Plan | None = None
+
+    @property
+    def epochs(self) -> int:
+        """Epochs the run touches (the last one may be partial in an iteration run)."""
+        return -(-self.total_steps // self.steps_per_epoch)
+
+    @property
+    def epoch_count(self) -> int | float:
+        """The run's length in epochs, fractional when it ends inside one."""
+        whole, rest = divmod(self.total_steps, self.steps_per_epoch)
+        return whole if not rest else self.total_steps / self.steps_per_epoch
 
     @property
     def scheduler_steps(self) -> int:
-        """Calls of scheduler.step() in the run."""
-        return self.epochs if self.step == "epoch" else self.total_steps
+        """Calls of scheduler.step() in the run (per epoch: only after epochs that complete)."""
+        return self.total_steps // self.steps_per_epoch if self.step == "epoch" else self.total_steps
 
     @property
     def length(self) -> int:
@@ -73,13 +162,19 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class SchedulerSpec:
-    type: str  # torch class name
-    params: Mapping[str, Any]  # every torch keyword, defaults filled; children are SchedulerSpecs
+    type: str  # the registry's type name (torch class name, or <framework>.<name>)
+    params: Mapping[str, Any]  # every keyword, defaults filled; children are SchedulerSpecs
     path: str  # where it stands in the config, for messages
 
     @property
     def children(self) -> tuple[SchedulerSpec, ...]:
         return tuple(self.params.get("schedulers", ()))
+
+    @property
+    def info(self) -> SchedulerInfo:
+        info = lookup(self.type)
+        assert info is not None
+        return info
 
     def walk(self):
         """This scheduler and every nested one, depth first."""
@@ -98,6 +193,16 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class Var:
+    """A named number of the config's ``vars:``, as given (``source``) and as worked out (``value``)."""
+
+    name: str
+    value: int | float
+    source: Any  # the number or the expression text
+    expr: Any = None  # the parsed expression (expr.Expr), when the source is one
+
+
+@dataclass(frozen=True)
 class Spec:
     name: str
     optimizer: OptimizerSpec
@@ -105,10 +210,27 @@ class Spec:
     scheduler: SchedulerSpec
     metric: MetricSpec | None = None
     source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    vars: tuple[Var, ...] = ()
 
     @property
     def group_names(self) -> tuple[str, ...]:
         return tuple(g.name for g in self.optimizer.groups)
+
+    @property
+    def family(self):
+        return family(self.scheduler.info.family)
+
+    def run_names(self) -> dict[str, int | float]:
+        """The read-only run names expressions see (``base_lr`` is per group, so not here)."""
+        return run_names(self.run)
+
+
+def run_names(run: RunSpec) -> dict[str, int | float]:
+    names: dict[str, int | float] = {"total_steps": run.scheduler_steps}
+    if run.has_epochs:
+        names["steps_per_epoch"] = run.steps_per_epoch
+        names["epochs"] = run.epoch_count
+    return names
 
 
 # ----------------------------------------------------------------------------------------------
@@ -147,23 +269,20 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ConfigError(where, "is not UTF-8 text; a config is a YAML file") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ConfigError(where, f"invalid YAML{at}: {problem}") from None
-    except RecursionError:
-        raise ConfigError(where, "YAML nested too deeply") from None
+        raise ConfigError(where, yaml_error_message(exc)) from None
     if data is None:
         raise ConfigError(where, "is empty; a config needs at least a `scheduler:` mapping")
+    check_tree(data)
     return data
 
 
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None) -> Spec:
     if not isinstance(data, Mapping):
-        raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {_type_name(data)}")
-    _check_keys(data, "", ("name", "optimizer", "run", "scheduler", "metric"))
+        raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {type_name(data)}")
+    check_tree(data)
+    check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric"))
     if "scheduler" not in data:
         raise ConfigError("scheduler", "missing; say which scheduler to simulate (e.g. `scheduler: {type: StepLR, step_size: 10}`)")
 
@@ -185,13 +304,15 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
             f"torch's {info.name}.step() takes no epoch, so fractional stepping raises TypeError; "
             "use `step: iteration` or `step: epoch`",
         )
-    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run.length, depth=0)
+    variables = _vars(data.get("vars"), run)
+    names = Names(run, {**run_names(run), **{v.name: v.value for v in variables}}, tuple(g.lr for g in optimizer.groups))
+    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0)
     metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
-        raise ConfigError("name", f"must be a string, got {_type_name(name)}")
-    return Spec(str(name), optimizer, run, scheduler, metric, MappingProxyType(dict(data)))
+        raise ConfigError("name", f"must be a string, got {type_name(name)}")
+    return Spec(str(name), optimizer, run, scheduler, metric, MappingProxyType(dict(data)), variables)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -201,8 +322,8 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
 def _optimizer(data: Any) -> OptimizerSpec:
     path = "optimizer"
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"must be a mapping (lr, momentum or betas, param_groups), got {_type_name(data)}")
-    _check_keys(data, path, ("lr", "momentum", "betas", "param_groups", "type"))
+        raise ConfigError(path, f"must be a mapping (lr, momentum or betas, param_groups), got {type_name(data)}")
+    check_keys(data, path, ("lr", "momentum", "betas", "param_groups", "type"))
     if "type" in data:
         kind = data["type"]
         if not isinstance(kind, str) or kind.lower() not in ("sgd", "adam"):
@@ -227,13 +348,13 @@ def _optimizer(data: Any) -> OptimizerSpec:
         for i, g in enumerate(raw_groups):
             gpath = f"{path}.param_groups[{i}]"
             if not isinstance(g, Mapping):
-                raise ConfigError(gpath, f"must be a mapping like {{name: head, lr: 0.1}}, got {_type_name(g)}")
-            _check_keys(g, gpath, ("name", "lr"))
+                raise ConfigError(gpath, f"must be a mapping like {{name: head, lr: 0.1}}, got {type_name(g)}")
+            check_keys(g, gpath, ("name", "lr"))
             # Like torch, a group without its own lr takes the optimizer's.
             lr = _lr_value(g["lr"], f"{gpath}.lr") if "lr" in g else default_lr
             gname = g.get("name", f"group{i}")
             if not isinstance(gname, (str, int)) or isinstance(gname, bool):
-                raise ConfigError(f"{gpath}.name", f"must be a string, got {_type_name(gname)}")
+                raise ConfigError(f"{gpath}.name", f"must be a string, got {type_name(gname)}")
             groups.append(Group(str(gname), lr))
     else:
         groups = [Group(f"group{i}", lr) for i, lr in enumerate(lrs or [default_lr])]
@@ -251,14 +372,14 @@ def _optimizer(data: Any) -> OptimizerSpec:
     if "momentum" in data:
         if str(data.get("type", "")).lower() == "adam":
             raise ConfigError(f"{path}.momentum", "Adam has no momentum; use `betas: [beta1, beta2]`")
-        momentum = _number(data["momentum"], f"{path}.momentum")
+        momentum = number(data["momentum"], f"{path}.momentum")
         if momentum < 0:
             raise TorchWouldRaise(f"{path}.momentum", f"must be >= 0, got {momentum} (torch.optim.SGD raises ValueError)")
     if "betas" in data:
         raw = data["betas"]
         if not isinstance(raw, (list, tuple)) or len(raw) != 2:
             raise ConfigError(f"{path}.betas", "must be a list of two numbers, like [0.9, 0.999]")
-        betas = tuple(_number(v, f"{path}.betas[{i}]") for i, v in enumerate(raw))  # type: ignore[assignment]
+        betas = tuple(number(v, f"{path}.betas[{i}]") for i, v in enumerate(raw))  # type: ignore[assignment]
         for i, b in enumerate(betas):
             if not 0.0 <= b < 1.0:
                 raise TorchWouldRaise(f"{path}.betas[{i}]", f"must be >= 0 and < 1, got {b} (torch.optim.Adam raises ValueError)")
@@ -266,7 +387,7 @@ def _optimizer(data: Any) -> OptimizerSpec:
 
 
 def _lr_value(value: Any, path: str) -> float:
-    lr = _number(value, path)
+    lr = number(value, path)
     if lr < 0:
         raise TorchWouldRaise(path, f"must be >= 0, got {lr} (torch's optimizers raise ValueError: Invalid learning rate)")
     return lr
@@ -287,22 +408,192 @@ def _default_step(scheduler_data: Any, info: SchedulerInfo) -> str:
 def _run(data: Any, default_step: str) -> RunSpec:
     path = "run"
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"must be a mapping (epochs, steps_per_epoch, step), got {_type_name(data)}")
-    _check_keys(data, path, ("epochs", "steps_per_epoch", "step"))
-    epochs = _integer(data.get("epochs", DEFAULT_EPOCHS), f"{path}.epochs")
-    spe = _integer(data.get("steps_per_epoch", 1), f"{path}.steps_per_epoch")
-    if epochs < 1:
-        raise ConfigError(f"{path}.epochs", f"must be >= 1, got {epochs}")
-    if spe < 1:
-        raise ConfigError(f"{path}.steps_per_epoch", f"must be >= 1, got {spe}")
-    if epochs * spe > MAX_STEPS:
+        raise ConfigError(path, f"must be a mapping (epochs or iterations, steps_per_epoch, step), got {type_name(data)}")
+    check_keys(data, path, _RUN_KEYS)
+    if "epochs" in data and "iterations" in data:
         raise ConfigError(
-            path, f"epochs * steps_per_epoch = {epochs * spe} optimizer steps; lrplot simulates at most {MAX_STEPS:,}"
+            f"{path}.iterations",
+            "a run is counted in epochs or in iterations (optimizer steps), not both; keep one "
+            "(steps_per_epoch, or the dataset and batch sizes, relate the two)",
         )
+    plan = _plan(data, path)
+    if plan is not None and "steps_per_epoch" in data:
+        raise ConfigError(
+            f"{path}.steps_per_epoch",
+            "is derived from the training plan (dataset_size, batch_size, devices, grad_accum, drop_last); give one or the other",
+        )
+    if plan is not None:
+        spe = plan.steps
+    else:
+        spe = _positive_int(data.get("steps_per_epoch", 1), f"{path}.steps_per_epoch")
+    has_epochs = "iterations" not in data or "steps_per_epoch" in data or plan is not None
+    if "iterations" in data:
+        total = _positive_int(data["iterations"], f"{path}.iterations")
+        unit = "iteration"
+        if total > MAX_STEPS:
+            raise ConfigError(f"{path}.iterations", f"{total:,} optimizer steps; lrplot simulates at most {MAX_STEPS:,}")
+    else:
+        epochs = _positive_int(data.get("epochs", DEFAULT_EPOCHS), f"{path}.epochs")
+        unit = "epoch"
+        if epochs * spe > MAX_STEPS:
+            raise ConfigError(
+                path, f"epochs * steps_per_epoch = {epochs * spe:,} optimizer steps; lrplot simulates at most {MAX_STEPS:,}"
+            )
+        total = epochs * spe
+    if "iterations" in data:
+        # A run counted in optimizer steps is a loop that steps the scheduler after each of them
+        # (nanoGPT, detectron2, the LLM recipes); `step:` still says otherwise when it does not.
+        default_step = "iteration"
     step = data.get("step", default_step)
     if not isinstance(step, str) or step.lower() not in STEP_MODES:
-        raise ConfigError(f"{path}.step", f"must be one of {', '.join(STEP_MODES)}, got {step!r}{_suggest(step, STEP_MODES)}")
-    return RunSpec(epochs, spe, step.lower())
+        raise ConfigError(f"{path}.step", f"must be one of {', '.join(STEP_MODES)}, got {step!r}{suggest(step, STEP_MODES)}")
+    step = step.lower()
+    if step != "iteration" and not has_epochs:
+        raise ConfigError(
+            f"{path}.step",
+            f"`step: {step}` needs epochs: give run.steps_per_epoch (or the dataset and batch sizes) with run.iterations",
+        )
+    return RunSpec(total, spe, step, unit, has_epochs, plan)
+
+
+def _positive_int(value: Any, path: str) -> int:
+    n = integer(value, path)
+    if n < 1:
+        raise ConfigError(path, f"must be >= 1, got {n}")
+    return n
+
+
+def _plan(data: Mapping[str, Any], path: str) -> Plan | None:
+    given = [k for k in _PLAN_KEYS if k in data]
+    if not given:
+        return None
+    missing = [k for k in ("dataset_size", "batch_size") if k not in data]
+    if missing:
+        raise ConfigError(
+            f"{path}.{missing[0]}",
+            f"missing; a training plan needs dataset_size and batch_size (it has {', '.join(given)})",
+        )
+    drop_last = data.get("drop_last", False)
+    if not isinstance(drop_last, bool):
+        raise ConfigError(f"{path}.drop_last", f"must be true or false, got {drop_last!r}")
+    values = {k: _positive_int(data.get(k, 1), f"{path}.{k}") for k in ("dataset_size", "batch_size", "devices", "grad_accum")}
+    if values["dataset_size"] > 10**12:
+        raise ConfigError(f"{path}.dataset_size", f"{values['dataset_size']:,} samples is beyond any dataset; check the number")
+    plan = Plan(drop_last=drop_last, **values)
+    if plan.batches == 0:
+        raise ConfigError(
+            f"{path}.batch_size",
+            f"{plan.per_device} samples per device make no full batch of {plan.batch_size} with drop_last: true, "
+            "so an epoch never steps; lower batch_size or set drop_last: false",
+        )
+    if plan.steps == 0:
+        raise ConfigError(
+            f"{path}.grad_accum",
+            f"{plan.batches} batches per epoch never reach grad_accum {plan.grad_accum}, so the optimizer never steps; "
+            f"lower grad_accum to at most {plan.batches}",
+        )
+    return plan
+
+
+_RESERVED_VAR_NAMES = {
+    **{n: f"shadows the run's {n}" for n in RUN_NAMES},
+    "epoch": "is the expression's variable",
+    "step": "is the expression's variable (another name for epoch)",
+    "x": "is scale_fn's variable",
+}
+
+
+def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
+    """``vars:``: named numbers, each a number or an expression of other vars and the run names."""
+    from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr
+
+    path = "vars"
+    if data is None:
+        return ()
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"must be a mapping of names to numbers or expressions, got {type_name(data)}")
+    if len(data) > MAX_VARS:
+        raise ConfigError(path, f"{len(data)} vars; at most {MAX_VARS}")
+    import keyword
+
+    for key, value in data.items():
+        vpath = f"{path}.{key}"
+        if not isinstance(key, str) or not key.isidentifier() or keyword.iskeyword(key):
+            raise ConfigError(vpath, "a var's name must be a plain identifier, like warmup_iters")
+        if key in _RESERVED_VAR_NAMES:
+            raise ConfigError(vpath, f"{_RESERVED_VAR_NAMES[key]}; pick another name")
+        if key in CONSTANTS or key in FUNCTIONS:
+            raise ConfigError(vpath, f"shadows the {'constant' if key in CONSTANTS else 'function'} {key}; pick another name")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ConfigError(vpath, f"must be a number or an expression, got {type_name(value)}")
+    base = run_names(run)
+    unavailable = {
+        "epoch": "vars are numbers fixed for the run; use epoch (or step) in lr_lambda itself",
+        "step": "vars are numbers fixed for the run; use step (or epoch) in lr_lambda itself",
+        "base_lr": "each param group has its own base_lr; use it in lr_lambda itself",
+        **({} if run.has_epochs else {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}),
+    }
+    # Dependencies first (any order is allowed in the file), with cycles named.
+    deps: dict[str, tuple[str, ...]] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            try:
+                probe = parse_expr(value, (), {**base, **{k: 0 for k in data}}, unavailable=unavailable)
+            except ExprError as exc:
+                raise ConfigError(f"{path}.{key}", str(exc)) from None
+            deps[key] = tuple(n for n in probe.used_names() if n in data)
+        else:
+            deps[key] = ()
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, chain: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "active":
+            cycle = chain[chain.index(name):] + [name]
+            raise ConfigError(f"{path}.{cycle[0]}", f"vars refer to each other in a circle: {' -> '.join(cycle)}")
+        state[name] = "active"
+        for dep in deps[name]:
+            visit(dep, chain + [name])
+        state[name] = "done"
+        order.append(name)
+
+    for key in data:
+        visit(key, [])
+    values: dict[str, int | float] = {}
+    exprs: dict[str, Any] = {}
+    for key in order:
+        raw = data[key]
+        vpath = f"{path}.{key}"
+        if isinstance(raw, str):
+            try:
+                exprs[key] = parse_expr(raw, (), {**base, **values})
+                result = exprs[key]()
+            except ExprError as exc:
+                raise ConfigError(vpath, str(exc)) from None
+        else:
+            result = raw if isinstance(raw, float) else integer(raw, vpath)
+        if isinstance(result, bool):
+            result = int(result)
+        if isinstance(result, float) and not math.isfinite(result):
+            raise ConfigError(vpath, f"is {result}; a var must be a finite number")
+        values[key] = result
+    return tuple(Var(k, values[k], data[k], exprs.get(k)) for k in order)  # each after the vars it uses
+
+
+@dataclass(frozen=True)
+class Names:
+    """What expressions may name: the run names and vars (``shared``), and each group's base_lr."""
+
+    run: RunSpec
+    shared: Mapping[str, int | float]
+    base_lrs: tuple[float, ...]
+
+    def unavailable(self) -> dict[str, str]:
+        if self.run.has_epochs:
+            return {}
+        return {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}
 
 
 def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -> MetricSpec | None:
@@ -319,8 +610,8 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
         return None
     path = "metric"
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"must be a mapping like {{synthetic: true}} or {{values: [1.0, 0.9, ...]}}, got {_type_name(data)}")
-    _check_keys(data, path, ("values", "csv", "column", "epoch_column", "synthetic"))
+        raise ConfigError(path, f"must be a mapping like {{synthetic: true}} or {{values: [1.0, 0.9, ...]}}, got {type_name(data)}")
+    check_keys(data, path, ("values", "csv", "column", "epoch_column", "synthetic"))
     kinds = [k for k in ("values", "csv", "synthetic") if k in data]
     if len(kinds) != 1:
         raise ConfigError(path, "give exactly one of `values`, `csv` (with `column`) or `synthetic`")
@@ -345,11 +636,11 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
     else:
         raw = data["values"]
         if not isinstance(raw, (list, tuple)):
-            raise ConfigError(f"{path}.values", f"must be a list of numbers, got {_type_name(raw)}")
+            raise ConfigError(f"{path}.values", f"must be a list of numbers, got {type_name(raw)}")
         values = []
         for i, v in enumerate(raw):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {_type_name(v)}")
+                raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {type_name(v)}")
             if math.isinf(v):
                 raise ConfigError(f"{path}.values[{i}]", f"must be a number or NaN (a bad epoch), got {v}")
             values.append(float(v))  # NaN is allowed: torch counts it as a bad epoch
@@ -370,15 +661,16 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
 
 def _scheduler_info(data: Any, path: str) -> SchedulerInfo:
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"must be a mapping with a `type:`, got {_type_name(data)}")
+        raise ConfigError(path, f"must be a mapping with a `type:`, got {type_name(data)}")
     if "type" not in data:
         raise ConfigError(f"{path}.type", "missing; name a torch scheduler class or alias (see `lrplot list`)")
     kind = data["type"]
     if not isinstance(kind, str):
-        raise ConfigError(f"{path}.type", f"must be a string, got {_type_name(kind)}")
+        raise ConfigError(f"{path}.type", f"must be a string, got {type_name(kind)}")
     info = lookup(kind)
     if info is None:
-        raise ConfigError(f"{path}.type", f"unknown scheduler {kind!r}{_suggest(kind, all_names())} (see `lrplot list`)")
+        shown = kind if len(kind) <= 60 else kind[:57] + "..."
+        raise ConfigError(f"{path}.type", f"unknown scheduler {shown!r}{suggest(kind, all_names())} (see `lrplot list`)")
     return info
 
 
@@ -388,7 +680,7 @@ _RETIRED = {
 }
 
 
-def _scheduler(data: Any, path: str, opt: OptimizerSpec, length: int, depth: int) -> SchedulerSpec:
+def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int) -> SchedulerSpec:
     if depth > MAX_NESTING:
         raise ConfigError(path, f"schedulers nested more than {MAX_NESTING} deep")
     if isinstance(data, str):
@@ -408,177 +700,99 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, length: int, depth: int
         if key in _RETIRED:
             raise ConfigError(f"{path}.{key}", _RETIRED[key])
         if key not in known:
-            raise ConfigError(f"{path}.{key}", f"{info.name} has no option {key!r}{_suggest(key, known)}; it takes {', '.join(known)}")
+            raise ConfigError(f"{path}.{key}", f"{info.name} has no option {key!r}{suggest(key, known)}; it takes {', '.join(known)}")
 
     params: dict[str, Any] = {}
     for p in info.params:
         ppath = f"{path}.{p.name}"
         if p.name in data:
-            params[p.name] = _param_value(p, data[p.name], ppath, len(opt.groups))
+            params[p.name] = _param_value(p, data[p.name], ppath, names)
         elif p.required:
             raise ConfigError(ppath, f"missing; {info.name} needs {p.name} ({p.doc})")
         elif p.default is FROM_RUN:
-            params[p.name] = FROM_RUN  # resolved below, once the other keywords are known
+            params[p.name] = FROM_RUN  # resolved by the family, once the other keywords are known
         else:
             params[p.name] = p.default
 
-    _cross_checks(info, params, path, opt, length, depth)
+    def child(child_data: Any, child_path: str, child_length: int) -> SchedulerSpec:
+        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1)
+
+    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child))
     return SchedulerSpec(info.name, MappingProxyType(params), path)
 
 
-def _param_value(p: Param, value: Any, path: str, n_groups: int) -> Any:
-    from .expr import ExprError, parse_expr
-
+def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
+    n_groups = len(names.base_lrs)
     if value is None:
         if p.optional:
             return None
         raise ConfigError(path, f"must not be empty ({p.doc})")
     if p.kind == "int":
-        return _bounded(p, _integer(value, path), path)
+        return _bounded(p, integer(value, path), path)
     if p.kind == "float":
-        return _bounded(p, _number(value, path), path)
+        return _bounded(p, number(value, path), path)
     if p.kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(path, f"must be true or false, got {value!r}")
         return value
     if p.kind == "choice":
         if not isinstance(value, str) or value not in p.choices:
-            msg = f"must be one of {', '.join(p.choices)}, got {value!r}{_suggest(value, p.choices)}"
+            msg = f"must be one of {', '.join(p.choices)}, got {value!r}{suggest(value, p.choices)}"
             raise (TorchWouldRaise if p.torch_checks else ConfigError)(path, msg)
         return value
     if p.kind == "int_list":
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, (list, tuple)):
-            raise ConfigError(path, f"must be a list of integers like [30, 80], got {_type_name(value)}")
-        return tuple(_bounded(p, _integer(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
+            raise ConfigError(path, f"must be a list of integers like [30, 80], got {type_name(value)}")
+        return tuple(_bounded(p, integer(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
     if p.kind == "per_group":
         if isinstance(value, (list, tuple)):
             if len(value) != n_groups:
                 raise TorchWouldRaise(
                     path, f"has {len(value)} values but the optimizer has {n_groups} param groups; give one per group"
                 )
-            return tuple(_bounded(p, _number(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
-        return _bounded(p, _number(value, path), path)
+            return tuple(_bounded(p, number(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
+        return _bounded(p, number(value, path), path)
     if p.kind in ("expr", "per_group_expr"):
-        if p.kind == "per_group_expr" and isinstance(value, (list, tuple)):
-            if len(value) != n_groups:
-                raise TorchWouldRaise(
-                    path, f"has {len(value)} expressions but the optimizer has {n_groups} param groups; give one per group"
-                )
-            items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
-        else:
-            items = [(path, value)]
-        exprs = []
-        for ipath, text in items:
-            try:
-                exprs.append(parse_expr(text, (p.variable,)))
-            except ExprError as exc:
-                raise ConfigError(ipath, str(exc)) from None
-        return tuple(exprs) if p.kind == "per_group_expr" and isinstance(value, (list, tuple)) else exprs[0]
+        return _expression(p, value, path, names)
     if p.kind == "schedulers":
         if not isinstance(value, (list, tuple)):
-            raise ConfigError(path, f"must be a list of scheduler mappings, got {_type_name(value)}")
+            raise ConfigError(path, f"must be a list of scheduler mappings, got {type_name(value)}")
         if not value:
             raise TorchWouldRaise(path, "is empty; torch needs at least one scheduler")
-        return value  # validated by _cross_checks, which knows each child's share of the run
+        return value  # validated by the family's resolve, which knows each child's share of the run
     raise AssertionError(p.kind)
 
 
-def _cross_checks(info: SchedulerInfo, params: dict[str, Any], path: str, opt: OptimizerSpec, length: int, depth: int) -> None:
-    """Rules that involve several keywords, the run, or nested schedulers."""
-    if info.name == "SequentialLR":
-        children, milestones = params["schedulers"], params["milestones"]
-        if len(milestones) != len(children) - 1:
-            raise TorchWouldRaise(
-                f"{path}.milestones",
-                f"{len(milestones)} milestones for {len(children)} schedulers; torch needs exactly one fewer milestone than schedulers",
-            )
-        if list(milestones) != sorted(milestones):
-            raise ConfigError(f"{path}.milestones", f"must be in increasing order, got {list(milestones)}")
-        bounds = [0, *milestones, max(length, *milestones) if milestones else length]
-        params["schedulers"] = _children(children, f"{path}.schedulers", info, opt, [bounds[i + 1] - bounds[i] for i in range(len(children))], depth)
-    elif info.name == "ChainedScheduler":
-        params["schedulers"] = _children(params["schedulers"], f"{path}.schedulers", info, opt, [length] * len(params["schedulers"]), depth)
-    elif info.name == "CosineAnnealingLR":
-        if params["T_max"] is FROM_RUN:
-            params["T_max"] = max(length, 1)
-    elif info.name == "OneCycleLR":
-        given = [k for k in ("epochs", "steps_per_epoch") if params[k] is not None]
-        if len(given) == 1:
-            raise TorchWouldRaise(
-                path, f"OneCycleLR needs both epochs and steps_per_epoch, or total_steps; only {given[0]} is given"
-            )
-        if params["total_steps"] is FROM_RUN:
-            params["total_steps"] = None if given else max(length, 1)
-    elif info.name == "CyclicLR":
-        if params["scale_fn"] is None and params["scale_mode"] != "cycle":
-            # torch silently resets scale_mode from the mode when there is no scale_fn; keep the
-            # config honest instead of letting a keyword do nothing.
-            raise ConfigError(f"{path}.scale_mode", "only applies with a custom `scale_fn`; remove it")
+def _expression(p: Param, value: Any, path: str, names: Names) -> Any:
+    """An expression keyword: one Expr, or one per param group.
 
+    Each group's expression sees its own ``base_lr``; a single expression that uses it becomes one
+    per group when the groups' lrs differ.
+    """
+    from .expr import ExprError, parse_expr
 
-def _children(items: Any, path: str, parent: SchedulerInfo, opt: OptimizerSpec, lengths: list[int], depth: int) -> tuple[SchedulerSpec, ...]:
-    out = []
-    for i, (child, length) in enumerate(zip(items, lengths)):
-        cpath = f"{path}[{i}]"
-        info = _scheduler_info({"type": child} if isinstance(child, str) else child, cpath)
-        if info.name == "ReduceLROnPlateau":
-            raise TorchWouldRaise(
-                f"{cpath}.type",
-                f"torch's {parent.name} does not support ReduceLROnPlateau (its step() needs a metric); "
-                "use ReduceLROnPlateau on its own",
-            )
-        out.append(_scheduler(child, cpath, opt, length, depth + 1))
-    return tuple(out)
+    n_groups = len(names.base_lrs)
+    aliases = {"step": "epoch"} if p.variable == "epoch" else {}
+    unavailable = names.unavailable()
 
+    def parse(text: Any, where: str, group: int):
+        try:
+            return parse_expr(text, (p.variable,), {**names.shared, "base_lr": names.base_lrs[group]}, aliases, unavailable)
+        except ExprError as exc:
+            raise ConfigError(where, str(exc)) from None
 
-# ----------------------------------------------------------------------------------------------
-# Values
-
-
-def _check_keys(data: Mapping[str, Any], path: str, known: tuple[str, ...]) -> None:
-    for key in data:
-        if key not in known:
-            where = f"{path}.{key}" if path else str(key)
-            section = f"`{path}`" if path else "the top level"
-            raise ConfigError(where, f"unknown key{_suggest(key, known)}; {section} takes {', '.join(known)}")
-
-
-def _suggest(word: Any, options: Any) -> str:
-    if not isinstance(word, str):
-        return ""
-    lowered = {o.lower().replace("-", "_"): o for o in options}
-    match = difflib.get_close_matches(word.lower().replace("-", "_"), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _number(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = " (quote-free, like 0.1 or 1e-3)" if isinstance(value, str) else ""
-        raise ConfigError(path, f"must be a number, got {_type_name(value)} {value!r}{hint}")
-    if isinstance(value, int) and abs(value) > 2**53:
-        raise ConfigError(path, f"{value} is too large")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ConfigError(path, f"must be a finite number, got {value}")
-    return value
-
-
-def _integer(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(path, f"must be an integer, got {_type_name(value)} {value!r}")
-    if abs(value) > 2**53:
-        raise ConfigError(path, f"{value} is too large")
-    return value
+    if p.kind == "per_group_expr" and isinstance(value, (list, tuple)):
+        if len(value) != n_groups:
+            raise TorchWouldRaise(path, f"has {len(value)} expressions but the optimizer has {n_groups} param groups; give one per group")
+        return tuple(parse(text, f"{path}[{i}]", i) for i, text in enumerate(value))
+    first = parse(value, path, 0)
+    if not first.uses("base_lr") or len(set(names.base_lrs)) == 1:
+        return first
+    if p.kind != "per_group_expr":
+        raise ConfigError(path, f"{p.name} is one function for every param group, and their base_lr differ; write the number")
+    return tuple([first] + [parse(value, path, g) for g in range(1, n_groups)])
 
 
 def _bounded(p: Param, value: Any, path: str) -> Any:

@@ -146,6 +146,8 @@ def _libm_failed(result, args):
 def _int_op(ufunc, a, b) -> _Vec:
     a, b = _num(a), _num(b)
     result = ufunc(a, b)
+    if result.dtype.kind != "i":
+        return result, np.False_  # floats: IEEE arithmetic, the same in numpy and Python
     return result, _overflow(result, ufunc(_f(a), _f(b)))
 
 
@@ -389,6 +391,16 @@ class _Const(_Node):
 
     def vector(self, env):
         return self.array, self.unsure
+
+
+class _Named(_Const):
+    """A read-only name bound when the expression is built (``total_steps``, a var, ``base_lr``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, value: int | float):
+        super().__init__(value)
+        self.name = name
 
 
 class _Var(_Node):
@@ -654,15 +666,27 @@ class _Compiled(NamedTuple):
     node: _Node
     python: str
     math_names: tuple[str, ...]
+    used_names: tuple[str, ...]
 
 
 class _Builder:
     """Turns a size-checked ``ast`` tree into evaluator nodes, refusing anything else."""
 
-    def __init__(self, text: str, variables: tuple[str, ...]):
+    def __init__(
+        self,
+        text: str,
+        variables: tuple[str, ...],
+        names: dict[str, int | float] | None = None,
+        aliases: dict[str, str] | None = None,
+        unavailable: dict[str, str] | None = None,
+    ):
         self.text = text
         self.variables = variables
+        self.names = names or {}
+        self.aliases = aliases or {}
+        self.unavailable = unavailable or {}
         self.math_names: set[str] = set()
+        self.used_names: set[str] = set()
 
     def snippet(self, node: ast.AST) -> str:
         text = ast.get_source_segment(self.text, node) or ast.unparse(node)
@@ -676,10 +700,8 @@ class _Builder:
         raise ExprError(f"{what} not allowed ('{self.snippet(node)}')")
 
     def allowed_names(self) -> str:
-        return (
-            f"expressions may use {', '.join(self.variables + tuple(CONSTANTS))} "
-            f"and the functions {', '.join(_FUNCTIONS)}"
-        )
+        names = self.variables + tuple(self.aliases) + tuple(self.names) + tuple(CONSTANTS)
+        return f"expressions may use {', '.join(names)} and the functions {', '.join(_FUNCTIONS)}"
 
     def _build_Constant(self, node: ast.Constant) -> _Node:
         value = node.value
@@ -700,6 +722,13 @@ class _Builder:
         name = node.id
         if name in self.variables:
             return _Var(name)
+        if name in self.aliases:
+            return _Var(self.aliases[name])
+        if name in self.names:
+            self.used_names.add(name)
+            return _Named(name, self.names[name])
+        if name in self.unavailable:
+            raise ExprError(f"'{name}' is not available here: {self.unavailable[name]}")
         if name in CONSTANTS:
             self.math_names.add(name)
             return _Const(CONSTANTS[name])
@@ -794,7 +823,21 @@ def _syntax_message(exc: SyntaxError, text: str, indent: int) -> str:
     return f"syntax error {where}: {exc.msg}"
 
 
-def _compile(source: str, variables: tuple[str, ...]) -> _Compiled:
+class _Rename(ast.NodeTransformer):
+    def __init__(self, aliases: dict[str, str]):
+        self.aliases = aliases
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        return ast.Name(self.aliases.get(node.id, node.id), node.ctx)
+
+
+def _compile(
+    source: str,
+    variables: tuple[str, ...],
+    names: dict[str, int | float] | None = None,
+    aliases: dict[str, str] | None = None,
+    unavailable: dict[str, str] | None = None,
+) -> _Compiled:
     if not isinstance(source, str):
         raise ExprError(f"expected an expression string, got {type(source).__name__}")
     if len(source) > _MAX_CHARS:
@@ -815,9 +858,11 @@ def _compile(source: str, variables: tuple[str, ...]) -> _Compiled:
     except (RecursionError, MemoryError):
         raise ExprError(f"expression nested too deeply (limit {_MAX_DEPTH} levels)") from None
     _check_size(tree)
-    builder = _Builder(text, variables)
+    builder = _Builder(text, variables, names, aliases, unavailable)
     node = builder.build(tree.body)
-    return _Compiled(node, ast.unparse(tree), tuple(sorted(builder.math_names)))
+    # Generated code names the variable as the lambda does: an alias (``step``) becomes it.
+    python = ast.unparse(_Rename(aliases).visit(tree) if aliases else tree)
+    return _Compiled(node, python, tuple(sorted(builder.math_names)), tuple(sorted(builder.used_names)))
 
 
 def _check_variables(variables: tuple[str, ...]) -> None:
@@ -873,20 +918,27 @@ class Expr:
 
     source: str  # the original text
     variables: tuple[str, ...]  # allowed variable names, e.g. ("epoch",) or ("x",)
+    names: tuple[tuple[str, int | float], ...] = field(default=(), repr=False)  # read-only named numbers, bound now
+    aliases: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # other spellings of a variable: (("step", "epoch"),)
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, unavailable: dict[str, str] | None = None) -> None:
         if isinstance(self.variables, str):
             raise TypeError("variables must be a tuple of names, not a string")
         variables = tuple(self.variables)
-        _check_variables(variables)
+        names, aliases = dict(self.names), dict(self.aliases)
+        _check_variables(variables + tuple(names) + tuple(aliases))
+        if any(target not in variables for target in aliases.values()):
+            raise ValueError(f"aliases {aliases!r} must name variables of {variables!r}")
         # Frozen dataclass: normalizing fields has to bypass __setattr__.
         object.__setattr__(self, "variables", variables)
-        object.__setattr__(self, "_compiled", _compile(self.source, variables))
+        object.__setattr__(self, "names", tuple(names.items()))
+        object.__setattr__(self, "aliases", tuple(aliases.items()))
+        object.__setattr__(self, "_compiled", _compile(self.source, variables, names, aliases, unavailable))
 
     def __reduce__(self):
         # The compiled tree holds closures, which pickle cannot store; recompile.
-        return Expr, (self.source, self.variables)
+        return Expr, (self.source, self.variables, self.names, self.aliases)
 
     def _bind(self, args: tuple, kwargs: dict, convert: Callable) -> dict[str, Any]:
         names = self.variables
@@ -950,11 +1002,27 @@ class Expr:
         """Sorted names the expression takes from the math module (not abs/min/max)."""
         return self._compiled.math_names
 
+    def used_names(self) -> tuple[str, ...]:
+        """Sorted read-only names (of ``names``) the expression uses."""
+        return self._compiled.used_names
 
-def parse_expr(text: str | int | float, variables: tuple[str, ...]) -> Expr:
+    def uses(self, name: str) -> bool:
+        return name in self._compiled.used_names
+
+
+def parse_expr(
+    text: str | int | float,
+    variables: tuple[str, ...],
+    names: dict[str, int | float] | None = None,
+    aliases: dict[str, str] | None = None,
+    unavailable: dict[str, str] | None = None,
+) -> Expr:
     """Validate ``text`` eagerly and return an :class:`Expr`; raises ExprError.
 
-    A bare int or float (YAML ``lr_lambda: 1``) is a constant expression.
+    ``names`` are read-only numbers the expression may use (the run's ``total_steps``, a config's
+    vars); ``aliases`` other spellings of a variable (``step`` for ``epoch``); ``unavailable``
+    names that exist elsewhere, with the reason they do not here (for a helpful message). A bare
+    int or float (YAML ``lr_lambda: 1``) is a constant expression.
     """
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
         raise ExprError(
@@ -965,4 +1033,10 @@ def parse_expr(text: str | int | float, variables: tuple[str, ...]) -> Expr:
         raise ExprError(f"expected a finite number, got {text!r}")
     if isinstance(text, int) and not -_INT_LIMIT < text < _INT_LIMIT:
         raise ExprError("integer constant too large")
-    return Expr(text if isinstance(text, str) else repr(text), variables)
+    expr = Expr.__new__(Expr)
+    fields = {"source": text if isinstance(text, str) else repr(text), "variables": variables,
+              "names": tuple((names or {}).items()), "aliases": tuple((aliases or {}).items())}
+    for key, value in fields.items():
+        object.__setattr__(expr, key, value)
+    expr.__post_init__(unavailable)
+    return expr

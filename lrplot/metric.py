@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .values import suggest
 
 MODELS = ("closed_loop", "exp_decay", "steps", "noisy")
 MAX_LOG_BYTES = 64 << 20
@@ -67,9 +68,7 @@ def synthetic_spec(data: Any, path: str, scheduler_mode: str) -> SyntheticSpec:
     known = {p.name for p in SYNTHETIC_PARAMS}
     for key in data:
         if key not in known:
-            from .config import _suggest
-
-            raise ConfigError(f"{path}.{key}", f"unknown key{_suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
+            raise ConfigError(f"{path}.{key}", f"unknown key{suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
     values = {p.name: data.get(p.name, p.default) for p in SYNTHETIC_PARAMS}
     if values["model"] not in MODELS:
         raise ConfigError(f"{path}.model", f"must be one of {', '.join(MODELS)}, got {values['model']!r}")
@@ -213,10 +212,8 @@ def read_log(path: Path, column: Any, epoch_column: Any, where: str) -> list[flo
 def _column_index(header: list[str], name: str, where: str, path: Path) -> int:
     if name in header:
         return header.index(name)
-    from .config import _suggest
-
     shown = ", ".join(repr(h) for h in header if h) or "none"
-    raise ConfigError(where, f"{path} has no column {name!r}{_suggest(name, [h for h in header if h])}; its columns are {shown}")
+    raise ConfigError(where, f"{path} has no column {name!r}{suggest(name, [h for h in header if h])}; its columns are {shown}")
 
 
 def _number(cell: str, path: Path, line: int, column: str, where: str) -> float:

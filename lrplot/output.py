@@ -92,9 +92,10 @@ def to_json(trace: Trace) -> bytes:
     doc: dict[str, Any] = {
         "name": trace.name,
         "unit": trace.unit,
-        "steps_per_epoch": trace.steps_per_epoch,
+        # a run counted in iterations with no epoch length has no epochs to list
+        "steps_per_epoch": trace.steps_per_epoch if trace.has_epochs else None,
         "step": trace.step.tolist(),
-        "epoch": trace.epoch.tolist(),
+        "epoch": trace.epoch.tolist() if trace.has_epochs else None,
         "groups": list(trace.groups),
         "lr": trace.lr.tolist(),
         "momentum": None if trace.momentum is None else trace.momentum.tolist(),
@@ -106,7 +107,7 @@ def to_json(trace: Trace) -> bytes:
 def csv_header(trace: Trace) -> list[str]:
     groups = trace.groups
     one = len(groups) == 1
-    cols = ["step", "epoch"]
+    cols = ["step", "epoch"] if trace.has_epochs else ["step"]
     cols += ["lr"] if one else [f"lr_{g}" for g in groups]
     if trace.momentum is not None:
         cols += ["momentum"] if one else [f"momentum_{g}" for g in groups]
@@ -116,7 +117,9 @@ def csv_header(trace: Trace) -> list[str]:
 
 
 def to_csv(trace: Trace) -> bytes:
-    columns: list[list[str]] = [[str(s) for s in trace.step.tolist()], [repr(e) for e in trace.epoch.tolist()]]
+    columns: list[list[str]] = [[str(s) for s in trace.step.tolist()]]
+    if trace.has_epochs:
+        columns.append([repr(e) for e in trace.epoch.tolist()])
     for row in trace.lr.tolist():
         columns.append([repr(v) for v in row])
     if trace.momentum is not None:

@@ -168,7 +168,7 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Fig
         axes = np.atleast_1d(fig.subplots(len(panels), 1, sharex=True, height_ratios=[ratios[p] for p in panels]))
         by_panel = dict(zip(panels, axes))
         ax = by_panel["lr"]
-        _margins(fig, top_axis=trace.steps_per_epoch > 1)
+        _margins(fig, top_axis=_secondary(trace) is not None)
         columns = _columns(fig) if reduce else 0
         many = len(trace.groups) > 1
         lines = _draw_groups(ax, trace, trace.lr, columns, lw=1.8, labels=many)
@@ -185,8 +185,8 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True) -> Fig
         for other in axes[1:]:
             for e in events:
                 if e.kind in ("switch", "restart", "reduction"):
-                    other.axvline(e.step / trace.steps_per_epoch, **_vline(e.kind), gid=f"event-{e.kind}")
-        _axes_x(ax, axes[-1], trace.steps_per_epoch, len(trace) / trace.steps_per_epoch)
+                    other.axvline(e.step / _per_x(trace), **_vline(e.kind), gid=f"event-{e.kind}")
+        _axes_x(ax, axes[-1], _unit(trace), len(trace) / _per_x(trace), _secondary(trace))
         if many or events:
             ax.legend(loc="best")
     return fig
@@ -198,10 +198,10 @@ def _vline(kind: str) -> dict:
     return EVENT_STYLE[kind]
 
 
-def _metric_points(trace: Trace):
-    """x (epochs) and value of each metric fed: it is measured at the end of the step it follows."""
+def _metric_points(trace: Trace, unit: str | None = None):
+    """x and value of each metric fed: it is measured at the end of the step it follows."""
     at = np.nonzero(~np.isnan(trace.metric))[0] if trace.plateau is None else trace.plateau.at
-    return (at + 1) / trace.steps_per_epoch, trace.metric[at]
+    return (at + 1) / _per_x(trace, unit), trace.metric[at]
 
 
 def _draw_metric(ax, trace: Trace, events) -> None:
@@ -212,7 +212,7 @@ def _draw_metric(ax, trace: Trace, events) -> None:
     log = trace.plateau
     if log is not None:
         ax.plot(x, log.best, drawstyle="steps-post", lw=1.0, ls="--", color="#999999", label="best so far", gid="metric-best")
-        step = 1 / trace.steps_per_epoch if trace.spec.run.step != "epoch" else 1.0
+        step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / _per_x(trace)
         patience = trace.spec.scheduler.params["patience"]
         # The bad steps that exhausted the patience, and the cooldown after each reduction.
         for j in np.nonzero(log.reduced)[0]:
@@ -260,15 +260,15 @@ def _title(fig: Figure, text: str) -> None:
 
 
 def _default_title(trace: Trace) -> str:
-    from .explain import describe
+    from .explain import summary
 
-    what = describe(trace.spec)
+    what = summary(trace.spec)
     return what if trace.name == trace.spec.scheduler.type else f"{trace.name}: {what}"
 
 
-def _draw_groups(ax, trace: Trace, values: np.ndarray, columns: int, lw: float, labels: bool, prefix: str = "", color=None):
-    """Step k holds its value from epoch k/spe until the next step: ``steps-post`` draws just that."""
-    x = np.append(trace.epoch, len(trace) / trace.steps_per_epoch)
+def _draw_groups(ax, trace: Trace, values: np.ndarray, columns: int, lw: float, labels: bool, prefix: str = "", color=None, per_x: int | None = None):
+    """Step k holds its value from x(k) until the next step: ``steps-post`` draws just that."""
+    x = np.arange(len(trace) + 1) / (_per_x(trace) if per_x is None else per_x)
     lines = []
     for g, name in enumerate(trace.groups):
         y = np.append(values[g], values[g][-1])
@@ -300,21 +300,45 @@ def _axes_lr(ax, values: np.ndarray, log: bool) -> None:
         ax.set_ylim(bottom=min(0.0, float(values.min()) * 1.05))
 
 
-def _axes_x(top_ax, bottom_ax, spe: int, epochs: float) -> None:
-    top_ax.set_xlim(0, epochs)
+def _unit(trace: Trace) -> str:
+    """The x axis of a figure: epochs for a run counted in epochs, iterations otherwise."""
+    return "epoch" if trace.spec.run.unit == "epoch" else "iteration"
+
+
+def _per_x(trace: Trace, unit: str | None = None) -> int:
+    """Optimizer steps per x unit, on the trace's own axis or on ``unit`` (x = step / _per_x)."""
+    return trace.steps_per_epoch if (unit or _unit(trace)) == "epoch" else 1
+
+
+def _common_unit(traces: Sequence[Trace]) -> str:
+    """Schedules counted differently line up by optimizer step."""
+    units = {_unit(t) for t in traces}
+    return units.pop() if len(units) == 1 else "iteration"
+
+
+def _secondary(trace: Trace) -> tuple[str, float] | None:
+    """The other count on top (its label, and its units per x unit), when it tells something."""
+    spe = trace.steps_per_epoch
+    if spe <= 1 or not trace.has_epochs:
+        return None
+    return ("iteration", float(spe)) if _unit(trace) == "epoch" else ("epoch", 1.0 / spe)
+
+
+def _axes_x(top_ax, bottom_ax, unit: str, end: float, secondary: tuple[str, float] | None) -> None:
+    top_ax.set_xlim(0, end)
     bottom_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    bottom_ax.set_xlabel("epoch")
-    if spe > 1:
-        secondary = top_ax.secondary_xaxis("top", functions=(lambda e: e * spe, lambda i: i / spe))
-        secondary.set_xlabel("iteration")
-        secondary.set_gid("iteration-axis")
+    bottom_ax.set_xlabel(unit)
+    if secondary is not None:
+        label, factor = secondary
+        axis = top_ax.secondary_xaxis("top", functions=(lambda x: x * factor, lambda y: y / factor))
+        axis.set_xlabel(label)
+        axis.set_gid(f"{label}-axis")
 
 
 def _mark_events(ax, trace: Trace, events, lines) -> None:
-    spe = trace.steps_per_epoch
     seen: set[str] = set()
     for e in events:
-        x = e.step / spe
+        x = e.step / _per_x(trace)
         label = EVENT_LEGEND[e.kind] if e.kind not in seen else None
         seen.add(e.kind)
         if e.kind in ("switch", "restart"):
@@ -346,14 +370,15 @@ def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = 
             FigureCanvasAgg(fig)
             axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
             colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+            unit = _common_unit(traces)
             for i, (trace, label, ax) in enumerate(zip(traces, labels, axes)):
-                _draw_groups(ax, trace, trace.lr, _columns(fig) // cols, lw=1.5, labels=len(trace.groups) > 1, color=None if len(trace.groups) > 1 else colors[i % len(colors)])
+                _draw_groups(ax, trace, trace.lr, _columns(fig) // cols, lw=1.5, labels=len(trace.groups) > 1, color=None if len(trace.groups) > 1 else colors[i % len(colors)], per_x=_per_x(trace, unit))
                 ax.set_title(label, fontsize=9)
-                ax.set_xlim(0, max(len(t) / t.steps_per_epoch for t in traces))
+                ax.set_xlim(0, max(len(t) / _per_x(t, unit) for t in traces))
                 if i % cols == 0:
                     ax.set_ylabel("learning rate")
                 if i >= n - cols:
-                    ax.set_xlabel("epoch")
+                    ax.set_xlabel(unit)
             for ax in axes[n:]:
                 ax.set_visible(False)
             low = min(float(t.lr.min()) for t in traces)
@@ -371,21 +396,23 @@ def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = 
                 ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
             else:
                 ax, ax_metric = fig.subplots(1, 1), None
-            _margins(fig, top_axis=len({t.steps_per_epoch for t in traces}) == 1 and traces[0].steps_per_epoch > 1)
+            # A second count on top only means something when every schedule has the same one.
+            unit = _common_unit(traces)
+            shared = {(_unit(t), _secondary(t)) for t in traces}
+            secondary = shared.pop()[1] if len(shared) == 1 else None
+            _margins(fig, top_axis=secondary is not None)
             colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
             for i, (trace, label) in enumerate(zip(traces, labels)):
                 many = len(trace.groups) > 1
                 color = None if many else colors[i % len(colors)]
-                _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label, color=color)
+                _draw_groups(ax, trace, trace.lr, _columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label, color=color, per_x=_per_x(trace, unit))
                 if ax_metric is not None and trace.metric is not None:
-                    x, y = _metric_points(trace)
+                    x, y = _metric_points(trace, unit)
                     ax_metric.plot(x, y, lw=1.2, color=color, label=label, gid=f"metric-{label}")
             _axes_lr(ax, np.concatenate([t.lr.ravel() for t in traces]), look.log)
             if ax_metric is not None:
                 ax_metric.set_ylabel("metric")
-            spes = {t.steps_per_epoch for t in traces}
-            # An iteration axis only means something when every schedule has the same epoch length.
-            _axes_x(ax, ax_metric if ax_metric is not None else ax, spes.pop() if len(spes) == 1 else 1, max(len(t) / t.steps_per_epoch for t in traces))
+            _axes_x(ax, ax_metric if ax_metric is not None else ax, unit, max(len(t) / _per_x(t, unit) for t in traces), secondary)
             _title(fig, look.title or "learning-rate schedules")
             ax.legend(loc="best")
         else:

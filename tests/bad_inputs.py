@@ -23,11 +23,11 @@ YAML: list[tuple[str, str | bytes, str]] = [
     ("nul-bytes", b"scheduler: cosine\x00\n", "invalid YAML"),
     ("python-object-tag", "scheduler: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
     ("python-name-tag", "scheduler: !!python/name:os.system\n", "invalid YAML"),
-    ("deep-nesting", "scheduler: " + "[" * 5000 + "]" * 5000 + "\n", "YAML nested too deeply"),
+    ("deep-nesting", "scheduler: " + "[" * 5000 + "]" * 5000 + "\n", "invalid YAML: nested too deeply"),
     ("alias-bomb", PLATEAU + "metric:\n  values: [&a [1, 1, 1, 1, 1, 1, 1, 1, 1], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a], "
      "&c [*b, *b, *b, *b, *b, *b, *b, *b, *b], &d [*c, *c, *c, *c, *c, *c, *c, *c, *c], &e [*d, *d, *d, *d, *d, *d, *d, *d, *d], "
      "&f [*e, *e, *e, *e, *e, *e, *e, *e, *e], &g [*f, *f, *f, *f, *f, *f, *f, *f, *f], [*g, *g, *g, *g, *g, *g, *g, *g, *g]]\n",
-     "metric.values[0]: must be a number, got a list"),
+     "expands to more than 1,000,000 values"),
     ("alias-bomb-in-milestones", "x: &x [1, 2]\ny: &y [*x, *x, *x, *x]\nscheduler: {type: multistep, milestones: *y}\n", "x: unknown key"),
     ("huge-file", "name: x\n" + "# padding\n" * 120_000 + "scheduler: cosine\n", "configs are limited to"),
     # schedulers and keys
@@ -126,7 +126,7 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("output-under-a-file", ["plot", "cosine", "-o", "OUT/f.png"], "does not exist"),
     ("unwritable-output", ["plot", "cosine", "-o", "/proc/lrplot.png"], "--output"),
     ("unknown-flag", ["plot", "cosine", "--T-mux", "3"], "No such option"),
-    ("bad-flag-value", ["plot", "step", "--step-size", "ten"], "is not a valid integer"),
+    ("bad-flag-value", ["plot", "step", "--step-size", "ten"], "is not an integer"),
     ("flag-for-other-scheduler", ["plot", "step", "--step-size", "3", "--eta-min", "0.1"], "--eta-min: StepLR has no option 'eta_min'"),
     ("bad-size", ["plot", "cosine", "--size", "7by4"], "WIDTHxHEIGHT"),
     ("bad-dpi", ["plot", "cosine", "--dpi", "0", "-o", "f.png"], "--dpi: must be between 10 and 1200"),

@@ -109,7 +109,7 @@ def test_every_scheduler_keyword_is_a_flag_with_help(name):
         (["plot", "step", "--step-size", "2", "-o", "x.txt"], "end it with .png, .svg or .pdf"),
         (["plot", "missing.yaml"], "no such file"),
         (["plot", "lambda", "--lr-lambda", "__import__('os')"], "--lr-lambda"),
-        (["plot", "step", "--step-size", "two"], "is not a valid integer"),
+        (["plot", "step", "--step-size", "two"], "is not an integer"),
     ],
 )
 def test_errors_exit_2_with_one_clear_line(tmp_path, monkeypatch, args, fragment):

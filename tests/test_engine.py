@@ -7,7 +7,7 @@ import pytest
 
 import lrplot
 from lrplot.config import load
-from lrplot.engine import vectorized
+from lrplot.frameworks.torch import closed as vectorized
 from lrplot.errors import TorchWouldRaise
 from lrplot.registry import SCHEDULERS
 

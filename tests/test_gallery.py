@@ -13,7 +13,7 @@ from lrplot import docs
 from lrplot.cli import cli
 from lrplot.explain import explain
 from lrplot.render import plot_trace
-from lrplot.torchcode import torch_code
+from lrplot.code import library_code as torch_code
 
 from examples import CONFIGS
 

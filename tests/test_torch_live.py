@@ -24,7 +24,7 @@ if not torch.__version__.startswith("2.13.0"):
 
 from lrplot.config import load  # noqa: E402
 from lrplot.engine import simulate  # noqa: E402
-from lrplot.reference import TorchError, torch_trace  # noqa: E402
+from lrplot.frameworks.torch.reference import TorchError, torch_trace  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"

@@ -11,7 +11,7 @@ import pytest
 import lrplot
 from lrplot.config import load
 from lrplot.registry import SCHEDULERS
-from lrplot.torchcode import torch_code
+from lrplot.code import library_code as torch_code
 
 from examples import example_config
 

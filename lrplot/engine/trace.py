@@ -21,6 +21,23 @@ class PlateauLog:
 
 
 @dataclass(frozen=True, eq=False)
+class Simulated:
+    """What a framework's engine hands back: the arrays of a Trace, before the metric is laid out.
+
+    ``at`` holds the optimizer steps after which the scheduler consumed a metric value (or would
+    have: a synthetic metric is shown for any schedule); ``fed`` the values a metric-driven
+    scheduler was fed, in order (None when the schedule does not read the metric); ``plateau`` a
+    ReduceLROnPlateau's state rows (best, bad epochs, cooldown, reduced) after each of its steps.
+    """
+
+    lr: np.ndarray
+    momentum: np.ndarray | None
+    at: np.ndarray
+    fed: list[float] | None = None
+    plateau: list[tuple[float, int, int, bool]] | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Trace:
     """What each optimizer step trains with (values read before ``optimizer.step()``).
 
@@ -51,8 +68,13 @@ class Trace:
 
     @property
     def unit(self) -> str:
-        """What one step of the trace is: an epoch when there is one step per epoch, else an iteration."""
-        return "epoch" if self.steps_per_epoch == 1 else "iteration"
+        """What the run is counted in: epochs (one step per epoch), else iterations."""
+        run = self.spec.run
+        return "epoch" if run.unit == "epoch" and run.steps_per_epoch == 1 else "iteration"
+
+    @property
+    def has_epochs(self) -> bool:
+        return self.spec.run.has_epochs
 
     def __len__(self) -> int:
         return int(self.step.shape[0])

@@ -564,3 +564,28 @@ CASES.append(("synthetic-closed-loop-iteration", {"name": "synthetic-closed-loop
                                                   "optimizer": {"lr": [0.05, 0.1]},
                                                   "scheduler": dict(PL, patience=20, factor=0.5, min_lr=[0.001, 0.01]),
                                                   "metric": {"synthetic": {"rate": 0.02, "seed": 11}}}))
+
+
+# Runs counted in iterations, training plans, vars and the run's names in expressions (issue 9).
+def run_case(case_id: str, scheduler: Any, run: Config, **extra: Any) -> None:
+    CASES.append((case_id, {"name": case_id, "optimizer": extra.pop("optimizer", {"lr": 0.1}), "run": run, "scheduler": scheduler, **extra}))
+
+
+run_case("iterations-cosine", {"type": "cosine"}, {"iterations": 250})
+run_case("iterations-yaml12-numbers", {"type": "cosine", "eta_min": 1e-6, "T_max": 2e2}, {"iterations": 2.5e2}, optimizer={"lr": 5e-5})
+# an iteration run that ends inside its last epoch, the scheduler stepped per epoch or fractionally
+run_case("iterations-partial-epoch-step", {"type": "StepLR", "step_size": 2, "gamma": 0.5}, {"iterations": 103, "steps_per_epoch": 10, "step": "epoch"})
+run_case("iterations-partial-epoch-cosine", {"type": "cosine"}, {"iterations": 95, "steps_per_epoch": 20, "step": "epoch"})
+run_case("iterations-partial-epoch-fractional", {"type": "warm_restarts", "T_0": 2}, {"iterations": 77, "steps_per_epoch": 10, "step": "fractional"})
+run_case("iterations-partial-epoch-plateau", dict(PL, patience=1), {"iterations": 57, "steps_per_epoch": 8, "step": "epoch"},
+         metric={"values": metric_curve(7, seed=91)})
+run_case("plan-8-devices-accum", {"type": "OneCycleLR", "max_lr": 0.1}, {"epochs": 3, "dataset_size": 5000, "batch_size": 32, "devices": 8, "grad_accum": 4})
+run_case("plan-drop-last-iteration-cosine", {"type": "cosine"}, {"epochs": 4, "dataset_size": 1000, "batch_size": 64, "drop_last": True, "step": "iteration"})
+# nanoGPT's get_lr (karpathy/nanoGPT train.py), written with vars and the run's names
+NANOGPT = ("(step + 1) / (warmup_iters + 1) if step < warmup_iters else (min_lr / base_lr if step > lr_decay_iters else "
+           "(min_lr + 0.5 * (1.0 + cos(pi * (step - warmup_iters) / (lr_decay_iters - warmup_iters))) * (base_lr - min_lr)) / base_lr)")
+run_case("vars-nanogpt", {"type": "LambdaLR", "lr_lambda": NANOGPT}, {"iterations": 300}, optimizer={"lr": 6e-4, "betas": [0.9, 0.95]},
+         vars={"warmup_iters": 20, "lr_decay_iters": "total_steps - 30", "min_lr": 6e-5})
+run_case("vars-base-lr-groups", {"type": "LambdaLR", "lr_lambda": "max(0.0, 1 - step / total_steps) + floor_lr / base_lr"},
+         {"epochs": 20, "steps_per_epoch": 3}, optimizer={"param_groups": GROUPS2}, vars={"floor_lr": 1e-3})
+run_case("run-names-cyclic-scale-fn", dict(CYC, scale_fn="1 / (1 + x / epochs)", scale_mode="cycle"), {"epochs": 6, "steps_per_epoch": 10})

@@ -55,7 +55,7 @@ def check_torch() -> str:
 def record(case_id: str, config: dict[str, Any]) -> dict[str, Any]:
     """Run one config on real torch and return the golden document."""
     from lrplot.config import load
-    from lrplot.reference import TorchError, torch_trace
+    from lrplot.frameworks.torch.reference import TorchError, torch_trace
 
     version = check_torch()
     doc: dict[str, Any] = {"id": case_id, "torch": version, "config": config, "lr": None, "momentum": None, "error": None}

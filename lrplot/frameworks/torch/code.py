@@ -1,4 +1,4 @@
-"""The PyTorch code that builds a config's scheduler and steps it the way the config says.
+"""The PyTorch code that builds a config's torch scheduler and steps it the way the config says.
 
 The output is meant to be pasted into a training loop; it also runs as it is (a stand-in model and
 empty batches), which is how the tests check it against real torch.
@@ -11,19 +11,21 @@ import re
 import numpy as np
 from typing import Any
 
-from .config import SchedulerSpec, Spec
-from .expr import Expr
-from .registry import BY_NAME, FROM_RUN
+from ...config import SchedulerSpec, Spec
+from ...expr import Expr
+from ..base import FROM_RUN
+from .records import BY_NAME
 
 
-def torch_code(spec: Spec) -> str:
-    run = spec.run
+def code(spec: Spec) -> str:
     classes = sorted({s.type for s in spec.scheduler.walk()})
-    math_names = sorted({name for s in spec.scheduler.walk() for v in s.params.values() for e in _exprs(v) for name in e.math_names()})
+    exprs = [e for s in spec.scheduler.walk() for v in s.params.values() for e in _exprs(v)]
+    math_names = sorted({name for e in exprs + [v.expr for v in spec.vars if v.expr is not None] for name in e.math_names()})
     lines = ["import torch", f"from torch.optim.lr_scheduler import {', '.join(classes)}"]
     if math_names:
         lines.append(f"from math import {', '.join(math_names)}")
     lines.append("")
+    lines += names_block(spec, {n for e in exprs for n in e.used_names()})
     lines += _optimizer(spec)
     built: list[str] = []
     top = _scheduler(spec.scheduler, built, set())
@@ -36,15 +38,34 @@ def torch_code(spec: Spec) -> str:
             values = list(spec.metric.values)
             lines.append(f"# ReduceLROnPlateau steps on your validation metric; these are the config's {spec.metric.source}.")
         else:
-            from .engine import simulate
+            from ...engine import simulate
 
             trace = simulate(spec)
             values = trace.metric[~np.isnan(trace.metric)].tolist()
             lines.append("# ReduceLROnPlateau steps on your validation metric; these are what lrplot's synthetic model gave.")
         lines.append(f"metric = {values!r}".replace("nan", "float('nan')"))
         lines.append("")
+    lines += _loop(spec, metric)
+    return "\n".join(lines) + "\n"
+
+
+def _loop(spec: Spec, metric: bool) -> list[str]:
+    run = spec.run
     spe = run.steps_per_epoch
-    lines.append(f"for epoch in range({run.epochs}):")
+    if run.unit == "iteration":
+        lines = [f"for step in range({run.total_steps}):  # {run.total_steps} optimizer steps" + (f", {spe} per epoch" if run.has_epochs and spe > 1 else "")]
+        lines.append("    ...  # forward pass, loss.backward()")
+        lines.append("    optimizer.step()")
+        if run.step == "iteration":
+            lines.append(f"    scheduler.step({'metric[step]' if metric else ''})")
+        elif run.step == "fractional":
+            args = "metric[step], " if metric else ""
+            lines.append(f"    scheduler.step({args}step // {spe} + step % {spe} / {spe})")
+        else:
+            lines.append(f"    if (step + 1) % {spe} == 0:  # the end of an epoch")
+            lines.append(f"        scheduler.step({f'metric[step // {spe}]' if metric else ''})")
+        return lines
+    lines = [f"for epoch in range({run.epochs}):"]
     lines.append(f"    for i in range({spe}):  # for i, batch in enumerate(train_loader): {spe} batch{'es' if spe > 1 else ''} per epoch")
     lines.append("        ...  # forward pass, loss.backward()")
     lines.append("        optimizer.step()")
@@ -55,7 +76,19 @@ def torch_code(spec: Spec) -> str:
         lines.append(f"        scheduler.step({args}epoch + i / {spe})")
     else:
         lines.append(f"    scheduler.step({'metric[epoch]' if metric else ''})")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def names_block(spec: Spec, used: set[str]) -> list[str]:
+    """Definitions of the run names and vars the expressions use, the vars as the config wrote them."""
+    needed = set(used)
+    for var in reversed(spec.vars):  # each var comes after the ones it uses
+        if var.name in needed and var.expr is not None:
+            needed |= set(var.expr.used_names())
+    docs = {"total_steps": "scheduler steps in the run", "steps_per_epoch": "optimizer steps per epoch", "epochs": "epochs in the run"}
+    lines = [f"{name} = {value!r}  # {docs[name]}" for name, value in spec.run_names().items() if name in needed]
+    lines += [f"{v.name} = {v.expr.to_python() if v.expr is not None else repr(v.value)}" for v in spec.vars if v.name in needed]
+    return lines + ([""] if lines else [])
 
 
 def _optimizer(spec: Spec) -> list[str]:
@@ -112,7 +145,9 @@ def _scheduler(node: SchedulerSpec, built: list[str], taken: set[str]) -> str:
 
 def _literal(value: Any, variable: str) -> str:
     if isinstance(value, Expr):
-        return f"lambda {variable}: {value.to_python()}"
+        # base_lr differs between groups: each lambda carries its own, as a default argument
+        base = f", base_lr={dict(value.names)['base_lr']!r}" if value.uses("base_lr") else ""
+        return f"lambda {variable}{base}: {value.to_python()}"
     if isinstance(value, tuple):
         return "[" + ", ".join(_literal(v, variable) for v in value) + "]"
     return repr(value)

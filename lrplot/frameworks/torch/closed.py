@@ -19,9 +19,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..config import SchedulerSpec, Spec
-from ..errors import ConfigError
-from ..expr import ExprError
+from ...config import SchedulerSpec, Spec
+from ...engine import initial_momentum, tracks_momentum
+from ...errors import ConfigError
+from ...expr import ExprError
 
 Arrays = tuple[np.ndarray, "np.ndarray | None"]
 
@@ -52,10 +53,11 @@ def _simulate(spec, run, node, base):
         result = _fractional(spec, node, base)
     else:
         # Scheduler epoch j seen by each observed step: lr is read before the scheduler steps.
+        # (Per epoch, a run counted in iterations may end inside its last epoch: ``epochs`` counts it.)
         n_obs = run.epochs if run.step == "epoch" else run.total_steps
-        # One step past the last observed one: torch computes it too (after the last optimizer
-        # step), so a lambda that fails there fails here.
-        j = np.arange(n_obs + 1, dtype=np.int64)
+        # Up to the scheduler's last step: torch computes the value after the last optimizer step
+        # too, so a lambda that fails there fails here.
+        j = np.arange(run.scheduler_steps + 1, dtype=np.int64)
         if node.type == "SequentialLR":
             result = _sequential(node, base, j)
         elif node.type in _INTEGER:
@@ -65,25 +67,15 @@ def _simulate(spec, run, node, base):
         if result is not None:
             result = tuple(None if a is None else a[:, :n_obs] for a in result)
         if result is not None and run.step == "epoch" and run.steps_per_epoch > 1:
-            result = tuple(None if a is None else np.repeat(a, run.steps_per_epoch, axis=1) for a in result)
+            result = tuple(None if a is None else np.repeat(a, run.steps_per_epoch, axis=1)[:, : run.total_steps] for a in result)
     if result is None:
         return None
     lr, momentum = result
-    if momentum is None and _tracks_momentum(spec):
-        momentum = np.repeat(_initial_momentum(spec)[:, None], lr.shape[1], axis=1)
+    if momentum is None and tracks_momentum(spec):
+        momentum = np.repeat(initial_momentum(spec)[:, None], lr.shape[1], axis=1)
     return np.ascontiguousarray(lr, dtype=np.float64), momentum
 
 
-def _tracks_momentum(spec: Spec) -> bool:
-    from . import tracks_momentum
-
-    return tracks_momentum(spec)
-
-
-def _initial_momentum(spec: Spec) -> np.ndarray:
-    opt = spec.optimizer
-    value = opt.betas[0] if opt.betas is not None else (opt.momentum or 0.0)
-    return np.full(len(opt.groups), float(value))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable
 
-from ..config import OptimizerSpec, SchedulerSpec
-from ..errors import ConfigError
-from ..expr import Expr, ExprError
+from ...config import OptimizerSpec, SchedulerSpec
+from ...errors import ConfigError
+from ...expr import Expr, ExprError
 
 
 class TorchRaised(Exception):

@@ -2,7 +2,8 @@
 
 This is the ground truth lrplot is measured against: the golden-trace recorder, the live
 differential test and the benchmarks all call :func:`torch_trace`. lrplot itself never imports this
-module; only tools that compare against torch do.
+module; only tools that compare against torch do. Lambdas are handed to torch as Python callables
+(lrplot's expressions, which evaluate exactly as the same Python lambda would).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .config import SchedulerSpec, Spec
-from .expr import Expr
-from .metric import MetricFeed
+from ...config import SchedulerSpec, Spec
+from ...expr import Expr
+from ...metric import MetricFeed
 
 
 class TorchError(Exception):
@@ -30,7 +31,7 @@ def torch_trace(spec: Spec) -> dict[str, Any]:
     """
     import torch
 
-    from .engine import tracks_momentum
+    from ...engine import tracks_momentum
 
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in spec.optimizer.groups]
     groups = [{"params": [p], "lr": g.lr} for p, g in zip(params, spec.optimizer.groups)]
@@ -62,18 +63,17 @@ def torch_trace(spec: Spec) -> dict[str, Any]:
         try:
             sched = build_torch_scheduler(opt, spec.scheduler)
             spe = run.steps_per_epoch
-            for epoch in range(run.epochs):
-                for i in range(spe):
-                    step = epoch * spe + i
-                    lrs.append([float(g["lr"]) for g in opt.param_groups])
-                    if with_momentum:
-                        momenta.append([float(g["betas"][0] if use_betas else g["momentum"]) for g in opt.param_groups])
-                    opt.step()
-                    if run.step == "iteration":
-                        scheduler_step()
-                    elif run.step == "fractional":
-                        scheduler_step(epoch + i / spe)
-                if run.step == "epoch":
+            for step in range(run.total_steps):
+                epoch, i = divmod(step, spe)
+                lrs.append([float(g["lr"]) for g in opt.param_groups])
+                if with_momentum:
+                    momenta.append([float(g["betas"][0] if use_betas else g["momentum"]) for g in opt.param_groups])
+                opt.step()
+                if run.step == "iteration":
+                    scheduler_step()
+                elif run.step == "fractional":
+                    scheduler_step(epoch + i / spe)
+                elif i == spe - 1:
                     scheduler_step()
         except Exception as exc:  # whatever torch raises is the recorded outcome
             raise TorchError(type(exc).__name__, str(exc), step) from None

@@ -1,0 +1,1 @@
+"""The frameworks whose schedules lrplot reproduces, one package each (see ``base.Family``)."""

@@ -1,0 +1,126 @@
+"""The records every framework describes its schedulers with: data, no behaviour.
+
+A :class:`SchedulerInfo` per scheduler (its type name, the aliases people type, a one-line
+description and its keywords with defaults and limits) and a :class:`Family` per framework. The
+config loader, ``lrplot list``, the CLI flags, the docs and the tests all read these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+REQUIRED: Any = object()  # default of a keyword the user must give
+FROM_RUN: Any = object()  # default filled from the run's length (T_max, total_steps)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A numeric limit: ``value > low`` (or ``>=`` when ``inclusive``)."""
+
+    low: float | None = None
+    low_inclusive: bool = True
+    high: float | None = None
+    high_inclusive: bool = True
+
+    def violation(self, value: float) -> str | None:
+        """A short description of the broken limit, or None when ``value`` is inside."""
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return self.describe()
+        if self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)):
+            return self.describe()
+        return None
+
+    def describe(self) -> str:
+        lo = None if self.low is None else f"{'>=' if self.low_inclusive else '>'} {_num(self.low)}"
+        hi = None if self.high is None else f"{'<=' if self.high_inclusive else '<'} {_num(self.high)}"
+        if lo and hi:
+            return f"must be {lo} and {hi}"
+        return f"must be {lo or hi}"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+POSITIVE = Bound(low=0, low_inclusive=False)
+NON_NEGATIVE = Bound(low=0)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One constructor keyword.
+
+    ``kind`` is one of: ``int``, ``float``, ``bool``, ``choice``, ``int_list``, ``per_group``
+    (a float, or a list with one float per param group), ``expr`` / ``per_group_expr`` (expressions in
+    ``variable``), ``schedulers`` (nested scheduler configs).
+    """
+
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    bound: Bound | None = None
+    choices: tuple[str, ...] = ()
+    variable: str = ""
+    optional: bool = False  # None is a valid value (torch's ``None`` default)
+    torch_checks: bool = False  # torch itself raises outside ``bound`` (else: lrplot's own sanity rule)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+@dataclass(frozen=True)
+class SchedulerInfo:
+    name: str  # the type name: torch's class name, or <framework>.<name>
+    aliases: tuple[str, ...]
+    description: str
+    params: tuple[Param, ...]
+    example: dict[str, Any] = field(default_factory=dict)  # keywords of a typical use, for docs and tests
+    composite: bool = False
+    cycles_momentum: bool = False  # has a ``cycle_momentum`` keyword
+    default_step: str = "epoch"  # when scheduler.step() is called unless the run says otherwise
+    family: str = "torch"
+    library_name: str = ""  # what the library itself calls it, when that differs from ``name``
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ResolveContext:
+    """What a family's ``resolve`` knows about where a scheduler stands in the config."""
+
+    path: str  # the scheduler's YAML path
+    n_groups: int
+    length: int  # the run's length on this scheduler's own time axis (its share, inside a composite)
+    depth: int
+    run: Any  # the config's RunSpec
+    child: Callable[[Any, str, int], Any]  # validate a nested scheduler mapping: (data, path, length)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One framework: its schedulers, the rules between their keywords, and where its code lives.
+
+    ``resolve(info, params, ctx)`` checks what involves several keywords or the run and fills the
+    lengths the run implies (at config time, so it is light). The rest lives in the family's
+    package, one module per job, each imported only when a config needs it: ``engine``
+    (``simulate``), ``describe`` (``events``, ``phases``, ``notes``), ``code`` (``code``) and
+    ``reference`` (driving the real library, for the recorder and the tests).
+    """
+
+    name: str
+    title: str
+    schedulers: tuple[SchedulerInfo, ...]
+    resolve: Callable[[SchedulerInfo, dict, ResolveContext], None]
+    package: str
+
+    def part(self, module: str) -> Any:
+        import importlib
+
+        return importlib.import_module(f"{self.package}.{module}")

@@ -1,0 +1,1 @@
+"""PyTorch's torch.optim.lr_scheduler: records, closed forms, the stateful replica, words and code."""

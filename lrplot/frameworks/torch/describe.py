@@ -1,0 +1,173 @@
+"""torch's schedulers in moments and words: events to mark, phases to explain, pitfalls to note.
+
+Everything comes from the config's structure (SequentialLR children, milestones, warmup ends,
+OneCycleLR phases, T_max), placed on the optimizer-step axis the way the run steps the scheduler.
+"""
+
+from __future__ import annotations
+
+from ...config import SchedulerSpec, Spec
+from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase, scheduler_time_to_step
+
+
+def events(spec: Spec) -> list[Event]:
+    found: list[Event] = []
+    _walk(spec.scheduler, 0, spec.run.length, found)
+    return [Event(scheduler_time_to_step(spec.run, e.step), e.kind, e.label) for e in found]
+
+
+def _walk(node: SchedulerSpec, offset: int, length: int, out: list[Event]) -> None:
+    """Events of ``node`` active from scheduler time ``offset`` for ``length`` steps."""
+    p = node.params
+    if node.type == "SequentialLR":
+        bounds = [0, *p["milestones"], max(length, *p["milestones"]) if p["milestones"] else length]
+        for i, child in enumerate(node.children):
+            start = bounds[i]
+            if i > 0 and start < length:
+                out.append(Event(offset + start, "switch", child.type))
+            _walk(child, offset + start, bounds[i + 1] - start, out)
+    elif node.type == "ChainedScheduler":
+        for child in node.children:
+            _walk(child, offset, length, out)
+    elif node.type == "StepLR":
+        for t in range(p["step_size"], min(length, p["step_size"] * (MAX_EVENTS_PER_KIND + 1)), p["step_size"]):
+            out.append(Event(offset + t, "milestone", f"x{p['gamma']:g}"))
+    elif node.type == "MultiStepLR":
+        for t in sorted(set(p["milestones"])):
+            if 0 < t < length:
+                out.append(Event(offset + t, "milestone", f"x{p['gamma'] ** p['milestones'].count(t):g}"))
+    elif node.type == "CosineAnnealingWarmRestarts":
+        t, period = p["T_0"], p["T_0"]
+        while t < length and len(out) < 10 * MAX_EVENTS_PER_KIND:
+            out.append(Event(offset + t, "restart", "restart"))
+            period *= p["T_mult"]
+            t += period
+    elif node.type in ("ConstantLR", "LinearLR") and 0 < p["total_iters"] < length:
+        out.append(Event(offset + p["total_iters"], "milestone", "end of " + ("warmup" if node.type == "LinearLR" else "factor")))
+
+
+# ----------------------------------------------------------------------------------------------
+# Phases
+
+
+def phases(spec: Spec) -> list[Phase]:
+    """The run split where the schedule's behaviour changes, in optimizer steps."""
+    run = spec.run
+    out = []
+    for ph in _phases(spec.scheduler, 0, run.length):
+        start = _to_step(spec, ph.start)
+        end = min(run.total_steps, _to_step(spec, ph.end))
+        out.append(Phase(start, end, ph.node, ph.what))
+    return out
+
+
+def _to_step(spec: Spec, t: int) -> int:
+    run = spec.run
+    return t if run.step == "iteration" else t * run.steps_per_epoch
+
+
+def _phases(node: SchedulerSpec, offset: int, length: int) -> list[Phase]:
+    """Split ``node``'s share of the run [offset, offset + length) where its behaviour changes."""
+    p = node.params
+    end = offset + length
+    if node.type == "SequentialLR":
+        bounds = [0, *p["milestones"], max(length, *p["milestones"])]
+        out: list[Phase] = []
+        for i, child in enumerate(node.children):
+            if bounds[i] < bounds[i + 1] and bounds[i] < length:
+                out += _phases(child, offset + bounds[i], min(bounds[i + 1], length) - bounds[i])
+        return out
+    cut = None
+    if node.type in ("LinearLR", "PolynomialLR") and 0 < p["total_iters"] < length:
+        cut = p["total_iters"]
+    elif node.type == "CosineAnnealingLR" and p["T_max"] < length:
+        cut = p["T_max"]
+    if node.type == "OneCycleLR":
+        total = p["total_steps"] or p["epochs"] * p["steps_per_epoch"]
+        ends = [round(p["pct_start"] * total), round(2 * p["pct_start"] * total)] if p["three_phase"] else [round(p["pct_start"] * total)]
+        words = ["rises to max_lr", "falls back to the initial lr", "anneals to min_lr"] if p["three_phase"] else ["rises to max_lr", "anneals to min_lr"]
+        bounds = [0, *[e for e in ends if 0 < e < length], length]
+        return [Phase(offset + a, offset + b, node, f"OneCycleLR {words[i]} ({p['anneal_strategy']})") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    if cut is not None:
+        return [Phase(offset, offset + cut, node, _words(node)), Phase(offset + cut, end, node, _after_words(node))]
+    return [Phase(offset, end, node, _words(node))]
+
+
+def _words(node: SchedulerSpec) -> str:
+    p = node.params
+    words = {
+        "LinearLR": lambda: f"LinearLR {'warmup' if p['end_factor'] > p['start_factor'] else 'ramp'} (factor {_num(p['start_factor'])} -> {_num(p['end_factor'])})",
+        "CosineAnnealingLR": lambda: f"cosine annealing to eta_min {_num(p['eta_min'])}",
+        "ExponentialLR": lambda: f"exponential decay, x{_num(p['gamma'])} per step",
+        "PolynomialLR": lambda: f"polynomial decay, power {_num(p['power'])}",
+        "LambdaLR": lambda: f"LambdaLR, lr_lambda = {expr_words(p['lr_lambda'])}",
+        "MultiplicativeLR": lambda: f"MultiplicativeLR, x lr_lambda = {expr_words(p['lr_lambda'])} per step",
+        "CyclicLR": lambda: f"CyclicLR {p['mode'] if p['scale_fn'] is None else 'scale_fn'} cycles of {p['step_size_up'] + (p['step_size_down'] if p['step_size_down'] is not None else p['step_size_up'])} iterations",
+        "CosineAnnealingWarmRestarts": lambda: f"cosine with warm restarts (T_0 {p['T_0']}, T_mult {p['T_mult']})",
+        "ChainedScheduler": lambda: "ChainedScheduler of " + ", ".join(c.type for c in node.children),
+        "StepLR": lambda: f"StepLR, x{_num(p['gamma'])} every {p['step_size']} steps",
+        "MultiStepLR": lambda: f"MultiStepLR, x{_num(p['gamma'])} at {list(p['milestones'])}",
+        "ReduceLROnPlateau": lambda: f"ReduceLROnPlateau, x{_num(p['factor'])} after {p['patience']} bad steps",
+        "ConstantLR": lambda: f"ConstantLR, x{_num(p['factor'])} for {p['total_iters']} steps",
+    }
+    return words[node.type]()
+
+
+def _after_words(node: SchedulerSpec) -> str:
+    if node.type == "CosineAnnealingLR":
+        return "past T_max: the cosine rises again (torch does not clamp)"
+    if node.type == "PolynomialLR":
+        return "past total_iters"
+    return f"{node.type} done"
+
+
+def _num(v: float) -> str:
+    return f"{float(v):.4g}"
+
+
+def expr_words(value) -> str:
+    if isinstance(value, tuple):
+        sources = {v.source for v in value}
+        if len(sources) == 1:  # one expression compiled per group (it uses base_lr)
+            return repr(value[0].source)
+        return "[" + ", ".join(repr(v.source) for v in value) + "]"
+    return repr(value.source)
+
+
+# ----------------------------------------------------------------------------------------------
+# Pitfalls
+
+
+def notes(trace) -> list[str]:
+    """Pitfalls users report, where this schedule has them."""
+    spec = trace.spec
+    out = []
+    for node in spec.scheduler.walk():
+        if node.type == "OneCycleLR" and spec.run.step == "epoch" and spec.run.steps_per_epoch > 1:
+            out.append("OneCycleLR is stepped once per epoch here; it is meant to be stepped per batch (step: iteration)")
+        if node.type == "CosineAnnealingLR" and node.params["T_max"] < spec.run.length and spec.scheduler.type != "SequentialLR":
+            out.append(f"CosineAnnealingLR's T_max ({node.params['T_max']}) is shorter than the run: the lr rises again after it")
+        if node.type == "LambdaLR" and spec.scheduler.type == "ChainedScheduler":
+            out.append("LambdaLR sets the lr absolutely, overriding what schedulers before it in the chain did")
+    return out
+
+
+def summary(spec: Spec) -> str:
+    """``StepLR(step_size=10, gamma=0.5)``: the scheduler and the keywords the config sets."""
+    node = spec.scheduler
+    if node.children:
+        return f"{node.type}({', '.join(c.type for c in node.children)})"
+    source = spec.source.get("scheduler", {})
+    keys = [k for k in source if k in node.params] if isinstance(source, dict) else []
+    return f"{node.type}({', '.join(f'{k}={_short(node.params[k])}' for k in keys)})"
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if hasattr(value, "source"):
+        text = value.source if len(value.source) <= 40 else value.source[:39] + "\u2026"
+        return repr(text)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,188 @@
+"""Reading values the way ML configs write them, and naming what is wrong with them.
+
+The bottom layer under the config, the metric logs and the framework records: YAML text to plain
+data (numbers as YAML 1.2 reads them), numbers and integers checked with the field's path, and the
+did-you-mean hint every "unknown ..." message carries.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any, Iterable, Mapping
+
+from .errors import ConfigError
+
+# A config expands to at most this many values (list items and mapping entries), aliases counted
+# every time they are used: a 1 MiB file holds a few hundred thousand, an alias bomb billions.
+MAX_VALUES_IN_CONFIG = 1_000_000
+MAX_DEPTH = 64
+
+# YAML 1.2's float (PyYAML follows YAML 1.1, where 5e-5 and 3e4 are strings because the exponent
+# needs a dot and a sign). Plain integers stay integers: that rule comes first in YAML 1.2 too.
+_FLOAT_12 = re.compile(
+    r"""^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?
+        |[-+]?[0-9]+[eE][-+]?[0-9]+
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+
+
+def _loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """safe_load with YAML 1.2 numbers, dates left as text, and every constructor failure a YAMLError."""
+
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep=deep)
+            except (yaml.YAMLError, RecursionError, MemoryError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise whatever they hit
+                # `!!float abc`, `!!timestamp x`, an integer of 5000 digits: the constructors raise
+                # plain Python errors; give them the node's position like any YAML error.
+                raise yaml.constructor.ConstructorError(None, None, _short_reason(exc), node.start_mark) from None
+
+    resolvers = {}
+    for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [r for r in rules if r[0] not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+        if kept:
+            resolvers[first] = kept
+    Loader.yaml_implicit_resolvers = resolvers
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789."))
+    return Loader
+
+
+_LOADER = None
+
+
+def yaml_load(text: str) -> Any:
+    """``yaml.safe_load`` with YAML 1.2 numbers (``5e-5`` is a float); raises yaml.YAMLError only."""
+    global _LOADER
+    import yaml
+
+    if _LOADER is None:
+        _LOADER = _loader()
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply") from None
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "Exceeds the limit" in text and "digits" in text:
+        return "an integer with thousands of digits"
+    return text[:120]
+
+
+def yaml_error_message(exc: Exception) -> str:
+    """``invalid YAML at line 3, column 5: <problem>`` for any error ``yaml_load`` raises."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["unreadable"])[0]
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"invalid YAML{at}: {problem}"
+
+
+def check_tree(data: Any, path: str = "") -> None:
+    """Refuse data that refers to itself (a recursive YAML anchor) or expands beyond the limits.
+
+    Iterative, so neither depth nor size can exhaust the interpreter.
+    """
+    count = 0
+    stack: list[tuple[Any, str, int, frozenset[int]]] = [(data, path, 0, frozenset())]
+    while stack:
+        value, where, depth, above = stack.pop()
+        if not isinstance(value, (Mapping, list, tuple)):
+            continue
+        if id(value) in above:
+            raise ConfigError(where, "contains itself (a recursive YAML anchor); write the value out")
+        if depth > MAX_DEPTH:
+            raise ConfigError(where, f"nested more than {MAX_DEPTH} levels deep")
+        count += len(value)
+        if count > MAX_VALUES_IN_CONFIG:
+            raise ConfigError(path, f"expands to more than {MAX_VALUES_IN_CONFIG:,} values (YAML aliases?); a config is much smaller")
+        inner = above | {id(value)}
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for key, child in items:
+            if isinstance(child, (Mapping, list, tuple)):
+                sub = f"{where}[{key}]" if not isinstance(value, Mapping) else (f"{where}.{key}" if where else str(key))
+                stack.append((child, sub, depth + 1, inner))
+
+
+# ----------------------------------------------------------------------------------------------
+# Numbers
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def number(value: Any, path: str) -> float:
+    """A finite float from a YAML or flag value (ints and floats; never a bool or a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = " (numbers are written without quotes)" if isinstance(value, str) and _looks_numeric(value) else ""
+        raise ConfigError(path, f"must be a number, got {type_name(value)} {_shown(value)}{hint}")
+    if isinstance(value, int):
+        if abs(value) > 2**53:
+            raise ConfigError(path, f"{_shown(value)} is too large")
+        return float(value)
+    if not math.isfinite(value):
+        raise ConfigError(path, f"must be a finite number, got {value}")
+    return value
+
+
+def integer(value: Any, path: str) -> int:
+    """An int; an integral float written like ML configs write counts (``6e5``, ``3e4``) counts too."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        hint = " (numbers are written without quotes)" if isinstance(value, str) and _looks_numeric(value) else ""
+        raise ConfigError(path, f"must be an integer, got {type_name(value)} {_shown(value)}{hint}")
+    if abs(value) > 2**53:
+        raise ConfigError(path, f"{_shown(value)} is too large")
+    return value
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----------------------------------------------------------------------------------------------
+# Names
+
+
+def suggest(word: Any, options: Iterable[str]) -> str:
+    """`` (did you mean 'step_size'?)`` for the closest option, or "" when nothing is close."""
+    if not isinstance(word, str):
+        return ""
+    lowered = {o.lower().replace("-", "_"): o for o in options}
+    match = difflib.get_close_matches(word.lower().replace("-", "_"), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
+
+
+def check_keys(data: Mapping[str, Any], path: str, known: Iterable[str]) -> None:
+    known = tuple(known)
+    for key in data:
+        if key not in known:
+            where = f"{path}.{key}" if path else str(key)
+            section = f"`{path}`" if path else "the top level"
+            raise ConfigError(where, f"unknown key{suggest(key, known)}; {section} takes {', '.join(known)}")
