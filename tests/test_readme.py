@@ -53,3 +53,26 @@ def test_usage_examples_run(tmp_path, args):
     args = [str(ROOT / a) if a.startswith("configs/") else a for a in args]
     proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+# the README's config examples (its other YAML, a CI step, is a list)
+YAML_BLOCKS = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if not b.lstrip().startswith("-")]
+
+
+@pytest.mark.parametrize("block", YAML_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
+def test_yaml_examples_are_valid_configs(block):
+    from lrplot.config import from_mapping
+    from lrplot.values import yaml_load
+
+    data = yaml_load(block)
+    if "scheduler" not in data:  # a fragment of a config
+        data["scheduler"] = "cosine"
+    from_mapping(data)
+
+
+def test_nanogpt_example_is_the_recipe():
+    from lrplot.values import yaml_load
+
+    recipe = yaml_load((ROOT / "configs" / "nanogpt-cosine.yaml").read_text())
+    (example,) = [yaml_load(b) for b in YAML_BLOCKS if "nanoGPT" not in b and "warmup_iters" in b]
+    assert {k: recipe[k] for k in example} == example
