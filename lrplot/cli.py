@@ -17,6 +17,7 @@ from typing import Any, Callable
 import click
 
 from .errors import LrplotError
+from .flags import flag_name, parse_flags, parse_int
 from .registry import SCHEDULERS, Param
 
 # OneCycleLR's own ``epochs`` / ``steps_per_epoch`` keywords share their names with the run
@@ -57,18 +58,6 @@ class _Group(click.Group):
 # Option types
 
 
-def _int_text(text: str) -> int:
-    """An integer as ML people type counts: ``600000``, ``6e5``, ``3e4`` (integral values only)."""
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        value = float(text)  # ValueError for what is not a number at all
-        if not value.is_integer():
-            raise ValueError(text) from None
-        return int(value)
-
-
 class _Int(click.ParamType):
     name = "INTEGER"
 
@@ -76,24 +65,12 @@ class _Int(click.ParamType):
         if isinstance(value, int):
             return value
         try:
-            return _int_text(str(value))
+            return parse_int(str(value))
         except (ValueError, OverflowError):
             self.fail(f"{value!r} is not an integer (like 600000 or 6e5)", param, ctx)
 
 
 INT = _Int()
-
-
-class _IntList(click.ParamType):
-    name = "INT,INT,..."
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, (list, tuple)):
-            return list(value)
-        try:
-            return [_int_text(v) for v in str(value).split(",") if v.strip()]
-        except (ValueError, OverflowError):
-            self.fail(f"{value!r} is not a comma-separated list of integers (like 30,80)", param, ctx)
 
 
 class _FloatOrList(click.ParamType):
@@ -116,12 +93,8 @@ def _apply(options: list[Callable], f: Callable) -> Callable:
     return f
 
 
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def _scheduler_params() -> dict[str, Param]:
-    """Every scheduler keyword that can be a flag, once (the same name means the same thing)."""
+    """Every scheduler keyword that can be a flag, once (for the tests' fuzzing and the docs)."""
     params: dict[str, Param] = {}
     for info in SCHEDULERS:
         for p in info.params:
@@ -132,26 +105,14 @@ def _scheduler_params() -> dict[str, Param]:
 
 SCHEDULER_PARAMS = _scheduler_params()
 
-
-def _option_for(p: Param) -> Callable:
-    help_text = f"{p.doc}."
-    if p.kind == "bool":
-        return click.option(f"{_flag(p.name)}/--no-{p.name.replace('_', '-')}", p.name, default=None, help=help_text)
-    kind = {
-        "int": INT,
-        "float": click.FLOAT,
-        "int_list": _IntList(),
-        "per_group": _FloatOrList(),
-    }.get(p.kind, click.STRING)
-    if p.kind == "choice":
-        help_text = f"{p.doc}: {' | '.join(p.choices)}."
-    return click.option(_flag(p.name), p.name, type=kind, default=None, help=help_text)
-
-
-def scheduler_options(f: Callable) -> Callable:
-    for p in reversed(list(SCHEDULER_PARAMS.values())):
-        f = _option_for(p)(f)
-    return f
+# The commands that describe one schedule take SCHEDULER|CONFIG, then that scheduler's keywords as
+# flags, which click hands over unparsed (see flags.py).
+SCHEDULE_COMMAND = {"ignore_unknown_options": True, "allow_extra_args": True}
+SCHEDULER_FLAGS_HELP = (
+    "SCHEDULER is a scheduler name (see `lrplot list`), its keywords given as flags named like the "
+    "library's keywords (--step-size 10, --milestones 30,80, --num-warmup-steps 100; `lrplot list "
+    "NAME` lists them); CONFIG is a YAML file, which flags override."
+)
 
 
 METRIC_MODELS = ("synthetic", "closed_loop", "exp_decay", "steps", "noisy")
@@ -210,8 +171,8 @@ def run_options(f: Callable) -> Callable:
 
 
 def schedule_options(f: Callable) -> Callable:
-    """Everything that describes one schedule from flags: its keywords, the run, the metric."""
-    return scheduler_options(run_options(metric_options(f)))
+    """Everything that describes one schedule from flags besides its keywords: the run, the metric."""
+    return run_options(metric_options(f))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -222,12 +183,11 @@ def _looks_like_file(target: str) -> bool:
     return target.endswith((".yaml", ".yml")) or os.sep in target or Path(target).is_file()
 
 
-def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None):
-    """A validated Spec from ``SCHEDULER|CONFIG`` plus flags (flags override a config file)."""
+def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None, flags: list[str] | None = None):
+    """A validated Spec from ``SCHEDULER|CONFIG``, its keyword ``flags`` and the run flags (flags override a file)."""
     from .config import from_mapping, read_yaml
+    from .registry import lookup
 
-    given = {k: v for k, v in kwargs.items() if k in SCHEDULER_PARAMS and v is not None}
-    given.update(extra or {})
     run = {k: v for k, v in (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")), ("step", kwargs.get("step_mode"))) if v is not None}
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = None
@@ -238,8 +198,21 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
             raise UserError(f"{target}: a config must be a mapping with a `scheduler:` key")
         data = dict(data)
         default_name = path.stem
+        sched = data.get("scheduler")
+        kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
+    else:
+        data, sched, kind = {}, None, target
+    given = dict(extra or {})
+    if flags:
+        info = lookup(kind) if isinstance(kind, str) else None
+        if info is None:
+            data.setdefault("scheduler", {"type": kind})  # the config reports the unknown name
+            from .config import from_mapping as check
+
+            check(data)
+        given.update(parse_flags(flags, info))
+    if _looks_like_file(target):
         if given:
-            sched = data.get("scheduler")
             data["scheduler"] = {**(sched if isinstance(sched, dict) else {"type": sched}), **given}
     else:
         data = {"scheduler": {"type": target, **given}}
@@ -253,8 +226,8 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
             current = data.get(section) or {}
             current = dict(current) if isinstance(current, dict) else {}
             # --epochs and --iterations each replace the other way of counting the file's run
-            for given, other in (("epochs", "iterations"), ("iterations", "epochs")):
-                if section == "run" and given in values and given not in current:
+            for given_key, other in (("epochs", "iterations"), ("iterations", "epochs")):
+                if section == "run" and given_key in values and given_key not in current:
                     current.pop(other, None)
             data[section] = {**current, **values}
     try:
@@ -267,14 +240,14 @@ def _as_flag(message: str, flags: set[str]) -> str:
     """Name the flag the user typed rather than the YAML path it became."""
     m = re.match(r"(scheduler|run|optimizer)\.(\w+)(.*?): (.*)", message, re.S)
     if m and m.group(2) in flags:
-        return f"{_flag(m.group(2))}{m.group(3)}: {m.group(4)}"
+        return f"{flag_name(m.group(2))}{m.group(3)}: {m.group(4)}"
     return message
 
 
-def _simulate(target: str, kwargs: dict[str, Any]):
+def _simulate(target: str, kwargs: dict[str, Any], flags: list[str]):
     from .engine import simulate
 
-    return simulate(build_spec(target, kwargs), exact=kwargs["exact"])
+    return simulate(build_spec(target, kwargs, flags=flags), exact=kwargs["exact"])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -356,19 +329,16 @@ def _show(path: str) -> None:
     click.launch(path)
 
 
-@cli.command()
-@click.argument("target", metavar="SCHEDULER|CONFIG")
+@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @figure_options
-def plot(target: str, output: str | None, show: bool, **kwargs: Any) -> None:
-    """Draw one schedule: lr (and momentum) against epoch, with its events marked.
-
-    SCHEDULER is a torch class name or alias (see `lrplot list`), configured with flags named like
-    the torch keywords; CONFIG is a YAML file (flags override it).
-    """
+@click.pass_context
+def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwargs: Any) -> None:
+    """Draw one schedule: lr (and momentum) against epoch or iteration, with its events marked."""
     look = _look(kwargs)
     look.check()
-    trace = _simulate(target, kwargs)
+    trace = _simulate(target, kwargs, ctx.args)
     from .render import plot_trace
 
     _save_figure(lambda: plot_trace(trace, look), output, trace.name, look, show)
@@ -421,36 +391,39 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: 
     _save_figure(lambda: compare_traces(traces, labels, look, layout), output, "compare", look, show)
 
 
-@cli.command()
-@click.argument("target", metavar="SCHEDULER|CONFIG")
+@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
-def explain(target: str, **kwargs: Any) -> None:
-    """The schedule in plain words: phases, extremes, the last lr, and pitfalls."""
+@click.pass_context
+def explain(ctx: click.Context, target: str, **kwargs: Any) -> None:
+    """The schedule in plain words: the run, phases, extremes, the last lr, and pitfalls."""
     from .explain import explain as explain_trace
 
-    click.echo(explain_trace(_simulate(target, kwargs)), nl=False)
+    click.echo(explain_trace(_simulate(target, kwargs, ctx.args)), nl=False)
 
 
-@cli.command()
-@click.argument("target", metavar="SCHEDULER|CONFIG")
+@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
-def code(target: str, **kwargs: Any) -> None:
-    """The PyTorch code that builds this scheduler and steps it as the config says."""
+@click.pass_context
+def code(ctx: click.Context, target: str, **kwargs: Any) -> None:
+    """The code that builds this schedule with its own library and steps it as the config says."""
     from .code import library_code
 
-    click.echo(library_code(build_spec(target, kwargs)), nl=False)
+    click.echo(library_code(build_spec(target, kwargs, flags=ctx.args)), nl=False)
 
 
 def _default_figure_name(name: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "schedule") + ".png"
 
 
-@cli.command()
-@click.argument("target", metavar="SCHEDULER|CONFIG")
+@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
-def export(target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
+@click.pass_context
+def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
     """Write the numbers: one row (CSV) or entry (JSON) per optimizer step."""
     from .output import check_writable, to_csv, to_json, write_output
 
@@ -459,32 +432,46 @@ def export(target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
         fmt = ext if ext in ("json", "csv") else "json"
     if output != "-":
         check_writable(output)
-    trace = _simulate(target, kwargs)
+    trace = _simulate(target, kwargs, ctx.args)
     write_output(output, to_csv(trace) if fmt == "csv" else to_json(trace))
 
 
 @cli.command(name="list")
-def list_() -> None:
-    """Every scheduler, its aliases, options and defaults."""
-    from .registry import FROM_RUN, REQUIRED
+@click.argument("what", required=False, metavar="[NAME|FRAMEWORK]")
+def list_(what: str | None) -> None:
+    """Schedulers with their keywords and defaults: torch's and the frameworks', one framework, or one scheduler.
 
-    for info in SCHEDULERS:
-        aliases = ", ".join(info.aliases)
-        click.echo(click.style(info.name, bold=True) + f"  ({aliases})  {info.description}")
-        if info.default_step != "epoch":
-            click.echo(f"    steps per {info.default_step} by default")
-        for p in info.params:
-            if p.default is REQUIRED:
-                default = "required"
-            elif p.default is FROM_RUN:
-                default = "from run"
-            elif p.default is None:
-                default = "-"
-            elif isinstance(p.default, float):
-                default = f"{p.default:g}"
-            else:
-                default = str(p.default)
-            click.echo(f"    {p.name:<17} {_kind(p):<34} {default:<9} {p.doc}")
+    \b
+      lrplot list                  torch's classes, the frameworks, the run, vars and metric keys
+      lrplot list transformers     every schedule of a framework
+      lrplot list cosine           one scheduler, every keyword (and its flag)
+    """
+    from .registry import FAMILIES, family, lookup
+
+    if what is not None:
+        families = {f.name: f for f in FAMILIES}
+        if what.lower() in families:
+            chosen = family(what.lower())
+            click.echo(click.style(chosen.name, bold=True) + f"  {chosen.title}")
+            click.echo()
+            for info in chosen.schedulers:
+                _echo_scheduler(info)
+            return
+        info = lookup(what)
+        if info is None:
+            from .registry import all_names
+            from .values import suggest
+
+            raise UserError(f"unknown scheduler or framework {what!r}{suggest(what, all_names() + list(families))} (see `lrplot list`)")
+        _echo_scheduler(info, flags=True)
+        return
+    torch, *others = FAMILIES
+    for info in torch.schedulers:
+        _echo_scheduler(info)
+    for other in others:
+        names = ", ".join(i.name.split(".", 1)[1] for i in other.schedulers)
+        click.echo(click.style(other.name, bold=True) + f"  {other.title}")
+        click.echo(f"    {names}  (lrplot list {other.name})")
         click.echo()
     from .config import RUN_KEYS_DOC, RUN_NAMES
 
@@ -504,6 +491,31 @@ def list_() -> None:
     for p in SYNTHETIC_PARAMS:
         default = "-" if p.default is None else str(p.default)
         click.echo(f"      {p.name:<15} {default:<34} {p.doc}")
+
+
+def _echo_scheduler(info, flags: bool = False) -> None:
+    from .registry import FROM_RUN, REQUIRED
+
+    aliases = f"  ({', '.join(info.aliases)})" if info.aliases else ""
+    click.echo(click.style(info.name, bold=True) + f"{aliases}  {info.description}")
+    if info.default_step != "epoch":
+        click.echo(f"    steps per {info.default_step} by default")
+    for p in info.params:
+        if p.default is REQUIRED:
+            default = "required"
+        elif p.default is FROM_RUN:
+            default = "from run"
+        elif p.default is None:
+            default = "-"
+        elif isinstance(p.default, float):
+            default = f"{p.default:g}"
+        else:
+            default = str(p.default)
+        name = p.name
+        if flags and p.kind != "schedulers":
+            name = f"{flag_name(p.name)}{'/--no-' + p.name.replace('_', '-') if p.kind == 'bool' else ''}"
+        click.echo(f"    {name:<{30 if flags else 17}} {_kind(p):<34} {default:<9} {p.doc}")
+    click.echo()
 
 
 _KINDS = {

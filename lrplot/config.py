@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
-from .registry import FROM_RUN, Param, SchedulerInfo, all_names, family, lookup
+from .registry import FAMILIES, FROM_RUN, Param, SchedulerInfo, all_names, family, lookup
 from .frameworks.base import ResolveContext
 from .values import check_keys, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
@@ -211,6 +211,8 @@ class Spec:
     metric: MetricSpec | None = None
     source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     vars: tuple[Var, ...] = ()
+    # How a framework section (``transformers:``, ``timm:``) became this config: its arithmetic, in lines.
+    derivation: tuple[str, ...] = ()
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -278,11 +280,25 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
+SECTIONS = {f.section: f for f in FAMILIES if f.section}
+
+
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None) -> Spec:
     if not isinstance(data, Mapping):
         raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {type_name(data)}")
     check_tree(data)
-    check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric"))
+    source = data
+    check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric", *SECTIONS))
+    derivation: tuple[str, ...] = ()
+    sections = [k for k in SECTIONS if k in data]
+    if len(sections) > 1:
+        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
+    if sections:
+        # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
+        # scheduler and the run; the family turns it into the plain config it means.
+        key = sections[0]
+        data, derivation = SECTIONS[key].translate(data[key], data, key)
+        check_tree(data)
     if "scheduler" not in data:
         raise ConfigError("scheduler", "missing; say which scheduler to simulate (e.g. `scheduler: {type: StepLR, step_size: 10}`)")
 
@@ -291,7 +307,7 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     if isinstance(scheduler_data, str):  # `scheduler: cosine` is shorthand for `{type: cosine}`
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
-    run = _run(data.get("run", {}), _default_step(scheduler_data, info))
+    run = _run(data.get("run", {}), family(info.family).default_step(scheduler_data, info))
     if run.total_steps * len(optimizer.groups) > MAX_VALUES:
         raise ConfigError(
             "run",
@@ -312,7 +328,7 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         raise ConfigError("name", f"must be a string, got {type_name(name)}")
-    return Spec(str(name), optimizer, run, scheduler, metric, MappingProxyType(dict(data)), variables)
+    return Spec(str(name), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -391,18 +407,6 @@ def _lr_value(value: Any, path: str) -> float:
     if lr < 0:
         raise TorchWouldRaise(path, f"must be >= 0, got {lr} (torch's optimizers raise ValueError: Invalid learning rate)")
     return lr
-
-
-def _default_step(scheduler_data: Any, info: SchedulerInfo) -> str:
-    """Per-iteration stepping when any scheduler in the tree is meant for it (CyclicLR, OneCycleLR)."""
-    if info.default_step == "iteration":
-        return "iteration"
-    if info.composite and isinstance(scheduler_data, Mapping):
-        for child in scheduler_data.get("schedulers") or ():
-            child_info = lookup(child.get("type", "")) if isinstance(child, Mapping) and isinstance(child.get("type"), str) else None
-            if child_info is not None and _default_step(child, child_info) == "iteration":
-                return "iteration"
-    return "epoch"
 
 
 def _run(data: Any, default_step: str) -> RunSpec:

@@ -70,6 +70,8 @@ def run_words(trace: Trace) -> list[str]:
     if run.plan is not None:
         lines.append("training plan (plain PyTorch: DistributedSampler, DataLoader, an accumulation loop):")
         lines += [f"  {line}" for line in run.plan.arithmetic()]
+    if spec.derivation:
+        lines += list(spec.derivation)
     if spec.vars:
         lines.append("vars: " + ", ".join(f"{v.name} = {_num(v.value) if isinstance(v.value, float) else v.value}" for v in spec.vars))
     return lines

@@ -90,11 +90,21 @@ def test_list_shows_every_scheduler_alias_and_option():
             assert p.name in output
 
 
-@pytest.mark.parametrize("name", sorted(SCHEDULER_PARAMS))
-def test_every_scheduler_keyword_is_a_flag_with_help(name):
-    flag = "--" + name.replace("_", "-")
+@pytest.mark.parametrize("info", SCHEDULERS, ids=lambda i: i.name)
+def test_every_scheduler_keyword_is_a_flag_listed_by_list_name(info):
+    listed = run("list", info.name).output
+    for p in info.params:
+        if p.kind != "schedulers":
+            assert "--" + p.name.replace("_", "-") in listed
+    # --help stays short: it points to `lrplot list NAME` instead of listing every keyword
     help_text = run("plot", "--help").output
-    assert flag in help_text
+    assert "lrplot list" in help_text and "--step-size" not in help_text.replace("--step-size 10", "")
+
+
+def test_list_a_family_and_unknown_names():
+    assert "StepLR" in run("list", "torch").output
+    bad = run("list", "cosin")
+    assert bad.exit_code == 2 and "did you mean" in bad.output
 
 
 @pytest.mark.parametrize(

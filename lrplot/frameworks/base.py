@@ -119,6 +119,13 @@ class Family:
     schedulers: tuple[SchedulerInfo, ...]
     resolve: Callable[[SchedulerInfo, dict, ResolveContext], None]
     package: str
+    # When the scheduler steps unless the run says (``scheduler_data`` as written, its record).
+    default_step: Callable[[Any, SchedulerInfo], str] = lambda data, info: info.default_step
+    # The framework's own configuration vocabulary, as a top-level config section (``transformers:``):
+    # ``translate(section, config, path)`` returns the config it describes (a plain ``scheduler:``,
+    # ``run:`` and ``optimizer:``) and the lines of arithmetic that derived it, for ``explain``.
+    section: str | None = None
+    translate: Callable[[Any, Any, str], tuple[dict, tuple[str, ...]]] | None = None
 
     def part(self, module: str) -> Any:
         import importlib

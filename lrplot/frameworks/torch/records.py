@@ -250,7 +250,21 @@ def _children(items: Any, parent: SchedulerInfo, ctx: ResolveContext, lengths: l
     return tuple(out)
 
 
+def default_step(data: Any, info: SchedulerInfo) -> str:
+    """Per-iteration stepping when any scheduler in the tree is meant for it (CyclicLR, OneCycleLR)."""
+    if info.default_step == "iteration":
+        return "iteration"
+    if info.composite and isinstance(data, dict):
+        for child in data.get("schedulers") or ():
+            kind = child.get("type") if isinstance(child, dict) else child
+            child_info = BY_NAME.get(kind) or _ALIASES.get(str(kind).strip().lower().replace("-", "_")) if isinstance(kind, str) else None
+            if child_info is not None and default_step(child, child_info) == "iteration":
+                return "iteration"
+    return "epoch"
+
+
 BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
+_ALIASES: dict[str, SchedulerInfo] = {n.lower(): s for s in SCHEDULERS for n in (s.name, *s.aliases)}
 
 FAMILY = Family(
     "torch",
@@ -258,4 +272,5 @@ FAMILY = Family(
     SCHEDULERS,
     resolve,
     "lrplot.frameworks.torch",
+    default_step=default_step,
 )
