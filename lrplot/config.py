@@ -14,8 +14,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
-from .registry import FAMILIES, FROM_RUN, Param, SchedulerInfo, all_names, family, lookup
-from .frameworks.base import ResolveContext
+from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
 from .values import check_keys, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
 STEP_MODES = ("epoch", "iteration", "fractional")
@@ -721,7 +720,7 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
     def child(child_data: Any, child_path: str, child_length: int) -> SchedulerSpec:
         return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1)
 
-    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child))
+    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child, lookup))
     return SchedulerSpec(info.name, MappingProxyType(params), path)
 
 

@@ -9,12 +9,12 @@ lists schedulers.
 
 from __future__ import annotations
 
-from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, SchedulerInfo
+from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, ResolveContext, SchedulerInfo
 from .frameworks.torch.records import FAMILY as TORCH
 
 __all__ = [
     "FAMILIES", "SCHEDULERS", "BY_NAME", "FROM_RUN", "REQUIRED", "POSITIVE", "NON_NEGATIVE",
-    "Bound", "Family", "Param", "SchedulerInfo", "lookup", "all_names", "family",
+    "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family",
 ]
 
 FAMILIES: tuple[Family, ...] = (TORCH,)

@@ -101,6 +101,7 @@ class ResolveContext:
     depth: int
     run: Any  # the config's RunSpec
     child: Callable[[Any, str, int], Any]  # validate a nested scheduler mapping: (data, path, length)
+    lookup: Callable[[str], "SchedulerInfo | None"]  # any family's scheduler by type name or alias
 
 
 @dataclass(frozen=True)

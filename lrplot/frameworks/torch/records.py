@@ -233,9 +233,7 @@ def _children(items: Any, parent: SchedulerInfo, ctx: ResolveContext, lengths: l
     for i, (child, length) in enumerate(zip(items, lengths)):
         cpath = f"{ctx.path}.schedulers[{i}]"
         kind = child if isinstance(child, str) else child.get("type") if isinstance(child, dict) else None
-        from ...registry import lookup  # every family's names: a transformers schedule is refused by name
-
-        info = lookup(kind) if isinstance(kind, str) else None
+        info = ctx.lookup(kind) if isinstance(kind, str) else None  # any family's: others are refused by name
         if info is not None and info.family != "torch":
             raise ConfigError(
                 f"{cpath}.type", f"{info.name} is a {info.family} schedule; torch's {parent.name} nests torch schedulers only"
