@@ -382,7 +382,7 @@ def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: 
 
             info = lookup(kind)
             # The same metric for every plateau spec (and, with --metric-all, for every spec).
-            wants_metric = metric_all or (info is not None and info.name == "ReduceLROnPlateau")
+            wants_metric = metric_all or (info is not None and info.steps_on_metric)
             spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
         traces.append(simulate(spec, exact=kwargs["exact"]))
         labels.append(spec.name)

@@ -602,12 +602,12 @@ class Names:
 def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -> MetricSpec | None:
     from .metric import read_log, synthetic_spec
 
-    plateau = next((s for s in scheduler.walk() if s.type == "ReduceLROnPlateau"), None)
+    plateau = next((s for s in scheduler.walk() if s.info.steps_on_metric), None)
     if data is None:
         if plateau is not None:
             raise ConfigError(
                 "metric",
-                "ReduceLROnPlateau needs a metric: `metric: {synthetic: true}` for a simulated training curve, "
+                f"{plateau.type} needs a metric: `metric: {{synthetic: true}}` for a simulated training curve, "
                 "`{csv: log.csv, column: val_loss}` to replay a log, or `{values: [...]}`, one per scheduler step",
             )
         return None

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, ResolveContext, SchedulerInfo
 from .frameworks.torch.records import FAMILY as TORCH
+from .frameworks.transformers.records import FAMILY as TRANSFORMERS
 
 __all__ = [
     "FAMILIES", "SCHEDULERS", "BY_NAME", "FROM_RUN", "REQUIRED", "POSITIVE", "NON_NEGATIVE",
     "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family",
 ]
 
-FAMILIES: tuple[Family, ...] = (TORCH,)
+FAMILIES: tuple[Family, ...] = (TORCH, TRANSFORMERS)
 SCHEDULERS: tuple[SchedulerInfo, ...] = tuple(s for f in FAMILIES for s in f.schedulers)
 BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
 _BY_FAMILY: dict[str, Family] = {f.name: f for f in FAMILIES}

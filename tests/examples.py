@@ -21,8 +21,8 @@ def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int =
         "run": {"epochs": epochs, "steps_per_epoch": steps_per_epoch, **run},
         "scheduler": {"type": info.name, **copy.deepcopy(info.example)},
     }
-    if info.name == "ReduceLROnPlateau":
-        step = run.get("step", "epoch")
+    if info.steps_on_metric:
+        step = run.get("step", info.default_step)
         n = epochs if step == "epoch" else epochs * steps_per_epoch
         config["metric"] = {"values": metric_values(n)}
     return config

@@ -81,8 +81,12 @@ def test_exact_flag_is_bit_identical_to_exact_simulate():
 
 
 def test_list_shows_every_scheduler_alias_and_option():
-    output = run("list").output
+    # torch's classes in `lrplot list`; another framework's in `lrplot list FRAMEWORK`
+    outputs = {"torch": run("list").output}
     for info in SCHEDULERS:
+        if info.family not in outputs:
+            outputs[info.family] = run("list", info.family).output
+        output = outputs[info.family]
         assert info.name in output
         for alias in info.aliases:
             assert alias in output

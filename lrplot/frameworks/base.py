@@ -83,6 +83,7 @@ class SchedulerInfo:
     default_step: str = "epoch"  # when scheduler.step() is called unless the run says otherwise
     family: str = "torch"
     library_name: str = ""  # what the library itself calls it, when that differs from ``name``
+    steps_on_metric: bool = False  # step() takes the validation metric (ReduceLROnPlateau and kin): the config needs `metric:`
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -138,6 +138,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
             Param("eps", "float", 1e-8, "reductions smaller than this are skipped", NON_NEGATIVE),
         ),
         example={"patience": 5, "factor": 0.5},
+        steps_on_metric=True,
     ),
     SchedulerInfo(
         "CyclicLR",

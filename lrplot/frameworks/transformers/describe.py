@@ -1,0 +1,214 @@
+"""transformers' schedules in their own words: warmup, stable, decay, cycles; and the pitfalls users hit.
+
+Phases and events come from the keywords (num_warmup_steps, num_training_steps, num_cycles, WSD's
+phases), placed on the optimizer-step axis the way the run steps the scheduler; the numbers
+explain prints next to them come from the trace.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...config import SchedulerSpec, Spec
+from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase, scheduler_time_to_step
+
+# Schedules whose decay ends at num_training_steps.
+_ENDS_AT_T = ("linear", "cosine", "cosine_with_restarts", "polynomial", "cosine_with_min_lr", "cosine_warmup_with_min_lr")
+
+
+def _name(node: SchedulerSpec) -> str:
+    return node.info.library_name
+
+
+def _boundaries(node: SchedulerSpec) -> list[tuple[int, str]]:
+    """(scheduler time, what starts there) for every change of behaviour, in order; time 0 first."""
+    p, name = node.params, _name(node)
+    if node.info.steps_on_metric:
+        return [(0, _metric_words(node))]
+    if name == "constant":
+        return [(0, "constant at the lr")]
+    w = p["num_warmup_steps"]
+    out = [(0, _warmup_words(node))] if w > 0 else []
+    if name == "warmup_stable_decay":
+        # a negative stable phase (warmup + decay longer than the run) starts the decay inside the warmup
+        s, d = _stable_steps(node), p["num_decay_steps"]
+        if s > 0:
+            out.append((w, "stable at the lr"))
+        out.append((w + max(s, 0), f"{p['decay_type']} decay to min_lr_ratio {_num(p['min_lr_ratio'])}"))
+        out.append((max(w + s + d, w), f"at min_lr_ratio {_num(p['min_lr_ratio'])}"))
+        return out
+    words = {
+        "constant_with_warmup": lambda: "constant at the lr",
+        "linear": lambda: "linear decay to 0 at num_training_steps",
+        "cosine": lambda: "cosine decay to 0" if p["num_cycles"] == 0.5 else f"cosine, {_num(p['num_cycles'])} waves over the decay",
+        "cosine_with_restarts": lambda: f"cosine decays to 0, {_num(p['num_cycles'])} cycles with hard restarts",
+        "polynomial": lambda: f"polynomial decay (power {_num(p['power'])}) to lr_end {_num(p['lr_end'])}",
+        "inverse_sqrt": lambda: f"inverse square root decay (timescale {p['timescale'] if p['timescale'] is not None else (w or 10_000)})",
+        "cosine_with_min_lr": lambda: f"cosine decay to {_min_lr_words(node)}",
+        "cosine_warmup_with_min_lr": lambda: f"cosine decay to {_min_lr_words(node)}, reached on the last step",
+    }
+    out.append((w, words[name]()))
+    if name in _ENDS_AT_T:
+        after = {
+            "linear": "0 past num_training_steps",
+            "cosine_with_restarts": "0 past num_training_steps",
+            "polynomial": "lr_end past num_training_steps",
+        }.get(name, "past num_training_steps the cosine goes on (transformers does not clamp it)")
+        out.append((max(p["num_training_steps"], w), after))
+    return out
+
+
+def _stable_steps(node: SchedulerSpec) -> int:
+    p = node.params
+    if p["num_stable_steps"] is not None:
+        return p["num_stable_steps"]
+    return p["num_training_steps"] - p["num_warmup_steps"] - p["num_decay_steps"]
+
+
+def _warmup_words(node: SchedulerSpec) -> str:
+    p, name = node.params, _name(node)
+    if name == "cosine_warmup_with_min_lr":
+        start = f"warmup_lr_rate {_num(p['warmup_lr_rate'])}" if p["warmup_lr_rate"] is not None else f"1/{p['num_warmup_steps']}"
+        return f"linear warmup from {start} of the lr"
+    if name == "warmup_stable_decay":
+        return f"{p['warmup_type']} warmup from {_num(p['min_lr_ratio'])} x the lr"
+    return "linear warmup from 0"
+
+
+def _min_lr_words(node: SchedulerSpec) -> str:
+    p = node.params
+    return f"min_lr {_num(p['min_lr'])}" if p["min_lr"] is not None else f"min_lr_rate {_num(p['min_lr_rate'])} x the lr"
+
+
+def _metric_words(node: SchedulerSpec) -> str:
+    p = node.params
+    if _name(node) == "greedy":
+        return f"GreedyLR: / {_num(p['factor'])} after {p['patience']} improving steps, x {_num(p['factor'])} after {p['patience']} bad ones"
+    return f"ReduceLROnPlateau, x{_num(p['factor'])} after {p['patience']} bad steps"
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def events(spec: Spec) -> list[Event]:
+    node, run = spec.scheduler, spec.run
+    p, name = node.params, _name(node)
+    found: list[tuple[float, str, str]] = []
+    if not node.info.steps_on_metric and name != "constant" and p["num_warmup_steps"] > 0:
+        found.append((p["num_warmup_steps"], "milestone", "end of warmup"))
+    if name == "warmup_stable_decay":
+        w, s, d = p["num_warmup_steps"], _stable_steps(node), p["num_decay_steps"]
+        if s > 0:
+            found.append((w + s, "milestone", "decay"))
+        found.append((max(w + s + d, w), "milestone", "end of decay"))
+    elif name == "cosine_with_restarts" and p["num_training_steps"] > p["num_warmup_steps"]:
+        w, t, cycles = p["num_warmup_steps"], p["num_training_steps"], p["num_cycles"]
+        # the cosine restarts where num_cycles * progress crosses a whole number
+        for i in range(1, min(math.ceil(cycles), MAX_EVENTS_PER_KIND + 1)):
+            found.append((w + math.ceil(i * (t - w) / cycles), "restart", "restart"))
+    if name in _ENDS_AT_T and p["num_training_steps"] > p["num_warmup_steps"]:
+        found.append((p["num_training_steps"], "milestone", "num_training_steps"))
+    return [Event(scheduler_time_to_step(run, t), kind, label) for t, kind, label in found if 0 < t < run.length]
+
+
+def phases(spec: Spec) -> list[Phase]:
+    node, run = spec.scheduler, spec.run
+    cuts = [(t, what) for t, what in _boundaries(node) if t < run.length]
+    out = []
+    for i, (t, what) in enumerate(cuts):
+        end = cuts[i + 1][0] if i + 1 < len(cuts) else run.length
+        if end > t:
+            out.append(Phase(_to_step(spec, t), min(run.total_steps, _to_step(spec, end)), node, what))
+    return out
+
+
+def _to_step(spec: Spec, t: int) -> int:
+    run = spec.run
+    return t if run.step == "iteration" else t * run.steps_per_epoch
+
+
+# ----------------------------------------------------------------------------------------------
+# Pitfalls
+
+
+def notes(trace) -> list[str]:
+    spec = trace.spec
+    node, run = spec.scheduler, spec.run
+    p, name = node.params, _name(node)
+    out = []
+    if "transformers" in spec.source:
+        from .trainer import pitfalls
+
+        out += pitfalls(spec.source["transformers"])
+    if node.info.steps_on_metric:
+        if name == "greedy":
+            lrs = [g.lr for g in spec.optimizer.groups]
+            floor = p["min_lr"] if not isinstance(p["min_lr"], tuple) else min(p["min_lr"])
+            if floor >= max(lrs):
+                out.append(f"GreedyLR's min_lr ({_num(floor)}) is not below the lr ({_num(max(lrs))}): it can never lower the lr, only raise it")
+        return out
+    if name == "constant":
+        return out
+    if run.step != "iteration":
+        out.append(
+            f"the Trainer steps the scheduler after every optimizer step; this run steps it {'once per epoch' if run.step == 'epoch' else 'fractionally'}, "
+            "so num_warmup_steps and num_training_steps count epochs"
+        )
+    w = p["num_warmup_steps"]
+    horizon = p.get("num_training_steps") or run.length
+    if w >= min(horizon, run.length) and w > 0:
+        last = trace.lr[0, -1] / spec.optimizer.groups[0].lr if spec.optimizer.groups[0].lr else 0.0
+        out.append(
+            f"the warmup ({w} steps) is not shorter than the {'run' if w >= run.length else 'schedule'} "
+            f"({min(horizon, run.length)} steps): the lr never reaches its peak (it ends at {last:.3g} of it)"
+        )
+    if name == "warmup_stable_decay" and _stable_steps(node) < 0:
+        out.append(
+            f"num_warmup_steps + num_decay_steps exceed num_training_steps: the stable phase is {_stable_steps(node)} steps, "
+            "so the decay starts inside the warmup"
+        )
+    if name in ("linear", "cosine", "cosine_with_min_lr") and p["num_training_steps"] == run.length and w < run.length:
+        if name != "cosine" or p["num_cycles"] == 0.5:
+            out.append(
+                f"the last step trains at lr {trace.lr[0, -1]:.4g}: the decay reaches its end value at step {run.length}, "
+                "one past the last optimizer step"
+            )
+    if name in _ENDS_AT_T and p["num_training_steps"] < run.length and name.startswith("cosine") and name != "cosine_with_restarts":
+        out.append(f"the run is longer than num_training_steps ({p['num_training_steps']}): past it the cosine rises again")
+    if name == "cosine_warmup_with_min_lr" and w > 0 and p["warmup_lr_rate"] is None:
+        out.append(f"the warmup starts at 1/{w} of the lr, not 0 (this schedule is shifted one step ahead)")
+    reads_default = name == "polynomial" or (name in ("cosine_with_min_lr", "cosine_warmup_with_min_lr") and p["min_lr"] is not None)
+    if reads_default and len({g.lr for g in spec.optimizer.groups}) > 1:
+        key = "lr_end" if name == "polynomial" else "min_lr"
+        out.append(
+            f"{name} reads {key} against the optimizer's default lr (the first group's here): the other groups end at "
+            f"their lr x {key} / that lr, not at {key}"
+        )
+    return out
+
+
+def summary(spec: Spec) -> str:
+    """``transformers.cosine(num_warmup_steps=100, num_training_steps=1000, min_lr_rate=0.1)``."""
+    node = spec.scheduler
+    source = spec.source.get("scheduler", {})
+    written = set(source) if isinstance(source, dict) else set()
+    shown = []
+    for prm in node.info.params:
+        value = node.params[prm.name]
+        if value is None:
+            continue
+        if prm.name in ("num_warmup_steps", "num_training_steps") or prm.name in written or value != prm.default:
+            shown.append(f"{prm.name}={_short(value)}")
+    return f"{node.type}({', '.join(shown)})"
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _num(v) -> str:
+    return f"{float(v):.4g}"
