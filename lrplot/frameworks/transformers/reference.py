@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
-from typing import Any
+from typing import Any, Mapping
 
-from ...config import Spec
 from ...metric import MetricFeed
 
 VERSION = "5.23.0"
@@ -37,41 +36,53 @@ def check_version() -> str:
     return transformers.__version__
 
 
-def scheduler_arguments(spec: Spec) -> tuple[str, dict[str, Any]]:
-    """``get_scheduler``'s name and keyword arguments for a ``type:`` config: the keywords the config
-    writes (the library's own defaults for the rest) and the lengths lrplot filled from the run."""
-    node = spec.scheduler
-    written = spec.source.get("scheduler", {})
-    written = set(written) - {"type"} if isinstance(written, dict) else set()
-    given = {k: v for k, v in node.params.items() if k in written or (k == "num_training_steps" and v is not None)}
-    args: dict[str, Any] = {k: given.pop(k) for k in ("num_warmup_steps", "num_training_steps") if k in given}
-    if given:
-        args["scheduler_specific_kwargs"] = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
-    return node.info.library_name, args
+def scheduler_arguments(config: Mapping[str, Any], run_length: int) -> tuple[str, dict[str, Any]]:
+    """``get_scheduler``'s name and keyword arguments for a ``type:`` config: the keywords exactly as
+    the config writes them (the library's own defaults for the rest; lrplot's validation not in the
+    way), and ``num_training_steps`` filled from the run where the config leaves it out, as lrplot does."""
+    from ...registry import lookup
+
+    written = dict(config["scheduler"])
+    info = lookup(written.pop("type"))
+    args = {k: written.pop(k) for k in ("num_warmup_steps", "num_training_steps") if k in written}
+    takes_length = any(p.name == "num_training_steps" for p in info.params)
+    if takes_length and "num_training_steps" not in args and written.get("num_stable_steps") is None:
+        args["num_training_steps"] = run_length
+    if written:
+        args["scheduler_specific_kwargs"] = written
+    return info.library_name, args
 
 
-def get_scheduler_trace(spec: Spec) -> dict[str, Any]:
-    """``{"lr": [[...]], "momentum": [[...]] | None, "metric": [...] | None}``; LibraryError when it raises."""
+def get_scheduler_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str, Any]:
+    """``{"lr": [[...]], "momentum": [[...]] | None, "metric": [...] | None}``; LibraryError when it raises.
+
+    The run, optimizer and metric come from lrplot's reading of the config; the schedule is built
+    by transformers from the config's own keywords, so the library decides what it accepts.
+    """
     import torch
     import transformers
 
+    from ...config import load
     from ...engine import tracks_momentum
-    from .engine import lr_init
+    from ...registry import lookup
 
+    metric_driven = lookup(config["scheduler"]["type"]).steps_on_metric
+    stand_in = "transformers.reduce_lr_on_plateau" if metric_driven else "transformers.constant"
+    spec = load({**config, "scheduler": {"type": stand_in}}, base_dir=base_dir)
     opt_spec = spec.optimizer
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in opt_spec.groups]
     groups = [{"params": [p], "lr": g.lr} for p, g in zip(params, opt_spec.groups)]
     # optimizer.defaults["lr"] (read by polynomial and min_lr) is the first group's lr, as in lrplot
+    default_lr = opt_spec.groups[0].lr
     if opt_spec.betas is not None:
-        opt = torch.optim.Adam(groups, lr=lr_init(spec), betas=tuple(opt_spec.betas))
+        opt = torch.optim.Adam(groups, lr=default_lr, betas=tuple(opt_spec.betas))
     else:
-        opt = torch.optim.SGD(groups, lr=lr_init(spec), momentum=opt_spec.momentum or 0)
+        opt = torch.optim.SGD(groups, lr=default_lr, momentum=opt_spec.momentum or 0)
     with_momentum = tracks_momentum(spec)
     use_betas = opt_spec.betas is not None
-    metric = spec.scheduler.info.steps_on_metric
-    feed = MetricFeed(spec.metric, opt_spec.groups[0].lr) if metric else None
-    name, args = scheduler_arguments(spec)
+    feed = MetricFeed(spec.metric, opt_spec.groups[0].lr) if metric_driven else None
     run = spec.run
+    name, args = scheduler_arguments(config, run.length)
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
     step = None
@@ -113,35 +124,50 @@ def get_scheduler_trace(spec: Spec) -> dict[str, Any]:
 PLAN_KEYS = ("dataset_size", "devices")
 
 
-def trainer_trace(section: dict[str, Any], metric: list[float] | None = None) -> dict[str, Any]:
-    """Train a tiny model with these TrainingArguments; the lr of every optimizer step (group 0).
-
-    ``metric`` is the evaluation loss the model reports at each evaluation, in turn (values exact in
-    float32, so eval_loss is exactly them). Returns ``{"lr": [[...]], "num_training_steps",
-    "num_warmup_steps", "metric"}``; raises LibraryError where transformers (or torch) raises.
-    """
+def stand_ins(section: dict[str, Any], metric: list[float] | None = None) -> dict[str, Any]:
+    """The model and data a Trainer case trains on: ``model``, ``train_dataset`` (``dataset_size`` samples)
+    and ``eval_dataset``. The model's evaluation loss is ``metric``'s next value at each evaluation
+    (values exact in float32, so ``eval_loss`` is exactly them; four eval samples are one batch)."""
     import torch
-    from transformers import Trainer, TrainerCallback, TrainingArguments
-    from transformers.trainer_callback import PrinterCallback
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
     evals = list(metric or [])
-    fed: list[float] = []
 
     class TinyModel(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.lin = torch.nn.Linear(4, 1)
+            self.evaluations = 0
 
         def forward(self, x, labels=None):
             out = self.lin(x).squeeze(-1)
             loss = ((out - labels) ** 2).mean()
-            if not self.training:  # the evaluation loss the case prescribes, for the whole evaluation
-                loss = loss * 0 + evals[len(fed)]
+            if not self.training:
+                loss = loss * 0 + evals[self.evaluations]
+                self.evaluations += 1
             return {"loss": loss, "logits": out}
 
+    def samples(n: int, seed: int) -> list[dict[str, Any]]:
+        g = torch.Generator().manual_seed(seed)
+        return [{"x": torch.randn(4, generator=g), "labels": torch.randn((), generator=g)} for _ in range(n)]
+
+    torch.manual_seed(0)
+    return {"model": TinyModel(), "train_dataset": samples(section["dataset_size"], 1), "eval_dataset": samples(4, 2)}
+
+
+def trainer_trace(section: dict[str, Any], metric: list[float] | None = None) -> dict[str, Any]:
+    """Train the stand-in model with these TrainingArguments; the lr of every optimizer step (group 0).
+
+    Returns ``{"lr": [[...]], "num_training_steps", "num_warmup_steps", "metric"}`` (``metric``: the
+    eval_loss values a plateau scheduler was stepped with); raises LibraryError where transformers
+    (or torch, or accelerate) raises.
+    """
+    from transformers import Trainer, TrainerCallback, TrainingArguments
+    from transformers.trainer_callback import PrinterCallback
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
     lrs: list[float] = []
+    fed: list[float] = []
     sizes: dict[str, int] = {}
 
     class Recorder(TrainerCallback):
@@ -158,28 +184,24 @@ def trainer_trace(section: dict[str, Any], metric: list[float] | None = None) ->
                 sizes["num_warmup_steps"] = self.args.get_warmup_steps(num_training_steps)
             return super().create_scheduler(num_training_steps, optimizer)
 
-    def samples(n: int, seed: int) -> list[dict[str, Any]]:
-        g = torch.Generator().manual_seed(seed)
-        return [{"x": torch.randn(4, generator=g), "labels": torch.randn((), generator=g)} for _ in range(n)]
-
     arguments = {k: v for k, v in section.items() if k not in PLAN_KEYS}
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world != section.get("devices", 1):
         raise SystemExit(f"the case wants {section.get('devices', 1)} devices, this process group has {world}")
     fixed = {"report_to": "none", "save_strategy": "no", "disable_tqdm": True, "use_cpu": True, "seed": 0}
     if world > 1:
-        fixed["ddp_backend"] = "gloo"
+        fixed.update(ddp_backend="gloo", ddp_find_unused_parameters=False)
     step = None
     with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="lrplot-trainer-") as tmp:
         warnings.simplefilter("ignore")
         try:
             args = TrainingArguments(**{"output_dir": tmp, **fixed, **arguments})
-            torch.manual_seed(0)
+            data = stand_ins(section, metric)
             trainer = RecordingTrainer(
-                model=TinyModel(),
+                model=data["model"],
                 args=args,
-                train_dataset=samples(section["dataset_size"], 1),
-                eval_dataset=samples(4, 2) if args.eval_strategy != "no" else None,
+                train_dataset=data["train_dataset"],
+                eval_dataset=data["eval_dataset"] if args.eval_strategy != "no" else None,
                 callbacks=[Recorder()],
             )
             trainer.remove_callback(PrinterCallback)

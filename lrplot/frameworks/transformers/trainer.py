@@ -226,7 +226,7 @@ def read(section: Any, path: str = SECTION) -> Arguments:
         if key not in TRAINING_ARGUMENTS and key not in PLAN_KEYS:
             raise ConfigError(
                 where,
-                f"TrainingArguments (transformers 5.23) has no field {key!r}{suggest(key, TRAINING_ARGUMENTS + PLAN_KEYS)}; "
+                f"TrainingArguments (transformers 5.23) has no field {key!r}{_closest(key)}; "
                 "the section takes TrainingArguments fields, dataset_size and devices",
             )
     a = {**DEFAULTS, **{k: v for k, v in section.items() if k in DEFAULTS}}
@@ -289,6 +289,11 @@ def read(section: Any, path: str = SECTION) -> Arguments:
         lr, kind, _kwargs(a["lr_scheduler_kwargs"], where("lr_scheduler_kwargs")), strategy, plan, frozenset(section),
         metric_name if isinstance(metric_name, str) else None, section.get("fp16") is True,
     )
+
+
+def _closest(key: str) -> str:
+    """A did-you-mean, among the fields that shape the schedule first."""
+    return suggest(key, (*DEFAULTS, *PLAN_KEYS)) or suggest(key, TRAINING_ARGUMENTS)
 
 
 def _kwargs(value: Any, path: str) -> dict[str, Any]:
@@ -447,7 +452,27 @@ def _scheduler_keywords(args: Arguments, path: str) -> dict[str, Any]:
             "transformers raises TypeError (get_wsd_schedule() missing 1 required positional argument: 'num_decay_steps'); "
             "give num_decay_steps in lr_scheduler_kwargs",
         )
-    return {**fixed, **kwargs}
+    return {**fixed, **{key: _number_given_as_text(name, key, value, info, path) for key, value in kwargs.items()}}
+
+
+def _number_given_as_text(name: str, key: str, value: Any, info: Any, path: str) -> Any:
+    """A quoted number reaches the schedule as a string (a JSON lr_scheduler_kwargs converts only
+    plain decimals, training_args.py:161). Where the lambda passes it through float() it works;
+    anywhere else transformers fails on it."""
+    if not isinstance(value, str) or key == "last_epoch" or info.param(key).kind not in ("int", "float", "per_group"):
+        return value
+    if key == "warmup_lr_rate" or (key == "num_cycles" and name != "cosine_warmup_with_min_lr"):
+        try:
+            return float(value)
+        except ValueError:
+            kind = "ValueError"
+    else:
+        kind = "TypeError"
+    raise TorchWouldRaise(
+        f"{path}.lr_scheduler_kwargs.{key}",
+        f"is the string {value!r}: transformers passes it on unconverted (a JSON lr_scheduler_kwargs converts only "
+        f"plain decimals like 0.00001), and the schedule raises {kind} on it; write a number",
+    )
 
 
 def _evaluation_step(args: Arguments, path: str, plan: TrainerPlan) -> str:
