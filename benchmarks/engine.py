@@ -1,9 +1,10 @@
-"""lrplot's engine against stepping real torch, side by side in one process.
+"""lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch==2.13.0)
+    python benchmarks/engine.py            # needs the reference extra (torch==2.13.0, transformers==5.23.0)
 
-For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and real torch
-stepping the same scheduler over a fake optimizer the way DESIGN.md says. Torch is timed on a prefix
+For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
+library (torch, or transformers' get_scheduler over a torch optimizer) stepping the same scheduler
+the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -16,6 +17,7 @@ import time
 import lrplot
 from lrplot.config import load
 from lrplot.frameworks.torch.reference import torch_trace
+from lrplot.frameworks.transformers.reference import get_scheduler_trace
 
 RUNS = {
     "OneCycleLR, 1,000,000 iterations": (
@@ -34,6 +36,10 @@ RUNS = {
             }
         },
         {"epochs": 1000, "steps_per_epoch": 1000, "step": "iteration"},
+    ),
+    "transformers.cosine (get_scheduler), 1,000,000 iterations": (
+        {"scheduler": {"type": "transformers.cosine", "num_warmup_steps": 10_000, "num_training_steps": 1_000_000}},
+        {"iterations": 1_000_000},
     ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
@@ -56,24 +62,40 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
 
 
+def library_trace(config: dict) -> None:
+    """Step the real library: transformers' schedules through get_scheduler, torch's directly."""
+    if config["scheduler"]["type"].startswith("transformers."):
+        get_scheduler_trace(config)
+    else:
+        torch_trace(load(config))
+
+
+def _prefix(run: dict) -> dict:
+    if "iterations" in run:
+        return {**run, "iterations": TORCH_PREFIX_STEPS}
+    return {**run, "epochs": TORCH_PREFIX_STEPS // run["steps_per_epoch"]}
+
+
 def main() -> None:
     import torch
+    import transformers
 
-    print(f"torch {torch.__version__}, lrplot {lrplot.__version__}")
-    print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'torch':>10} {'torch/lrplot':>13}")
+    print(f"torch {torch.__version__}, transformers {transformers.__version__}, lrplot {lrplot.__version__}")
+    print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'library':>10} {'library/lrplot':>15}")
     for label, (config, run) in RUNS.items():
         spec = load({**config, "run": run})
         steps = spec.run.total_steps
         fast = best_of(lambda: lrplot.simulate(spec), 5)
         exact = best_of(lambda: lrplot.simulate(spec, exact=True), 1 if steps > 100_000 else 5)
         if steps > TORCH_PREFIX_STEPS:
-            prefix = load({**config, "run": {**run, "epochs": TORCH_PREFIX_STEPS // run["steps_per_epoch"]}})
-            torch_time = best_of(lambda: torch_trace(prefix), 2) * steps / prefix.run.total_steps
-            note = f"  (torch timed on the first {prefix.run.total_steps:,} steps, scaled)"
+            prefix = {**config, "run": _prefix(run)}
+            prefix_steps = load(prefix).run.total_steps
+            library_time = best_of(lambda: library_trace(prefix), 2) * steps / prefix_steps
+            note = f"  (library timed on the first {prefix_steps:,} steps, scaled)"
         else:
-            torch_time = best_of(lambda: torch_trace(spec), 5)
+            library_time = best_of(lambda: library_trace({**config, "run": run}), 5)
             note = ""
-        print(f"{label:<68} {_ms(fast):>10} {_ms(exact):>10} {_ms(torch_time):>10} {torch_time / fast:>12.0f}x{note}")
+        print(f"{label:<68} {_ms(fast):>10} {_ms(exact):>10} {_ms(library_time):>10} {library_time / fast:>14.0f}x{note}")
 
 
 if __name__ == "__main__":

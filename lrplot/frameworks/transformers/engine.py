@@ -10,6 +10,7 @@ schedules (reduce_lr_on_plateau, greedy) always run step by step.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -67,25 +68,23 @@ def build_keywords(spec: Spec) -> dict[str, Any]:
 def _vectorized(spec: Spec, name: str, kw: dict[str, Any]) -> np.ndarray | None:
     """lr[g, k], or None where the lambda is not finite (Python raises there: the replica reports it)."""
     run = spec.run
-    n = run.total_steps
+    n, spe = run.total_steps, run.steps_per_epoch
     if run.step == "iteration":
-        positions = np.arange(n + 1, dtype=np.int64)  # + the step() after the last optimizer step
-        index = np.arange(n)
+        positions = np.arange(n + 1, dtype=np.float64)  # + the step() after the last optimizer step
     elif run.step == "epoch":
-        positions = np.arange(run.scheduler_steps + 1, dtype=np.int64)
-        index = np.arange(n) // run.steps_per_epoch
+        positions = np.arange(run.scheduler_steps + 1, dtype=np.float64)
     else:
         # step(epoch + i / steps_per_epoch) after optimizer step k sets the lr of step k + 1;
         # construction's initial step sets step 0's at position 0.
         k = np.arange(n, dtype=np.int64)
-        positions = np.concatenate([[0.0], k // run.steps_per_epoch + (k % run.steps_per_epoch) / run.steps_per_epoch])
-        index = k
+        positions = np.concatenate([[0.0], k // spe + (k % spe) / spe])
     with np.errstate(all="ignore"):
         factors = schedules.VECTOR[name](positions, **kw)
-        if not np.all(np.isfinite(factors)):
+        if not math.isfinite(float(np.sum(factors))):  # one pass: any NaN or inf makes the sum one
             return None
-        base = np.array([g.lr for g in spec.optimizer.groups])
-        return np.ascontiguousarray(base[:, None] * factors[index][None, :], dtype=np.float64)
+    per_step = np.repeat(factors, spe)[:n] if run.step == "epoch" else factors[:n]
+    base = np.array([g.lr for g in spec.optimizer.groups])
+    return base[:, None] * per_step[None, :]
 
 
 def _replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any]) -> Simulated:

@@ -199,14 +199,36 @@ def exact_lambda(name: str, kw: Mapping[str, Any]) -> Callable[[Any], Any]:
 
 
 # ----------------------------------------------------------------------------------------------
-# The same expressions over an array of steps (int64, or float64 for fractional stepping).
-# Division by zero gives inf or NaN here where Python raises; the engine then lets the exact
-# lambdas decide (they raise what transformers raises).
+# The same expressions over the scheduler's positions: a sorted float64 array (whole numbers are exact
+# there, so ``float(a - b)`` of ints and ``a - b`` of their floats are the same number). Each piece of a
+# lambda covers a slice of the sorted positions, so each formula runs only where it applies. Where
+# Python would divide by zero the result is NaN; the engine then lets the exact lambdas decide (they
+# raise what transformers raises).
 
 
-def _ramp(k: np.ndarray, denominator: float) -> np.ndarray:
+def _pieces(k: np.ndarray, bounds: list[float], *pieces: Callable[[np.ndarray], Any]) -> np.ndarray:
+    """``pieces[i]`` on the positions in [bounds[i-1], bounds[i]) (``side`` "right" for a bound given as
+    ``(value, "right")``: the positions up to and including it)."""
+    out = np.empty(k.shape)
+    start = 0
+    for i, piece in enumerate(pieces):
+        if i < len(bounds):
+            bound = bounds[i]
+            side = "left"
+            if isinstance(bound, tuple):
+                bound, side = bound
+            stop = max(start, int(np.searchsorted(k, bound, side=side)))
+        else:
+            stop = k.shape[0]
+        if stop > start:
+            out[start:stop] = piece(k[start:stop])
+        start = stop
+    return out
+
+
+def _ramp(denominator: float) -> Callable[[np.ndarray], np.ndarray]:
     """The warmup every lambda shares: ``float(current_step) / float(max(1, num_warmup_steps))``."""
-    return k.astype(np.float64) / denominator
+    return lambda k: k / denominator
 
 
 def _v_constant(k, **kw):
@@ -215,85 +237,117 @@ def _v_constant(k, **kw):
 
 def _v_constant_with_warmup(k, *, num_warmup_steps):
     w = num_warmup_steps
-    return np.where(k < w, _ramp(k, float(max(1.0, w))), 1.0)
+    return _pieces(k, [w], _ramp(float(max(1.0, w))), lambda k: 1.0)
 
 
 def _v_linear(k, *, num_warmup_steps, num_training_steps):
     w, t = num_warmup_steps, num_training_steps
-    decay = np.maximum(0.0, (t - k).astype(np.float64) / float(max(1, t - w)))
-    return np.where(k < w, _ramp(k, float(max(1, w))), decay)
+    return _pieces(k, [w], _ramp(float(max(1, w))), lambda k: np.maximum(0.0, (t - k) / float(max(1, t - w))))
+
+
+def _cosine_decay(w, t, num_cycles, min_lr_rate):
+    def decay(k):
+        # in place, in transformers' order: ((pi * num_cycles * 2.0) * progress), 0.5 * (1.0 + cos), ...
+        factor = np.subtract(k, w)
+        factor /= float(max(1, t - w))
+        factor *= math.pi * float(num_cycles) * 2.0
+        np.cos(factor, out=factor)
+        factor += 1.0
+        factor *= 0.5
+        if min_lr_rate:  # x * (1 - 0.0) + 0.0 is x: skip two passes for plain cosine
+            factor *= 1 - min_lr_rate
+            factor += min_lr_rate
+        # max(0, factor) changes nothing: 1 + cos >= 0, and min_lr_rate >= 0 keeps the blend >= 0
+        return factor
+
+    return decay
 
 
 def _v_cosine(k, *, num_warmup_steps, num_training_steps, num_cycles, min_lr_rate=0.0):
-    w, t = num_warmup_steps, num_training_steps
-    progress = (k - w).astype(np.float64) / float(max(1, t - w))
-    factor = 0.5 * (1.0 + np.cos(math.pi * float(num_cycles) * 2.0 * progress))
-    factor = factor * (1 - min_lr_rate) + min_lr_rate
-    return np.where(k < w, _ramp(k, float(max(1, w))), np.maximum(0, factor))
+    w = num_warmup_steps
+    return _pieces(k, [w], _ramp(float(max(1, w))), _cosine_decay(w, num_training_steps, num_cycles, min_lr_rate))
 
 
 def _v_cosine_with_restarts(k, *, num_warmup_steps, num_training_steps, num_cycles):
     w, t = num_warmup_steps, num_training_steps
-    progress = (k - w).astype(np.float64) / float(max(1, t - w))
-    wave = np.maximum(0.0, 0.5 * (1.0 + np.cos(math.pi * np.remainder(float(num_cycles) * progress, 1.0))))
-    return np.where(k < w, _ramp(k, float(max(1, w))), np.where(progress >= 1.0, 0.0, wave))
+
+    def decay(k):
+        progress = (k - w) / float(max(1, t - w))
+        wave = np.maximum(0.0, 0.5 * (1.0 + np.cos(math.pi * np.remainder(float(num_cycles) * progress, 1.0))))
+        return np.where(progress >= 1.0, 0.0, wave)
+
+    return _pieces(k, [w], _ramp(float(max(1, w))), decay)
 
 
 def _v_polynomial(k, *, num_warmup_steps, num_training_steps, lr_end, power, lr_init):
     w, t = num_warmup_steps, num_training_steps
     decay_steps = t - w
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct_remaining = 1 - (k - w) / np.float64(decay_steps)
-    decay = (lr_init - lr_end) * np.power(np.maximum(pct_remaining, 0.0), power) + lr_end
-    after = k > t
-    decay = np.where(after, lr_end / lr_init, decay / lr_init)
-    # transformers divides by decay_steps at num_warmup_steps <= k <= num_training_steps only
-    if decay_steps == 0:
-        decay = np.where((k >= w) & ~after, np.nan, decay)
-    return np.where(k < w, _ramp(k, float(max(1, w))), decay)
+
+    def decay(k):
+        if decay_steps == 0:
+            return np.full(k.shape, np.nan)  # transformers divides by zero here
+        pct_remaining = 1 - (k - w) / decay_steps
+        return ((lr_init - lr_end) * pct_remaining**power + lr_end) / lr_init
+
+    return _pieces(k, [w, (t, "right")], _ramp(float(max(1, w))), decay, lambda k: lr_end / lr_init)
 
 
 def _v_inverse_sqrt(k, *, num_warmup_steps, timescale):
     w = num_warmup_steps
     shift = timescale - w
-    with np.errstate(divide="ignore", invalid="ignore"):
-        decay = 1.0 / np.sqrt((k + shift) / np.float64(timescale)) if timescale else np.full(k.shape, np.nan)
-    return np.where(k < w, _ramp(k, float(max(1, w))), decay)
+
+    def decay(k):
+        if not timescale:
+            return np.full(k.shape, np.nan)  # transformers divides by zero here
+        return 1.0 / np.sqrt((k + shift) / timescale)
+
+    return _pieces(k, [w], _ramp(float(max(1, w))), decay)
 
 
 def _v_cosine_warmup_with_min_lr(k, *, num_warmup_steps, num_training_steps, num_cycles, min_lr_rate=0.0, warmup_lr_rate=None):
-    k = k.astype(np.float64)
     w, t = float(num_warmup_steps), float(num_training_steps)
     if warmup_lr_rate is None:
-        warm = (k + 1.0) / max(1.0, w)
+        warm = lambda k: (k + 1.0) / max(1.0, w)  # noqa: E731
     else:
         rate = float(warmup_lr_rate)
-        warm = rate + (1.0 - rate) * k / (max(1, w - 1))
-    progress = (k - w + 1.0) / (max(1.0, t - w))
-    factor = 0.5 * (1.0 + np.cos(math.pi * num_cycles * 2.0 * progress))
-    factor = factor * (1 - min_lr_rate) + min_lr_rate
-    return np.where(k < w, warm, np.maximum(0, factor))
+        warm = lambda k: rate + (1.0 - rate) * k / (max(1, w - 1))  # noqa: E731
+
+    def decay(k):
+        progress = (k - w + 1.0) / (max(1.0, t - w))
+        factor = 0.5 * (1.0 + np.cos(math.pi * num_cycles * 2.0 * progress))
+        factor = factor * (1 - min_lr_rate) + min_lr_rate
+        return np.maximum(0, factor)
+
+    return _pieces(k, [w], warm, decay)
 
 
 def _v_wsd(k, *, num_warmup_steps, num_stable_steps, num_decay_steps, warmup_type, decay_type, min_lr_ratio, num_cycles):
     w, s, d = num_warmup_steps, num_stable_steps, num_decay_steps
-    progress = _ramp(k, float(max(1, w)))
-    if warmup_type == "linear":
-        warm = progress
-    elif warmup_type == "cosine":
-        warm = 0.5 * (1.0 - np.cos(math.pi * progress))
-    else:
-        warm = 1.0 - np.sqrt(np.maximum(1.0 - progress, 0.0))
-    warm = np.maximum(0.0, warm * (1.0 - min_lr_ratio) + min_lr_ratio)
-    progress = (k - w - s).astype(np.float64) / float(max(1, d))
-    if decay_type == "linear":
-        decay = 1.0 - progress
-    elif decay_type == "cosine":
-        decay = 0.5 * (1.0 + np.cos(math.pi * float(num_cycles) * 2.0 * progress))
-    else:
-        decay = 1.0 - np.sqrt(np.maximum(progress, 0.0))
-    decay = np.maximum(0.0, decay * (1.0 - min_lr_ratio) + min_lr_ratio)
-    return np.select([k < w, k < w + s, k < w + s + d], [warm, 1.0, decay], float(min_lr_ratio))
+
+    def warm(k):
+        progress = k / float(max(1, w))
+        if warmup_type == "linear":
+            factor = progress
+        elif warmup_type == "cosine":
+            factor = 0.5 * (1.0 - np.cos(math.pi * progress))
+        else:
+            factor = 1.0 - np.sqrt(1.0 - progress)
+        return np.maximum(0.0, factor * (1.0 - min_lr_ratio) + min_lr_ratio)
+
+    def decay(k):
+        progress = (k - w - s) / float(max(1, d))
+        if decay_type == "linear":
+            factor = 1.0 - progress
+        elif decay_type == "cosine":
+            factor = 0.5 * (1.0 + np.cos(math.pi * float(num_cycles) * 2.0 * progress))
+        else:
+            factor = 1.0 - np.sqrt(progress)
+        return np.maximum(0.0, factor * (1.0 - min_lr_ratio) + min_lr_ratio)
+
+    # the ifs in order: warmup below w, stable below w + s, decay below w + s + d (a negative stable
+    # phase leaves no stable steps and starts the decay at w)
+    stable_end = max(w, w + s)
+    return _pieces(k, [w, stable_end, max(stable_end, w + s + d)], warm, lambda k: 1.0, decay, lambda k: float(min_lr_ratio))
 
 
 VECTOR: dict[str, Callable[..., np.ndarray]] = {

@@ -151,7 +151,8 @@ class TrainerPlan:
             rest = n % b
             how = ""
             if rest:
-                how = f" (the last {rest} samples dropped: dataloader_drop_last)" if self.dataloader_drop_last else f" (the last one of {rest})"
+                dropped = f"the last {rest} samples" if rest > 1 else "the last sample"
+                how = f" ({dropped} dropped: dataloader_drop_last)" if self.dataloader_drop_last else f" (the last one of {rest})"
             lines.append(f"{n:,} samples / per_device_train_batch_size {b} = {self.batches:,} batches{how}")
             length = self.batches_per_device
             if self.devices > 1:
@@ -226,8 +227,9 @@ def read(section: Any, path: str = SECTION) -> Arguments:
         if key not in TRAINING_ARGUMENTS and key not in PLAN_KEYS:
             raise ConfigError(
                 where,
-                f"TrainingArguments (transformers 5.23) has no field {key!r}{_closest(key)}; "
-                "the section takes TrainingArguments fields, dataset_size and devices",
+                f"TrainingArguments (transformers 5.23) has no field {key!r}{_closest(key)}; the section takes "
+                "TrainingArguments fields, dataset_size and devices (a script's own arguments, like TRL's max_length "
+                "or packing, do not go here)",
             )
     a = {**DEFAULTS, **{k: v for k, v in section.items() if k in DEFAULTS}}
 
