@@ -362,3 +362,9 @@ def test_a_million_steps_take_the_vectorized_path():
     spec = load({"scheduler": {"type": "transformers.cosine", "num_warmup_steps": 10_000}, "run": {"iterations": 1_000_000}})
     lr = engine._vectorized(spec, "cosine", engine.build_keywords(spec))
     assert lr is not None and lr.shape == (1, 1_000_000)
+
+
+def test_plateau_evaluated_per_epoch_in_a_run_shorter_than_an_epoch():
+    trace = lrplot.simulate({"transformers": {"dataset_size": 37, "per_device_train_batch_size": 4, "max_steps": 3, "eval_strategy": "epoch",
+                                              "lr_scheduler_type": "reduce_lr_on_plateau"}, "metric": {"synthetic": True}})
+    assert trace.lr.tolist() == [[5e-5] * 3] and len(trace.plateau.at) == 0

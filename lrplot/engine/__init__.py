@@ -48,7 +48,8 @@ def simulate(config: Spec | Mapping[str, Any] | str | os.PathLike, exact: bool =
         metric[at] = np.asarray(fed, dtype=np.float64)
         check_finite(spec, metric[at][None, :], "metric", allow_nan=True)
         if result.plateau is not None:
-            plateau = PlateauLog(at, *(np.asarray(col) for col in zip(*result.plateau)))
+            columns = list(zip(*result.plateau)) or [()] * 4  # a run that ends before the scheduler's first step
+            plateau = PlateauLog(at, *(np.asarray(col) for col in columns))
     return Trace(spec, steps, steps / run.steps_per_epoch, lr, result.momentum, metric, plateau)
 
 

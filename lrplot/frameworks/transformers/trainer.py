@@ -373,7 +373,11 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     """The plain config a ``transformers:`` section means, and the arithmetic that derived it."""
     for key in config:
         if key in _REPLACED:
-            raise ConfigError(key, f"the `{path}:` section sets this through its TrainingArguments ({_REPLACED[key]}); remove `{key}:`")
+            raise ConfigError(
+                key,
+                f"the `{path}:` section sets this through its TrainingArguments ({_REPLACED[key]}); remove `{key}:` "
+                "(or the command-line flags that set it)",
+            )
     args = read(section, path)
     plan = args.plan
     name = args.lr_scheduler_type
