@@ -522,6 +522,7 @@ _KINDS = {
     "per_group": "float or list",
     "per_group_expr": "expr or list",
     "int_list": "list of int",
+    "numbers": "number or list",
     "schedulers": "list of schedulers",
 }
 

@@ -749,6 +749,10 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if not isinstance(value, (list, tuple)):
             raise ConfigError(path, f"must be a list of integers like [30, 80], got {type_name(value)}")
         return tuple(_bounded(p, integer(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
+    if p.kind == "numbers":
+        if isinstance(value, (list, tuple)):
+            return tuple(_bounded(p, number(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
+        return _bounded(p, number(value, path), path)
     if p.kind == "per_group":
         if isinstance(value, (list, tuple)):
             if len(value) != n_groups:

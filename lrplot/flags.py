@@ -87,7 +87,7 @@ def _value(p: Param, text: str, flag: str) -> Any:
             return float(text)
         if p.kind == "int_list":
             return [parse_int(v) for v in text.split(",") if v.strip()]
-        if p.kind == "per_group":
+        if p.kind in ("per_group", "numbers"):
             items = [float(v) for v in text.split(",")]
             return items[0] if len(items) == 1 else items
     except (ValueError, OverflowError):
@@ -96,6 +96,7 @@ def _value(p: Param, text: str, flag: str) -> Any:
             "float": "a number",
             "int_list": "a comma-separated list of integers (like 30,80)",
             "per_group": "a number or a comma-separated list of numbers",
+            "numbers": "a number or a comma-separated list of numbers",
         }[p.kind]
         raise ConfigError(flag, f"{text!r} is not {what}") from None
     return text  # choices and expressions: the config validates them

@@ -10,6 +10,7 @@ lists schedulers.
 from __future__ import annotations
 
 from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, ResolveContext, SchedulerInfo
+from .frameworks.timm.records import FAMILY as TIMM
 from .frameworks.torch.records import FAMILY as TORCH
 from .frameworks.transformers.records import FAMILY as TRANSFORMERS
 
@@ -18,7 +19,7 @@ __all__ = [
     "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family",
 ]
 
-FAMILIES: tuple[Family, ...] = (TORCH, TRANSFORMERS)
+FAMILIES: tuple[Family, ...] = (TORCH, TRANSFORMERS, TIMM)
 SCHEDULERS: tuple[SchedulerInfo, ...] = tuple(s for f in FAMILIES for s in f.schedulers)
 BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
 _BY_FAMILY: dict[str, Family] = {f.name: f for f in FAMILIES}

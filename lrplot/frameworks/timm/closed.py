@@ -1,0 +1,107 @@
+"""timm's schedules as closed forms over whole numpy arrays of t: a million updates in milliseconds.
+
+The same expressions as the replica (timm's ``_get_lr``), in the same operation order, evaluated
+for every t at once; they differ from timm only where numpy's transcendental functions differ from
+libm's in the last bit (tests hold them to 1e-12 of the peak lr). Where a floor of a logarithm
+decides the cycle (``cycle_mul != 1``) and the argument sits next to an integer, the replica's
+``math.log`` decides, so a last-bit difference never moves a restart. ``values`` returns None
+where timm would raise (a logarithm of a negative number), for the replica to say where.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...config import SchedulerSpec
+from .replica import warmup_steps
+
+
+def values(node: SchedulerSpec, base: np.ndarray, t: np.ndarray) -> np.ndarray | None:
+    """``_get_lr(t)`` for every t (int64, shape (T,)) and group (``base``: shape (G,)): shape (G, T)."""
+    p = node.params
+    b = base[:, None]
+    out = np.empty((base.size, t.size))
+    warm = t < p["warmup_t"]
+    with np.errstate(all="ignore"):
+        if warm.any():
+            steps = np.array(warmup_steps(node, base.tolist(), lambda x: values(node, base, np.array([x]))[:, 0].tolist()))
+            out[:, warm] = p["warmup_lr_init"] + t[warm][None, :] * steps[:, None]
+        rest = t[~warm]
+        if node.type == "timm.wsd":
+            after = _wsd(p, b, rest)
+        else:
+            after = _schedule(node.type, p, b, rest - p["warmup_t"] if p["warmup_prefix"] else rest)
+        if after is None:
+            return None
+        out[:, ~warm] = after
+    return out
+
+
+def _schedule(kind: str, p, b: np.ndarray, t: np.ndarray) -> np.ndarray | None:
+    if kind == "timm.step":
+        return b * (p["decay_rate"] ** np.floor_divide(t, p["decay_t"]))[None, :]
+    if kind == "timm.multistep":
+        passed = np.searchsorted(np.asarray(p["decay_t"], dtype=np.int64), t + 1, side="right")
+        return b * (p["decay_rate"] ** passed.astype(np.float64))[None, :]
+    cycle = _cycle(t, p["t_initial"], p["cycle_mul"])
+    if cycle is None:
+        return None
+    i, t_i, t_curr = cycle
+    gamma = p["cycle_decay"] ** i.astype(np.float64)
+    lr_max = b * gamma[None, :]
+    lr_min = p["lr_min"]
+    active = (i < p["cycle_limit"])[None, :]
+    if kind == "timm.tanh":
+        tr = t_curr / t_i
+        shape = 1 - np.tanh(p["lb"] * (1. - tr) + p["ub"] * tr)
+        return np.where(active, lr_min + 0.5 * (lr_max - lr_min) * shape[None, :], lr_min)
+    k = p["k_decay"]
+    if kind == "timm.cosine":
+        return np.where(active, lr_min + 0.5 * (lr_max - lr_min) * (1 + np.cos(math.pi * t_curr ** k / t_i ** k))[None, :], lr_min)
+    return np.where(active, lr_min + (lr_max - lr_min) * ((1 - t_curr ** k / t_i ** k) ** p["power"])[None, :], lr_min)
+
+
+def _cycle(t: np.ndarray, t_initial: int, mul: float):
+    if mul == 1:
+        i = t // t_initial
+        return i, np.full(t.shape, float(t_initial)), (t - t_initial * i).astype(np.float64)
+    x = 1 - t / t_initial * (1 - mul)
+    if (x <= 0).any():
+        return None  # math.log raises: let the replica say where
+    ratio = np.log(x) / math.log(mul)
+    i = np.floor(ratio)
+    # Next to an integer the last bit of the logarithm decides the cycle: ask libm, as timm does.
+    near = np.nonzero(np.abs(ratio - np.round(ratio)) < 1e-9)[0]
+    for j in near.tolist():
+        i[j] = math.floor(math.log(float(x[j]), mul))
+    i = i.astype(np.int64)
+    power = mul ** i.astype(np.float64)
+    return i, power * t_initial, t - (1 - power) / (1 - mul) * t_initial
+
+
+def _wsd(p, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    t_s = (t - p["warmup_t"]).astype(np.float64)
+    if p["stable_fn"] == "constant":
+        stable_lrs = np.broadcast_to(np.maximum(b * 1., p["lr_min"]), (b.shape[0], t.size))
+    else:
+        power = 0.5 if p["stable_fn"] == "rsqrt" else p["stable_power"]
+        timescale = p["stable_timescale"] if p["stable_timescale"] is not None else p["warmup_t"]
+        stable_lrs = np.maximum(b * ((1. + t_s / timescale) ** -power)[None, :], p["lr_min"])
+    t_decay = t_s - (p["t_initial"] - p["decay_t"])
+    frac = np.minimum(t_decay / p["decay_t"], 1.)
+    fn = p["decay_fn"]
+    if fn == "linear":
+        decay = 1. - frac
+    elif fn == "1-sqrt":
+        decay = 1. - np.sqrt(np.maximum(frac, 0.))
+    elif fn == "cosine":
+        decay = 0.5 * (1. + np.cos(math.pi * frac))
+    elif fn == "power":
+        decay = 1. - np.maximum(frac, 0.) ** p["decay_power"]
+    else:
+        r = p["decay_ratio"]
+        decay = (r ** frac - r) / (1. - r)
+    decayed = p["lr_min"] + (stable_lrs - p["lr_min"]) * decay[None, :]
+    return np.where((t_decay <= 0)[None, :], stable_lrs, decayed)

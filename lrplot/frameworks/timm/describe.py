@@ -1,0 +1,235 @@
+"""timm's schedulers in moments and words: events to mark, phases to explain, pitfalls to note.
+
+Everything is read off the config the way timm computes it: t is an epoch (``t_in_epochs``) or a
+global update count, and the lr of t trains from optimizer step ``t * steps_per_epoch`` (per epoch)
+or ``t`` (per update). The schedule's own clock starts after the warmup with ``warmup_prefix``
+(always for WSD), at 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...config import Spec
+from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase
+from .closed import _cycle as _cycles
+from .replica import _cycle, noise_applies
+
+CYCLED = ("timm.cosine", "timm.tanh", "timm.poly")
+MAX_CYCLE_PHASES = 8
+
+
+class _Clock:
+    """The run on timm's time axis: t values, their unit, and where they land in optimizer steps."""
+
+    def __init__(self, spec: Spec):
+        node, run = spec.scheduler, spec.run
+        p = node.params
+        self.per_update = node.type != "timm.plateau" and not p["t_in_epochs"]
+        self.unit = "update" if self.per_update else "epoch"
+        self.length = run.total_steps if self.per_update else run.epochs  # t = 0 .. length - 1 train
+        self.spe = run.steps_per_epoch
+        self.offset = p["warmup_t"] if node.type == "timm.wsd" or p.get("warmup_prefix") else 0
+
+    def step(self, t: float) -> int:
+        t = math.ceil(t)  # the first whole t at or past a boundary
+        return t if self.per_update else t * self.spe
+
+    def units(self, n: float) -> str:
+        return f"{n:g} {self.unit}{'' if n == 1 else 's'}"
+
+
+def _cycle_starts(p, clock: _Clock) -> tuple[list[int], int | None]:
+    """t where a cycle after the first starts, and t where the cycles are over (lr_min), within the run."""
+    t = np.arange(max(p["warmup_t"], clock.offset), clock.length, dtype=np.int64)
+    cycle = _cycles(t - clock.offset, p["t_initial"], p["cycle_mul"]) if t.size else None
+    if cycle is None:
+        return [], None  # nothing after the warmup, or timm raises within the run (the engine says where)
+    i = cycle[0]
+    starts = [int(t[j]) for j in np.nonzero(np.diff(i))[0] + 1 if i[j] < p["cycle_limit"]]
+    done = np.nonzero(i >= p["cycle_limit"])[0]
+    return starts, (int(t[done[0]]) if done.size else None)
+
+
+def events(spec: Spec) -> list[Event]:
+    node = spec.scheduler
+    p = node.params
+    clock = _Clock(spec)
+    out: list[tuple[float, str, str]] = []
+    if 0 < p["warmup_t"] < clock.length:
+        out.append((p["warmup_t"], "milestone", "end of warmup"))
+    if node.type in CYCLED:
+        starts, done = _cycle_starts(p, clock)
+        out += [(t, "restart", "restart") for t in starts]
+        if done is not None:
+            out.append((done, "milestone", "lr_min"))
+    elif node.type == "timm.step":
+        origin = clock.offset
+        first = max(p["warmup_t"], origin)
+        n = np.floor_divide(np.arange(first, clock.length) - origin, p["decay_t"])
+        decays = np.arange(first, clock.length)[1:][np.diff(n) != 0] if n.size else []
+        if 0 < len(decays) <= MAX_EVENTS_PER_KIND:  # more is a staircase: the line shows it better than markers
+            out += [(int(t), "milestone", f"x{p['decay_rate']:g}") for t in decays]
+    elif node.type == "timm.multistep":
+        for m in sorted(set(p["decay_t"])):
+            # bisect_right(decay_t, t + 1): milestone m counts from t = m - 1
+            out.append((clock.offset + m - 1, "milestone", f"x{p['decay_rate'] ** p['decay_t'].count(m):g}"))
+    elif node.type == "timm.wsd":
+        out.append((p["warmup_t"] + p["t_initial"] - p["decay_t"] + 1, "milestone", f"decay ({p['decay_fn']})"))
+    range_t = p["noise_range_t"]
+    if range_t is not None:
+        on, off = (range_t if isinstance(range_t, tuple) else (range_t, None))
+        out.append((max(on, 1), "milestone", "noise on"))
+        if off is not None:
+            out.append((off, "milestone", "noise off"))
+    return [Event(clock.step(t), kind, label) for t, kind, label in out if 0 < t < clock.length]
+
+
+# ----------------------------------------------------------------------------------------------
+# Phases
+
+
+def phases(spec: Spec) -> list[Phase]:
+    node = spec.scheduler
+    p = node.params
+    clock = _Clock(spec)
+    cuts = {0, clock.length}
+    if 0 < p["warmup_t"] < clock.length:
+        cuts.add(p["warmup_t"])
+    done = None
+    if node.type in CYCLED:
+        starts, done = _cycle_starts(p, clock)
+        if len(starts) < MAX_CYCLE_PHASES:
+            cuts.update(starts)
+        if done is not None:
+            cuts.add(done)
+    if node.type == "timm.wsd":
+        cuts.add(p["warmup_t"] + p["t_initial"] - p["decay_t"] + 1)
+    range_t = p["noise_range_t"]
+    if range_t is not None:
+        cuts.update(math.ceil(v) for v in (range_t if isinstance(range_t, tuple) else (range_t,)))
+    bounds = sorted(t for t in cuts if 0 <= t <= clock.length)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        words = _words(spec, clock, a, done)
+        if noise_applies(range_t, max(a, 1)):
+            words += f", with noise (within +-{p['noise_pct']:g}, std {p['noise_std']:g})"
+        out.append(Phase(clock.step(a), min(clock.step(b), spec.run.total_steps), node, words))
+    return out
+
+
+def _words(spec: Spec, clock: _Clock, t: int, done: int | None) -> str:
+    node = spec.scheduler
+    p = node.params
+    name = node.info.library_name
+    if t < p["warmup_t"]:
+        under = "" if clock.offset or node.type in ("timm.plateau",) else " (the schedule runs underneath: no warmup_prefix)"
+        return f"{name} linear warmup from {_num(p['warmup_lr_init'])} over {clock.units(p['warmup_t'])}{under}"
+    if node.type in CYCLED:
+        if done is not None and t >= done:
+            return f"cycles done: lr_min {_num(p['lr_min'])}" + (" (cooldown)" if "timm" in spec.source else "")
+        shape = f"polynomial (power {p['power']:g})" if node.type == "timm.poly" else node.type.split(".")[1]
+        k = f", k_decay {p['k_decay']:g}" if p.get("k_decay", 1.0) != 1.0 else ""
+        if p["cycle_limit"] > 1:
+            i = _cycle(t - clock.offset, p["t_initial"], p["cycle_mul"])[0]
+            return f"{name} {shape} cycle {i + 1} of {p['cycle_limit']} to lr_min {_num(p['lr_min'])}{k}"
+        return f"{name} {shape} decay to lr_min {_num(p['lr_min'])} over t_initial {clock.units(p['t_initial'])}{k}"
+    if node.type == "timm.step":
+        return f"{name}, x{p['decay_rate']:g} every {clock.units(p['decay_t'])}"
+    if node.type == "timm.multistep":
+        at = [clock.offset + m - 1 for m in p["decay_t"]]
+        return f"{name}, x{p['decay_rate']:g} at {list(p['decay_t'])} (timm: from {clock.unit} {at}, one early)"
+    if node.type == "timm.wsd":
+        if t - p["warmup_t"] <= p["t_initial"] - p["decay_t"]:
+            stable = "stable at the lr" if p["stable_fn"] == "constant" else f"{p['stable_fn']} stable decay"
+            return f"{name} {stable}"
+        return f"{name} {p['decay_fn']} decay to lr_min {_num(p['lr_min'])} over decay_t {clock.units(p['decay_t'])}"
+    return f"{name}: x{p['decay_rate']:g} after {p['patience_t']} bad epochs (mode {p['mode']}, cooldown {p['cooldown_t']})"
+
+
+def _num(v: float) -> str:
+    return f"{float(v):.4g}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Pitfalls
+
+
+def notes(trace) -> list[str]:
+    """Pitfalls timm users report, where this schedule has them."""
+    spec = trace.spec
+    node = spec.scheduler
+    p = node.params
+    clock = _Clock(spec)
+    unit, length = clock.unit, clock.length
+    last = float(trace.lr[0, -1])
+    out = []
+    w = p["warmup_t"]
+    if w >= length and w > 0:
+        out.append(f"the warmup (warmup_t {w}) is longer than the run ({clock.units(length)}): the lr never leaves it, "
+                   f"ending at {_num(last)}")
+    if node.type in CYCLED:
+        cycles = max(1, p["cycle_limit"])
+        span = p["t_initial"] * cycles if p["cycle_mul"] == 1 else int(math.floor(-p["t_initial"] * (p["cycle_mul"] ** cycles - 1) / (1 - p["cycle_mul"])))
+        end = clock.offset + span
+        if end > length and w < length:
+            why = f" (warmup_prefix puts warmup_t {w} in front of t_initial {p['t_initial']})" if clock.offset else ""
+            out.append(f"the schedule lasts {clock.units(end)}{why} but the run only {length}: the lr never reaches lr_min "
+                       f"{_num(p['lr_min'])}, ending at {_num(last)}")
+        elif end < length and not ("timm" in spec.source and spec.source["timm"].get("cooldown_epochs")):
+            what = "t_initial" if cycles == 1 else "the cycles"
+            out.append(f"{what} ({clock.units(span)}) end before the run ({length}): from {unit} {end} the lr stays at lr_min "
+                       f"{_num(p['lr_min'])}" + (" (timm restarts only with cycle_limit > 1)" if cycles == 1 else ""))
+        if not clock.per_update and p["t_initial"] >= 10 * length:
+            out.append(f"t_initial ({p['t_initial']}) is {p['t_initial'] / length:.0f} times the run's {length} epochs: with "
+                       "t_in_epochs true t counts epochs, so the lr barely decays; a length in updates needs t_in_epochs: false")
+        if w and not clock.offset and node.type != "timm.tanh" and w < length:
+            at = float(trace.lr[0, clock.step(w)])
+            peak = spec.optimizer.groups[0].lr
+            if peak > 0 and at < 0.99 * peak:
+                out.append(f"without warmup_prefix the decay runs under the warmup: when it ends ({unit} {w}) the lr drops to "
+                           f"{_num(at)}, {100 * (1 - at / peak):.0f}% below the lr; warmup_prefix: true starts the decay after it")
+    if node.type == "timm.multistep" and p["decay_t"]:
+        out.append(f"timm's MultiStepLRScheduler applies milestone m at t = m - 1 (it counts t + 1): decay_t {list(p['decay_t'])} "
+                   f"decays one {unit} earlier than torch's MultiStepLR")
+    if node.type == "timm.wsd" and not clock.per_update:
+        stable = spec.optimizer.groups[0].lr
+        if w + p["t_initial"] >= length and stable > 0 and last - p["lr_min"] > 0.01 * stable:
+            out.append(f"WSD reaches lr_min one step after its last (t = warmup_t + t_initial): the last epoch trains at "
+                       f"{_num(last)}, {100 * last / stable:.0f}% of the lr; step it per update (t_in_epochs: false) or add a cooldown epoch")
+    if p["noise_range_t"] is not None:
+        seed = 42 if p["noise_seed"] is None else p["noise_seed"]
+        out.append(f"the noise of {unit} t is drawn from a generator seeded with noise_seed + t ({seed} + t): another seed "
+                   f"shifts the same noise in time, seed {seed + 1} repeats it one {unit} earlier")
+    if node.type == "timm.plateau":
+        if w:
+            out.append(f"during the warmup (epochs <= warmup_t {w}) the metric is ignored: the plateau patience counts from epoch {w + 1}")
+        out.append("PlateauLRScheduler is deprecated in timm 1.0.31 (FutureWarning): its patience and cooldown are not in "
+                   "checkpoints, so a resumed run restarts them")
+    return out
+
+
+def summary(spec: Spec) -> str:
+    """``timm.cosine(t_initial=150, warmup_t=5)``: the scheduler and the keywords that differ from timm's defaults."""
+    from ..base import FROM_RUN
+
+    node = spec.scheduler
+    info = node.info
+    keys = []
+    for param in info.params:
+        value = node.params[param.name]
+        if param.default is FROM_RUN and not (param.name == "t_in_epochs" and value):
+            keys.append(f"{param.name}={_short(value)}")
+        elif param.default is not FROM_RUN and value != param.default:
+            keys.append(f"{param.name}={_short(value)}")
+    return f"{node.type}({', '.join(keys)})"
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

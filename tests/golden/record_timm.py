@@ -1,0 +1,114 @@
+"""Record the timm golden traces: run every config in ``timm_cases.py`` on real timm 1.0.31.
+
+Needs the reference extra (torch 2.13.0, then timm 1.0.31 with ``--no-deps``); lrplot and the
+golden tests do not. Run from the repository root:
+
+    python tests/golden/record_timm.py              # re-record every case, delete traces of removed cases
+    python tests/golden/record_timm.py ID [ID ...]  # re-record only these cases
+    python tests/golden/record_timm.py --check      # record into memory; exit 1 if a committed trace differs
+
+Each case becomes ``tests/golden/timm/<id>.json``, in the format of ``record.py``'s torch traces
+(``lr[g][k]``: the lr param group g trains with at optimizer update k, train.py's stepping, driven
+by :func:`lrplot.frameworks.timm.reference.timm_trace`), plus the timm version. When timm raises,
+``error`` holds its exception class, message and the optimizer update (null: while building the
+scheduler). A synthetic metric's values are recorded as fed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TRACES = HERE / "timm"
+ROOT = HERE.parent.parent
+
+
+def load_cases() -> list[tuple[str, dict[str, Any]]]:
+    spec = importlib.util.spec_from_file_location("lrplot_timm_cases", HERE / "timm_cases.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+def versions() -> tuple[str, str]:
+    """(timm, torch) versions; SystemExit unless they are the reference ones."""
+    import torch
+
+    from lrplot.frameworks.timm.reference import TIMM_VERSION, timm_version
+
+    found = timm_version()
+    if found != TIMM_VERSION or not torch.__version__.startswith("2.13.0"):
+        raise SystemExit(f"timm golden traces are recorded with timm {TIMM_VERSION} on torch 2.13.0, found timm {found}, torch {torch.__version__}")
+    return found, torch.__version__
+
+
+def record(case_id: str, config: dict[str, Any]) -> dict[str, Any]:
+    from lrplot.frameworks.timm.reference import TimmError, timm_trace
+
+    timm, torch = versions()
+    doc: dict[str, Any] = {"id": case_id, "timm": timm, "torch": torch, "config": config, "lr": None, "momentum": None, "error": None}
+    try:
+        result = timm_trace(config, base_dir=HERE)
+    except TimmError as exc:
+        doc["error"] = {"type": exc.kind, "message": exc.message, "step": exc.step}
+    else:
+        doc["lr"] = result["lr"]
+        doc["momentum"] = result["momentum"]
+        if result["metric"] is not None and (config.get("metric") or {}).get("values") is None:
+            doc["metric"] = result["metric"]
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), allow_nan=True) + "\n"
+
+
+def trace_path(case_id: str) -> Path:
+    return TRACES / f"{case_id}.json"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    wanted = [a for a in argv if not a.startswith("-")]
+    cases = load_cases()
+    known = {cid for cid, _ in cases}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        print(f"unknown case ids: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    versions()
+    TRACES.mkdir(exist_ok=True)
+    differing = []
+    for case_id, config in cases:
+        if wanted and case_id not in wanted:
+            continue
+        text = dumps(record(case_id, config))
+        path = trace_path(case_id)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        differing.append(case_id)
+        if not check:
+            path.write_text(text, encoding="utf-8")
+    stale = [p for p in sorted(TRACES.glob("*.json")) if p.stem not in known]
+    if check:
+        for case_id in differing:
+            print(f"{case_id}: committed trace differs from a fresh recording", file=sys.stderr)
+        for p in stale:
+            print(f"{p.name}: trace of a case no longer in timm_cases.py", file=sys.stderr)
+        return 1 if differing or stale else 0
+    if not wanted:
+        for p in stale:
+            p.unlink()
+    print(f"{len(differing)} traces written, {len(stale) if not wanted else 0} stale removed, {len(cases)} cases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main(sys.argv[1:]))
