@@ -1,10 +1,10 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch==2.13.0, transformers==5.23.0)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
-library (torch, or transformers' get_scheduler over a torch optimizer) stepping the same scheduler
-the way DESIGN.md says. The library is timed on a prefix
+library (torch, transformers' get_scheduler over a torch optimizer, or timm stepped as its train.py
+steps it) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -16,6 +16,7 @@ import time
 
 import lrplot
 from lrplot.config import load
+from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace
 
@@ -41,6 +42,14 @@ RUNS = {
         {"scheduler": {"type": "transformers.cosine", "num_warmup_steps": 10_000, "num_training_steps": 1_000_000}},
         {"iterations": 1_000_000},
     ),
+    "timm.cosine per update (step_update), warmup, 1,000,000 updates": (
+        {"scheduler": {"type": "timm.cosine", "t_initial": 1_000_000, "warmup_t": 50_000, "warmup_lr_init": 1e-6, "lr_min": 1e-5}},
+        {"epochs": 1000, "steps_per_epoch": 1000, "step": "iteration"},
+    ),
+    "timm train.py --sched cosine --epochs 150 --warmup-epochs 5 (1251 updates/epoch)": (
+        {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
+        None,
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -63,9 +72,12 @@ def _ms(seconds: float) -> str:
 
 
 def library_trace(config: dict) -> None:
-    """Step the real library: transformers' schedules through get_scheduler, torch's directly."""
-    if config["scheduler"]["type"].startswith("transformers."):
+    """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
+    kind = config["scheduler"]["type"] if "scheduler" in config else "timm."
+    if kind.startswith("transformers."):
         get_scheduler_trace(config)
+    elif kind.startswith("timm."):
+        timm_trace(config)
     else:
         torch_trace(load(config))
 
@@ -80,9 +92,18 @@ def main() -> None:
     import torch
     import transformers
 
-    print(f"torch {torch.__version__}, transformers {transformers.__version__}, lrplot {lrplot.__version__}")
+    from lrplot.frameworks.timm.reference import timm_version
+
+    print(f"torch {torch.__version__}, transformers {transformers.__version__}, timm {timm_version()}, lrplot {lrplot.__version__}")
     print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'library':>10} {'library/lrplot':>15}")
     for label, (config, run) in RUNS.items():
+        if run is None:  # a timm: section sets its own run
+            spec = load(config)
+            fast = best_of(lambda: lrplot.simulate(spec), 5)
+            exact = best_of(lambda: lrplot.simulate(spec, exact=True), 5)
+            library_time = best_of(lambda: library_trace(config), 2)
+            print(f"{label:<68} {_ms(fast):>10} {_ms(exact):>10} {_ms(library_time):>10} {library_time / fast:>14.0f}x")
+            continue
         spec = load({**config, "run": run})
         steps = spec.run.total_steps
         fast = best_of(lambda: lrplot.simulate(spec), 5)

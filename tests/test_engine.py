@@ -17,6 +17,9 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family == "timm":
+        # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
+        return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
     # torch's composites take no epoch argument, so they cannot be stepped fractionally.
     return [m for m in STEP_MODES if not (info.composite and m == "fractional")]
 

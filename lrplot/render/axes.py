@@ -178,7 +178,8 @@ def draw_metric(ax, trace: Trace, events) -> None:
     if log is not None:
         ax.plot(x, log.best, drawstyle="steps-post", lw=1.0, ls="--", color="#999999", label="best so far", gid="metric-best")
         step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / per_x(trace)
-        patience = trace.spec.scheduler.params["patience"]
+        params = trace.spec.scheduler.params
+        patience = params["patience"] if "patience" in params else params["patience_t"]  # torch's, or timm's PlateauLRScheduler
         # The bad steps that exhausted the patience, and the cooldown after each reduction.
         for j in np.nonzero(log.reduced)[0]:
             ax.axvspan(x[max(0, j - patience)] - step, x[j], color="#d62728", alpha=0.10, lw=0, gid="patience-window")

@@ -18,55 +18,84 @@ from ...config import SchedulerSpec
 from .replica import warmup_steps
 
 
-def values(node: SchedulerSpec, base: np.ndarray, t: np.ndarray) -> np.ndarray | None:
-    """``_get_lr(t)`` for every t (int64, shape (T,)) and group (``base``: shape (G,)): shape (G, T)."""
+def values(node: SchedulerSpec, base: np.ndarray, t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray | None:
+    """``_get_lr(t)`` for every t (int64, ascending, shape (T,)) and group (``base``: shape (G,)): shape (G, T).
+
+    ``out`` receives them when given (the engine's buffer: a fresh array of a million floats costs
+    more in page faults than the cosine itself).
+    """
     p = node.params
-    b = base[:, None]
-    out = np.empty((base.size, t.size))
-    warm = t < p["warmup_t"]
+    out = np.empty((base.size, t.size)) if out is None else out
+    warm = int(np.searchsorted(t, p["warmup_t"]))  # t < warmup_t: a prefix of the ascending t
     with np.errstate(all="ignore"):
-        if warm.any():
+        if warm:
             steps = np.array(warmup_steps(node, base.tolist(), lambda x: values(node, base, np.array([x]))[:, 0].tolist()))
-            out[:, warm] = p["warmup_lr_init"] + t[warm][None, :] * steps[:, None]
-        rest = t[~warm]
+            out[:, :warm] = p["warmup_lr_init"] + t[:warm][None, :] * steps[:, None]
+        rest = t[warm:]
         if node.type == "timm.wsd":
-            after = _wsd(p, b, rest)
-        else:
-            after = _schedule(node.type, p, b, rest - p["warmup_t"] if p["warmup_prefix"] else rest)
-        if after is None:
+            out[:, warm:] = _wsd(p, base[:, None], rest)
+        elif not _schedule(node.type, p, base, rest - p["warmup_t"] if p["warmup_prefix"] else rest, out[:, warm:]):
             return None
-        out[:, ~warm] = after
     return out
 
 
-def _schedule(kind: str, p, b: np.ndarray, t: np.ndarray) -> np.ndarray | None:
+def _schedule(kind: str, p, base: np.ndarray, t: np.ndarray, out: np.ndarray) -> bool:
+    """Write the schedule's values into ``out`` (G, T); False where timm would raise."""
+    b = base[:, None]
     if kind == "timm.step":
-        return b * (p["decay_rate"] ** np.floor_divide(t, p["decay_t"]))[None, :]
+        out[:] = b * (p["decay_rate"] ** np.floor_divide(t, p["decay_t"]))[None, :]
+        return True
     if kind == "timm.multistep":
         passed = np.searchsorted(np.asarray(p["decay_t"], dtype=np.int64), t + 1, side="right")
-        return b * (p["decay_rate"] ** passed.astype(np.float64))[None, :]
+        out[:] = b * (p["decay_rate"] ** passed.astype(np.float64))[None, :]
+        return True
     cycle = _cycle(t, p["t_initial"], p["cycle_mul"])
     if cycle is None:
-        return None
+        return False
     i, t_i, t_curr = cycle
-    gamma = p["cycle_decay"] ** i.astype(np.float64)
-    lr_max = b * gamma[None, :]
     lr_min = p["lr_min"]
-    active = (i < p["cycle_limit"])[None, :]
-    if kind == "timm.tanh":
+    k = p["k_decay"] if kind != "timm.tanh" else 1.0
+    # x ** 1.0 == x exactly: no powers over the whole run in the common case
+    num, den = (t_curr, t_i) if k == 1 else (t_curr ** k, t_i ** k)
+    # shape, and the factor timm puts before it: lr_min + factor * (lr_max - lr_min) * shape
+    if kind == "timm.cosine":
+        shape = np.multiply(num, math.pi)
+        shape /= den
+        np.cos(shape, out=shape)
+        shape += 1
+        factor = 0.5
+    elif kind == "timm.tanh":
         tr = t_curr / t_i
         shape = 1 - np.tanh(p["lb"] * (1. - tr) + p["ub"] * tr)
-        return np.where(active, lr_min + 0.5 * (lr_max - lr_min) * shape[None, :], lr_min)
-    k = p["k_decay"]
-    if kind == "timm.cosine":
-        return np.where(active, lr_min + 0.5 * (lr_max - lr_min) * (1 + np.cos(math.pi * t_curr ** k / t_i ** k))[None, :], lr_min)
-    return np.where(active, lr_min + (lr_max - lr_min) * ((1 - t_curr ** k / t_i ** k) ** p["power"])[None, :], lr_min)
+        factor = 0.5
+    else:
+        shape = num / den
+        np.subtract(1, shape, out=shape)
+        shape **= p["power"]
+        factor = None
+    if p["cycle_decay"] == 1:  # lr_max = base * 1.0 ** i = base: one coefficient per group
+        for g, lr_max in enumerate(base.tolist()):
+            coefficient = factor * (lr_max - lr_min) if factor is not None else lr_max - lr_min
+            np.multiply(shape, coefficient, out=out[g])
+            out[g] += lr_min
+    else:
+        lr_max = b * (p["cycle_decay"] ** np.asarray(i, dtype=np.float64))
+        coefficient = factor * (lr_max - lr_min) if factor is not None else lr_max - lr_min
+        out[:] = lr_min + coefficient * shape
+    done = np.asarray(i >= p["cycle_limit"])
+    if done.any():
+        out[:, np.broadcast_to(done, t.shape)] = lr_min
+    return True
 
 
 def _cycle(t: np.ndarray, t_initial: int, mul: float):
     if mul == 1:
+        t_curr = t.astype(np.float64)
+        if not t.size or (t[0] >= 0 and t[-1] < t_initial):  # one cycle: i = 0, t_curr = t
+            return 0, float(t_initial), t_curr
         i = t // t_initial
-        return i, np.full(t.shape, float(t_initial)), (t - t_initial * i).astype(np.float64)
+        t_curr -= t_initial * i  # exact: whole numbers far below 2**53
+        return i, float(t_initial), t_curr
     x = 1 - t / t_initial * (1 - mul)
     if (x <= 0).any():
         return None  # math.log raises: let the replica say where

@@ -104,7 +104,7 @@ def _metric(spec: Spec) -> list[str]:
         trace = simulate(spec)
         values = trace.metric[~np.isnan(trace.metric)].tolist()
         note = "these are what lrplot's synthetic model gave"
-    return [f"# PlateauLRScheduler steps on your eval metric, one per epoch; {note}.",
+    return [f"# PlateauLRScheduler steps on your validation metric, one per epoch; {note}.",
             f"metric = {values!r}".replace("nan", "float('nan')"), ""]
 
 

@@ -47,7 +47,7 @@ def _cycle_starts(p, clock: _Clock) -> tuple[list[int], int | None]:
     cycle = _cycles(t - clock.offset, p["t_initial"], p["cycle_mul"]) if t.size else None
     if cycle is None:
         return [], None  # nothing after the warmup, or timm raises within the run (the engine says where)
-    i = cycle[0]
+    i = np.broadcast_to(np.asarray(cycle[0]), t.shape)  # a scalar 0 when the run holds one cycle
     starts = [int(t[j]) for j in np.nonzero(np.diff(i))[0] + 1 if i[j] < p["cycle_limit"]]
     done = np.nonzero(i >= p["cycle_limit"])[0]
     return starts, (int(t[done[0]]) if done.size else None)
@@ -217,8 +217,17 @@ def summary(spec: Spec) -> str:
 
     node = spec.scheduler
     info = node.info
+    p = node.params
+    # keywords that change nothing here: cycle settings of a single cycle, noise settings without noise
+    inert = set()
+    if p.get("cycle_limit", 0) <= 1:
+        inert |= {"cycle_mul", "cycle_decay"}
+    if p["noise_range_t"] is None:
+        inert |= {"noise_pct", "noise_std", "noise_seed", "noise_type"}
     keys = []
     for param in info.params:
+        if param.name in inert:
+            continue
         value = node.params[param.name]
         if param.default is FROM_RUN and not (param.name == "t_in_epochs" and value):
             keys.append(f"{param.name}={_short(value)}")

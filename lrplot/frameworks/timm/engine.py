@@ -49,18 +49,19 @@ def _stateless(spec: Spec, exact: bool) -> np.ndarray:
     last = run.total_steps if per_update else run.total_steps // run.steps_per_epoch
     trained = run.total_steps if per_update else run.epochs
     t = np.arange(1, last + 1, dtype=np.int64)
-    lrs = None if exact else closed.values(node, np.array(base), t)
-    if lrs is None or not np.isfinite(lrs).all():
-        lrs = _replay(spec, base, t, "update" if per_update else "epoch")
+    # column 0: the constructor's lr; column t: the lr set by step(t) or step_update(t)
+    columns = np.empty((len(base), last + 1))
+    columns[:, 0] = replica.constructor_lrs(node, base)
+    lrs = columns[:, 1:]
+    if exact or closed.values(node, np.array(base), t, out=lrs) is None or not np.isfinite(lrs).all():
+        lrs[:] = _replay(spec, base, t, "update" if per_update else "epoch")
     noisy = _noise_mask(p["noise_range_t"], t)
     if noisy.any():
         n = noise.noise(p["noise_seed"] + t[noisy], "normal", p["noise_pct"], p["noise_std"])
         lrs[:, noisy] = lrs[:, noisy] + lrs[:, noisy] * n[None, :]
-    first = np.array(replica.constructor_lrs(node, base), dtype=np.float64)[:, None]
-    columns = np.concatenate([first, lrs[:, : trained - 1]], axis=1)
     if per_update:
-        return columns
-    return np.repeat(columns, run.steps_per_epoch, axis=1)[:, : run.total_steps]
+        return columns[:, :trained]
+    return np.repeat(columns[:, :trained], run.steps_per_epoch, axis=1)[:, : run.total_steps]
 
 
 def _replay(spec: Spec, base: list[float], t: np.ndarray, unit: str) -> np.ndarray:

@@ -200,12 +200,12 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
     elif params["t_in_epochs"] is FROM_RUN:
         params["t_in_epochs"] = not per_update
     elif params["t_in_epochs"] == per_update:
-        said = "true: t counts epochs, so train.py's step(epoch + 1) moves the lr" if not per_update else (
-            "false: t counts updates, so train.py's step_update(num_updates) moves the lr")
+        said = "true: t counts epochs, so only train.py's step(epoch + 1) moves the lr" if params["t_in_epochs"] else (
+            "false: t counts updates, so only train.py's step_update(num_updates) moves the lr")
         raise ConfigError(
             f"{path}.t_in_epochs",
-            f"is {said}, but run.step is {run.step} (timm would silently ignore the other call); "
-            f"set run.step: {'iteration' if not per_update else 'epoch'} or leave one of the two out",
+            f"is {said}, but run.step is {run.step} (timm silently ignores the other call); "
+            f"set run.step: {'epoch' if params['t_in_epochs'] else 'iteration'} or leave one of the two out",
         )
     unit = "updates" if per_update else "epochs"
 

@@ -282,12 +282,16 @@ def create_scheduler_v2(kw: dict[str, Any], upe: int | None, path: str) -> tuple
 
 def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ...]]:
     """The plain config train.py's arguments describe, and the arithmetic that derived it."""
-    for key in ("scheduler", "run"):
-        if key in config:
-            raise ConfigError(
-                key, f"the `{path}:` section describes the {key} as train.py makes it (create_scheduler_v2 and the epochs it returns); "
-                f"remove `{key}:` or the section",
-            )
+    if "scheduler" in config:
+        raise ConfigError(
+            "scheduler", f"the `{path}:` section builds the scheduler (create_scheduler_v2), so there is no `scheduler:` "
+            "to give, nor scheduler flags; change the section's train.py arguments",
+        )
+    if "run" in config:
+        raise ConfigError(
+            "run", f"the `{path}:` section sets the run: train.py trains the epochs create_scheduler_v2 returns, "
+            f"updates_per_epoch updates each; change {path}.epochs (and updates_per_epoch or dataset_size) instead",
+        )
     args = read_args(section, path)
     optimizer = dict(config.get("optimizer") or {}) if isinstance(config.get("optimizer"), Mapping) else config.get("optimizer")
     lines = [f"timm train.py arguments: {command_line(section)}"]
