@@ -49,10 +49,10 @@ def _schedule(kind: str, p, base: np.ndarray, t: np.ndarray, out: np.ndarray) ->
         passed = np.searchsorted(np.asarray(p["decay_t"], dtype=np.int64), t + 1, side="right")
         out[:] = b * (p["decay_rate"] ** passed.astype(np.float64))[None, :]
         return True
-    cycle = _cycle(t, p["t_initial"], p["cycle_mul"])
-    if cycle is None:
+    cycled = cycle(t, p["t_initial"], p["cycle_mul"])
+    if cycled is None:
         return False
-    i, t_i, t_curr = cycle
+    i, t_i, t_curr = cycled
     lr_min = p["lr_min"]
     k = p["k_decay"] if kind != "timm.tanh" else 1.0
     # x ** 1.0 == x exactly: no powers over the whole run in the common case
@@ -88,7 +88,9 @@ def _schedule(kind: str, p, base: np.ndarray, t: np.ndarray, out: np.ndarray) ->
     return True
 
 
-def _cycle(t: np.ndarray, t_initial: int, mul: float):
+def cycle(t: np.ndarray, t_initial: int, mul: float):
+    """(cycle index, cycle length, t within the cycle) for every t, as the replica's ``cycle``; None
+    where timm's logarithm would raise."""
     if mul == 1:
         t_curr = t.astype(np.float64)
         if not t.size or (t[0] >= 0 and t[-1] < t_initial):  # one cycle: i = 0, t_curr = t

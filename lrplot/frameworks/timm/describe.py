@@ -14,8 +14,8 @@ import numpy as np
 
 from ...config import Spec
 from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase
-from .closed import _cycle as _cycles
-from .replica import _cycle, noise_applies
+from . import closed
+from .replica import cycle, noise_applies
 
 CYCLED = ("timm.cosine", "timm.tanh", "timm.poly")
 MAX_CYCLE_PHASES = 8
@@ -44,10 +44,10 @@ class _Clock:
 def _cycle_starts(p, clock: _Clock) -> tuple[list[int], int | None]:
     """t where a cycle after the first starts, and t where the cycles are over (lr_min), within the run."""
     t = np.arange(max(p["warmup_t"], clock.offset), clock.length, dtype=np.int64)
-    cycle = _cycles(t - clock.offset, p["t_initial"], p["cycle_mul"]) if t.size else None
-    if cycle is None:
+    cycled = closed.cycle(t - clock.offset, p["t_initial"], p["cycle_mul"]) if t.size else None
+    if cycled is None:
         return [], None  # nothing after the warmup, or timm raises within the run (the engine says where)
-    i = np.broadcast_to(np.asarray(cycle[0]), t.shape)  # a scalar 0 when the run holds one cycle
+    i = np.broadcast_to(np.asarray(cycled[0]), t.shape)  # a scalar 0 when the run holds one cycle
     starts = [int(t[j]) for j in np.nonzero(np.diff(i))[0] + 1 if i[j] < p["cycle_limit"]]
     done = np.nonzero(i >= p["cycle_limit"])[0]
     return starts, (int(t[done[0]]) if done.size else None)
@@ -65,14 +65,14 @@ def events(spec: Spec) -> list[Event]:
         out += [(t, "restart", "restart") for t in starts]
         if done is not None:
             out.append((done, "milestone", "lr_min"))
-    elif node.type == "timm.step":
+    elif node.type == "timm.step" and p["decay_rate"] != 1:
         origin = clock.offset
         first = max(p["warmup_t"], origin)
         n = np.floor_divide(np.arange(first, clock.length) - origin, p["decay_t"])
         decays = np.arange(first, clock.length)[1:][np.diff(n) != 0] if n.size else []
         if 0 < len(decays) <= MAX_EVENTS_PER_KIND:  # more is a staircase: the line shows it better than markers
             out += [(int(t), "milestone", f"x{p['decay_rate']:g}") for t in decays]
-    elif node.type == "timm.multistep":
+    elif node.type == "timm.multistep" and p["decay_rate"] != 1:
         for m in sorted(set(p["decay_t"])):
             # bisect_right(decay_t, t + 1): milestone m counts from t = m - 1
             out.append((clock.offset + m - 1, "milestone", f"x{p['decay_rate'] ** p['decay_t'].count(m):g}"))
@@ -133,7 +133,7 @@ def _words(spec: Spec, clock: _Clock, t: int, done: int | None) -> str:
         shape = f"polynomial (power {p['power']:g})" if node.type == "timm.poly" else node.type.split(".")[1]
         k = f", k_decay {p['k_decay']:g}" if p.get("k_decay", 1.0) != 1.0 else ""
         if p["cycle_limit"] > 1:
-            i = _cycle(t - clock.offset, p["t_initial"], p["cycle_mul"])[0]
+            i = cycle(t - clock.offset, p["t_initial"], p["cycle_mul"])[0]
             return f"{name} {shape} cycle {i + 1} of {p['cycle_limit']} to lr_min {_num(p['lr_min'])}{k}"
         return f"{name} {shape} decay to lr_min {_num(p['lr_min'])} over t_initial {clock.units(p['t_initial'])}{k}"
     if node.type == "timm.step":

@@ -38,7 +38,7 @@ def warmup_steps(node: SchedulerSpec, base: list[float], lr_at: Callable[[int], 
     return [(v - p["warmup_lr_init"]) / p["warmup_t"] for v in target]
 
 
-def _cycle(t: Any, t_initial: int, cycle_mul: float) -> tuple[Any, Any, Any]:
+def cycle(t: Any, t_initial: int, cycle_mul: float) -> tuple[Any, Any, Any]:
     """(cycle index, cycle length, t within the cycle), as cosine/tanh/poly compute them."""
     if cycle_mul != 1:
         i = math.floor(math.log(1 - t / t_initial * (1 - cycle_mul), cycle_mul))
@@ -68,7 +68,7 @@ def lr_function(node: SchedulerSpec, base: list[float]) -> Callable[[int], list[
             return [v * (p["decay_rate"] ** (t // p["decay_t"])) for v in base]
         if kind == "timm.multistep":
             return [v * (p["decay_rate"] ** bisect.bisect_right(p["decay_t"], t + 1)) for v in base]
-        i, t_i, t_curr = _cycle(t, p["t_initial"], p["cycle_mul"])
+        i, t_i, t_curr = cycle(t, p["t_initial"], p["cycle_mul"])
         lr_min = p["lr_min"]
         if kind == "timm.tanh":
             if i < p["cycle_limit"]:
