@@ -215,6 +215,7 @@ def test_run_step_and_t_in_epochs_fill_each_other() -> None:
         ({"type": "timm.cosine", "warmup_t": 10, "warmup_prefix": True}, {"epochs": 10}, "scheduler.warmup_t", "leaving nothing for t_initial"),
         ({"type": "timm.cosine", "noise_range_t": [1, 2, 3]}, {"epochs": 4}, "scheduler.noise_range_t", "or [start, end)"),
         ({"type": "timm.cosine", "noise_pct": 0}, {"epochs": 4}, "scheduler.noise_pct", "must be > 0"),
+        ({"type": "timm.cosine", "noise_range_t": 1, "noise_pct": 1e-4}, {"epochs": 4}, "scheduler.noise_pct", "redraws until"),
         ({"type": "timm.multistep", "decay_t": [8, 3]}, {"epochs": 4}, "scheduler.decay_t", "increasing order"),
         ({"type": "timm.step", "decay_t": 0}, {"epochs": 4}, "scheduler.decay_t", "must be > 0"),
     ],

@@ -137,6 +137,8 @@ def _words(spec: Spec, clock: _Clock, t: int, done: int | None) -> str:
             return f"{name} {shape} cycle {i + 1} of {p['cycle_limit']} to lr_min {_num(p['lr_min'])}{k}"
         return f"{name} {shape} decay to lr_min {_num(p['lr_min'])} over t_initial {clock.units(p['t_initial'])}{k}"
     if node.type == "timm.step":
+        if p["decay_rate"] == 1:  # train.py's --sched constant
+            return f"{name} with decay_rate 1: the lr stays"
         return f"{name}, x{p['decay_rate']:g} every {clock.units(p['decay_t'])}"
     if node.type == "timm.multistep":
         at = [clock.offset + m - 1 for m in p["decay_t"]]

@@ -18,6 +18,7 @@ by :mod:`.section`, loaded only when a config has one.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ...errors import ConfigError, TorchWouldRaise
@@ -225,6 +226,17 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
     if isinstance(range_t, tuple) and len(range_t) != 2:
         # timm reads range[0] and range[1]: one item raises IndexError, more are ignored.
         raise ConfigError(f"{path}.noise_range_t", f"must be one number (noise from there on) or [start, end), got {len(range_t)} numbers")
+    if range_t is not None and params.get("noise_type", "normal") == "normal" and params["noise_std"] > 0:
+        # timm redraws until |noise| < noise_pct (scheduler.py): a bound far inside the spread is a
+        # loop of thousands of draws per step, and at the limit one that never ends
+        accepted = math.erf(params["noise_pct"] / (params["noise_std"] * math.sqrt(2)))
+        if accepted < 0.01:
+            raise ConfigError(
+                f"{path}.noise_pct",
+                f"{params['noise_pct']:g} against noise_std {params['noise_std']:g} keeps {100 * accepted:.2g}% of the draws: timm "
+                f"redraws until |noise| < noise_pct, about {1 / max(accepted, 1e-300):,.0f} times a step; give noise_pct at least "
+                f"{0.0126 * params['noise_std']:.2g}",
+            )
     if info.name == "timm.tanh" and not params["lb"] < params["ub"]:
         raise TorchWouldRaise(f"{path}.lb", f"must be below ub ({params['lb']} >= {params['ub']}); timm raises AssertionError (assert lb < ub)")
     if info.name == "timm.multistep" and list(params["decay_t"]) != sorted(params["decay_t"]):
