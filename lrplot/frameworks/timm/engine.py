@@ -45,23 +45,25 @@ def _stateless(spec: Spec, exact: bool) -> np.ndarray:
     p = node.params
     per_update = not p["t_in_epochs"]
     base = [g.lr for g in spec.optimizer.groups]
-    # the t train.py passes (1 .. last), and how many of them the run trains with (0 is the constructor's)
-    last = run.total_steps if per_update else run.total_steps // run.steps_per_epoch
+    unit = "update" if per_update else "epoch"
+    # t = 0 .. trained - 1 train (0 with the constructor's lr); train.py goes on to pass t up to
+    # `last` (the step after the last epoch or update), which trains nothing but runs timm's code
     trained = run.total_steps if per_update else run.epochs
-    t = np.arange(1, last + 1, dtype=np.int64)
-    # column 0: the constructor's lr; column t: the lr set by step(t) or step_update(t)
-    columns = np.empty((len(base), last + 1))
+    last = run.total_steps if per_update else run.total_steps // run.steps_per_epoch
+    t = np.arange(1, trained, dtype=np.int64)
+    columns = np.empty((len(base), trained))
     columns[:, 0] = replica.constructor_lrs(node, base)
     lrs = columns[:, 1:]
     if exact or closed.values(node, np.array(base), t, out=lrs) is None or not np.isfinite(lrs).all():
-        lrs[:] = _replay(spec, base, t, "update" if per_update else "epoch")
+        lrs[:] = _replay(spec, base, t, unit)
+    _replay(spec, base, np.arange(trained, last + 1, dtype=np.int64), unit)  # where timm raises there, refuse too
     noisy = _noise_mask(p["noise_range_t"], t)
     if noisy.any():
         n = noise.noise(p["noise_seed"] + t[noisy], "normal", p["noise_pct"], p["noise_std"])
         lrs[:, noisy] = lrs[:, noisy] + lrs[:, noisy] * n[None, :]
     if per_update:
-        return columns[:, :trained]
-    return np.repeat(columns[:, :trained], run.steps_per_epoch, axis=1)[:, : run.total_steps]
+        return columns
+    return np.repeat(columns, run.steps_per_epoch, axis=1)[:, : run.total_steps]
 
 
 def _replay(spec: Spec, base: list[float], t: np.ndarray, unit: str) -> np.ndarray:
@@ -70,10 +72,10 @@ def _replay(spec: Spec, base: list[float], t: np.ndarray, unit: str) -> np.ndarr
     k = 0
     try:
         for k in range(t.size):
-            out[:, k] = lr_at(k + 1)
+            out[:, k] = lr_at(int(t[k]))
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         # The replica does timm's arithmetic: Python raising here means timm raises too.
-        where = f"{unit} {k + 1}"
+        where = f"{unit} {t[k]}"
         raise TorchWouldRaise(
             spec.scheduler.path,
             f"timm raises {type(exc).__name__} ({exc}) when train.py steps {spec.scheduler.info.library_name} to {where}; "
