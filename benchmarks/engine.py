@@ -73,11 +73,11 @@ def _ms(seconds: float) -> str:
 
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
-    kind = config["scheduler"]["type"] if "scheduler" in config else "timm."
-    if kind.startswith("transformers."):
-        get_scheduler_trace(config)
-    elif kind.startswith("timm."):
+    kind = config["scheduler"]["type"] if "scheduler" in config else ""
+    if "timm" in config or kind.startswith("timm."):
         timm_trace(config)
+    elif kind.startswith("transformers."):
+        get_scheduler_trace(config)
     else:
         torch_trace(load(config))
 
