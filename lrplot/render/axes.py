@@ -1,5 +1,6 @@
-"""The pieces every figure is drawn with: lines reduced to the pixels, axes in epochs or
-iterations, the lr axis, events, the metric panel, margins and titles.
+"""The pieces every figure is drawn with: lines reduced to the pixels, axes in epochs, iterations or
+progress, value axes that hold any finite number, events, zeros on a log axis, the metric panel,
+margins, titles and notes.
 
 Long traces are reduced to what the pixels can show (every column's first, last, minimum and
 maximum), so a million-step curve draws as fast as a short one.
@@ -16,8 +17,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..errors import ConfigError
-from .style import EVENT_LEGEND, EVENT_STYLE
+from ..chart import Series, XAxis, compact, scale_exponent, scaled, superscript, zero_spans
+from .layout import place_legend
+from .style import EVENT_LEGEND, EVENT_STYLE, literal
 
 if TYPE_CHECKING:
     from ..engine import Trace
@@ -44,117 +46,150 @@ def pixel_columns(fig: Figure) -> int:
     return max(100, int(fig.get_figwidth() * fig.dpi))
 
 
-def margins(fig: Figure, top_axis: bool) -> None:
+TITLE_TOP = 0.42  # inches of top margin for a one-line title
+LINE_IN = 0.2  # inches per further title line
+
+
+def margins(fig: Figure, top_axis: bool, title_lines: int = 1) -> None:
     """Fixed margins in inches: as tidy as constrained layout for these figures, at a third of the
-    cost (constrained layout measures every tick label, which dominated the time of a plot)."""
+    cost (constrained layout measures every tick label, which dominated the time of a plot). A
+    figure smaller than the margins (``--size 1x4``) keeps a third of each side for its axes."""
     w, h = fig.get_size_inches()
-    top = 0.42 + (0.42 if top_axis else 0.0)
-    fig.subplots_adjust(left=0.9 / w, right=1 - 0.3 / w, bottom=0.55 / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
+    top = TITLE_TOP + LINE_IN * (title_lines - 1) + (0.42 if top_axis else 0.0)
+    left, right = min(0.9, w / 3), min(0.3, w / 6)
+    bottom, top = min(0.55, h / 3), min(top, h / 3)
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
 
 
-def title(fig: Figure, text: str) -> None:
+def title_lines(fig: Figure, text: str) -> list[str]:
+    """The title in lines that fit the width: one, or two split at a word; cut with an ellipsis
+    only past that (a summary never holds a long expression, so that is a very long name)."""
+    w, _ = fig.get_size_inches()
+    room = max(8, int((w - 1.1) * 11))  # characters of 11 pt DejaVu Sans that fit the width
+    text = literal(text)
+    if len(text) <= room:
+        return [text]
+    # split between two parts of the summary rather than between a keyword and its value
+    cut = max(text.rfind(" \u2192 ", 0, room + 1), text.rfind(", ", 0, room) + 1)
+    if cut <= room // 3:
+        cut = text.rfind(" ", 0, room + 1)
+    first, rest = (text[:cut], text[cut + 1 :]) if cut > room // 3 else (text[:room], text[room:])
+    if len(rest) > room:
+        rest = rest[: room - 1] + "\u2026"
+    return [first, rest]
+
+
+def title(fig: Figure, lines: list[str]) -> None:
     # A figure text in the top margin: Axes.set_title would measure the top ticks on every draw to
     # dodge them, a quarter of the time of a whole plot.
     w, h = fig.get_size_inches()
-    room = int((w - 1.1) * 11)  # characters of 11 pt DejaVu Sans that fit the width
-    if len(text) > room:
-        text = text[: room - 1] + "\u2026"
-    fig.text(0.9 / w, 1 - 0.1 / h, text, ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
+    fig.text(min(0.9, w / 3) / w, 1 - min(0.1, h / 20) / h, "\n".join(lines), ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
 
 
-def default_title(trace: Trace) -> str:
-    from ..explain import summary
+def note(fig: Figure, text: str) -> None:
+    """A fact about the figure that needs no panel (a constant momentum), bottom right."""
+    w, h = fig.get_size_inches()
+    fig.text(1 - min(0.3, w / 6) / w, min(0.08, h / 30) / h, literal(text), ha="right", va="bottom", fontsize=8, color="#777777", gid="note")
 
-    what = summary(trace.spec)
-    return what if trace.name == trace.spec.scheduler.type else f"{trace.name}: {what}"
 
-
-def draw_groups(ax, trace: Trace, values: np.ndarray, columns: int, lw: float, labels: bool, prefix: str = "", color=None, steps_per_x: int | None = None):
+def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], columns: int, scale: float, lw: float, label=None, color=None, ls="-", gid: str = "lr"):
     """Step k holds its value from x(k) until the next step: ``steps-post`` draws just that."""
-    x = np.arange(len(trace) + 1) / (per_x(trace) if steps_per_x is None else steps_per_x)
+    start, stop = steps
+    x = np.arange(start, stop + 1) / axis.steps_per_x(trace)
     lines = []
-    for g, name in enumerate(trace.groups):
-        y = np.append(values[g], values[g][-1])
+    for s in series:
+        y = scaled(np.append(s.values[start:stop], s.values[stop - 1]), scale)
         keep = reduce_points(y, columns) if columns else np.arange(y.size)
         # Reduced, a step is far narrower than a pixel: straight segments between the kept points
         # draw what the full staircase draws, where a staircase through them would shift slopes.
         style = "steps-post" if keep.size == y.size else "default"
-        label = f"{prefix}{name}" if labels else (prefix.rstrip(": ") or None)
-        (line,) = ax.plot(x[keep], y[keep], drawstyle=style, lw=lw, label=label, color=color, gid=f"lr-{name}")
+        text = s.label if label is None else label
+        (line,) = ax.plot(x[keep], y[keep], drawstyle=style, lw=lw, color=color, ls=ls, gid=f"{gid}-{s.label}", label=literal(text))
         lines.append(line)
     return lines
 
 
-def axes_lr(ax, values: np.ndarray, log: bool) -> None:
-    ax.set_ylabel("learning rate")
-    peak = float(np.abs(values).max())
-    if not log and 0 < peak < 0.01:
-        # Small lrs read as 3.0 (x1e-4) rather than 0.00030: narrow tick labels, and the scale in
-        # the label instead of an offset text that would collide with an iteration axis on top.
-        exponent = math.floor(math.log10(peak))
-        scale = 10.0**exponent
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / scale:.4g}"))
-        ax.set_ylabel(f"learning rate ($\\times 10^{{{exponent}}}$)")
+def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bool, from_zero: bool = True) -> None:
+    """The y axis of a panel drawn in units of 10**exponent, with limits set from finite values only."""
+    ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label)
+    finite = scaled_values[np.isfinite(scaled_values)]
     if log:
-        if (values <= 0).any():
-            raise ConfigError("--log", "the lr reaches 0 or below, which a log axis cannot show; drop --log")
-        ax.set_yscale("log")
+        ax.set_yscale("log", nonpositive="mask")
+        positive = finite[finite > 0]
+        if positive.size:
+            lo, hi = float(positive.min()), float(positive.max())
+            lo_t, hi_t = math.log10(lo), math.log10(hi)
+            pad = max(0.05 * (hi_t - lo_t), 0.05)
+            ax.set_ylim(10 ** (lo_t - pad), 10 ** (hi_t + pad))
+        else:
+            ax.set_ylim(0.1, 10)
+        return
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
+        bottom = min(0.0, lo - 0.05 * span) if from_zero else lo - 0.05 * span
+        ax.set_ylim(bottom, hi + 0.05 * span)
+
+
+def count_axis(axis) -> None:
+    """Integer ticks labelled compactly (100k, 1.5M): long counts never run into each other."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
+
+
+def axes_x(top_ax, bottom_ax, axis: XAxis, low: float, high: float, secondary: tuple[str, float] | None) -> None:
+    top_ax.set_xlim(low, high)
+    if axis.unit == "progress":
+        bottom_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}" if 0 <= v <= 1.0001 else ""))
     else:
-        ax.set_ylim(bottom=min(0.0, float(values.min()) * 1.05))
-
-
-def x_unit(trace: Trace) -> str:
-    """The x axis of a figure: epochs for a run counted in epochs, iterations otherwise."""
-    return "epoch" if trace.spec.run.unit == "epoch" else "iteration"
-
-
-def per_x(trace: Trace, unit: str | None = None) -> int:
-    """Optimizer steps per x unit, on the trace's own axis or on ``unit`` (x = step / _per_x)."""
-    return trace.steps_per_epoch if (unit or x_unit(trace)) == "epoch" else 1
-
-
-def common_unit(traces: Sequence[Trace]) -> str:
-    """Schedules counted differently line up by optimizer step."""
-    units = {x_unit(t) for t in traces}
-    return units.pop() if len(units) == 1 else "iteration"
-
-
-def secondary(trace: Trace) -> tuple[str, float] | None:
-    """The other count on top (its label, and its units per x unit), when it tells something."""
-    spe = trace.steps_per_epoch
-    if spe <= 1 or not trace.has_epochs:
-        return None
-    return ("iteration", float(spe)) if x_unit(trace) == "epoch" else ("epoch", 1.0 / spe)
-
-
-def axes_x(top_ax, bottom_ax, unit: str, end: float, secondary: tuple[str, float] | None) -> None:
-    top_ax.set_xlim(0, end)
-    bottom_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    bottom_ax.set_xlabel(unit)
+        count_axis(bottom_ax.xaxis)
+    bottom_ax.set_xlabel(axis.label)
     if secondary is not None:
         label, factor = secondary
-        axis = top_ax.secondary_xaxis("top", functions=(lambda x: x * factor, lambda y: y / factor))
-        axis.set_xlabel(label)
-        axis.set_gid(f"{label}-axis")
+        other = top_ax.secondary_xaxis("top", functions=(lambda x: x * factor, lambda y: y / factor))
+        other.set_xlabel(label)
+        other.set_gid(f"{label}-axis")
+        other.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
 
 
-def mark_events(ax, trace: Trace, events, lines) -> None:
-    seen: set[str] = set()
+def mark_events(ax, axis: XAxis, trace: Trace, events, scale: int, steps: tuple[int, int]) -> list:
+    """Events inside the shown steps; the first handle of each kind, for the legend."""
+    seen: dict[str, object] = {}
+    per = axis.steps_per_x(trace)
     for e in events:
-        x = e.step / per_x(trace)
-        label = EVENT_LEGEND[e.kind] if e.kind not in seen else None
-        seen.add(e.kind)
+        if not steps[0] < e.step < steps[1]:
+            continue
+        x = e.step / per
         if e.kind in ("switch", "restart"):
-            ax.axvline(x, **EVENT_STYLE[e.kind], label=label, gid=f"event-{e.kind}")
+            handle = ax.axvline(x, **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
             if e.kind == "switch":
                 # Along the line from the bottom: at a switch the lr is usually at a high point.
                 ax.annotate(
-                    e.label, (x, 0), xycoords=("data", "axes fraction"), xytext=(3, 4), textcoords="offset points",
+                    literal(e.label), (x, 0), xycoords=("data", "axes fraction"), xytext=(3, 4), textcoords="offset points",
                     ha="left", va="bottom", rotation=90, fontsize=8, color=EVENT_STYLE["switch"]["color"],
                 )
         else:
-            ys = trace.lr[:, e.step]
-            ax.plot([x] * len(ys), ys, ls="none", **EVENT_STYLE[e.kind], label=label, gid=f"event-{e.kind}")
+            ys = scaled(trace.lr[:, e.step], scale)
+            (handle,) = ax.plot([x] * len(ys), ys, ls="none", **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
+        seen.setdefault(e.kind, handle)
+    return [(handle, EVENT_LEGEND[kind]) for kind, handle in seen.items()]
+
+
+def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], colors) -> list:
+    """Where the lr is 0, which a log axis cannot draw: a bar along the bottom edge, per line."""
+    per = axis.steps_per_x(trace)
+    handles = []
+    for s, color in zip(series, colors):
+        spans = zero_spans(s.values[steps[0] : steps[1]])
+        if not spans:
+            continue
+        xs, ys = [], []
+        for a, b in spans:
+            xs += [(steps[0] + a) / per, (steps[0] + b) / per, np.nan]
+            ys += [0.0, 0.0, np.nan]
+        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform(), lw=4, solid_capstyle="butt", color=color, clip_on=False, gid="lr-zero")
+        handles.append(line)
+    return [(handles[0], "lr = 0 (off the log axis)")] if handles else []
 
 
 def vline(kind: str) -> dict:
@@ -163,21 +198,24 @@ def vline(kind: str) -> dict:
     return EVENT_STYLE[kind]
 
 
-def metric_points(trace: Trace, unit: str | None = None):
+def metric_points(trace: Trace, axis: XAxis):
     """x and value of each metric fed: it is measured at the end of the step it follows."""
     at = np.nonzero(~np.isnan(trace.metric))[0] if trace.plateau is None else trace.plateau.at
-    return (at + 1) / per_x(trace, unit), trace.metric[at]
+    return (at + 1) / axis.steps_per_x(trace), trace.metric[at]
 
 
-def draw_metric(ax, trace: Trace, events) -> None:
-    x, y = metric_points(trace)
-    synthetic = trace.spec.metric.source == "synthetic"
-    label = "synthetic metric" if synthetic else "metric"
-    ax.plot(x, y, lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color="#555555", label=label, gid="metric")
+def draw_metric(ax, axis: XAxis, trace: Trace, renderer) -> None:
+    x, y = metric_points(trace, axis)
     log = trace.plateau
+    exponent = scale_exponent(np.concatenate([y, log.best]) if log is not None else y)
+    synthetic = trace.spec.metric.source == "synthetic"
+    handles = []
+    (line,) = ax.plot(x, scaled(y, exponent), lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color="#555555", gid="metric")
+    handles.append((line, "synthetic metric" if synthetic else "metric"))
     if log is not None:
-        ax.plot(x, log.best, drawstyle="steps-post", lw=1.0, ls="--", color="#999999", label="best so far", gid="metric-best")
-        step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / per_x(trace)
+        (best,) = ax.plot(x, scaled(log.best, exponent), drawstyle="steps-post", lw=1.0, ls="--", color="#999999", gid="metric-best")
+        handles.append((best, "best so far"))
+        step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / axis.steps_per_x(trace)
         params = trace.spec.scheduler.params
         patience = params["patience"] if "patience" in params else params["patience_t"]  # torch's, or timm's PlateauLRScheduler
         # The bad steps that exhausted the patience, and the cooldown after each reduction.
@@ -187,18 +225,14 @@ def draw_metric(ax, trace: Trace, events) -> None:
         for start, stop in runs(cooling):
             ax.axvspan(x[start], x[stop - 1] + step, color="#1f77b4", alpha=0.10, lw=0, gid="cooldown-window")
         for j in np.nonzero(log.reduced)[0]:
-            ax.plot([x[j]], [y[j]], ls="none", marker="v", color=EVENT_STYLE["reduction"]["color"], ms=6, gid="metric-reduction")
-        handles = [
-            matplotlib.patches.Patch(color="#d62728", alpha=0.2, label=f"patience ({patience}) running out"),
-        ]
+            ax.plot([x[j]], [scaled(y[j : j + 1], exponent)[0]], ls="none", marker="v", color=EVENT_STYLE["reduction"]["color"], ms=6, gid="metric-reduction")
+        handles.append((matplotlib.patches.Patch(color="#d62728", alpha=0.2), f"patience ({patience}) running out"))
         if cooling.any():
-            handles.append(matplotlib.patches.Patch(color="#1f77b4", alpha=0.2, label="cooldown"))
-        line_handles, _ = ax.get_legend_handles_labels()
-        ax.legend(handles=line_handles + handles, loc="best", fontsize=8)
-    else:
-        ax.legend(loc="best", fontsize=8)
+            handles.append((matplotlib.patches.Patch(color="#1f77b4", alpha=0.2), "cooldown"))
     mode = trace.spec.metric.synthetic.mode if synthetic else trace.spec.scheduler.params.get("mode", "min")
-    ax.set_ylabel(f"metric ({'lower' if mode == 'min' else 'higher'} is better)")
+    shown = scaled(np.concatenate([y, log.best]) if log is not None else y, exponent)
+    value_axis(ax, f"metric ({'lower' if mode == 'min' else 'higher'} is better)", shown, exponent, log=False, from_zero=False)
+    place_legend(ax, [h for h, _ in handles], [t for _, t in handles], renderer, fontsize=8)
 
 
 def runs(mask: np.ndarray):

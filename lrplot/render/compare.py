@@ -9,72 +9,178 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..chart import View, XAxis, compact, merge_groups, normalized, scale_note, secondary, unique_labels, visible_steps, x_axis
 from ..errors import ConfigError
-from .axes import axes_lr, axes_x, pixel_columns, common_unit, draw_groups, margins, metric_points, per_x, secondary, title, x_unit
-from .style import Look, styled
+from ..chart import scale_exponent, scaled
+from .axes import axes_x, draw_series, margins, mark_zeros, metric_points, note, pixel_columns, title, title_lines, value_axis
+from .layout import place_legend
+from .style import Look, literal, styled
 
 if TYPE_CHECKING:
     from ..engine import Trace
 
+# A line that would hide under an earlier one gets the first of these its neighbours do not use.
+DASHES = ["-", (0, (6, 2.5)), (0, (1.5, 1.5)), (0, (7, 2, 1.5, 2)), (0, (3, 3))]
+SHARE_WITHIN = 3.0  # grid panels share an axis when their extents are within this factor
+COINCIDE = 0.15  # share of the x range two lines must run together on to be told apart by dashes
 
-def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = Look(), layout: str = "overlay") -> Figure:
+
+def compare_traces(traces: Sequence[Trace], labels: Sequence[str], look: Look = Look(), layout: str = "overlay", view: View = View()) -> Figure:
     """Several schedules in one figure: overlaid on one axes, or as a grid of small multiples."""
     look.check()
+    if layout not in ("overlay", "grid"):
+        raise ConfigError("--layout", f"must be overlay or grid, got {layout!r}")
     with styled(look):
-        n = len(traces)
+        axis = x_axis(traces, view.x)
+        labels = unique_labels([literal(label) for label in labels])
+        series = [merge_groups(t.lr, t.groups) for t in traces]
+        if view.normalize:
+            series = [normalized(s) for s in series]
         if layout == "grid":
-            cols = min(3, n)
-            rows = math.ceil(n / cols)
-            fig = Figure(figsize=look.size or (3.4 * cols, 2.6 * rows + 0.4), dpi=look.dpi, layout="constrained")
-            FigureCanvasAgg(fig)
-            axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
-            colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
-            unit = common_unit(traces)
-            for i, (trace, label, ax) in enumerate(zip(traces, labels, axes)):
-                draw_groups(ax, trace, trace.lr, pixel_columns(fig) // cols, lw=1.5, labels=len(trace.groups) > 1, color=None if len(trace.groups) > 1 else colors[i % len(colors)], steps_per_x=per_x(trace, unit))
-                ax.set_title(label, fontsize=9)
-                ax.set_xlim(0, max(len(t) / per_x(t, unit) for t in traces))
-                if i % cols == 0:
-                    ax.set_ylabel("learning rate")
-                if i >= n - cols:
-                    ax.set_xlabel(unit)
-            for ax in axes[n:]:
-                ax.set_visible(False)
-            low = min(float(t.lr.min()) for t in traces)
+            return _grid(traces, labels, series, axis, look, view)
+        return _overlay(traces, labels, series, axis, look, view)
+
+
+def _steps(traces, axis, view):
+    out = []
+    for t in traces:
+        try:
+            out.append(visible_steps(t, axis, view.xlim))
+        except ConfigError:
+            out.append(None)  # a run that ends before the zoom starts: nothing of it to draw
+    if all(s is None for s in out):
+        raise ConfigError("--xlim", "shows none of the runs")
+    return out
+
+
+def _x_range(traces, axis: XAxis, view: View) -> tuple[float, float]:
+    low, high = view.xlim or (None, None)
+    return (0.0 if low is None else low), (max(axis.end(t) for t in traces) if high is None else high)
+
+
+def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:
+    with_metric = any(t.metric is not None for t in traces)
+    fig = Figure(figsize=look.size or (7.0, 6.2 if with_metric else 4.2), dpi=look.dpi)
+    canvas = FigureCanvasAgg(fig)
+    if with_metric:
+        ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
+    else:
+        ax, ax_metric = fig.subplots(1, 1), None
+    # A second count on top only means something when every schedule has the same one.
+    shared = {(t.steps_per_epoch, t.has_epochs) for t in traces}
+    on_top = secondary(traces[0], axis) if len(shared) == 1 else None
+    lines = title_lines(fig, look.title or "learning-rate schedules")
+    margins(fig, top_axis=on_top is not None, title_lines=len(lines))
+    title(fig, lines)
+    steps = _steps(traces, axis, view)
+    shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
+    exponent = scale_exponent(shown, look.log)
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    low, high = _x_range(traces, axis, view)
+    styles = _dashes(traces, series, steps, axis, low, high, scaled(shown, exponent), look.log)
+    handles = []
+    k = 0
+    for i, (trace, label, ss, st) in enumerate(zip(traces, labels, series, steps)):
+        if st is None:
+            k += len(ss)
+            continue
+        drawn = []
+        for s in ss:
+            text = label if len(ss) == 1 else f"{label}: {s.label}"
+            (line,) = draw_series(ax, axis, trace, [s], st, pixel_columns(fig), exponent, lw=1.7, label=text, color=colors[k % len(colors)], ls=DASHES[styles[k]], gid=f"lr-{i}")
+            handles.append((line, line.get_label()))
+            drawn.append(line)
+            k += 1
+        if look.log:
+            handles += [h for h in mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in drawn]) if h[1] not in {t for _, t in handles}]
+        if ax_metric is not None and trace.metric is not None:
+            x, y = metric_points(trace, axis)
+            ax_metric.plot(x, y, lw=1.2, color=drawn[0].get_color(), label=label, gid=f"metric-{i}")
+    value_axis(ax, "lr / its peak" if view.normalize else "learning rate", scaled(shown, exponent), exponent, look.log)
+    if ax_metric is not None:
+        ax_metric.set_ylabel("metric")
+    axes_x(ax, ax_metric if ax_metric is not None else ax, axis, low, high, on_top)
+    place_legend(ax, [h for h, _ in handles], [t for _, t in handles], canvas.get_renderer())
+    text = scale_note([s for ss in series for s in ss], look.log or view.normalize)
+    if text:
+        note(fig, text)
+    return fig
+
+
+def _dashes(traces, series, steps, axis: XAxis, low: float, high: float, shown: np.ndarray, log: bool) -> list[int]:
+    """A dash pattern per line (index into DASHES): solid, unless it runs together with an earlier
+    line over a good part of the figure, where it must stay visible on top of it."""
+    grid = np.linspace(low, high, 400, endpoint=False)
+    finite = shown[np.isfinite(shown)]
+    if log:
+        finite = np.log10(finite[finite > 0])
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    samples = []
+    for trace, ss, st in zip(traces, series, steps):
+        k = np.floor(grid * axis.steps_per_x(trace)).astype(np.int64)
+        inside = (k >= 0) & (k < len(trace)) if st else np.zeros(grid.size, bool)
+        for s in ss:
+            y = np.full(grid.size, np.nan)
+            y[inside] = s.values[k[inside]]
+            if log:
+                with np.errstate(all="ignore"):
+                    y = np.where(y > 0, np.log10(np.where(y > 0, y, 1)), np.nan)
+            samples.append(y)
+    out: list[int] = []
+    for i, y in enumerate(samples):
+        taken = set()
+        for j in range(i):
+            both = np.isfinite(y) & np.isfinite(samples[j])
+            close = both & (np.abs(np.nan_to_num(y - samples[j])) <= 0.01 * span if span > 0 else both)
+            if close.sum() >= COINCIDE * grid.size:
+                taken.add(out[j])
+        out.append(next((d for d in range(len(DASHES)) if d not in taken), len(out) % len(DASHES)) if taken else 0)
+    return out
+
+
+def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:
+    n = len(traces)
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    fig = Figure(figsize=look.size or (3.4 * cols, 2.6 * rows + 0.4), dpi=look.dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    steps = _steps(traces, axis, view)
+    ends = [axis.end(t) for t in traces]
+    peaks = [max(float(np.max(np.abs(s.values))) for s in ss) for ss in series]
+    share_x = axis.unit == "progress" or view.xlim is not None or max(ends) <= SHARE_WITHIN * min(ends)
+    positive = [p for p in peaks if p > 0]
+    share_y = view.normalize or not positive or max(positive) <= SHARE_WITHIN * min(positive)
+    all_shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
+    shared_exponent = scale_exponent(all_shown, look.log)
+    ylabel = "lr / its peak" if view.normalize else "learning rate"
+    for i, (trace, label, ss, st, ax) in enumerate(zip(traces, labels, series, steps, axes)):
+        ax.set_title(label, fontsize=9)
+        if st is not None:
+            shown = np.concatenate([s.values[st[0] : st[1]] for s in ss])
+            exponent = shared_exponent if share_y else scale_exponent(shown, look.log)
+            draw_series(ax, axis, trace, ss, st, pixel_columns(fig) // cols, exponent, lw=1.5, color=None if len(ss) > 1 else colors[i % len(colors)])
+            value_axis(ax, ylabel, scaled(all_shown if share_y else shown, exponent), exponent, look.log)
             if look.log:
-                axes_lr(axes[0], np.concatenate([t.lr.ravel() for t in traces]), True)
-            else:
-                axes[0].set_ylim(bottom=min(0.0, low * 1.05))
-            if look.title:
-                fig.suptitle(look.title, x=0.01, ha="left")
-        elif layout == "overlay":
-            with_metric = any(t.metric is not None for t in traces)
-            fig = Figure(figsize=look.size or (7.0, 6.2 if with_metric else 4.2), dpi=look.dpi)
-            FigureCanvasAgg(fig)
-            if with_metric:
-                ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
-            else:
-                ax, ax_metric = fig.subplots(1, 1), None
-            # A second count on top only means something when every schedule has the same one.
-            unit = common_unit(traces)
-            shared = {(x_unit(t), secondary(t)) for t in traces}
-            on_top = shared.pop()[1] if len(shared) == 1 else None
-            margins(fig, top_axis=on_top is not None)
-            colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
-            for i, (trace, label) in enumerate(zip(traces, labels)):
-                many = len(trace.groups) > 1
-                color = None if many else colors[i % len(colors)]
-                draw_groups(ax, trace, trace.lr, pixel_columns(fig), lw=1.7, labels=many, prefix=f"{label}: " if many else label, color=color, steps_per_x=per_x(trace, unit))
-                if ax_metric is not None and trace.metric is not None:
-                    x, y = metric_points(trace, unit)
-                    ax_metric.plot(x, y, lw=1.2, color=color, label=label, gid=f"metric-{label}")
-            axes_lr(ax, np.concatenate([t.lr.ravel() for t in traces]), look.log)
-            if ax_metric is not None:
-                ax_metric.set_ylabel("metric")
-            axes_x(ax, ax_metric if ax_metric is not None else ax, unit, max(len(t) / per_x(t, unit) for t in traces), on_top)
-            title(fig, look.title or "learning-rate schedules")
-            ax.legend(loc="best")
+                mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in ax.get_lines()])
+        if share_y and i % cols:
+            ax.set_ylabel("")
+        low, high = _x_range(traces if share_x else [trace], axis, view)
+        ax.set_xlim(low, high)
+        if axis.unit == "progress":
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}" if 0 <= v <= 1.0001 else ""))
         else:
-            raise ConfigError("--layout", f"must be overlay or grid, got {layout!r}")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=axis.unit != "progress"))
+        if not look.log:
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        if i >= n - cols:
+            ax.set_xlabel(axis.label)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    if look.title:
+        fig.suptitle(literal(look.title), x=0.01, ha="left")
     return fig

@@ -26,7 +26,12 @@ DETERMINISM = {
     "pdf.fonttype": 42,
     "font.family": "DejaVu Sans",
     "path.simplify": True,
+    # Every text is shown as written: a `$` in a config name or a title is a dollar sign, never
+    # mathtext (which would fail on unbalanced dollars or render `$x$` as math).
+    "text.parse_math": False,
 }
+
+MAX_PIXELS = 100_000_000  # a PNG's pixel buffer is 4 bytes each: 400 MB at most
 
 
 LIGHT = {
@@ -106,6 +111,28 @@ class Look:
             raise ConfigError("--size", "width and height must be between 0.5 and 50 inches")
         if not 10 <= self.dpi <= 1200:
             raise ConfigError("--dpi", f"must be between 10 and 1200, got {self.dpi}")
+
+    def check_pixels(self, size: tuple[float, float]) -> None:
+        """Refuse a raster figure too large to draw, before anything is drawn (``--dpi 1200 --size
+        50x50`` would ask for 14 GB)."""
+        w, h = (round(v * self.dpi) for v in size)
+        if w * h > MAX_PIXELS:
+            raise ConfigError(
+                "--dpi/--size", f"{w:,} x {h:,} pixels is more than a PNG lrplot draws ({MAX_PIXELS // 1_000_000} megapixels); lower --dpi or --size, or write .svg or .pdf"
+            )
+
+
+_GLYPHS: set[int] = set()
+
+
+def literal(text: str) -> str:
+    """User text (names, titles) as the pinned font can draw it: a character DejaVu Sans lacks
+    (CJK, emoji) becomes U+FFFD instead of a box and a matplotlib warning on stderr."""
+    if not _GLYPHS:
+        from matplotlib import font_manager, ft2font
+
+        _GLYPHS.update(ft2font.FT2Font(font_manager.findfont(DETERMINISM["font.family"])).get_charmap())
+    return "".join(ch if ord(ch) in _GLYPHS or ch in "\n" else "\ufffd" for ch in text)
 
 
 def available_styles() -> list[str]:

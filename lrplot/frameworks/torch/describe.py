@@ -6,6 +6,8 @@ OneCycleLR phases, T_max), placed on the optimizer-step axis the way the run ste
 
 from __future__ import annotations
 
+import re
+
 from ...config import SchedulerSpec, Spec
 from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase, scheduler_time_to_step
 
@@ -153,21 +155,54 @@ def notes(trace) -> list[str]:
 
 
 def summary(spec: Spec) -> str:
-    """``StepLR(step_size=10, gamma=0.5)``: the scheduler and the keywords the config sets."""
-    node = spec.scheduler
+    """``MultiStepLR [30, 80], gamma 0.5``: the scheduler and the keywords the config sets, short
+    enough for a legend and never a cut-off expression (titles and compare labels read it)."""
+    return _node_summary(spec.scheduler, spec.source.get("scheduler", {}))
+
+
+MAX_LISTED = 4  # a longer list shows its ends and its length
+
+
+def _node_summary(node: SchedulerSpec, source) -> str:
     if node.children:
-        return f"{node.type}({', '.join(c.type for c in node.children)})"
-    source = spec.source.get("scheduler", {})
-    keys = [k for k in source if k in node.params] if isinstance(source, dict) else []
-    return f"{node.type}({', '.join(f'{k}={_short(node.params[k])}' for k in keys)})"
+        given = source.get("schedulers", []) if isinstance(source, dict) else []
+        parts = [_node_summary(c, given[i] if i < len(given) else {}) for i, c in enumerate(node.children)]
+        return (" \u2192 " if node.type == "SequentialLR" else " + ").join(parts)
+    info = node.info
+    # keywords the config sets to something else than the library's default, in the config's order
+    keys = [k for k in source if k in node.params and not _is_default(info, k, node.params[k])] if isinstance(source, dict) else []
+    words = [_keyword_words(k, node.params[k]) for k in keys]
+    return " ".join([node.type, ", ".join(w for w in words if w)]).strip()
+
+
+def _is_default(info, key: str, value) -> bool:
+    default = info.param(key).default
+    if isinstance(default, bool) or isinstance(value, bool):
+        return value is default
+    return isinstance(default, (int, float, str)) and value == default
+
+
+def _keyword_words(key: str, value) -> str:
+    if key == "milestones":
+        return _short(value)
+    if hasattr(value, "source") or (isinstance(value, tuple) and value and hasattr(value[0], "source")):
+        sources = {v.source for v in value} if isinstance(value, tuple) else {value.source}
+        if len(sources) > 1:
+            return f"{key} per group"
+        (text,) = sources
+        text = " ".join(text.split())
+        return f"{key} {text}" if len(text) <= 28 else f"custom {key}"
+    return f"{key} {_short(value)}"
 
 
 def _short(value) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    if hasattr(value, "source"):
-        text = value.source if len(value.source) <= 40 else value.source[:39] + "\u2026"
-        return repr(text)
+    if isinstance(value, (tuple, list)):
+        items = [_short(v) for v in value]
+        if len(items) > MAX_LISTED:
+            return f"[{', '.join(items[:2])}, \u2026, {items[-1]}] ({len(items):,})"
+        return "[" + ", ".join(items) + "]"
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
     if isinstance(value, float):
-        return f"{value:g}"
+        return re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), f"{value:g}")
     return str(value)
