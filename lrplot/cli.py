@@ -287,12 +287,15 @@ def figure_options(f: Callable) -> Callable:
     options = [
         click.option("-o", "--output", default=None, help="Figure file (.png, .svg or .pdf) [default: <name>.png]."),
         click.option("--title", default=None, help="Figure title."),
-        click.option("--log", "log_scale", is_flag=True, help="Logarithmic lr axis."),
+        click.option("--log", "log_scale", is_flag=True, help="Logarithmic lr axis (where the lr is 0 is marked along the bottom)."),
+        click.option("--xlim", default=None, metavar="A:B", help="Zoom to x from A to B in the figure's unit (epochs or iterations), like 0:2000 or :5."),
         click.option("--size", callback=_size, default=None, help="Figure size in inches, WIDTHxHEIGHT (like 7x4)."),
         click.option("--dpi", type=click.INT, default=150, show_default=True, help="Resolution of PNG output."),
         click.option("--style", default=None, help="A matplotlib style name (like ggplot or seaborn-v0_8-paper)."),
         click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
         click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
+        click.option("--term", is_flag=True, help="Draw in the terminal instead (Unicode braille; sized to the terminal, or COLUMNS and LINES)."),
+        click.option("--watch", is_flag=True, help="Draw again whenever a config file changes, until Ctrl-C."),
     ]
     return _apply(options, f)
 
@@ -304,6 +307,31 @@ def _look(kwargs: dict[str, Any]):
         size=kwargs.pop("size"), dpi=kwargs.pop("dpi"), style=kwargs.pop("style"), dark=kwargs.pop("dark"),
         log=kwargs.pop("log_scale"), title=kwargs.pop("title"),
     )
+
+
+def _figure_plan(kwargs: dict[str, Any], output: str | None, show: bool, x: str | None = None, normalize: bool = False):
+    """(look, view, term, watch) from the figure options; the figure options a terminal cannot honour are refused."""
+    from .chart import View, parse_xlim
+
+    term, watch = kwargs.pop("term"), kwargs.pop("watch")
+    view = View(x=x, xlim=parse_xlim(kwargs.pop("xlim")), normalize=normalize)
+    if term:
+        given = [name for name, value in (("-o", output), ("--show", show), ("--size", kwargs["size"]), ("--style", kwargs["style"]), ("--dark", kwargs["dark"])) if value]
+        if given:
+            raise UserError(f"--term draws in the terminal: leave out {', '.join(given)}")
+        look = None
+        kwargs.update(log=kwargs.pop("log_scale"))
+        for key in ("size", "dpi", "style", "dark"):
+            kwargs.pop(key)
+    else:
+        look = _look(kwargs)
+        look.check()
+    return look, view, term, watch
+
+
+def _term_color() -> bool:
+    """ANSI colours only for a terminal that has them: https://no-color.org, and TERM=dumb has none."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _save_figure(make_figure: Callable, output: str | None, default_name: str, look, show: bool) -> None:
@@ -321,6 +349,28 @@ def _save_figure(make_figure: Callable, output: str | None, default_name: str, l
         _show(path)
 
 
+def _draw(draw: Callable[[], None], watch: bool, files: list[str], term: bool) -> None:
+    """Draw once, or (``--watch``) again each time one of ``files`` changes."""
+    if not watch:
+        draw()
+        return
+    if not files:
+        raise UserError("--watch follows config files: give a CONFIG (a YAML file), not only scheduler names")
+    from .watch import watch_files
+
+    def again() -> None:
+        if term and sys.stdout.isatty():
+            click.echo("\x1b[H\x1b[2J", nl=False)  # a terminal figure replaces the last one
+        try:
+            draw()
+        except (LrplotError, click.ClickException) as exc:  # mid-edit: say what is wrong and wait for the fix
+            message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+            click.echo(f"Error: {message}", err=True)
+        click.echo(f"(watching {', '.join(files)}; Ctrl-C to stop)", err=True)
+
+    watch_files(files, again)
+
+
 def _show(path: str) -> None:
     # A saved file opened by the desktop's viewer: no GUI backend, and nothing happens on a server.
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32")):
@@ -335,60 +385,87 @@ def _show(path: str) -> None:
 @figure_options
 @click.pass_context
 def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwargs: Any) -> None:
-    """Draw one schedule: lr (and momentum) against epoch or iteration, with its events marked."""
-    look = _look(kwargs)
-    look.check()
-    trace = _simulate(target, kwargs, ctx.args)
-    from .render import plot_trace
+    """Draw one schedule: lr (and a changing momentum) against epoch or iteration, with its events marked."""
+    look, view, term, watch = _figure_plan(kwargs, output, show)
+    flags = list(ctx.args)
 
-    _save_figure(lambda: plot_trace(trace, look), output, trace.name, look, show)
+    def draw() -> None:
+        trace = _simulate(target, kwargs, flags)
+        if term:
+            from .term import plot_text
+
+            click.echo(plot_text(trace, view, log=kwargs["log"], title=kwargs["title"], color=_term_color()), nl=False, color=_term_color())
+            return
+        from .render import plot_trace
+
+        _save_figure(lambda: plot_trace(trace, look, view=view), output, trace.name, look, show)
+
+    _draw(draw, watch, [target] if _looks_like_file(target) else [], term)
 
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC ...]")
-@click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", show_default=True, help="One axes with a legend, or small multiples sharing axes.")
+@click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", show_default=True, help="One axes with a legend, or small multiples (each with its own scale where the runs differ).")
+@click.option("--x", "x_mode", type=click.Choice(["epoch", "iteration", "progress"]), default=None, help="The x axis: epochs, iterations, or progress (the fraction of training, 0..1) to line up runs of different lengths [default: the runs' own unit].")
+@click.option("--normalize", is_flag=True, help="Divide each line by its peak, to compare the shapes of runs at different scales.")
 @click.option("--sweep", default=None, metavar="KEY=V1,V2,...", help="One line per value of a scheduler keyword (with a single SPEC).")
 @click.option("--metric-all", is_flag=True, help="Feed the synthetic metric to every schedule, not only ReduceLROnPlateau, to show the metric each would produce.")
 @run_options
 @metric_options
 @figure_options
-def compare(specs: tuple[str, ...], layout: str, sweep: str | None, metric_all: bool, output: str | None, show: bool, **kwargs: Any) -> None:
+def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: bool, sweep: str | None, metric_all: bool, output: str | None, show: bool, **kwargs: Any) -> None:
     """Several schedules in one figure.
 
     \b
-    A SPEC is a config file, or inline `alias:key=value,key=value`:
+    A SPEC is a config file, or inline `alias:key=value,key=value`, named in the legend by what it
+    is unless you give it a label, `LABEL=SPEC`:
       lrplot compare step:step_size=30 cosine multistep:milestones=[30,80]
+      lrplot compare baseline=configs/run.yaml tuned=cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
     Run options (--epochs, --lr, ...) apply to inline specs.
     """
-    from .compare import expand_sweep, parse_inline
+    from .compare import expand_sweep, parse_inline, split_label
     from .engine import simulate
+    from .explain import summary
 
-    look = _look(kwargs)
-    look.check()
+    look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
     run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum")}
     metric_flags = {k: v for k, v in kwargs.items() if k.startswith("metric_")}
     if metric_all and not (kwargs.get("metric_model") or kwargs.get("metric_seed") is not None or kwargs.get("metric_noise") is not None):
         raise UserError("--metric-all feeds the synthetic metric to every schedule: add --metric synthetic")
-    items = expand_sweep(specs, sweep) if sweep else [(s, s, {}) for s in specs]
-    traces, labels = [], []
-    for text, label, extra in items:
-        if _looks_like_file(text):
-            # Run flags are for inline specs; a config file keeps its own run.
-            spec = build_spec(text, {}, extra, name=label if sweep else None)
-        else:
-            kind, keys = parse_inline(text)
-            from .registry import lookup
+    # (spec text, label or None, extra keys): a sweep labels each line by its value
+    items = expand_sweep(specs, sweep) if sweep else [(*split_label(text), {}) for text in specs]
+    files = list(dict.fromkeys(text for text, _, _ in items if _looks_like_file(text)))
 
-            info = lookup(kind)
-            # The same metric for every plateau spec (and, with --metric-all, for every spec).
-            wants_metric = metric_all or (info is not None and info.steps_on_metric)
-            spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
-        traces.append(simulate(spec, exact=kwargs["exact"]))
-        labels.append(spec.name)
-    from .render import compare_traces
+    def draw() -> None:
+        traces, labels = [], []
+        for text, label, extra in items:
+            if _looks_like_file(text):
+                # Run flags are for inline specs; a config file keeps its own run.
+                spec = build_spec(text, {}, extra, name=label)
+                shown = spec.name
+            else:
+                kind, keys = parse_inline(text)
+                from .registry import lookup
 
-    _save_figure(lambda: compare_traces(traces, labels, look, layout), output, "compare", look, show)
+                info = lookup(kind)
+                # The same metric for every plateau spec (and, with --metric-all, for every spec).
+                wants_metric = metric_all or (info is not None and info.steps_on_metric)
+                spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
+                shown = label or summary(spec)
+            traces.append(simulate(spec, exact=kwargs["exact"]))
+            labels.append(shown)
+        if term:
+            from .term import compare_text
+
+            text = compare_text(traces, labels, view, log=kwargs["log"], title=kwargs["title"], layout=layout, color=_term_color())
+            click.echo(text, nl=False, color=_term_color())
+            return
+        from .render import compare_traces
+
+        _save_figure(lambda: compare_traces(traces, labels, look, layout, view), output, "compare", look, show)
+
+    _draw(draw, watch, files, term)
 
 
 @cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)

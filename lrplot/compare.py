@@ -21,6 +21,18 @@ def parse_inline(text: str) -> tuple[str, dict[str, Any]]:
     return kind.strip(), keys
 
 
+def split_label(text: str) -> tuple[str, str | None]:
+    """``baseline=multistep:milestones=[30,80]`` -> (the spec, "baseline"); (text, None) without a label.
+
+    A label is what comes before an ``=`` that stands before any ``:`` (an inline spec's keys come
+    after its ``:``, so ``step:step_size=30`` has none); a path is never split.
+    """
+    label, eq, rest = text.partition("=")
+    if not eq or ":" in label or not label.strip() or not rest.strip() or "/" in label or label.endswith((".yaml", ".yml")):
+        return text, None
+    return rest.strip(), label.strip()
+
+
 def expand_sweep(specs: tuple[str, ...], sweep: str) -> list[tuple[str, str, dict[str, Any]]]:
     """One (spec, label, extra keys) per value of ``KEY=V1,V2,...``."""
     if len(specs) != 1:

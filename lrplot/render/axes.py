@@ -50,14 +50,17 @@ TITLE_TOP = 0.42  # inches of top margin for a one-line title
 LINE_IN = 0.2  # inches per further title line
 
 
-def margins(fig: Figure, top_axis: bool, title_lines: int = 1) -> None:
+NOTE_IN = 0.2  # inches of bottom margin for a note under the x label
+
+
+def margins(fig: Figure, top_axis: bool, title_lines: int = 1, noted: bool = False) -> None:
     """Fixed margins in inches: as tidy as constrained layout for these figures, at a third of the
     cost (constrained layout measures every tick label, which dominated the time of a plot). A
     figure smaller than the margins (``--size 1x4``) keeps a third of each side for its axes."""
     w, h = fig.get_size_inches()
     top = TITLE_TOP + LINE_IN * (title_lines - 1) + (0.42 if top_axis else 0.0)
     left, right = min(0.9, w / 3), min(0.3, w / 6)
-    bottom, top = min(0.55, h / 3), min(top, h / 3)
+    bottom, top = min(0.55 + (NOTE_IN if noted else 0.0), h / 3), min(top, h / 3)
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
 
 
@@ -87,7 +90,7 @@ def title(fig: Figure, lines: list[str]) -> None:
 
 
 def note(fig: Figure, text: str) -> None:
-    """A fact about the figure that needs no panel (a constant momentum), bottom right."""
+    """A fact about the figure that needs no panel (a constant momentum), under the x label on the right."""
     w, h = fig.get_size_inches()
     fig.text(1 - min(0.3, w / 6) / w, min(0.08, h / 30) / h, literal(text), ha="right", va="bottom", fontsize=8, color="#777777", gid="note")
 
@@ -114,7 +117,7 @@ def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bo
     ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label)
     finite = scaled_values[np.isfinite(scaled_values)]
     if log:
-        ax.set_yscale("log", nonpositive="mask")
+        log_axis(ax)
         positive = finite[finite > 0]
         if positive.size:
             lo, hi = float(positive.min()), float(positive.max())
@@ -129,6 +132,24 @@ def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bo
         span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
         bottom = min(0.0, lo - 0.05 * span) if from_zero else lo - 0.05 * span
         ax.set_ylim(bottom, hi + 0.05 * span)
+
+
+def log_axis(ax) -> None:
+    """A log y scale labelled 10⁻³ in Unicode: with mathtext off (user text is literal), matplotlib's
+    own log labels would show their TeX source."""
+    ax.set_yscale("log", nonpositive="mask")
+    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+
+
+def _power_of_ten(value: float, _=None) -> str:
+    if not value > 0 or not math.isfinite(value):
+        return ""
+    exponent = round(math.log10(value))
+    mantissa = value / 10.0 ** (exponent // 2) / 10.0 ** (exponent - exponent // 2)
+    if abs(mantissa - 1) > 1e-6:
+        return f"{value:.2g}"
+    return "1" if exponent == 0 else "10" if exponent == 1 else f"10{superscript(exponent)}"
 
 
 def count_axis(axis) -> None:

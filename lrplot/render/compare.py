@@ -72,7 +72,8 @@ def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Fig
     shared = {(t.steps_per_epoch, t.has_epochs) for t in traces}
     on_top = secondary(traces[0], axis) if len(shared) == 1 else None
     lines = title_lines(fig, look.title or "learning-rate schedules")
-    margins(fig, top_axis=on_top is not None, title_lines=len(lines))
+    remark = scale_note([s for ss in series for s in ss], look.log or view.normalize)
+    margins(fig, top_axis=on_top is not None, title_lines=len(lines), noted=bool(remark))
     title(fig, lines)
     steps = _steps(traces, axis, view)
     shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
@@ -103,9 +104,8 @@ def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Fig
         ax_metric.set_ylabel("metric")
     axes_x(ax, ax_metric if ax_metric is not None else ax, axis, low, high, on_top)
     place_legend(ax, [h for h, _ in handles], [t for _, t in handles], canvas.get_renderer())
-    text = scale_note([s for ss in series for s in ss], look.log or view.normalize)
-    if text:
-        note(fig, text)
+    if remark:
+        note(fig, remark)
     return fig
 
 

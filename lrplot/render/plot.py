@@ -13,7 +13,7 @@ from matplotlib.transforms import Bbox
 
 from ..chart import View, merge_groups, momentum_note, scale_exponent, scaled, secondary, title as chart_title, varies, visible_steps, warmup_end, x_axis
 from .axes import (
-    axes_x, count_axis, draw_metric, draw_series, margins, mark_events, mark_zeros, note, pixel_columns,
+    axes_x, count_axis, draw_metric, log_axis, draw_series, margins, mark_events, mark_zeros, note, pixel_columns,
     title, title_lines, value_axis, vline,
 )
 from .layout import Obstacles, add_headroom, free_place, place_legend
@@ -46,7 +46,8 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         ax = by_panel["lr"]
         on_top = secondary(trace, axis)
         lines = title_lines(fig, look.title or chart_title(trace))
-        margins(fig, top_axis=on_top is not None, title_lines=len(lines))
+        remark = momentum_note(trace)
+        margins(fig, top_axis=on_top is not None, title_lines=len(lines), noted=bool(remark))
         title(fig, lines)
         columns = pixel_columns(fig) if reduce else 0
         many = len(series) > 1
@@ -81,9 +82,8 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
             avoid.append(warmup_inset(ax, axis, trace, series, end, exponent, look.log, canvas.get_renderer()))
         if handles:
             place_legend(ax, [h for h, _ in handles], [t for _, t in handles], canvas.get_renderer(), avoid=avoid)
-        text = momentum_note(trace)
-        if text:
-            note(fig, text)
+        if remark:
+            note(fig, remark)
     return fig
 
 
@@ -108,7 +108,8 @@ def warmup_inset(ax, axis, trace: Trace, series, end: int, exponent: int, log: b
     stop = min(len(trace), 2 * end)
     draw_series(inset, axis, trace, series, (0, stop), 0, exponent, lw=1.4)
     if log:
-        inset.set_yscale("log", nonpositive="mask")
+        log_axis(inset)
+        inset.tick_params(labelleft=False)  # a warmup spans less than a decade: its log ticks crowd
     per = axis.steps_per_x(trace)
     inset.set_xlim(0, stop / per)
     inset.tick_params(labelsize=7, length=2, pad=1)
