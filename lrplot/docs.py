@@ -49,11 +49,13 @@ def compare_figure() -> bytes:
     from .cli import build_spec
     from .compare import parse_inline
     from .engine import simulate
+    from .explain import summary
     from .render import compare_traces, figure_bytes
 
     specs, flags = COMPARE_ARGS[:-2], {"epochs": int(COMPARE_ARGS[-1])}
-    traces = [simulate(build_spec(kind, flags, keys, name=text)) for text in specs for kind, keys in [parse_inline(text)]]
-    return figure_bytes(compare_traces(traces, specs), "svg")
+    traces = [simulate(build_spec(kind, flags, keys)) for text in specs for kind, keys in [parse_inline(text)]]
+    # labelled as `lrplot compare` labels unnamed inline specs: by what they are
+    return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
 
 
 SECTIONS = {"commands": command_reference, "gallery": gallery_table}

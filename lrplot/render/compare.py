@@ -62,7 +62,9 @@ def _x_range(traces, axis: XAxis, view: View) -> tuple[float, float]:
 
 def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:
     with_metric = any(t.metric is not None for t in traces)
-    fig = Figure(figsize=look.size or (7.0, 6.2 if with_metric else 4.2), dpi=look.dpi)
+    size = look.size or (7.0, 6.2 if with_metric else 4.2)
+    look.check_pixels(size)  # before the figure allocates anything
+    fig = Figure(figsize=size, dpi=look.dpi)
     canvas = FigureCanvasAgg(fig)
     if with_metric:
         ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
@@ -144,7 +146,9 @@ def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure
     n = len(traces)
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=look.size or (3.4 * cols, 2.6 * rows + 0.4), dpi=look.dpi, layout="constrained")
+    size = look.size or (3.4 * cols, 2.6 * rows + 0.4)
+    look.check_pixels(size)
+    fig = Figure(figsize=size, dpi=look.dpi, layout="constrained")
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]

@@ -39,7 +39,9 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         panels = ["lr"] + (["momentum"] if momentum else []) + (["metric"] if trace.metric is not None else [])
         ratios = {"lr": 2.2, "momentum": 1.0, "metric": 1.5}
         height = 3.9 + sum({"momentum": 1.3, "metric": 1.9}[p] for p in panels[1:])
-        fig = Figure(figsize=look.size or (7.0, height), dpi=look.dpi)
+        size = look.size or (7.0, height)
+        look.check_pixels(size)  # before the figure allocates anything
+        fig = Figure(figsize=size, dpi=look.dpi)
         canvas = FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(len(panels), 1, sharex=True, height_ratios=[ratios[p] for p in panels]))
         by_panel = dict(zip(panels, axes))

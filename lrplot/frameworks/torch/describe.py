@@ -7,6 +7,7 @@ OneCycleLR phases, T_max), placed on the optimizer-step axis the way the run ste
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ...config import SchedulerSpec, Spec
 from ...engine.events import MAX_EVENTS_PER_KIND, Event, Phase, scheduler_time_to_step
@@ -35,9 +36,11 @@ def _walk(node: SchedulerSpec, offset: int, length: int, out: list[Event]) -> No
         for t in range(p["step_size"], min(length, p["step_size"] * (MAX_EVENTS_PER_KIND + 1)), p["step_size"]):
             out.append(Event(offset + t, "milestone", f"x{p['gamma']:g}"))
     elif node.type == "MultiStepLR":
-        for t in sorted(set(p["milestones"])):
-            if 0 < t < length:
-                out.append(Event(offset + t, "milestone", f"x{p['gamma'] ** p['milestones'].count(t):g}"))
+        # Counted once (a repeated milestone multiplies gamma in), and only as many as a figure
+        # marks: find_events keeps the first MAX_EVENTS_PER_KIND of a kind, and these come in order.
+        counts = Counter(p["milestones"])
+        inside = sorted(t for t in counts if 0 < t < length)[:MAX_EVENTS_PER_KIND]
+        out.extend(Event(offset + t, "milestone", f"x{p['gamma'] ** counts[t]:g}") for t in inside)
     elif node.type == "CosineAnnealingWarmRestarts":
         t, period = p["T_0"], p["T_0"]
         while t < length and len(out) < 10 * MAX_EVENTS_PER_KIND:

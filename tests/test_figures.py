@@ -1,0 +1,173 @@
+"""What the figures show on real schedules, checked on their data: merged groups, a constant momentum
+as a note, the progress and normalized axes, legends off the data, the warmup zoom, zeros on a log
+axis, grids with their own scales, the terminal figure against a stored text, and --watch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.path import Path as MplPath
+
+import lrplot
+from lrplot.chart import View
+from lrplot.render import Look, compare_traces, plot_trace
+from lrplot.term import plot_text
+
+TERM = Path(__file__).parent / "term"
+WARMUP = {  # nanoGPT's shape: 2,000 warmup steps in a 200k-step run (1%)
+    "name": "short-warmup",
+    "optimizer": {"lr": 6e-4},
+    "run": {"iterations": 200_000},
+    "scheduler": {"type": "SequentialLR", "milestones": [2000], "schedulers": [
+        {"type": "LinearLR", "start_factor": 0.001, "total_iters": 2000}, {"type": "CosineAnnealingLR", "T_max": 198_000}]},
+}
+
+
+def _data_lines(ax):
+    return [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("lr-") and ln.get_gid() != "lr-zero"]
+
+
+def test_groups_with_the_same_curve_are_one_line_named_after_all():
+    trace = lrplot.simulate({"optimizer": {"param_groups": [{"name": "a", "lr": 0.1}, {"name": "b", "lr": 0.1}, {"name": "c", "lr": 0.01}]}, "scheduler": "cosine", "run": {"epochs": 10}})
+    ax = plot_trace(trace).axes[0]
+    assert [ln.get_label() for ln in _data_lines(ax)] == ["a, b", "c"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a, b", "c"]
+
+
+def test_progress_axis_and_normalized_lines_line_up_different_runs():
+    short = lrplot.simulate({"optimizer": {"lr": 5e-5}, "scheduler": {"type": "linear", "start_factor": 1.0, "end_factor": 0.0, "total_iters": 1000}, "run": {"iterations": 1000}})
+    long = lrplot.simulate({"optimizer": {"lr": 0.4}, "scheduler": "cosine", "run": {"epochs": 300, "steps_per_epoch": 50}})
+    fig = compare_traces([short, long], ["short", "long"], view=View(x="progress", normalize=True))
+    ax = fig.axes[0]
+    lines = _data_lines(ax)
+    for line in lines:
+        assert line.get_xdata()[0] == 0 and line.get_xdata()[-1] == 1.0
+        assert np.max(line.get_ydata()) == 1.0
+    assert np.array_equal(lines[0].get_ydata()[:-1], short.lr[0] / short.lr[0].max())
+    assert np.array_equal(lines[0].get_xdata()[:-1], np.arange(1000) / 1000)
+    assert ax.get_xlabel() == "fraction of training" and ax.get_ylabel() == "lr / its peak"
+    # without --normalize the figure says why the small run looks flat
+    plain = compare_traces([short, long], ["short", "long"])
+    assert any("--normalize" in t.get_text() for t in plain.texts if t.get_gid() == "note")
+
+
+def _assert_legend_off_the_data(fig, ax):
+    legend = ax.get_legend()
+    renderer = fig.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1)
+    for line in _data_lines(ax):
+        xy = line.get_transform().transform(line.get_xydata())
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        assert not MplPath(xy).intersects_bbox(box, filled=False), line.get_label()
+
+
+def test_a_five_way_compare_keeps_its_legend_off_the_curves():
+    specs = ["step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "exponential:gamma=0.97"]
+    from lrplot.cli import build_spec
+    from lrplot.compare import parse_inline
+    from lrplot.explain import summary
+
+    traces = [lrplot.simulate(build_spec(kind, {"epochs": 100}, keys)) for kind, keys in map(parse_inline, specs)]
+    fig = compare_traces(traces, [summary(t.spec) for t in traces])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["StepLR step_size 30", "MultiStepLR [30, 80]"]
+    _assert_legend_off_the_data(fig, ax)
+    # StepLR and MultiStepLR run together for 30 epochs: the later one is dashed, so both show
+    styles = [ln.get_linestyle() for ln in _data_lines(ax)]
+    assert styles[0] == "-" and styles[1] != "-"
+
+
+def test_a_short_warmup_is_zoomed_in_an_inset_off_the_data():
+    trace = lrplot.simulate(WARMUP)
+    fig = plot_trace(trace)
+    ax = fig.axes[0]
+    (inset,) = [a for a in ax.child_axes if a.get_gid() == "warmup-inset"]
+    assert inset.get_xlim() == (0.0, 4000.0)
+    (line,) = inset.get_lines()
+    assert np.allclose(line.get_ydata()[:-1], trace.lr[0, :4000] * 1e4, rtol=1e-14)  # drawn in units of 1e-4
+    box = inset.get_tightbbox(fig.canvas.get_renderer())
+    for data in _data_lines(ax):
+        xy = data.get_transform().transform(data.get_xydata())
+        assert not MplPath(xy).intersects_bbox(box, filled=False)
+    # zoomed by hand instead, the figure shows just that, and no inset
+    zoomed = plot_trace(trace, view=View(xlim=(0, 3000)))
+    assert zoomed.axes[0].get_xlim() == (0.0, 3000.0) and zoomed.axes[0].child_axes == []
+    assert _data_lines(zoomed.axes[0])[0].get_xdata().max() <= 3000
+
+
+def test_log_axis_draws_a_schedule_that_reaches_zero_and_marks_where():
+    trace = lrplot.simulate({"scheduler": {"type": "poly", "total_iters": 5}, "run": {"epochs": 10}})
+    ax = plot_trace(trace, Look(log=True)).axes[0]
+    assert ax.get_yscale() == "log"
+    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero"]
+    assert zero.get_xdata()[:2].tolist() == [5.0, 10.0]  # lr is 0 from epoch 5 to the end
+    assert "lr = 0 (off the log axis)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_grid_panels_get_their_own_scales_and_compact_ticks():
+    small = lrplot.simulate({"name": "ft", "optimizer": {"lr": 5e-5}, "scheduler": "cosine", "run": {"iterations": 1000}})
+    big = lrplot.simulate({"name": "pre", "optimizer": {"lr": 0.4}, "scheduler": "cosine", "run": {"iterations": 600_000}})
+    fig = compare_traces([small, big], ["ft", "pre"], layout="grid")
+    a, b = [ax for ax in fig.axes if ax.get_visible()]
+    assert a.get_xlim() == (0.0, 1000.0) and b.get_xlim() == (0.0, 600_000.0)
+    assert a.get_ylim()[1] < 6 and b.get_ylim()[1] < 0.5  # ft drawn in units of 1e-5
+    assert "\u00d710\u207b\u2075" in a.get_ylabel()
+    fig.canvas.draw()
+    labels = [t.get_text() for t in b.get_xticklabels() if t.get_text()]
+    assert "600k" in labels and all(len(t) <= 5 for t in labels)
+
+
+def test_terminal_figure_matches_the_stored_text():
+    trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "optimizer": {"momentum": 0.9}, "run": {"epochs": 40}})
+    text = plot_text(trace, size=(72, 20), color=False)
+    assert text == (TERM / "step-40-epochs.txt").read_text(encoding="utf-8")
+    colored = plot_text(trace, size=(72, 20), color=True)
+    assert "\x1b[34m" in colored and "\x1b[" not in text
+
+
+def test_terminal_figures_never_import_matplotlib(tmp_path):
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}
+    code = (
+        "import sys\nfrom lrplot.cli import cli\n"
+        "try:\n    cli(['compare', 'step:step_size=3', 'cosine', '--epochs', '9', '--term', '--x', 'progress'])\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "assert 'matplotlib' not in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "learning-rate schedules" and max(len(line) for line in lines) <= 80 and len(lines) <= 23
+    assert "StepLR step_size 3" in lines[-1] and any(0x2801 <= ord(c) <= 0x28FF for c in out.stdout)
+
+
+def test_watch_draws_again_after_the_config_changes(tmp_path):
+    config = tmp_path / "run.yaml"
+    config.write_text("scheduler: {type: step, step_size: 10}\nrun: {epochs: 30}\n")
+    out = tmp_path / "run.svg"
+    proc = subprocess.Popen([sys.executable, "-m", "lrplot", "plot", str(config), "-o", str(out), "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = out.read_bytes()
+        config.write_text("scheduler: {type: step, step_size: 5}\nrun: {epochs: 30}\n")
+        while out.read_bytes() == first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert out.read_bytes() != first
+        config.write_text("scheduler: {type: step, step_size: 0}\n")  # mid-edit: an error, and it keeps watching
+        time.sleep(1.5)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in stderr
+    assert "scheduler.step_size: must be > 0" in stderr
+    assert stdout.splitlines().count(str(out)) == 2
