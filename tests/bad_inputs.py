@@ -138,3 +138,37 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("missing-config-file", ["plot", "configs/none.yaml"], "no such file"),
     ("metric-both", ["plot", "plateau", "--metric", "synthetic", "--metric-csv", "x.csv"], "not both"),
 ]
+
+# ------------------------------------------------------------------------------------------------
+# Figures (the figure classes of issue 10). A raster figure too large to draw is refused before
+# anything is allocated; the rest are valid inputs that every figure must draw, text shown
+# literally, with no warning on stderr: tests/test_figure_inputs.py runs them.
+
+ARGS += [
+    ("pixel-bomb", ["plot", "cosine", "--dpi", "1200", "--size", "50x50", "-o", "f.png"], "--dpi/--size: 60,000 x 60,000 pixels is more than"),
+    ("pixel-bomb-compare", ["compare", "cosine", "step:step_size=3", "--dpi", "1200", "--size", "50x50", "-o", "f.svg"], "--dpi/--size"),
+    ("xlim-outside-the-run", ["plot", "cosine", "--epochs", "10", "--xlim", "20:30", "-o", "f.png"], "--xlim: shows none of"),
+    ("xlim-backwards", ["plot", "cosine", "--xlim", "5:2", "-o", "f.png"], "--xlim: the start must be below the end"),
+    ("term-with-output", ["plot", "cosine", "--term", "-o", "f.png"], "--term draws in the terminal: leave out -o"),
+    ("watch-without-file", ["plot", "cosine", "--watch"], "--watch follows config files"),
+    ("x-epoch-without-epochs", ["compare", "cosine", "step:step_size=3", "--iterations", "100", "--x", "epoch"], "--x:"),
+]
+
+# (case id, config file content or None, command-line args after the config or scheduler); 130k
+# milestones (437 s to mark, once) are in tests/test_figures.py: as YAML their parsing alone is slow.
+FIGURE_INPUTS: list[tuple[str, str | None, list[str]]] = [
+    ("mathtext-in-name", 'name: "$x$ cost_$ \\\\alpha"\nscheduler: cosine\n', []),
+    ("mathtext-in-title", None, ["cosine", "--title", "$\\frac{1}{2}$ and $"]),
+    ("mathtext-in-group", "optimizer:\n  param_groups: [{name: $b$, lr: 0.1}, {name: c, lr: 0.01}]\nscheduler: cosine\n", []),
+    ("underscore-group", "optimizer:\n  param_groups: [{name: _head, lr: 0.1}, {name: _body, lr: 0.01}]\nscheduler: cosine\n", []),
+    ("glyph-missing-from-the-font", "name: 学习率 \U0001d54a\nscheduler: cosine\n", []),
+    ("size-narrower-than-margins", None, ["cosine", "--size", "1x4"]),
+    ("size-lower-than-margins", None, ["cosine", "--size", "7x0.9"]),
+    ("huge-lr", "optimizer: {lr: 1.7e+308}\nscheduler: {type: step, step_size: 10}\n", []),
+    ("huge-lr-log", "optimizer: {lr: 1.7e+308}\nscheduler: {type: step, step_size: 10}\n", ["--log"]),
+    ("huge-momentum", None, ["onecycle", "--max-lr", "0.1", "--momentum", "1e308", "--epochs", "3", "--steps-per-epoch", "5"]),
+    ("huge-metric", "scheduler: {type: plateau, patience: 1}\nrun: {epochs: 5}\nmetric: {values: [1e308, 1e308, 1e308, 1e308, 1e308]}\n", ["--log"]),
+    ("denormal-lr", None, ["step", "--step-size", "10", "--lr", "5e-324"]),
+    ("denormal-lr-log", None, ["step", "--step-size", "10", "--lr", "5e-324", "--log"]),
+    ("log-of-zero", None, ["poly", "--total-iters", "5", "--epochs", "10", "--log"]),
+]

@@ -171,3 +171,21 @@ def test_watch_draws_again_after_the_config_changes(tmp_path):
     assert proc.returncode == 0 and "Traceback" not in stderr
     assert "scheduler.step_size: must be > 0" in stderr
     assert stdout.splitlines().count(str(out)) == 2
+
+
+def test_marking_many_milestones_is_linear_and_bounded():
+    from lrplot.engine.events import MAX_EVENTS_PER_KIND, find_events
+
+    small, large = (
+        lrplot.simulate({"scheduler": {"type": "multistep", "gamma": 0.99999, "milestones": list(range(1, n + 1))}, "run": {"iterations": n + 10}})
+        for n in (13_000, 130_000)
+    )
+    timings = []
+    for trace in (small, large):
+        start = time.perf_counter()
+        events = find_events(trace)
+        timings.append(time.perf_counter() - start)
+        assert [e.step for e in events] == list(range(1, MAX_EVENTS_PER_KIND + 1))
+    # ten times the milestones, far less than a hundred times the work (it took 437 s when quadratic)
+    assert timings[1] < 30 * timings[0] + 0.5
+    plot_trace(large)

@@ -118,7 +118,7 @@ class Look:
         w, h = (round(v * self.dpi) for v in size)
         if w * h > MAX_PIXELS:
             raise ConfigError(
-                "--dpi/--size", f"{w:,} x {h:,} pixels is more than a PNG lrplot draws ({MAX_PIXELS // 1_000_000} megapixels); lower --dpi or --size, or write .svg or .pdf"
+                "--dpi/--size", f"{w:,} x {h:,} pixels is more than a PNG lrplot draws ({MAX_PIXELS // 1_000_000} megapixels); lower --dpi or --size"
             )
 
 
