@@ -7,6 +7,7 @@ a PNG, in turn with the others, so that load on this shared machine hits them al
 median wall time and the ratios. Contenders:
 
 - lrplot: `lrplot plot step --step-size 10 --gamma 0.5 -o x.png`
+- lrplot --term: the same figure drawn in the terminal (braille, no matplotlib): target under 0.15 s
 - minimal: the smallest script that draws the same line with matplotlib's Figure API and saves a PNG
 - traditional: what people write today: import torch, step a real StepLR, plot with pyplot
   (needs the reference extra; skipped without torch)
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import subprocess
 import sys
@@ -70,21 +72,25 @@ def main() -> None:
         contenders = {
             "lrplot": [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "-o", "x.png"],
             "minimal": [sys.executable, "minimal.py"],
+            "lrplot --term": [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "--term"],
             "lrplot --help": [sys.executable, "-m", "lrplot", "--help"],
         }
+        # the terminal figure at a fixed size, as a terminal of 100 x 30 would get it
+        env = {**os.environ, "COLUMNS": "100", "LINES": "30"}
         if importlib.util.find_spec("torch") is not None:
             contenders["traditional"] = [sys.executable, "traditional.py"]
         times: dict[str, list[float]] = {name: [] for name in contenders}
         for _ in range(args.runs):
             for name, command in contenders.items():
                 t0 = time.perf_counter()
-                subprocess.run(command, cwd=folder, check=True, capture_output=True)
+                subprocess.run(command, cwd=folder, check=True, capture_output=True, env=env)
                 times[name].append(time.perf_counter() - t0)
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"median of {args.runs} alternating runs, each a fresh process (lrplot compiled to bytecode, as pip installs it)")
     for name, value in median.items():
         print(f"  {name:<14} {value * 1e3:7.0f} ms")
     print(f"lrplot / minimal Figure script: {median['lrplot'] / median['minimal']:.2f}x  (target: at most 1.2x)")
+    print(f"lrplot --term / lrplot PNG: {median['lrplot --term'] / median['lrplot']:.2f}x  ({median['lrplot --term'] * 1e3:.0f} ms; target: under 150 ms)")
     if "traditional" in median:
         print(f"traditional torch + pyplot / lrplot: {median['traditional'] / median['lrplot']:.1f}x")
     else:

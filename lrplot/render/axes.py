@@ -64,22 +64,29 @@ def margins(fig: Figure, top_axis: bool, title_lines: int = 1, noted: bool = Fal
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
 
 
+MAX_TITLE_LINES = 3
+
+
 def title_lines(fig: Figure, text: str) -> list[str]:
-    """The title in lines that fit the width: one, or two split at a word; cut with an ellipsis
-    only past that (a summary never holds a long expression, so that is a very long name)."""
+    """The title in lines that fit the width, split between parts of the summary (after the name,
+    between schedulers, between keywords) rather than between a keyword and its value; cut with an
+    ellipsis only past three lines (a summary never holds a long expression: that is a long name)."""
     w, _ = fig.get_size_inches()
     room = max(8, int((w - 1.1) * 11))  # characters of 11 pt DejaVu Sans that fit the width
-    text = literal(text)
-    if len(text) <= room:
-        return [text]
-    # split between two parts of the summary rather than between a keyword and its value
-    cut = max(text.rfind(" \u2192 ", 0, room + 1), text.rfind(", ", 0, room) + 1)
-    if cut <= room // 3:
-        cut = text.rfind(" ", 0, room + 1)
-    first, rest = (text[:cut], text[cut + 1 :]) if cut > room // 3 else (text[:room], text[room:])
+    rest = literal(text)
+    lines: list[str] = []
+    while len(rest) > room and len(lines) < MAX_TITLE_LINES - 1:
+        cut = max(rest.rfind(" \u2192 ", 0, room + 1), rest.rfind(", ", 0, room) + 1, rest.rfind(": ", 0, room) + 1)
+        if cut <= room // 3:
+            cut = rest.rfind(" ", 0, room + 1)
+        if cut <= 0:
+            cut = room
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
     if len(rest) > room:
-        rest = rest[: room - 1] + "\u2026"
-    return [first, rest]
+        cut = max(rest.rfind(", ", 0, room - 1), rest.rfind(" ", 0, room - 1))
+        rest = rest[: cut if cut > room // 3 else room - 1] + "\u2026"
+    return lines + [rest]
 
 
 def title(fig: Figure, lines: list[str]) -> None:
