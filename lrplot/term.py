@@ -92,11 +92,11 @@ def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: st
     momentum = merge_groups(trace.momentum, trace.groups) if trace.momentum is not None and varies(trace.momentum) else None
     notes = [n for n in [momentum_note(trace)] if n]
     header = [title or chart_title(trace)]
-    legend_rows = 1 if len(lines) > 1 or find_events(trace) else 0
+    events = find_events(trace)
+    legend_rows = 1 if len(lines) > 1 or events else 0
     body = rows - len(header) - len(notes) - legend_rows
     lr_rows = body if momentum is None else max(6, body * 2 // 3)
     out = [_bold(h, color) for h in header]
-    events = find_events(trace)
     chart, marks = _chart(lines, axis, view, cols, lr_rows, log, "learning rate", events, color)
     out += chart
     if momentum is not None:

@@ -102,13 +102,13 @@ def note(fig: Figure, text: str) -> None:
     fig.text(1 - min(0.3, w / 6) / w, min(0.08, h / 30) / h, literal(text), ha="right", va="bottom", fontsize=8, color="#777777", gid="note")
 
 
-def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], columns: int, scale: float, lw: float, label=None, color=None, ls="-", gid: str = "lr"):
+def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], columns: int, exponent: int, lw: float, label=None, color=None, ls="-", gid: str = "lr"):
     """Step k holds its value from x(k) until the next step: ``steps-post`` draws just that."""
     start, stop = steps
     x = np.arange(start, stop + 1) / axis.steps_per_x(trace)
     lines = []
     for s in series:
-        y = scaled(np.append(s.values[start:stop], s.values[stop - 1]), scale)
+        y = scaled(np.append(s.values[start:stop], s.values[stop - 1]), exponent)
         keep = reduce_points(y, columns) if columns else np.arange(y.size)
         # Reduced, a step is far narrower than a pixel: straight segments between the kept points
         # draw what the full staircase draws, where a staircase through them would shift slopes.
@@ -180,7 +180,7 @@ def axes_x(top_ax, bottom_ax, axis: XAxis, low: float, high: float, secondary: t
         other.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
 
 
-def mark_events(ax, axis: XAxis, trace: Trace, events, scale: int, steps: tuple[int, int]) -> list:
+def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tuple[int, int]) -> list:
     """Events inside the shown steps; the first handle of each kind, for the legend."""
     seen: dict[str, object] = {}
     per = axis.steps_per_x(trace)
@@ -197,7 +197,7 @@ def mark_events(ax, axis: XAxis, trace: Trace, events, scale: int, steps: tuple[
                     ha="left", va="bottom", rotation=90, fontsize=8, color=EVENT_STYLE["switch"]["color"],
                 )
         else:
-            ys = scaled(trace.lr[:, e.step], scale)
+            ys = scaled(trace.lr[:, e.step], exponent)
             (handle,) = ax.plot([x] * len(ys), ys, ls="none", **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
         seen.setdefault(e.kind, handle)
     return [(handle, EVENT_LEGEND[kind]) for kind, handle in seen.items()]
