@@ -7,7 +7,8 @@ a PNG, in turn with the others, so that load on this shared machine hits them al
 median wall time and the ratios. Contenders:
 
 - lrplot: `lrplot plot step --step-size 10 --gamma 0.5 -o x.png`
-- lrplot --term: the same figure drawn in the terminal (braille, no matplotlib): target under 0.15 s
+- lrplot --term: the same figure drawn in the terminal (braille, no matplotlib): target under 0.15 s,
+  and about what `lrplot export` (the floor: Python, numpy, the simulation) takes
 - minimal: the smallest script that draws the same line with matplotlib's Figure API and saves a PNG
 - traditional: what people write today: import torch, step a real StepLR, plot with pyplot
   (needs the reference extra; skipped without torch)
@@ -73,6 +74,7 @@ def main() -> None:
             "lrplot": [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "-o", "x.png"],
             "minimal": [sys.executable, "minimal.py"],
             "lrplot --term": [sys.executable, "-m", "lrplot", "plot", "step", "--step-size", "10", "--gamma", "0.5", "--term"],
+            "lrplot export": [sys.executable, "-m", "lrplot", "export", "step", "--step-size", "10", "--gamma", "0.5", "-o", "x.json"],
             "lrplot --help": [sys.executable, "-m", "lrplot", "--help"],
         }
         # the terminal figure at a fixed size, as a terminal of 100 x 30 would get it
@@ -91,6 +93,7 @@ def main() -> None:
         print(f"  {name:<14} {value * 1e3:7.0f} ms")
     print(f"lrplot / minimal Figure script: {median['lrplot'] / median['minimal']:.2f}x  (target: at most 1.2x)")
     print(f"lrplot --term / lrplot PNG: {median['lrplot --term'] / median['lrplot']:.2f}x  ({median['lrplot --term'] * 1e3:.0f} ms; target: under 150 ms)")
+    print(f"lrplot --term / lrplot export: {median['lrplot --term'] / median['lrplot export']:.2f}x")
     if "traditional" in median:
         print(f"traditional torch + pyplot / lrplot: {median['traditional'] / median['lrplot']:.1f}x")
     else:

@@ -93,8 +93,7 @@ def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: st
     notes = [n for n in [momentum_note(trace)] if n]
     header = [title or chart_title(trace)]
     events = find_events(trace)
-    legend_rows = 1 if len(lines) > 1 or events else 0
-    body = rows - len(header) - len(notes) - legend_rows
+    body = rows - len(header) - len(notes) - 1  # a row for the legend
     lr_rows = body if momentum is None else max(6, body * 2 // 3)
     out = [_bold(h, color) for h in header]
     chart, marks = _chart(lines, axis, view, cols, lr_rows, log, "learning rate", events, color)
@@ -103,7 +102,7 @@ def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: st
         what = "beta1" if trace.spec.optimizer.betas is not None else "momentum"
         m_lines = [Line(trace, s, s.label, COLORS[i % len(COLORS)]) for i, s in enumerate(momentum)]
         out += _chart(m_lines, axis, view, cols, max(5, body - lr_rows), False, what, events, color, from_zero=False)[0]
-    if legend_rows:
+    if len(lines) > 1 or marks:
         out.append(_legend(lines if len(lines) > 1 else [], marks, color))
     out += [_paint(n, DIM, color) for n in notes]
     return "\n".join(out) + "\n"
@@ -290,7 +289,7 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     a, b = math.ceil(math.log10(lo) - 1e-9), math.floor(math.log10(hi) + 1e-9)
     every = max(1, (b - a + 1) // 6 + 1)
     ticks = [10.0**e for e in range(a, b + 1, every)]
-    return ticks or [lo]
+    return ticks if len(ticks) > 1 else [lo, hi]  # less than a decade: label its ends
 
 
 def _tick_label(value: float, log: bool) -> str:
