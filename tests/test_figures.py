@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 from matplotlib.path import Path as MplPath
 
 import lrplot
@@ -189,3 +188,17 @@ def test_marking_many_milestones_is_linear_and_bounded():
     # ten times the milestones, far less than a hundred times the work (it took 437 s when quadratic)
     assert timings[1] < 30 * timings[0] + 0.5
     plot_trace(large)
+
+
+def test_compare_labels_read_as_the_schedule_unless_named():
+    from click.testing import CliRunner
+
+    from lrplot.cli import cli
+    from lrplot.compare import split_label
+
+    assert split_label("base=multistep:milestones=[30,80]") == ("multistep:milestones=[30,80]", "base")
+    assert split_label("step:step_size=30") == ("step:step_size=30", None)
+    assert split_label("runs/a=b.yaml") == ("runs/a=b.yaml", None)
+    result = CliRunner().invoke(cli, ["compare", "base=step:step_size=30", "multistep:milestones=[30,80]", "--epochs", "100", "--term"], env={"COLUMNS": "90", "LINES": "20"})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "\u2501\u2501 base   \u2501\u2501 MultiStepLR [30, 80]"
