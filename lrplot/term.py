@@ -103,7 +103,7 @@ def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: st
         m_lines = [Line(trace, s, s.label, COLORS[i % len(COLORS)]) for i, s in enumerate(momentum)]
         out += _chart(m_lines, axis, view, cols, max(5, body - lr_rows), False, what, events, color, from_zero=False)[0]
     if len(lines) > 1 or marks:
-        out.append(_legend(lines if len(lines) > 1 else [], marks, color))
+        out += _legend(lines if len(lines) > 1 else [], marks, color, cols)
     out += [_paint(n, DIM, color) for n in notes]
     return "\n".join(out) + "\n"
 
@@ -132,9 +132,10 @@ def compare_text(traces: Sequence[Trace], labels: Sequence[str], view: View = Vi
             out += _chart(mine, axis, view, cols, each, log, ylabel, (), color)[0]
         return "\n".join(out) + "\n"
     notes = [n for n in [scale_note([line.series for line in lines], log or view.normalize)] if n]
-    chart, marks = _chart(lines, axis, view, cols, rows - 2 - len(notes), log, ylabel, (), color)
+    legend = _legend(lines, {}, color, cols)
+    chart, marks = _chart(lines, axis, view, cols, rows - 1 - len(legend) - len(notes), log, ylabel, (), color)
     out += chart
-    out.append(_legend(lines, marks, color))
+    out += _legend(lines, marks, color, cols)
     out += [_paint(n, DIM, color) for n in notes]
     return "\n".join(out) + "\n"
 
@@ -299,12 +300,21 @@ def _tick_label(value: float, log: bool) -> str:
     return f"{value:.4g}" if abs(value) > 1e-12 else "0"
 
 
-def _legend(lines: Sequence[Line], marks: dict[str, int], color: bool) -> str:
-    items = [_paint("\u2501\u2501", line.color, color) + " " + line.label for line in lines]
-    items += [_paint(EVENT_MARKS[kind], DIM, color) + " " + EVENT_WORDS[kind] for kind in marks if kind in EVENT_MARKS]
+def _legend(lines: Sequence[Line], marks: dict[str, int], color: bool, width: int) -> list[str]:
+    """The legend's items, as many to a row as the width holds."""
+    items = [(_paint("\u2501\u2501", line.color, color), "\u2501\u2501 " + line.label, line.label) for line in lines]
+    items += [(_paint(EVENT_MARKS[kind], DIM, color), EVENT_MARKS[kind] + " " + EVENT_WORDS[kind], EVENT_WORDS[kind]) for kind in marks if kind in EVENT_MARKS]
     if "zero" in marks:
-        items.append(_paint("\u2501", DIM, color) + " lr = 0 (off the log axis)")
-    return "   ".join(items)
+        items.append((_paint("\u2501", DIM, color), "\u2501 lr = 0 (off the log axis)", "lr = 0 (off the log axis)"))
+    rows: list[str] = []
+    shown, used = "", 0
+    for mark, plain, text in items:
+        if used and used + 3 + len(plain) > width:
+            rows.append(shown)
+            shown, used = "", 0
+        shown += ("   " if used else "") + mark + " " + text
+        used += (3 if used else 0) + len(plain)
+    return rows + ([shown] if used else [])
 
 
 def _paint(text: str, code: int, color: bool) -> str:

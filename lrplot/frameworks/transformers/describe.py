@@ -188,18 +188,31 @@ def notes(trace) -> list[str]:
 
 
 def summary(spec: Spec) -> str:
-    """``transformers.cosine(num_warmup_steps=100, num_training_steps=1000, min_lr_rate=0.1)``."""
+    """``transformers cosine_with_min_lr, warmup 3%, min_lr_rate 0.1``: the schedule in
+    get_scheduler's words, its phases as shares of the run, short enough for a legend (titles and
+    compare labels read it)."""
     node = spec.scheduler
-    source = spec.source.get("scheduler", {})
-    written = set(source) if isinstance(source, dict) else set()
-    shown = []
+    p = node.params
+    total = p.get("num_training_steps") or spec.run.length
+    words = [f"transformers {_name(node)}"]
     for prm in node.info.params:
-        value = node.params[prm.name]
-        if value is None:
+        value = p.get(prm.name)
+        if value is None or prm.name == "num_training_steps" and value == spec.run.length:
             continue
-        if prm.name in ("num_warmup_steps", "num_training_steps") or prm.name in written or value != prm.default:
-            shown.append(f"{prm.name}={_short(value)}")
-    return f"{node.type}({', '.join(shown)})"
+        if prm.name in ("num_warmup_steps", "num_decay_steps"):
+            if value:
+                words.append(f"{prm.name[4:-6]} {_share(value, total)}")
+        elif not isinstance(prm.default, (int, float, str, bool)) or value != prm.default:
+            words.append(f"{prm.name} {_short(value)}")
+    return ", ".join(words)
+
+
+def _share(steps: int, total: int) -> str:
+    """A phase as a share of the run (3%, 0.5%), or in steps when the run has none."""
+    if not total:
+        return f"{steps:,} steps"
+    pct = 100 * steps / total
+    return f"{pct:.2g}%" if pct < 10 else f"{pct:.0f}%"
 
 
 def _short(value) -> str:
