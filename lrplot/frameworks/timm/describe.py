@@ -214,28 +214,30 @@ def notes(trace) -> list[str]:
 
 
 def summary(spec: Spec) -> str:
-    """``timm.cosine(t_initial=150, warmup_t=5)``: the scheduler and the keywords that differ from timm's defaults."""
+    """``timm cosine, warmup 5 epochs, warmup_lr_init 1e-05``: the scheduler and the keywords that
+    differ from timm's defaults, short enough for a legend (titles and compare labels read it)."""
     from ..base import FROM_RUN
 
     node = spec.scheduler
-    info = node.info
     p = node.params
     # keywords that change nothing here: cycle settings of a single cycle, noise settings without noise
-    inert = set()
+    inert = {"warmup_t", "t_in_epochs"}
     if p.get("cycle_limit", 0) <= 1:
         inert |= {"cycle_mul", "cycle_decay"}
     if p["noise_range_t"] is None:
         inert |= {"noise_pct", "noise_std", "noise_seed", "noise_type"}
-    keys = []
-    for param in info.params:
-        if param.name in inert:
+    words = [f"timm {node.type.split('.', 1)[1]}"]
+    if p.get("warmup_t"):
+        unit = "epochs" if p.get("t_in_epochs", True) else "updates"
+        words.append(f"warmup {_short(p['warmup_t'])} {unit}")
+    run_lengths = {spec.run.length, spec.run.total_steps, spec.run.epoch_count}
+    for param in node.info.params:
+        value = p[param.name]
+        if param.name in inert or value is None:
             continue
-        value = node.params[param.name]
-        if param.default is FROM_RUN and not (param.name == "t_in_epochs" and value):
-            keys.append(f"{param.name}={_short(value)}")
-        elif param.default is not FROM_RUN and value != param.default:
-            keys.append(f"{param.name}={_short(value)}")
-    return f"{node.type}({', '.join(keys)})"
+        if param.default is FROM_RUN and value not in run_lengths or param.default is not FROM_RUN and value != param.default:
+            words.append(f"{param.name} {_short(value)}")
+    return ", ".join(words)
 
 
 def _short(value) -> str:
