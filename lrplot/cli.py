@@ -648,6 +648,50 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
 
 
+@cli.command()
+@click.argument("config", metavar="CONFIG")
+@click.argument("runlog", metavar="RUNLOG")
+@click.option("--column", "columns", multiple=True, metavar="NAME", help="The log's lr column, tag or key; once per param group [default: found by name, like lr-AdamW or learning_rate].")
+@click.option("--step-column", default=None, metavar="NAME", help="The log's step column or key [default: found by name, like step or global_step].")
+@click.option("--first-step", type=click.IntRange(0, 1), default=None, help="The log's number for the first optimizer step [default: 1 for transformers' logs, else 0].")
+@click.option("--tolerance", type=click.FLOAT, default=1e-6, show_default=True, help="Largest difference that still follows the plan, relative to the peak lr.")
+@click.option("-o", "--output", default=None, help="Also draw the plan, the log, the explaining mistake and the residuals (.png, .svg or .pdf).")
+def verify(config: str, runlog: str, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None) -> None:
+    """Check a logged run's lr against its plan, and name the mistake that explains a divergence.
+
+    \b
+    RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
+    lr column), transformers' trainer_state.json (or its output folder), a TensorBoard event file
+    or run folder (pip install 'lrplot[tensorboard]'), or JSON lines.
+    Exit code 0: the run followed the plan; 1: it diverged; 2: bad input.
+    """
+    from .config import load
+    from .runlog import read_runlog
+    from .verify import report, verify as judge
+
+    if output is not None:
+        from .output import figure_format
+
+        figure_format(output)
+    spec = load(config)
+    log = read_runlog(runlog, columns, step_column, first_step)
+    verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
+    click.echo(report(verdict), nl=False)
+    if output is not None:
+        from .render.verify import plot_verdict
+
+        look = _look_default()
+        _save_figure(lambda: plot_verdict(verdict, look), output, spec.name, look, False)
+    if not verdict.followed:
+        sys.exit(1)
+
+
+def _look_default():
+    from .render import Look
+
+    return Look()
+
+
 def main() -> None:
     cli(prog_name="lrplot")
 

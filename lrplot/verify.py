@@ -1,0 +1,608 @@
+"""A logged run against its plan: did it follow the plan, and if not, which known mistake explains it.
+
+The plan is a config, simulated exactly (lrplot's engine); the log is a :class:`~lrplot.runlog.RunLog`.
+They are compared at the optimizer steps the log has, within a tolerance relative to each param
+group's peak lr (default 1e-6: float32 logs round at about 6e-8). When the log leaves the plan, each
+known mistake is an *alteration of the plan* simulated with the same engine and compared the same
+way, never a guess by eye:
+
+- the scheduler stepped once per epoch instead of per batch, or per batch instead of per epoch;
+- the scheduler stepped k times per optimizer step (once per micro-batch under gradient accumulation,
+  once per process);
+- the lr read one step early (after ``scheduler.step()``, or ``scheduler.step()`` before ``optimizer.step()``);
+- the schedule's length computed from a step count that ignored, or counted twice, the devices or the
+  gradient accumulation (the config re-derived with that plan, run for the steps the run really took);
+- a warmup counted in epochs where steps were meant, or the reverse;
+- a resume at step R that restarted the schedule from its beginning, or that restored the scheduler
+  but not the optimizer (torch's chainable schedulers then continue from the fresh optimizer's lr).
+
+The best is the one that matches the most logged points, then the smallest largest residual; it
+explains the log only when it matches every point.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator, Mapping
+
+import numpy as np
+
+from .config import MAX_STEPS, RunSpec, Spec, from_mapping
+from .engine import Trace, simulate
+from .errors import ConfigError
+from .registry import lookup
+from .runlog import RunLog
+
+DEFAULT_TOLERANCE = 1e-6
+# Families whose schedulers are torch LRScheduler objects moved by scheduler.step(), so that a
+# stepping mistake is a different count of those calls (transformers' schedules are LambdaLRs).
+_STEPPED_FAMILIES = ("torch", "transformers")
+_K_CANDIDATES = range(2, 9)
+_RESUME_CANDIDATES = 3
+# torch's schedulers that compute the next lr from the optimizer's current one (their chainable
+# get_lr), so a fresh optimizer after a resume changes every lr after it.
+_CHAINABLE = {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "MultiplicativeLR"}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    key: str  # stable name: per-epoch, per-batch, k-per-step, one-step-early, step-count, warmup, restart, lost-optimizer
+    text: str  # what happened, in a sentence
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """How one mistake's simulated lr compares with the log at its steps."""
+
+    mistake: Mistake
+    lr: np.ndarray  # [column, point]: the lr the mistake gives at each logged step (NaN past its end)
+    matched: int
+    total: int
+    max_residual: float  # relative to the group's peak, over the points it covers
+
+    @property
+    def explains(self) -> bool:
+        return self.matched == self.total
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    spec: Spec
+    plan: Trace
+    log: RunLog
+    groups: tuple[int, ...]  # the plan's param group of each log column
+    planned: np.ndarray  # [column, point]: the plan's lr at each logged step (NaN past the plan's end)
+    scale: np.ndarray  # [column]: the peak lr the tolerance is relative to
+    tolerance: float
+    within: np.ndarray  # [point]: every column within the tolerance
+    fits: tuple[Fit, ...]  # every mistake tried, best first
+    notes: tuple[str, ...]  # what could not be tried, and why
+
+    @property
+    def followed(self) -> bool:
+        return bool(self.within.all())
+
+    @property
+    def first(self) -> int | None:
+        """Index (into the log's points) of the first point that left the plan."""
+        off = np.flatnonzero(~self.within)
+        return int(off[0]) if off.size else None
+
+    @property
+    def best(self) -> Fit | None:
+        """The mistake that explains every logged point, if one does."""
+        return self.fits[0] if self.fits and self.fits[0].explains else None
+
+    def residual(self, values: np.ndarray) -> np.ndarray:
+        """|log - values| relative to each group's peak (NaN where values has none)."""
+        return np.abs(self.log.lr - values) / self.scale[:, None]
+
+
+def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_dir: str | os.PathLike | None = None) -> Verdict:
+    """Compare ``log`` with the plan ``spec``; when they differ, simulate every known mistake.
+
+    ``base_dir`` is the config's folder (relative paths in it, for the re-derived configs).
+    """
+    if not 0 < tolerance < 1:
+        raise ConfigError("--tolerance", f"must be a number between 0 and 1 (relative to the peak lr), got {tolerance}")
+    plan = simulate(spec)
+    groups = _groups(spec, log)
+    steps = log.step
+    if steps[0] >= plan.lr.shape[1]:
+        raise ConfigError(
+            log.path,
+            f"has no step inside the plan: it logs optimizer steps {int(steps[0])}..{int(steps[-1])}, the plan has 0..{plan.lr.shape[1] - 1} "
+            f"(check the config's run, or --first-step)",
+        )
+    planned = _at(plan.lr, groups, steps)
+    peak = np.abs(plan.lr).max(axis=1)
+    overall = float(peak.max()) if peak.size else 0.0
+    scale = np.array([peak[g] if peak[g] > 0 else (overall if overall > 0 else 1.0) for g in groups])
+    within = _within(log.lr, planned, scale, tolerance)
+    fits: list[Fit] = []
+    notes: list[str] = []
+    if not within.all():
+        judge = _Judge(spec, log, groups, planned, scale, tolerance, base_dir)
+        for mistake, values in judge.mistakes(notes, int(np.flatnonzero(~within)[0])):
+            fits.append(judge.fit(mistake, values))
+        fits = _distinct(fits, planned, scale, tolerance)
+        order = sorted(range(len(fits)), key=lambda i: (-fits[i].matched, fits[i].max_residual, i))
+        fits = [fits[i] for i in order]
+    return Verdict(spec, plan, log, groups, planned, scale, float(tolerance), within, tuple(fits), tuple(notes))
+
+
+# ----------------------------------------------------------------------------------------------
+# Matching the log's columns and steps to the plan
+
+
+def _groups(spec: Spec, log: RunLog) -> tuple[int, ...]:
+    """The plan's param group for each lr column of the log: by name where the log names them
+    (Lightning's ``lr-AdamW/<group name>``), else in order; one column is group 0's lr (what
+    transformers logs)."""
+    names = spec.group_names
+    if len(log.columns) == 1:
+        return (0,)
+    if len(log.columns) != len(names):
+        raise ConfigError(
+            log.path,
+            f"has {len(log.columns)} lr columns ({', '.join(log.columns)}) and the plan {len(names)} param groups "
+            f"({', '.join(names)}); choose the columns with --column, one per group",
+        )
+    by_name = {}
+    for i, column in enumerate(log.columns):
+        for g, name in enumerate(names):
+            if column.endswith((f"/{name}", f"_{name}")):
+                by_name[i] = g
+    if sorted(by_name.values()) == list(range(len(names))) and len(by_name) == len(names):
+        return tuple(by_name[i] for i in range(len(log.columns)))
+    return tuple(range(len(names)))
+
+
+def _at(lr: np.ndarray, groups: tuple[int, ...], steps: np.ndarray) -> np.ndarray:
+    """lr[group, step] at the log's steps, NaN past the end of ``lr``."""
+    out = np.full((len(groups), steps.size), np.nan)
+    inside = steps < lr.shape[1]
+    out[:, inside] = lr[list(groups)][:, steps[inside]]
+    return out
+
+
+def _within(logged: np.ndarray, values: np.ndarray, scale: np.ndarray, tolerance: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        close = np.abs(logged - values) <= tolerance * scale[:, None]
+    return close.all(axis=0)  # NaN (no value there) compares False
+
+
+def _distinct(fits: list[Fit], planned: np.ndarray, scale: np.ndarray, tolerance: float) -> list[Fit]:
+    """Drop mistakes that change nothing the log shows, and repeats of an earlier one."""
+    kept: list[Fit] = []
+    for fit in fits:
+        if _same(fit.lr, planned, scale, tolerance) or any(_same(fit.lr, k.lr, scale, tolerance) for k in kept):
+            continue
+        kept.append(fit)
+    return kept
+
+
+def _same(a: np.ndarray, b: np.ndarray, scale: np.ndarray, tolerance: float) -> bool:
+    both = np.isnan(a) & np.isnan(b)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(a - b) <= tolerance * scale[:, None] / 2
+    return bool((close | both).all())
+
+
+# ----------------------------------------------------------------------------------------------
+# The mistakes
+
+
+class _Judge:
+    """Simulates each mistake over the steps the log covers, with the plan's own engine."""
+
+    def __init__(self, spec, log, groups, planned, scale, tolerance, base_dir):
+        self.spec, self.log, self.groups = spec, log, groups
+        self.planned, self.scale, self.tolerance = planned, scale, tolerance
+        self.base_dir = base_dir
+        self.steps = log.step
+        self.needed = int(self.steps[-1]) + 1  # optimizer steps the log covers
+        self._curve: np.ndarray | None = None
+
+    def fit(self, mistake: Mistake, values: np.ndarray) -> Fit:
+        ok = _within(self.log.lr, values, self.scale, self.tolerance)
+        residual = self._residual(values)
+        return Fit(mistake, values, int(ok.sum()), int(ok.size), residual)
+
+    def _residual(self, values: np.ndarray) -> float:
+        r = np.abs(self.log.lr - values) / self.scale[:, None]
+        r = r[np.isfinite(r)]
+        return float(r.max()) if r.size else math.inf
+
+    # -- simulation helpers
+
+    def over(self, spec: Spec, n: int) -> np.ndarray:
+        """The lr of ``spec``'s schedule stepped as its run says, for ``n`` optimizer steps."""
+        if n > MAX_STEPS:
+            raise _Unreachable(f"it needs {n:,} steps simulated")
+        return simulate(replace(spec, run=replace(spec.run, total_steps=n), metric=None)).lr
+
+    def curve(self, n: int) -> np.ndarray:
+        """The lr after 0, 1, ..., n-1 plain ``scheduler.step()`` calls (one per optimizer step)."""
+        if self._curve is None or self._curve.shape[1] < n:
+            if n > MAX_STEPS:
+                raise _Unreachable(f"it needs {n:,} scheduler steps simulated")
+            run = RunSpec(total_steps=n, steps_per_epoch=1, step="iteration", unit="iteration", has_epochs=True)
+            self._curve = simulate(replace(self.spec, run=run, metric=None)).lr
+        return self._curve[:, :n]
+
+    def at_positions(self, positions: np.ndarray) -> np.ndarray:
+        """The lr each logged step trains with when the scheduler has been stepped ``positions`` times."""
+        curve = self.curve(int(positions.max()) + 1)
+        return curve[list(self.groups)][:, positions]
+
+    # -- the list
+
+    def mistakes(self, notes: list[str], first: int) -> Iterator[tuple[Mistake, np.ndarray]]:
+        spec = self.spec
+        run = spec.run
+        if spec.metric is not None and any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
+            notes.append("ReduceLROnPlateau's steps depend on the metric, so no stepping mistake is simulated for it")
+            return
+        makers: list[Callable[[], Iterator[tuple[Mistake, np.ndarray]]]] = []
+        if spec.scheduler.info.family in _STEPPED_FAMILIES and run.step != "fractional":
+            makers += [self._stepping, self._k_per_step]
+        elif spec.scheduler.info.family in _STEPPED_FAMILIES:
+            makers += [self._stepping]
+        else:
+            notes.append(f"{spec.scheduler.info.family} schedules are not stepped by scheduler.step() calls; stepping mistakes are not simulated")
+        makers += [self._one_step_early, self._step_counts, self._warmups, lambda: self._resumes(first)]
+        for make in makers:
+            try:
+                yield from make()
+            except _Unreachable:
+                continue
+
+    def _stepping(self):
+        run = self.spec.run
+        spe = run.steps_per_epoch
+        if not run.has_epochs or spe == 1:
+            return
+        if run.step in ("iteration", "fractional"):
+            yield from self._try(Mistake("per-epoch", "scheduler.step() was called once per epoch instead of after every batch"),
+                                 lambda: self.at_positions(self.steps // spe))
+        if run.step == "epoch":
+            yield from self._try(Mistake("per-batch", "scheduler.step() was called after every batch instead of once per epoch"),
+                                 lambda: self.at_positions(self.steps))
+        if run.step == "fractional":
+            yield from self._try(
+                Mistake("per-batch", "scheduler.step() was called after every batch without its epoch argument (not step(epoch + i / steps_per_epoch))"),
+                lambda: self.at_positions(self.steps))
+
+    def _k_per_step(self):
+        run = self.spec.run
+        plan = run.plan
+        why: dict[int, str] = {}
+        if plan is not None:
+            if plan.devices > 1 and plan.grad_accum > 1:
+                why[plan.devices * plan.grad_accum] = f"once per micro-batch on each of {plan.devices} devices"
+            if plan.grad_accum > 1:
+                why[plan.grad_accum] = f"once per micro-batch: grad_accum is {plan.grad_accum}"
+            if plan.devices > 1:
+                why[plan.devices] = f"once per process: devices is {plan.devices}"
+        for k in sorted(set(_K_CANDIDATES) | set(why)):
+            unit = "optimizer step" if run.step == "iteration" else "epoch"
+            reason = f" ({why[k]})" if k in why and run.step == "iteration" else ""
+            base = k * self.steps if run.step == "iteration" else k * (self.steps // run.steps_per_epoch)
+            # The k calls all after optimizer.step(), or one after each of k batches with
+            # optimizer.step() on the last (the lr read before it has seen k - 1 more calls).
+            placements = ((0, ""), (k - 1, ", one after each batch, the lr read before the last")) if run.step == "iteration" else ((0, ""),)
+            for offset, how in placements:
+                text = f"scheduler.step() was called {k} times per {unit}{reason}{how}"
+                yield from self._try(Mistake("k-per-step", text), lambda p=base + offset: self.at_positions(p))
+
+    def _one_step_early(self):
+        mistake = Mistake(
+            "one-step-early",
+            "the logged lr is one step ahead of the plan: it was read after scheduler.step(), "
+            "or scheduler.step() ran before optimizer.step()",
+        )
+        yield from self._try(mistake, lambda: _at(self.over(self.spec, self.needed + 1), self.groups, self.steps + 1))
+
+    def _step_counts(self):
+        """The config re-derived from a training plan whose step count ignored, or counted twice, the
+        devices or the gradient accumulation; the run itself took the steps the real plan makes."""
+        run = self.spec.run
+        plan = run.plan
+        source = self.spec.source.get("run")
+        if plan is None or not isinstance(source, Mapping):
+            return
+        d, ga = plan.devices, plan.grad_accum
+        variants = []
+        if d > 1:
+            variants += [({"devices": 1}, f"ignoring the {d} devices"), ({"devices": d * d}, f"dividing by the {d} devices twice")]
+        if ga > 1:
+            variants += [({"grad_accum": 1}, f"ignoring grad_accum {ga}"), ({"grad_accum": ga * ga}, f"dividing by grad_accum {ga} twice")]
+        for change, how in variants:
+            altered = {**self.spec.source, "run": {**source, **change}}
+            try:
+                other = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
+            except ConfigError:
+                continue
+            if other.run.steps_per_epoch == run.steps_per_epoch:
+                continue
+            text = (
+                f"the schedule was sized for {other.run.steps_per_epoch} steps per epoch, {how}; "
+                f"the run had {run.steps_per_epoch}"
+            )
+            stepped = replace(other, run=run)
+            yield from self._try(Mistake("step-count", text), lambda stepped=stepped: _at(self.over(stepped, self.needed), self.groups, self.steps))
+
+    def _warmups(self):
+        run = self.spec.run
+        spe = run.steps_per_epoch
+        if not run.has_epochs or spe == 1:
+            return
+        sites = _warmup_sites(self.spec.source)
+        if not sites:
+            return
+        length = sites[0][2]
+        counted = "steps" if run.step != "epoch" else "epochs"
+        other = "epochs" if counted == "steps" else "steps"
+        changes = [(length * spe, f"the warmup lasted {length * spe} {counted} instead of {length}: {length} was counted in {other} where {counted} were meant")]
+        if length % spe == 0 and length // spe >= 1:
+            changes.append((length // spe, f"the warmup lasted {length // spe} {counted} instead of {length}: its {length // spe} {other} were passed as {counted}"))
+        for value, text in changes:
+            altered = _with_warmup(self.spec.source, sites, length, value)
+            try:
+                other_spec = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
+            except ConfigError:
+                continue
+            yield from self._try(Mistake("warmup", text), lambda s=other_spec: _at(self.over(s, self.needed), self.groups, self.steps))
+
+    def _resumes(self, first: int):
+        """Resumes at a step R between the last point that followed the plan and the first that did not."""
+        spec, run = self.spec, self.spec.run
+        spe = run.steps_per_epoch
+        low = int(self.steps[first - 1]) + 1 if first > 0 else 1
+        high = int(self.steps[first])
+        if high < low:
+            return
+        plan = self.over(spec, self.needed)
+        candidates = np.arange(low, high + 1)
+        if run.step == "fractional":
+            candidates = candidates[candidates % spe == 0]
+        if not candidates.size:
+            return
+
+        def restarted(R: int) -> np.ndarray:
+            k = self.steps
+            if run.step == "epoch":
+                shifted = (k // spe - R // spe) * spe
+            else:
+                shifted = k - R
+            return _at(plan, self.groups, np.where(k < R, k, shifted))
+
+        # Where the restarted schedule gives the first diverging point its logged value.
+        k = high
+        if run.step == "epoch":
+            at_first = (k // spe - candidates // spe) * spe
+        else:
+            at_first = k - candidates
+        predicted = plan[list(self.groups)][:, at_first]
+        close = np.all(np.abs(predicted - self.log.lr[:, first][:, None]) <= self.tolerance * self.scale[:, None], axis=0)
+        chosen = _spread(candidates[close], spe)
+        for R in chosen:
+            text = f"the run resumed at {_step_words(spec, int(R))} with a new scheduler: the schedule restarted from its beginning"
+            yield from self._try(Mistake("restart", text), lambda R=R: restarted(int(R)))
+        if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()):
+            for R in _spread(np.union1d(candidates[close], [high]), spe):
+                text = (
+                    f"the run resumed at {_step_words(spec, int(R))} with the scheduler's state but not the optimizer's: "
+                    "the lr restarted from the fresh optimizer's and the scheduler went on from there"
+                )
+                yield from self._try(
+                    Mistake("lost-optimizer", text), lambda R=R: _at(_resumed_without_optimizer(spec, int(R), self.needed), self.groups, self.steps)
+                )
+
+    def _try(self, mistake: Mistake, make: Callable[[], np.ndarray]):
+        """One mistake's lr at the logged steps; a mistake torch could not have run is skipped."""
+        try:
+            values = make()
+        except ConfigError:
+            return  # torch would raise before the log's last step: the run could not have logged it
+        yield mistake, values
+
+
+class _Unreachable(Exception):
+    """A mistake too costly to simulate over this log."""
+
+
+def _spread(candidates: np.ndarray, spe: int) -> list[int]:
+    """A few resume steps from many that fit the first point: the first, an epoch boundary, the last."""
+    if candidates.size <= _RESUME_CANDIDATES:
+        return [int(c) for c in candidates]
+    boundary = candidates[candidates % spe == 0]
+    picks = [int(candidates[0]), int(boundary[0]) if boundary.size else None, int(candidates[-1])]
+    return list(dict.fromkeys(p for p in picks if p is not None))
+
+
+# ----------------------------------------------------------------------------------------------
+# A resume that lost the optimizer's state (torch's replica: the state machine is the point here)
+
+
+def _resumed_without_optimizer(spec: Spec, R: int, n: int) -> np.ndarray:
+    """torch's lr when a run resumes at optimizer step R with a new optimizer, a new scheduler built
+    on it, and ``scheduler.load_state_dict()`` of the saved one but no ``optimizer.load_state_dict()``.
+
+    The new scheduler's construction sets the optimizer's lr to the schedule's first value; the
+    loaded state brings back ``last_epoch`` and the rest, and the chainable schedulers then multiply
+    that first value onwards (a StepLR jumps back up until its next milestone).
+    """
+    from .frameworks.torch import replica
+
+    if n > MAX_STEPS:
+        raise _Unreachable(f"it needs {n:,} steps simulated")
+    run = spec.run
+    spe = run.steps_per_epoch
+    opt = replica.FakeOptimizer(spec.optimizer)
+    sched = replica.build(opt, spec.scheduler)
+    lrs = []
+    try:
+        for k in range(n):
+            if k == R:
+                fresh = replica.FakeOptimizer(spec.optimizer)
+                resumed = replica.build(fresh, spec.scheduler)
+                _load_state(resumed, sched)
+                opt, sched = fresh, resumed
+            lrs.append(opt.lrs())
+            epoch, i = divmod(k, spe)
+            if run.step == "iteration":
+                sched.step()
+            elif run.step == "fractional":
+                sched.step(epoch + i / spe)
+            elif i == spe - 1:
+                sched.step()
+    except (replica.TorchRaised, ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise ConfigError(spec.scheduler.path, f"torch raises here ({exc})") from None
+    return np.array(lrs, dtype=np.float64).T
+
+
+def _load_state(target: Any, saved: Any) -> None:
+    """torch's ``load_state_dict``: every attribute but the optimizer; composites load each child's."""
+    for key, value in vars(saved).items():
+        if key in ("opt", "spec", "_schedulers"):
+            continue
+        setattr(target, key, copy.deepcopy(value))
+    for child, saved_child in zip(getattr(target, "_schedulers", ()), getattr(saved, "_schedulers", ())):
+        _load_state(child, saved_child)
+
+
+# ----------------------------------------------------------------------------------------------
+# Warmups in a config, as written
+
+
+_WARMUP_KEYS = ("num_warmup_steps", "warmup_t", "warmup_steps", "warmup_iters", "warmup_epochs")
+
+
+def _warmup_sites(source: Mapping[str, Any]) -> list[tuple[Any, Any, int]]:
+    """Where the config writes its warmup's length: (container, key, value), all of one length.
+
+    A var named like ``warmup``; a SequentialLR whose first child ramps (LinearLR, ConstantLR) with
+    its first milestone at the child's ``total_iters``; a lone LinearLR or ConstantLR; a framework's
+    warmup keyword (``num_warmup_steps``, ``warmup_t``, ``transformers.warmup_steps``).
+    """
+    sites: list[tuple[Any, Any, int]] = []
+
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+    for key, value in (source.get("vars") or {}).items():
+        if "warmup" in str(key).lower() and whole(value):
+            sites.append((("vars",), key, value))
+
+    def walk(node: Any, path: tuple) -> None:
+        if not isinstance(node, Mapping):
+            return
+        info = lookup(node.get("type")) if isinstance(node.get("type"), str) else None
+        name = info.name if info is not None else None
+        children = node.get("schedulers") if isinstance(node.get("schedulers"), list) else []
+        if name == "SequentialLR" and children and isinstance(children[0], Mapping):
+            first = lookup(children[0].get("type")) if isinstance(children[0].get("type"), str) else None
+            milestones = node.get("milestones")
+            length = children[0].get("total_iters")
+            if first is not None and first.name in ("LinearLR", "ConstantLR") and whole(length) and isinstance(milestones, list) and milestones and milestones[0] == length:
+                sites.append((path + ("schedulers", 0), "total_iters", length))
+                sites.append((path + ("milestones",), 0, length))
+        elif name in ("LinearLR", "ConstantLR") and not path[1:] and whole(node.get("total_iters")):
+            sites.append((path, "total_iters", node["total_iters"]))
+        for key in _WARMUP_KEYS:
+            if whole(node.get(key)):
+                sites.append((path, key, node[key]))
+        for i, child in enumerate(children):
+            walk(child, path + ("schedulers", i))
+
+    walk(source.get("scheduler"), ("scheduler",))
+    for section in ("transformers", "timm"):
+        node = source.get(section)
+        if isinstance(node, Mapping):
+            for key in _WARMUP_KEYS:
+                if whole(node.get(key)):
+                    sites.append(((section,), key, node[key]))
+    if not sites:
+        return []
+    length = sites[0][2]
+    return [s for s in sites if s[2] == length]
+
+
+def _with_warmup(source: Mapping[str, Any], sites, length: int, value: int) -> dict:
+    data = copy.deepcopy(_plain(source))
+    for path, key, _ in sites:
+        node = data
+        for part in path:
+            node = node[part]
+        node[key] = value
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# The report
+
+
+def report(verdict: Verdict) -> str:
+    """The verdict in a few lines: followed the plan, or the first divergence and its explanation."""
+    log, spec = verdict.log, verdict.spec
+    run = spec.run
+    lines = [f"log:  {log.path}: {log.describe()}"]
+    stepped = {"iteration": "after every optimizer step", "epoch": "once per epoch", "fractional": "after every optimizer step with a fractional epoch"}[run.step]
+    epochs = f" ({run.epoch_count:g} epochs of {run.steps_per_epoch})" if run.has_epochs and run.steps_per_epoch > 1 else ""
+    lines.append(f"plan: {spec.name}: {run.total_steps:,} optimizer steps{epochs}, scheduler stepped {stepped}")
+    if len(log.columns) == 1 and len(spec.group_names) > 1:
+        lines.append(f"      (one lr logged: compared with param group {spec.group_names[0]!r})")
+    n = len(log)
+    tol = f"{verdict.tolerance:g} of the peak lr"
+    if verdict.followed:
+        worst = np.nanmax(verdict.residual(verdict.planned))
+        lines.append(f"FOLLOWED THE PLAN: all {n:,} logged points within {tol} (largest difference {worst:.2g})")
+        return "\n".join(lines) + "\n"
+    i = verdict.first
+    assert i is not None
+    k = int(log.step[i])
+    where = _step_words(spec, k)
+    off = int((~verdict.within).sum())
+    g = int(np.nanargmax(np.where(np.isnan(verdict.planned[:, i]), np.inf, np.abs(log.lr[:, i] - verdict.planned[:, i]))))
+    column = f" ({log.columns[g]})" if len(log.columns) > 1 else ""
+    if np.isnan(verdict.planned[g, i]):
+        lines.append(f"DIVERGED at {where}: the log goes on past the plan's last step ({run.total_steps - 1:,}); logged {log.lr[g, i]:.6g}{column}")
+    else:
+        lines.append(f"DIVERGED at {where}: planned {verdict.planned[g, i]:.6g}, logged {log.lr[g, i]:.6g}{column}")
+    lines.append(f"      {off:,} of {n:,} logged points differ from the plan by more than {tol}")
+    best = verdict.best
+    if best is not None:
+        lines.append(f"EXPLAINED: {best.mistake.text}")
+        lines.append(f"      simulated, it matches all {best.total:,} logged points (largest difference {best.max_residual:.2g})")
+    elif verdict.fits:
+        closest = verdict.fits[0]
+        lines.append(f"NOT EXPLAINED: none of the {len(verdict.fits)} known mistakes tried matches the whole log")
+        lines.append(f"      closest: {closest.mistake.text} ({closest.matched:,} of {closest.total:,} points)")
+    else:
+        lines.append("NOT EXPLAINED: no known mistake changes what this log shows")
+    for note in verdict.notes:
+        lines.append(f"      note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _step_words(spec: Spec, k: int) -> str:
+    run = spec.run
+    if run.has_epochs and run.steps_per_epoch > 1:
+        epoch, i = divmod(k, run.steps_per_epoch)
+        return f"optimizer step {k:,} (epoch {epoch}, step {i} of {run.steps_per_epoch})"
+    if run.has_epochs and run.unit == "epoch":
+        return f"epoch {k:,}"
+    return f"optimizer step {k:,}"
