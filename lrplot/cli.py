@@ -680,16 +680,11 @@ def verify(config: str, runlog: str, columns: tuple[str, ...], step_column: str 
     if output is not None:
         from .render.verify import plot_verdict
 
-        look = _look_default()
-        _save_figure(lambda: plot_verdict(verdict, look), output, spec.name, look, False)
+        from .render import Look
+
+        _save_figure(lambda: plot_verdict(verdict, Look()), output, spec.name, Look(), False)
     if not verdict.followed:
         sys.exit(1)
-
-
-def _look_default():
-    from .render import Look
-
-    return Look()
 
 
 def main() -> None:

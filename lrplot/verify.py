@@ -9,7 +9,8 @@ way, never a guess by eye:
 - the scheduler stepped once per epoch instead of per batch, or per batch instead of per epoch;
 - the scheduler stepped k times per optimizer step (once per micro-batch under gradient accumulation,
   once per process);
-- the lr read one step early (after ``scheduler.step()``, or ``scheduler.step()`` before ``optimizer.step()``);
+- the lr read one step early (after ``scheduler.step()``, or ``scheduler.step()`` before ``optimizer.step()``),
+  or logged one step late (steps numbered from 1);
 - the schedule's length computed from a step count that ignored, or counted twice, the devices or the
   gradient accumulation (the config re-derived with that plan, run for the steps the run really took);
 - a warmup counted in epochs where steps were meant, or the reverse;
@@ -49,8 +50,9 @@ _CHAINABLE = {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR"
 
 @dataclass(frozen=True)
 class Mistake:
-    key: str  # stable name: per-epoch, per-batch, k-per-step, one-step-early, step-count, warmup, restart, lost-optimizer
+    key: str  # stable name: per-epoch, per-batch, k-per-step, one-step-early, one-step-late, step-count, warmup, restart, lost-optimizer
     text: str  # what happened, in a sentence
+    short: str  # the same in a few words, for a figure's title
 
 
 @dataclass(frozen=True, eq=False)
@@ -254,7 +256,7 @@ class _Judge:
             makers += [self._stepping]
         else:
             notes.append(f"{spec.scheduler.info.family} schedules are not stepped by scheduler.step() calls; stepping mistakes are not simulated")
-        makers += [self._one_step_early, self._step_counts, self._warmups, lambda: self._resumes(first)]
+        makers += [self._one_step_early, self._one_step_late, self._step_counts, self._warmups, lambda: self._resumes(first)]
         for make in makers:
             try:
                 yield from make()
@@ -267,14 +269,14 @@ class _Judge:
         if not run.has_epochs or spe == 1:
             return
         if run.step in ("iteration", "fractional"):
-            yield from self._try(Mistake("per-epoch", "scheduler.step() was called once per epoch instead of after every batch"),
+            yield from self._try(Mistake("per-epoch", "scheduler.step() was called once per epoch instead of after every batch", "stepped per epoch, not per batch"),
                                  lambda: self.at_positions(self.steps // spe))
         if run.step == "epoch":
-            yield from self._try(Mistake("per-batch", "scheduler.step() was called after every batch instead of once per epoch"),
+            yield from self._try(Mistake("per-batch", "scheduler.step() was called after every batch instead of once per epoch", "stepped per batch, not per epoch"),
                                  lambda: self.at_positions(self.steps))
         if run.step == "fractional":
             yield from self._try(
-                Mistake("per-batch", "scheduler.step() was called after every batch without its epoch argument (not step(epoch + i / steps_per_epoch))"),
+                Mistake("per-batch", "scheduler.step() was called after every batch without its epoch argument (not step(epoch + i / steps_per_epoch))", "stepped per batch without the epoch"),
                 lambda: self.at_positions(self.steps))
 
     def _k_per_step(self):
@@ -297,15 +299,26 @@ class _Judge:
             placements = ((0, ""), (k - 1, ", one after each batch, the lr read before the last")) if run.step == "iteration" else ((0, ""),)
             for offset, how in placements:
                 text = f"scheduler.step() was called {k} times per {unit}{reason}{how}"
-                yield from self._try(Mistake("k-per-step", text), lambda p=base + offset: self.at_positions(p))
+                yield from self._try(Mistake("k-per-step", text, f"stepped {k} times per {unit}"), lambda p=base + offset: self.at_positions(p))
 
     def _one_step_early(self):
         mistake = Mistake(
             "one-step-early",
             "the logged lr is one step ahead of the plan: it was read after scheduler.step(), "
             "or scheduler.step() ran before optimizer.step()",
+            "the lr one step early",
         )
         yield from self._try(mistake, lambda: _at(self.over(self.spec, self.needed + 1), self.groups, self.steps + 1))
+
+    def _one_step_late(self):
+        mistake = Mistake(
+            "one-step-late",
+            "the log is one step behind the plan: it numbers the optimizer steps from 1 "
+            "(say so with --first-step 1), or it logged each lr with the step count already incremented",
+            "the lr one step late",
+        )
+        plan = self.over(self.spec, self.needed)
+        yield from self._try(mistake, lambda: np.where(self.steps >= 1, _at(plan, self.groups, np.maximum(self.steps - 1, 0)), np.nan))
 
     def _step_counts(self):
         """The config re-derived from a training plan whose step count ignored, or counted twice, the
@@ -334,7 +347,7 @@ class _Judge:
                 f"the run had {run.steps_per_epoch}"
             )
             stepped = replace(other, run=run)
-            yield from self._try(Mistake("step-count", text), lambda stepped=stepped: _at(self.over(stepped, self.needed), self.groups, self.steps))
+            yield from self._try(Mistake("step-count", text, f"sized for {other.run.steps_per_epoch} steps per epoch, not {run.steps_per_epoch}"), lambda stepped=stepped: _at(self.over(stepped, self.needed), self.groups, self.steps))
 
     def _warmups(self):
         run = self.spec.run
@@ -356,13 +369,16 @@ class _Judge:
                 other_spec = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
             except ConfigError:
                 continue
-            yield from self._try(Mistake("warmup", text), lambda s=other_spec: _at(self.over(s, self.needed), self.groups, self.steps))
+            yield from self._try(Mistake("warmup", text, f"a warmup of {value} {counted}, not {length}"), lambda s=other_spec: _at(self.over(s, self.needed), self.groups, self.steps))
 
     def _resumes(self, first: int):
-        """Resumes at a step R between the last point that followed the plan and the first that did not."""
+        """Resumes at a step R between the last point that followed the plan and the first that did not
+        (a log that never followed the plan shows no run before a resume)."""
         spec, run = self.spec, self.spec.run
         spe = run.steps_per_epoch
-        low = int(self.steps[first - 1]) + 1 if first > 0 else 1
+        if first == 0:
+            return
+        low = int(self.steps[first - 1]) + 1
         high = int(self.steps[first])
         if high < low:
             return
@@ -392,7 +408,7 @@ class _Judge:
         chosen = _spread(candidates[close], spe)
         for R in chosen:
             text = f"the run resumed at {_step_words(spec, int(R))} with a new scheduler: the schedule restarted from its beginning"
-            yield from self._try(Mistake("restart", text), lambda R=R: restarted(int(R)))
+            yield from self._try(Mistake("restart", text, f"the schedule restarted at step {R}"), lambda R=R: restarted(int(R)))
         if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()):
             for R in _spread(np.union1d(candidates[close], [high]), spe):
                 text = (
@@ -400,7 +416,7 @@ class _Judge:
                     "the lr restarted from the fresh optimizer's and the scheduler went on from there"
                 )
                 yield from self._try(
-                    Mistake("lost-optimizer", text), lambda R=R: _at(_resumed_without_optimizer(spec, int(R), self.needed), self.groups, self.steps)
+                    Mistake("lost-optimizer", text, f"resumed at step {R} without the optimizer's state"), lambda R=R: _at(_resumed_without_optimizer(spec, int(R), self.needed), self.groups, self.steps)
                 )
 
     def _try(self, mistake: Mistake, make: Callable[[], np.ndarray]):
