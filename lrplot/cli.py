@@ -417,11 +417,12 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     """Several schedules in one figure.
 
     \b
-    A SPEC is a config file, or inline `alias:key=value,key=value`, named in the legend by what it
-    is unless you give it a label, `LABEL=SPEC`:
+    A SPEC is a config file, inline `alias:key=value,key=value`, or a logged run (see `lrplot
+    verify`), named in the legend by what it is unless you give it a label, `LABEL=SPEC`:
       lrplot compare step:step_size=30 cosine multistep:milestones=[30,80]
       lrplot compare baseline=configs/run.yaml tuned=cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
+      lrplot compare plan.yaml lightning_logs/version_0/metrics.csv
     Run options (--epochs, --lr, ...) apply to inline specs.
     """
     from .compare import expand_sweep, parse_inline, split_label
@@ -437,9 +438,17 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     items = expand_sweep(specs, sweep) if sweep else [(*split_label(text), {}) for text in specs]
     files = list(dict.fromkeys(text for text, _, _ in items if _looks_like_file(text)))
 
+    from .runlog import as_trace, looks_like_runlog, read_runlog
+
     def draw() -> None:
         traces, labels = [], []
         for text, label, extra in items:
+            if looks_like_runlog(text):
+                # A logged run (a CSV, trainer_state.json, TensorBoard run, JSON lines): its lr as logged.
+                log = read_runlog(text)
+                traces.append(as_trace(log, label or log.label))
+                labels.append(label or log.label)
+                continue
             if _looks_like_file(text):
                 # Run flags are for inline specs; a config file keeps its own run.
                 spec = build_spec(text, {}, extra, name=label)

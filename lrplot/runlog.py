@@ -38,7 +38,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .config import MAX_STEPS
+from .config import MAX_STEPS, RunSpec
 from .errors import ConfigError
 from .values import suggest
 
@@ -76,6 +76,12 @@ class RunLog:
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])
+
+    @property
+    def label(self) -> str:
+        """A short name for legends: the file (or run folder) and the folder it is in."""
+        parts = Path(self.path).parts[-2:]
+        return "/".join(parts)
 
     def describe(self) -> str:
         what = f"column {self.columns[0]}" if len(self.columns) == 1 else f"columns {', '.join(self.columns)}"
@@ -523,6 +529,25 @@ def _numbers(cells: list[str], name: str, where: str, locate) -> np.ndarray:
             except ValueError:
                 raise ConfigError(where, f"{locate(i)}: {name} is {cell.strip()[:40]!r}, not a number") from None
         raise
+
+
+def as_trace(log: RunLog, name: str):
+    """The logged run as a Trace, for ``compare``: each logged lr holds until the next logged step
+    (as a trace's steps do), and the steps before the first logged one have none (NaN).
+
+    A logged run has no scheduler, so its Spec's ``scheduler`` is None; figures read only its name,
+    groups and run."""
+    from .config import Group, OptimizerSpec, Spec
+    from .engine import Trace
+
+    n = int(log.step[-1]) + 1
+    steps = np.arange(n, dtype=np.int64)
+    held = np.searchsorted(log.step, steps, side="right") - 1
+    lr = np.where(held >= 0, log.lr[:, np.maximum(held, 0)], np.nan)
+    groups = tuple(Group(column, float(log.lr[i, 0])) for i, column in enumerate(log.columns))
+    run = RunSpec(total_steps=n, steps_per_epoch=1, step="iteration", unit="iteration", has_epochs=False)
+    spec = Spec(name, OptimizerSpec(groups), run, None)  # type: ignore[arg-type]
+    return Trace(spec, steps, steps.astype(np.float64), lr)
 
 
 def looks_like_runlog(text: str) -> bool:

@@ -214,3 +214,18 @@ def test_verify_as_a_real_process():
     )
     assert done.returncode == 1, done.stderr
     assert "EXPLAINED: scheduler.step() was called once per epoch instead of after every batch" in done.stdout
+
+
+def test_compare_overlays_a_logged_run(tmp_path):
+    out = tmp_path / "compare.svg"
+    logged = FIXTURES / "runs/transformers-every-5/trainer_state.json"
+    result = run("compare", FIXTURES / "plans/transformers-linear-warmup.yaml", logged, "-o", out)
+    assert result.exit_code == 0, result.output
+    from lrplot.runlog import as_trace
+
+    log = read_runlog(logged)
+    trace = as_trace(log, log.label)
+    assert log.label == "transformers-every-5/trainer_state.json" and len(trace) == 70  # to its last logged step, 70 (optimizer step 69)
+    # Logged at steps 5, 10, ... (optimizer steps 4, 9, ...): each value holds until the next one.
+    assert np.isnan(trace.lr[0, :4]).all() and (trace.lr[0, 4:9] == log.lr[0, 0]).all() and trace.lr[0, 9] == log.lr[0, 1]
+    assert out.read_bytes()[:5] == b"<?xml"
