@@ -127,13 +127,44 @@ def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_d
     fits: list[Fit] = []
     notes: list[str] = []
     if not within.all():
-        judge = _Judge(spec, log, groups, planned, scale, tolerance, base_dir)
-        for mistake, values in judge.mistakes(notes, int(np.flatnonzero(~within)[0])):
-            fits.append(judge.fit(mistake, values))
-        fits = _distinct(fits, planned, scale, tolerance)
-        order = sorted(range(len(fits)), key=lambda i: (-fits[i].matched, fits[i].max_residual, i))
-        fits = [fits[i] for i in order]
+        fits = _judge_mistakes(spec, log, groups, planned, scale, tolerance, base_dir, int(np.flatnonzero(~within)[0]), notes)
     return Verdict(spec, plan, log, groups, planned, scale, float(tolerance), within, tuple(fits), tuple(notes))
+
+
+def _judge_mistakes(spec, log, groups, planned, scale, tolerance, base_dir, first: int, notes: list[str]) -> list[Fit]:
+    """Every known mistake, compared with the log; the ones that explain it first.
+
+    Mistakes are simulated over growing prefixes of the log, and one that leaves the log in a prefix
+    is not simulated further: simulating costs up to the last step a prefix reaches (a replay of
+    torch step by step, where no closed form covers the schedule), and most mistakes part from a
+    log within its first points, or the first points after it diverged.
+    """
+    n = len(log)
+    # Prefixes of 64, 1,024, 16,384, ... points, and the first 64 and 4,096 after the divergence.
+    geometric = [64 * 16**i for i in range(6)]
+    ends = sorted({min(n, end) for end in (*geometric, first + 64, first + 4096)} | {n})
+    rejected: dict[tuple[str, str], tuple[int, Fit]] = {}
+    final: list[tuple[int, Fit]] = []
+    for end in ends:
+        prefix = RunLog(log.path, log.kind, log.columns, log.logged_step[:end], log.lr[:, :end], log.first_step)
+        judge = _Judge(spec, prefix, groups, planned[:, :end], scale, tolerance, base_dir, skip=set(rejected))
+        stage_notes: list[str] = []
+        for order, (mistake, values) in enumerate(judge.mistakes(stage_notes, first if first < end else None)):
+            fit = judge.fit(mistake, values)
+            if _same(values, planned[:, :end], scale, tolerance):
+                continue  # changes nothing this log shows
+            if fit.explains:
+                judge.explained = True
+            else:
+                rejected[(mistake.key, mistake.text)] = (order, fit)
+            if end == n:
+                final.append((order, fit))
+        if end == n:
+            notes.extend(stage_notes)
+    ranked = final + [entry for entry in rejected.values() if all(entry[1] is not f for _, f in final)]
+    # Best first: the share of the points it was compared on that it matches, then its largest residual.
+    ranked.sort(key=lambda e: (-e[1].matched / e[1].total, e[1].max_residual, e[0]))
+    return [fit for _, fit in ranked]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,16 +208,6 @@ def _within(logged: np.ndarray, values: np.ndarray, scale: np.ndarray, tolerance
     return close.all(axis=0)  # NaN (no value there) compares False
 
 
-def _distinct(fits: list[Fit], planned: np.ndarray, scale: np.ndarray, tolerance: float) -> list[Fit]:
-    """Drop mistakes that change nothing the log shows, and repeats of an earlier one."""
-    kept: list[Fit] = []
-    for fit in fits:
-        if _same(fit.lr, planned, scale, tolerance) or any(_same(fit.lr, k.lr, scale, tolerance) for k in kept):
-            continue
-        kept.append(fit)
-    return kept
-
-
 def _same(a: np.ndarray, b: np.ndarray, scale: np.ndarray, tolerance: float) -> bool:
     both = np.isnan(a) & np.isnan(b)
     with np.errstate(invalid="ignore"):
@@ -201,10 +222,12 @@ def _same(a: np.ndarray, b: np.ndarray, scale: np.ndarray, tolerance: float) -> 
 class _Judge:
     """Simulates each mistake over the steps the log covers, with the plan's own engine."""
 
-    def __init__(self, spec, log, groups, planned, scale, tolerance, base_dir):
+    def __init__(self, spec, log, groups, planned, scale, tolerance, base_dir, skip=frozenset()):
         self.spec, self.log, self.groups = spec, log, groups
         self.planned, self.scale, self.tolerance = planned, scale, tolerance
         self.base_dir = base_dir
+        self.skip = skip  # (key, text) of mistakes already ruled out
+        self.explained = False  # a mistake tried so far explains every point: skip the costly ones
         self.steps = log.step
         self.needed = int(self.steps[-1]) + 1  # optimizer steps the log covers
         self._curve: np.ndarray | None = None
@@ -243,7 +266,7 @@ class _Judge:
 
     # -- the list
 
-    def mistakes(self, notes: list[str], first: int) -> Iterator[tuple[Mistake, np.ndarray]]:
+    def mistakes(self, notes: list[str], first: int | None) -> Iterator[tuple[Mistake, np.ndarray]]:
         spec = self.spec
         run = spec.run
         if spec.metric is not None and any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
@@ -376,7 +399,7 @@ class _Judge:
         (a log that never followed the plan shows no run before a resume)."""
         spec, run = self.spec, self.spec.run
         spe = run.steps_per_epoch
-        if first == 0:
+        if not first:
             return
         low = int(self.steps[first - 1]) + 1
         high = int(self.steps[first])
@@ -409,7 +432,8 @@ class _Judge:
         for R in chosen:
             text = f"the run resumed at {_step_words(spec, int(R))} with a new scheduler: the schedule restarted from its beginning"
             yield from self._try(Mistake("restart", text, f"the schedule restarted at step {R}"), lambda R=R: restarted(int(R)))
-        if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()):
+        # Replaying torch step by step is the costly one: only when a restart does not explain the log.
+        if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()) and not self.explained:
             for R in _spread(np.union1d(candidates[close], [high]), spe):
                 text = (
                     f"the run resumed at {_step_words(spec, int(R))} with the scheduler's state but not the optimizer's: "
@@ -421,6 +445,8 @@ class _Judge:
 
     def _try(self, mistake: Mistake, make: Callable[[], np.ndarray]):
         """One mistake's lr at the logged steps; a mistake torch could not have run is skipped."""
+        if (mistake.key, mistake.text) in self.skip:
+            return
         try:
             values = make()
         except ConfigError:
