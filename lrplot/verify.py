@@ -308,20 +308,21 @@ class _Judge:
         why: dict[int, str] = {}
         if plan is not None:
             if plan.devices > 1 and plan.grad_accum > 1:
-                why[plan.devices * plan.grad_accum] = f"once per micro-batch on each of {plan.devices} devices"
+                why[plan.devices * plan.grad_accum] = f"grad_accum {plan.grad_accum} on {plan.devices} devices"
             if plan.grad_accum > 1:
-                why[plan.grad_accum] = f"once per micro-batch: grad_accum is {plan.grad_accum}"
+                why[plan.grad_accum] = f"grad_accum is {plan.grad_accum}"
             if plan.devices > 1:
                 why[plan.devices] = f"once per process: devices is {plan.devices}"
         for k in sorted(set(_K_CANDIDATES) | set(why)):
             unit = "optimizer step" if run.step == "iteration" else "epoch"
             reason = f" ({why[k]})" if k in why and run.step == "iteration" else ""
             base = k * self.steps if run.step == "iteration" else k * (self.steps // run.steps_per_epoch)
-            # The k calls all after optimizer.step(), or one after each of k batches with
-            # optimizer.step() on the last (the lr read before it has seen k - 1 more calls).
-            placements = ((0, ""), (k - 1, ", one after each batch, the lr read before the last")) if run.step == "iteration" else ((0, ""),)
-            for offset, how in placements:
-                text = f"scheduler.step() was called {k} times per {unit}{reason}{how}"
+            texts = [(0, f"scheduler.step() was called {k} times per {unit}{reason}")]
+            if run.step == "iteration":
+                # One call after each of k batches, optimizer.step() on the last: the lr read
+                # before it has seen k - 1 more calls.
+                texts.append((k - 1, f"scheduler.step() was called after every batch, {k} per optimizer step{reason}"))
+            for offset, text in texts:
                 yield from self._try(Mistake("k-per-step", text, f"stepped {k} times per {unit}"), lambda p=base + offset: self.at_positions(p))
 
     def _one_step_early(self):

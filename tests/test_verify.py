@@ -229,3 +229,16 @@ def test_compare_overlays_a_logged_run(tmp_path):
     # Logged at steps 5, 10, ... (optimizer steps 4, 9, ...): each value holds until the next one.
     assert np.isnan(trace.lr[0, :4]).all() and (trace.lr[0, 4:9] == log.lr[0, 0]).all() and trace.lr[0, 9] == log.lr[0, 1]
     assert out.read_bytes()[:5] == b"<?xml"
+
+
+def test_readme_transcripts_are_what_verify_prints():
+    import re
+    import shlex
+
+    root = FIXTURES.parent.parent
+    readme = (root / "README.md").read_text()
+    (block,) = re.findall(r"```console\n(.*?)```", readme, re.S)
+    for command, expected in re.findall(r"^\$ (lrplot verify .*?)\n(.*?)(?=^\$ |\Z)", block, re.S | re.M):
+        args = shlex.split(command)[1:]
+        done = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=root, capture_output=True, text=True)
+        assert done.stdout.strip() == expected.strip(), command
