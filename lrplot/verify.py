@@ -633,7 +633,8 @@ def report(verdict: Verdict) -> str:
     elif verdict.fits:
         closest = verdict.fits[0]
         lines.append(f"NOT EXPLAINED: none of the {len(verdict.fits)} known mistakes tried matches the whole log")
-        lines.append(f"      closest: {closest.mistake.text} ({closest.matched:,} of {closest.total:,} points)")
+        first = "" if closest.total == n else "the first "
+        lines.append(f"      closest: {closest.mistake.text} (it matches {closest.matched:,} of {first}{closest.total:,} logged points)")
     else:
         lines.append("NOT EXPLAINED: no known mistake changes what this log shows")
     for note in verdict.notes:

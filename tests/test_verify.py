@@ -242,3 +242,16 @@ def test_readme_transcripts_are_what_verify_prints():
         args = shlex.split(command)[1:]
         done = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=root, capture_output=True, text=True)
         assert done.stdout.strip() == expected.strip(), command
+
+
+def test_a_divergence_no_known_mistake_makes_is_reported_as_such(tmp_path):
+    import lrplot
+
+    plan = FIXTURES / "plans/torch-step-per-epoch.yaml"
+    other = lrplot.simulate({**load(plan).source, "scheduler": {"type": "StepLR", "step_size": 2, "gamma": 0.3}})
+    log = tmp_path / "gamma.jsonl"
+    log.write_text("".join(json.dumps({"step": k, "lr": v}) + "\n" for k, v in enumerate(other.lr[0].tolist())))
+    result = run("verify", plan, log)
+    assert result.exit_code == 1
+    assert "DIVERGED at optimizer step 24 (epoch 2, step 0 of 12): planned 0.05, logged 0.03" in result.output
+    assert "NOT EXPLAINED: none of the" in result.output and "closest:" in result.output
