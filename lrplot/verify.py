@@ -43,6 +43,12 @@ DEFAULT_TOLERANCE = 1e-6
 _STEPPED_FAMILIES = ("torch", "transformers")
 _K_CANDIDATES = range(2, 9)
 _RESUME_CANDIDATES = 3
+# Where a config keeps its device count and gradient accumulation: lrplot's training plan, and the
+# framework sections that size their schedule from them (transformers' TrainingArguments).
+_PLAN_FIELDS = {
+    "run": (("devices", "the {} devices"), ("grad_accum", "grad_accum {}")),
+    "transformers": (("devices", "the {} devices"), ("gradient_accumulation_steps", "gradient_accumulation_steps {}")),
+}
 # torch's schedulers that compute the next lr from the optimizer's current one (their chainable
 # get_lr), so a fresh optimizer after a resume changes every lr after it.
 _CHAINABLE = {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "MultiplicativeLR"}
@@ -348,30 +354,28 @@ class _Judge:
         """The config re-derived from a training plan whose step count ignored, or counted twice, the
         devices or the gradient accumulation; the run itself took the steps the real plan makes."""
         run = self.spec.run
-        plan = run.plan
-        source = self.spec.source.get("run")
-        if plan is None or not isinstance(source, Mapping):
-            return
-        d, ga = plan.devices, plan.grad_accum
-        variants = []
-        if d > 1:
-            variants += [({"devices": 1}, f"ignoring the {d} devices"), ({"devices": d * d}, f"dividing by the {d} devices twice")]
-        if ga > 1:
-            variants += [({"grad_accum": 1}, f"ignoring grad_accum {ga}"), ({"grad_accum": ga * ga}, f"dividing by grad_accum {ga} twice")]
-        for change, how in variants:
-            altered = {**self.spec.source, "run": {**source, **change}}
-            try:
-                other = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
-            except ConfigError:
+        source = self.spec.source
+        for section, keys in _PLAN_FIELDS.items():
+            plan = source.get(section)
+            if not isinstance(plan, Mapping) or (section == "run" and run.plan is None):
                 continue
-            if other.run.steps_per_epoch == run.steps_per_epoch:
-                continue
-            text = (
-                f"the schedule was sized for {other.run.steps_per_epoch} steps per epoch, {how}; "
-                f"the run had {run.steps_per_epoch}"
-            )
-            stepped = replace(other, run=run)
-            yield from self._try(Mistake("step-count", text, f"sized for {other.run.steps_per_epoch} steps per epoch, not {run.steps_per_epoch}"), lambda stepped=stepped: _at(self.over(stepped, self.needed), self.groups, self.steps))
+            for key, noun in keys:
+                value = plan.get(key, 1)
+                if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+                    continue
+                what = noun.format(value)
+                for changed, how in ((1, f"ignoring {what}"), (value * value, f"dividing by {what} twice")):
+                    altered = {**source, section: {**plan, key: changed}}
+                    try:
+                        other = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
+                    except ConfigError:
+                        continue
+                    if other.run.steps_per_epoch == run.steps_per_epoch:
+                        continue
+                    text = f"the schedule was sized for {other.run.steps_per_epoch} steps per epoch, {how}; the run had {run.steps_per_epoch}"
+                    short = f"sized for {other.run.steps_per_epoch} steps per epoch, not {run.steps_per_epoch}"
+                    stepped = replace(other, run=run)
+                    yield from self._try(Mistake("step-count", text, short), lambda s=stepped: _at(self.over(s, self.needed), self.groups, self.steps))
 
     def _warmups(self):
         run = self.spec.run
