@@ -556,11 +556,4 @@ def looks_like_runlog(text: str) -> bool:
     name = p.name
     if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson")) or name.startswith("events.out.tfevents") or name == "trainer_state.json":
         return True
-    return p.is_dir() and (bool(_event_files_quiet(p)) or _trainer_state_in(p) is not None)
-
-
-def _event_files_quiet(folder: Path) -> list[Path]:
-    try:
-        return _event_files(folder)
-    except ConfigError:
-        return [folder]
+    return p.is_dir() and (any(p.rglob("events.out.tfevents*")) or _trainer_state_in(p) is not None)

@@ -88,7 +88,7 @@ def _residuals(ax, verdict: Verdict, x: np.ndarray, colors) -> None:
     ax.set_yticks([-decade, 0, decade], [f"{-decade:g}", "0", f"{decade:g}"])
     ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_ylim(-decade * 1.5, decade * 1.5)
-    ax.set_ylabel("difference\n(of the peak lr)")
+    ax.set_ylabel("difference / peak lr")
     ax.legend(loc="best", fontsize=8)
 
 
