@@ -687,9 +687,8 @@ def verify(config: str, runlog: str, columns: tuple[str, ...], step_column: str 
     verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
     click.echo(report(verdict), nl=False)
     if output is not None:
-        from .render.verify import plot_verdict
-
         from .render import Look
+        from .render.verify import plot_verdict
 
         _save_figure(lambda: plot_verdict(verdict, Look()), output, spec.name, Look(), False)
     if not verdict.followed:
