@@ -237,6 +237,7 @@ class _Judge:
         self.steps = log.step
         self.needed = int(self.steps[-1]) + 1  # optimizer steps the log covers
         self._curve: np.ndarray | None = None
+        self._plan: dict[int, np.ndarray] = {}
 
     def fit(self, mistake: Mistake, values: np.ndarray) -> Fit:
         ok = _within(self.log.lr, values, self.scale, self.tolerance)
@@ -254,7 +255,12 @@ class _Judge:
         """The lr of ``spec``'s schedule stepped as its run says, for ``n`` optimizer steps."""
         if n > MAX_STEPS:
             raise _Unreachable(f"it needs {n:,} steps simulated")
-        return simulate(replace(spec, run=replace(spec.run, total_steps=n), metric=None)).lr
+        if spec is self.spec and n in self._plan:
+            return self._plan[n]
+        lr = simulate(replace(spec, run=replace(spec.run, total_steps=n), metric=None)).lr
+        if spec is self.spec:
+            self._plan[n] = lr  # several mistakes read the plan itself, run as long as the log
+        return lr
 
     def curve(self, n: int) -> np.ndarray:
         """The lr after 0, 1, ..., n-1 plain ``scheduler.step()`` calls (one per optimizer step)."""
@@ -275,8 +281,9 @@ class _Judge:
     def mistakes(self, notes: list[str], first: int | None) -> Iterator[tuple[Mistake, np.ndarray]]:
         spec = self.spec
         run = spec.run
-        if spec.metric is not None and any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
-            notes.append("ReduceLROnPlateau's steps depend on the metric, so no stepping mistake is simulated for it")
+        driven = next((s for s in spec.scheduler.walk() if s.info.steps_on_metric), None)
+        if driven is not None:
+            notes.append(f"{driven.type} reacts to the metric, so no mistake is simulated for it")
             return
         makers: list[Callable[[], Iterator[tuple[Mistake, np.ndarray]]]] = []
         if spec.scheduler.info.family in _STEPPED_FAMILIES and run.step != "fractional":
@@ -284,7 +291,7 @@ class _Judge:
         elif spec.scheduler.info.family in _STEPPED_FAMILIES:
             makers += [self._stepping]
         else:
-            notes.append(f"{spec.scheduler.info.family} schedules are not stepped by scheduler.step() calls; stepping mistakes are not simulated")
+            notes.append(f"{spec.scheduler.info.family} schedules are stepped by their own training loop's rules, so stepping mistakes are not simulated for them")
         makers += [self._one_step_early, self._one_step_late, self._step_counts, self._warmups, lambda: self._resumes(first)]
         for make in makers:
             try:
@@ -400,46 +407,45 @@ class _Judge:
             yield from self._try(Mistake("warmup", text, f"a warmup of {value} {counted}, not {length}"), lambda s=other_spec: _at(self.over(s, self.needed), self.groups, self.steps))
 
     def _resumes(self, first: int):
-        """Resumes at a step R between the last point that followed the plan and the first that did not
-        (a log that never followed the plan shows no run before a resume)."""
+        """Resumes at a step R at or before the first point that left the plan (a log that never
+        followed the plan shows no run before a resume). Candidates for R are the steps where a
+        restarted schedule gives a sample of the diverging points their logged values."""
         spec, run = self.spec, self.spec.run
         spe = run.steps_per_epoch
         if not first:
             return
-        low = int(self.steps[first - 1]) + 1
-        high = int(self.steps[first])
-        if high < low:
-            return
         plan = self.over(spec, self.needed)
-        candidates = np.arange(low, high + 1)
+        candidates = np.arange(1, int(self.steps[first]) + 1)
         if run.step == "fractional":
             candidates = candidates[candidates % spe == 0]
         if not candidates.size:
             return
 
+        def shift(k: np.ndarray | int, R: np.ndarray | int):
+            # The restarted scheduler counts from R: per epoch, the epochs that ended since R.
+            return (k // spe - R // spe) * spe if run.step == "epoch" else k - R
+
         def restarted(R: int) -> np.ndarray:
             k = self.steps
-            if run.step == "epoch":
-                shifted = (k // spe - R // spe) * spe
-            else:
-                shifted = k - R
-            return _at(plan, self.groups, np.where(k < R, k, shifted))
+            return _at(plan, self.groups, np.where(k < R, k, shift(k, R)))
 
-        # Where the restarted schedule gives the first diverging point its logged value.
-        k = high
-        if run.step == "epoch":
-            at_first = (k // spe - candidates // spe) * spe
-        else:
-            at_first = k - candidates
-        predicted = plan[list(self.groups)][:, at_first]
-        close = np.all(np.abs(predicted - self.log.lr[:, first][:, None]) <= self.tolerance * self.scale[:, None], axis=0)
+        fits = np.ones(candidates.size, dtype=bool)
+        rows = plan[list(self.groups)]
+        # The first diverging points, and points spread over the rest of the log (in a flat stretch
+        # of the schedule many resume steps fit the first ones; the later ones tell them apart).
+        m = len(self.steps)
+        probes = np.union1d(np.arange(first, min(first + 8, m)), np.linspace(first, m - 1, 56).astype(np.int64))
+        for i in probes:
+            predicted = rows[:, shift(int(self.steps[i]), candidates)]
+            fits &= np.all(np.abs(predicted - self.log.lr[:, i][:, None]) <= self.tolerance * self.scale[:, None], axis=0)
+        close = fits
         chosen = _spread(candidates[close], spe)
         for R in chosen:
             text = f"the run resumed at {_step_words(spec, int(R))} with a new scheduler: the schedule restarted from its beginning"
             yield from self._try(Mistake("restart", text, f"the schedule restarted at step {R}"), lambda R=R: restarted(int(R)))
         # Replaying torch step by step is the costly one: only when a restart does not explain the log.
         if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()) and not self.explained:
-            for R in _spread(np.union1d(candidates[close], [high]), spe):
+            for R in _spread(np.union1d(candidates[close], [candidates[-1]]), spe):
                 text = (
                     f"the run resumed at {_step_words(spec, int(R))} with the scheduler's state but not the optimizer's: "
                     "the lr restarted from the fresh optimizer's and the scheduler went on from there"

@@ -255,3 +255,29 @@ def test_a_divergence_no_known_mistake_makes_is_reported_as_such(tmp_path):
     assert result.exit_code == 1
     assert "DIVERGED at optimizer step 24 (epoch 2, step 0 of 12): planned 0.05, logged 0.03" in result.output
     assert "NOT EXPLAINED: none of the" in result.output and "closest:" in result.output
+
+
+RECIPES = sorted((FIXTURES.parent.parent / "configs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
+def test_a_restarted_recipe_is_found_wherever_it_restarts(path):
+    """Every recipe, its schedule restarted from the beginning mid-epoch and at an epoch boundary
+    (the log is lrplot's own plan, shifted as the restarted scheduler counts)."""
+    import lrplot
+    from lrplot.runlog import RunLog
+
+    spec = load(path)
+    if any(s.info.steps_on_metric for s in spec.scheduler.walk()):
+        pytest.skip("a metric-driven schedule: no mistake is simulated for it")
+    if spec.run.total_steps > 200_000:
+        pytest.skip("a long run: benchmarks/verify.py times those")
+    planned = lrplot.simulate(spec).lr[:1]
+    n, spe = planned.shape[1], spec.run.steps_per_epoch
+    k = np.arange(n)
+    for R in sorted({(n // 2 // spe) * spe, n // 3 + 7}):
+        if spec.run.step == "fractional" and R % spe:
+            continue
+        shifted = (k // spe - R // spe) * spe if spec.run.step == "epoch" else k - R
+        verdict = verify(spec, RunLog(str(path), "CSV", ("lr",), k, planned[:, np.where(k < R, k, shifted)], 0))
+        assert verdict.followed or verdict.best.mistake.key == "restart", (R, [f.mistake.text for f in verdict.fits[:2]])
