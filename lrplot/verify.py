@@ -429,23 +429,21 @@ class _Judge:
             k = self.steps
             return _at(plan, self.groups, np.where(k < R, k, shift(k, R)))
 
-        fits = np.ones(candidates.size, dtype=bool)
         rows = plan[list(self.groups)]
-        # The first diverging points, and points spread over the rest of the log (in a flat stretch
+        # The first diverging points, then points spread over the rest of the log (in a flat stretch
         # of the schedule many resume steps fit the first ones; the later ones tell them apart).
         m = len(self.steps)
-        probes = np.union1d(np.arange(first, min(first + 8, m)), np.linspace(first, m - 1, 56).astype(np.int64))
-        for i in probes:
-            predicted = rows[:, shift(int(self.steps[i]), candidates)]
-            fits &= np.all(np.abs(predicted - self.log.lr[:, i][:, None]) <= self.tolerance * self.scale[:, None], axis=0)
-        close = fits
-        chosen = _spread(candidates[close], spe)
+        for probes in (np.arange(first, min(first + 8, m)), np.linspace(first, m - 1, 56).astype(np.int64)):
+            for i in probes:
+                predicted = rows[:, shift(int(self.steps[i]), candidates)]
+                candidates = candidates[np.all(np.abs(predicted - self.log.lr[:, i][:, None]) <= self.tolerance * self.scale[:, None], axis=0)]
+        chosen = _spread(candidates, spe)
         for R in chosen:
             text = f"the run resumed at {_step_words(spec, int(R))} with a new scheduler: the schedule restarted from its beginning"
             yield from self._try(Mistake("restart", text, f"the schedule restarted at step {R}"), lambda R=R: restarted(int(R)))
         # Replaying torch step by step is the costly one: only when a restart does not explain the log.
         if spec.scheduler.info.family == "torch" and any(s.type in _CHAINABLE for s in spec.scheduler.walk()) and not self.explained:
-            for R in _spread(np.union1d(candidates[close], [candidates[-1]]), spe):
+            for R in _spread(np.union1d(candidates, [int(self.steps[first])]), spe):
                 text = (
                     f"the run resumed at {_step_words(spec, int(R))} with the scheduler's state but not the optimizer's: "
                     "the lr restarted from the fresh optimizer's and the scheduler went on from there"
