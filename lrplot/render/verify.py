@@ -104,11 +104,13 @@ def _residuals(ax, verdict: Verdict, x: np.ndarray, colors, renderer) -> None:
     ax.set_yscale("symlog", linthresh=tol)
     top = max(float(np.abs(off_plan).max()), 10 * tol)
     decade = 10.0 ** np.ceil(np.log10(top))
-    # Zero and the largest decade: the symlog axis's own ticks crowd every decade.
-    ax.set_yticks([-decade, 0, decade], [f"{-decade:g}", "0", f"{decade:g}"])
+    # The tolerance and the largest decade: the symlog axis's own ticks crowd every decade, and
+    # without the tolerance's ticks a difference of 0.6 would seem to sit at 1.
+    ax.set_yticks([-decade, -tol, tol, decade], [f"{-decade:g}", f"{-tol:g}", f"{tol:g}", f"{decade:g}"])
     ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.axhline(0, color="#999999", lw=0.6, gid="zero")
     ax.set_ylim(-decade * 1.5, decade * 1.5)
-    ax.set_ylabel("difference / peak lr")
+    ax.set_ylabel("difference / peak (symlog)")
     place_legend(ax, handles, labels, renderer, fontsize=8)
 
 
