@@ -10,6 +10,8 @@ ru_maxrss that os.wait4 reports for that one child. Contenders:
 - simulate: ``lrplot.simulate`` of the same config and nothing else (the trace itself)
 - export json / csv: ``lrplot export ... -o FILE``, streamed to an atomic temporary file
 - export json to stdout: ``-o -``, streamed into a pipe
+- read a 64 MiB log: a log of one-character rows at the log limit, replayed one value per epoch,
+  so that every row is parsed (the log is held as bytes and parsed as a stream)
 
 What to read is each export's peak minus the trace's: the cost of writing, which streaming keeps
 to a few megabytes however long the run.
@@ -52,14 +54,20 @@ def main() -> None:
         "export csv -o FILE": [*lrplot, "export", "cosine", *run, "-o", "trace.csv"],
         "export json -o - (a pipe)": [*lrplot, "export", "cosine", *run, "-o", "-"],
     }
+    contenders["read a 64 MiB log"] = [*lrplot, "export", "log.yaml", "-o", "log.json"]
     values = 2 * args.steps
     print(f"{values:,} lr values and {values:,} momentum values (2 groups x {args.steps:,} steps), one fresh process each")
     with tempfile.TemporaryDirectory() as folder:
+        with open(Path(folder) / "log.csv", "w") as log:  # in pieces: a child's peak counts this process's size at fork
+            log.write("x\n" + "1\n" * ((1 << 19) - 1))
+            for _ in range(63):
+                log.write("1\n" * (1 << 19))
+        (Path(folder) / "log.yaml").write_text("scheduler: plateau\nrun: {epochs: 1}\nmetric: {csv: log.csv, column: x, epoch_column: x}\n")
         results = {name: peak(command, folder) for name, command in contenders.items()}
         sizes = {name: (Path(folder) / f"trace.{ext}").stat().st_size for name, ext in (("json", "json"), ("csv", "csv"))}
     base = results["simulate (the trace alone)"][0]
     for name, (mb, wall) in results.items():
-        extra = "" if name.startswith("simulate") else f"  (+{mb - base:,.0f} MB over the trace)"
+        extra = f"  (+{mb - base:,.0f} MB over the trace)" if name.startswith("export") else ""
         print(f"  {name:<28} peak {mb:7,.0f} MB  {wall:6.1f} s{extra}")
     print(f"  files written: JSON {sizes['json'] / 2**20:,.0f} MiB, CSV {sizes['csv'] / 2**20:,.0f} MiB")
 

@@ -64,6 +64,22 @@ def test_bad_config_files(tmp_path, case_id, content, fragment):
     _assert_clean_refusal(tmp_path, plot, after, fragment, before)
 
 
+@pytest.mark.parametrize(("case_id", "content", "fragment"), YAML, ids=[c[0] for c in YAML])
+def test_bad_config_files_through_the_library(tmp_path, case_id, content, fragment):
+    # lrplot.simulate(path) is held to the same messages as the command line.
+    config = tmp_path / "bad.yaml"
+    config.write_bytes(content if isinstance(content, bytes) else content.encode())
+    (tmp_path / "out.json").write_bytes(b'{"old": true}')  # as beside the command line's runs
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(LrplotError) as info:
+            lrplot.simulate(config)
+    finally:
+        os.chdir(cwd)
+    assert fragment in str(info.value)
+
+
 @pytest.mark.parametrize(("case_id", "args", "fragment"), ARGS, ids=[c[0] for c in ARGS])
 def test_bad_command_lines(tmp_path, case_id, args, fragment):
     result, after = _invoke(tmp_path, args)
