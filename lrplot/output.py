@@ -14,10 +14,10 @@ import contextlib
 import errno
 import json
 import os
+import secrets
 import signal
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -99,15 +99,32 @@ def check_folder(folder: Path, field: str) -> None:
 
 def _probe(folder: str, field: str) -> None:
     """A real probe: permission bits say nothing for root, or on read-only and virtual file systems."""
-    with _signals_raise():
-        try:
-            fd, probe = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise ConfigError(field, f"cannot write in folder {folder!r}: {exc.strerror or exc}") from None
-        try:
+    try:
+        with _signals_raise(), _temporary(folder) as (fd, _):
             os.close(fd)
-        finally:
-            os.unlink(probe)
+    except OSError as exc:
+        raise ConfigError(field, f"cannot write in folder {folder!r}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _temporary(folder: str) -> Iterator[tuple[int, str]]:
+    """A new private file in ``folder`` (fd, path), removed unless the block renamed it away.
+
+    Its name is chosen before it is made, so a signal that arrives while it is being made (when
+    mkstemp would not have returned its name yet) still finds it to remove.
+    """
+    path = os.path.join(folder, f".lrplot-{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        yield os.open(path, flags, 0o600), path
+    except FileExistsError:  # another file by that name (odds of 2**-64): not ours to remove
+        raise
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        raise
+    with contextlib.suppress(FileNotFoundError):  # a probe, or a write that never reached its rename
+        os.unlink(path)
 
 
 def write(dest: Destination, chunks: Iterable[bytes]) -> None:
@@ -135,20 +152,14 @@ def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
     and removes the temporary one.
     """
     folder = os.path.dirname(os.path.abspath(path))
-    with _signals_raise():
-        fd, tmp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                for chunk in [data] if isinstance(data, bytes) else data:
-                    f.write(chunk)
-            # mkstemp makes the file private (0600); give it the mode a plain open() would: the
-            # replaced file's, or the umask's.
-            os.chmod(tmp, _mode_for(path))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+    with _signals_raise(), _temporary(folder) as (fd, tmp):
+        with os.fdopen(fd, "wb") as f:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                f.write(chunk)
+        # The temporary file is private (0600); give it the mode a plain open() would: the
+        # replaced file's, or the umask's.
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
 
 
 class _Terminated(BaseException):
