@@ -1,16 +1,15 @@
 """Reading the files a user names (a config, a metric log): bounded, never stuck, never trusting st_size.
 
 A path may name anything: a FIFO nobody writes to, ``/dev/zero``, a terminal, a file that grows
-while it is read, or a ``/proc`` file whose size says 0. So a file is opened without blocking
-(a FIFO with no writer would block ``open`` forever), its kind is checked on the open file
-(no race with a rename), at most ``limit + 1`` bytes are read, and a pipe or device that sends
-nothing for ``IDLE_SECONDS`` is given up on. Regular files, pipes (``<(...)``, ``/dev/stdin``)
-and character devices are read; folders, sockets and block devices are refused.
+while it is read, or a ``/proc`` file whose size says 0. Regular files and pipes (``<(...)``,
+``/dev/stdin``, FIFOs) are read; devices, sockets and folders are refused before they are opened.
+A file is opened without blocking (a FIFO with no writer would block ``open`` forever), its kind
+is checked again on the open file, at most ``limit + 1`` bytes are read, and a pipe that sends
+nothing for ``IDLE_SECONDS`` is given up on.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from pathlib import Path
@@ -48,29 +47,24 @@ def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
     """
     name = shown(path)
     it = "" if field == name else f"{name} "  # "is a folder" after the path; "logs/x is a folder" after metric.csv
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    cannot = f"cannot read{' ' + name if it else ''}"
     try:
-        fd = os.open(path, flags)
+        # Devices are refused before they are opened: opening one can act (a watchdog arms, a tape
+        # rewinds), and a path in a config may come from anyone.
+        _check_kind(os.stat(path).st_mode, field, it)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise ConfigError(field, "no such file" + ("" if not it else f": {name}")) from None
-    except IsADirectoryError:
-        raise ConfigError(field, f"{it}is a folder, not a file") from None
     except ValueError:  # a NUL byte in a path given as a Path
         raise ConfigError(field, "the path contains a NUL byte, which no file name can") from None
     except OSError as exc:
-        if exc.errno == errno.ENXIO:  # a socket (or a device with no driver behind it)
-            raise ConfigError(field, f"{it}is a socket or a device, not a file") from None
-        raise ConfigError(field, f"cannot read{' ' + name if it else ''}: {exc.strerror or exc}") from None
+        raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ConfigError(field, f"{it}is a folder, not a file")
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
-            kind = "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
-            raise ConfigError(field, f"{it}is {kind}; give a file")
-        data = _read(fd, limit + 1, waits=not stat.S_ISREG(mode), field=field, it=it)
+        _check_kind(mode, field, it)  # the file opened is the one checked, even if the path changed since
+        data = _read(fd, limit + 1, waits=stat.S_ISFIFO(mode), field=field, it=it)
     except OSError as exc:
-        raise ConfigError(field, f"cannot read{' ' + name if it else ''}: {exc.strerror or exc}") from None
+        raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
     if len(data) > limit:
@@ -78,8 +72,18 @@ def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
     return data
 
 
+def _check_kind(mode: int, field: str, it: str) -> None:
+    """Regular files and pipes are read; anything else is refused with what it is."""
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise ConfigError(field, f"{it}is a folder, not a file")
+    kind = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}.get(stat.S_IFMT(mode), "not a regular file")
+    raise ConfigError(field, f"{it}is {kind}; give a file (or a pipe)")
+
+
 def _read(fd: int, most: int, waits: bool, field: str, it: str) -> bytes:
-    """Read until end of file or ``most`` bytes; a pipe or device is waited on, but not for ever."""
+    """Read until end of file or ``most`` bytes; a pipe is waited on, but not for ever."""
     import select
 
     parts: list[bytes] = []

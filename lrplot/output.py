@@ -115,13 +115,14 @@ def _temporary(folder: str) -> Iterator[tuple[int, str]]:
     """
     path = os.path.join(folder, f".lrplot-{secrets.token_hex(8)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = -1
     try:
-        yield os.open(path, flags, 0o600), path
-    except FileExistsError:  # another file by that name (odds of 2**-64): not ours to remove
-        raise
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+        fd = os.open(path, flags, 0o600)
+        yield fd, path
+    except BaseException as exc:
+        if not (isinstance(exc, FileExistsError) and fd == -1):  # else another file had the name: not ours
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         raise
     with contextlib.suppress(FileNotFoundError):  # a probe, or a write that never reached its rename
         os.unlink(path)
@@ -164,10 +165,6 @@ def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
 
 class _Terminated(BaseException):
     """SIGTERM or SIGHUP arrived during a write: unwind (removing the temporary file), then die of it."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
 
 
 _FATAL_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))

@@ -139,7 +139,8 @@ YAML: list[tuple[str, str | bytes, str]] = [
     ("metric-path-with-nul", PLATEAU + 'metric: {csv: "log\\0.csv", column: val_loss}\n', "metric.csv: the path contains a NUL byte"),
     ("metric-path-unknown-user", PLATEAU + "metric: {csv: ~no_such_user_lrplot/log.csv, column: val_loss}\n", "metric.csv: '~no_such_user_lrplot/log.csv': there is no user 'no_such_user_lrplot'"),
     ("metric-log-is-a-folder", PLATEAU + "metric: {csv: ., column: val_loss}\n", "is a folder, not a file"),
-    ("metric-log-is-dev-zero", PLATEAU + "metric: {csv: /dev/zero, column: val_loss}\n", "metric.csv: /dev/zero is larger than 64 MiB; metric logs are limited to 64 MiB"),
+    ("metric-log-is-dev-zero", PLATEAU + "metric: {csv: /dev/zero, column: val_loss}\n", "metric.csv: /dev/zero is a character device; give a file (or a pipe)"),
+    ("metric-log-is-a-terminal-device", PLATEAU + "metric: {csv: /dev/tty, column: val_loss}\n", "metric.csv: /dev/tty is a character device"),
     ("metric-log-path-too-long", PLATEAU + "metric: {csv: " + "x" * 300 + ".csv, column: val_loss}\n", "metric.csv: cannot read"),
     # work bounded before it starts
     ("chained-too-wide", "scheduler: {type: chained, schedulers: [cosine, cosine, cosine]}\nrun: {iterations: 10000000}\n",
