@@ -322,7 +322,7 @@ def test_random_yaml_values_in_files_and_inline_specs_fail_cleanly(kind, key, va
 
 FLAG_NAMES = sorted(SCHEDULER_PARAMS)
 FLAG_VALUES = st.one_of(st.sampled_from(["0", "-1", "3", "0.5", "1e400", "nan", "1,2", "[3]", "x", "epoch", "9" * 400, "", ",,,"]), st.text(max_size=6))
-# Run and output flags (the figure's drawing flags belong to the figure tests: --size stays readable here).
+# Run and output flags, and --size's parsing (the figure's other drawing flags belong to the figure tests).
 RUN_FLAGS = {
     "--epochs": st.sampled_from(["1", "30", "0", "-3", "6e1", "1e7", "2.5", "x", "9" * 30]),
     "--iterations": st.sampled_from(["5", "60", "0", "1e9", "abc"]),
@@ -373,7 +373,7 @@ def command_lines(draw):
     if command in ("plot", "compare"):
         args += ["-o", draw(OUTPUTS["plot"])]
         if draw(st.booleans()):
-            args += ["--size", draw(st.sampled_from(["7x4", "3.5x2.5", "1.2.3x4", "7by4", "x", "7x", "..x..", "1e3x4", "12X8"]))]
+            args += ["--size", draw(st.sampled_from(["7x4", "3.5x2.5", "1x1", "0.5x4", "1.2.3x4", "7by4", "x", "7x", "..x..", "1e3x4", "12X8"]))]
     elif command == "export":
         args += ["-o", draw(OUTPUTS["export"])]
     return args
