@@ -8,6 +8,7 @@ import matplotlib.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -141,8 +142,10 @@ def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
     if csv:
         if synthetic_extra:
             raise UserError("--metric-seed and --metric-noise go with --metric, not --metric-csv")
+        from .files import user_path
+
         # flags name paths from the current folder, whatever folder a config file is in
-        return {"csv": str(Path(csv).expanduser().resolve()), **log_extra}
+        return {"csv": str(user_path(csv, "--metric-csv").absolute()), **log_extra}
     if log_extra:
         raise UserError("--metric-column and --metric-epoch-column go with --metric-csv")
     if model or synthetic_extra:
@@ -180,7 +183,12 @@ def schedule_options(f: Callable) -> Callable:
 
 
 def _looks_like_file(target: str) -> bool:
-    return target.endswith((".yaml", ".yml")) or os.sep in target or Path(target).is_file()
+    if target.endswith((".yaml", ".yml")) or os.sep in target:
+        return True
+    try:  # a FIFO or a device is a file too (`lrplot plot <(...)`); a folder is not
+        return Path(target).exists() and not Path(target).is_dir()
+    except (OSError, ValueError):  # a name too long for a file (or with a NUL) is a scheduler name
+        return False
 
 
 def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None, flags: list[str] | None = None):
@@ -197,7 +205,9 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         if not isinstance(data, dict):
             raise UserError(f"{target}: a config must be a mapping with a `scheduler:` key")
         data = dict(data)
-        default_name = path.stem
+        from .files import name_of
+
+        default_name = name_of(path)
         sched = data.get("scheduler")
         kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
     else:
@@ -277,7 +287,8 @@ def cli() -> None:
 def _size(ctx, param, value):
     if value is None:
         return None
-    m = re.fullmatch(r"\s*([0-9.]+)\s*[xX]\s*([0-9.]+)\s*", value)
+    number = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+    m = re.fullmatch(rf"\s*{number}\s*[xX]\s*{number}\s*", value)
     if not m:
         raise click.BadParameter("must be WIDTHxHEIGHT in inches, like 7x4")
     return float(m.group(1)), float(m.group(2))
@@ -335,15 +346,18 @@ def _term_color() -> bool:
 
 
 def _save_figure(make_figure: Callable, output: str | None, default_name: str, look, show: bool) -> None:
-    """Check the output path first, then draw, then write atomically and print the path."""
-    from .output import figure_format, write_atomic
+    """Check the output path, then draw, then write (atomically for a file) and print the path.
+
+    Commands that simulate first check the path themselves before they start (figure_format).
+    """
+    from .output import destination, figure_format, write
 
     path = output or _default_figure_name(default_name)
     fmt = figure_format(path)
     from .render import figure_bytes
 
     fig = make_figure()
-    write_atomic(path, figure_bytes(fig, fmt, look))
+    write(destination(path), [figure_bytes(fig, fmt, look)])
     click.echo(path)
     if show:
         _show(path)
@@ -386,8 +400,14 @@ def _show(path: str) -> None:
 @click.pass_context
 def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwargs: Any) -> None:
     """Draw one schedule: lr (and a changing momentum) against epoch or iteration, with its events marked."""
+    from .output import check_folder, figure_format
+
     look, view, term, watch = _figure_plan(kwargs, output, show)
     flags = list(ctx.args)
+    if output:  # before a simulation that may take a while
+        figure_format(output)
+    elif not term:  # <name>.png, in the current folder
+        check_folder(Path("."), "--output")
 
     def draw() -> None:
         trace = _simulate(target, kwargs, flags)
@@ -425,9 +445,10 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
       lrplot compare plan.yaml lightning_logs/version_0/metrics.csv
     Run options (--epochs, --lr, ...) apply to inline specs.
     """
-    from .compare import expand_sweep, parse_inline, split_label
+    from .compare import check_count, check_total, expand_sweep, parse_inline, split_label
     from .engine import simulate
     from .explain import summary
+    from .output import figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
     run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum")}
@@ -436,12 +457,15 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
         raise UserError("--metric-all feeds the synthetic metric to every schedule: add --metric synthetic")
     # (spec text, label or None, extra keys): a sweep labels each line by its value
     items = expand_sweep(specs, sweep) if sweep else [(*split_label(text), {}) for text in specs]
+    check_count(len(items))
+    if not term:
+        figure_format(output or _default_figure_name("compare"))  # before any simulation
     files = list(dict.fromkeys(text for text, _, _ in items if _looks_like_file(text)))
 
     from .runlog import as_trace, looks_like_runlog, read_runlog
 
     def draw() -> None:
-        traces, labels = [], []
+        built, labels = [], []
         for text, label, extra in items:
             if looks_like_runlog(text):
                 # A logged run (a CSV, trainer_state.json, TensorBoard run, JSON lines): its lr as logged.
@@ -462,8 +486,10 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 wants_metric = metric_all or (info is not None and info.steps_on_metric)
                 spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
                 shown = label or summary(spec)
-            traces.append(simulate(spec, exact=kwargs["exact"]))
+            built.append(spec)
             labels.append(shown)
+        check_total(built)  # every schedule is known before any is simulated
+        traces = [simulate(spec, exact=kwargs["exact"]) for spec in built]
         if term:
             from .term import compare_text
 
@@ -511,15 +537,14 @@ def _default_figure_name(name: str) -> str:
 @click.pass_context
 def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
     """Write the numbers: one row (CSV) or entry (JSON) per optimizer step."""
-    from .output import check_writable, to_csv, to_json, write_output
+    from .output import csv_chunks, destination, json_chunks, write
 
     if fmt is None:
         ext = Path(output).suffix.lower().lstrip(".")
         fmt = ext if ext in ("json", "csv") else "json"
-    if output != "-":
-        check_writable(output)
+    dest = destination(output)
     trace = _simulate(target, kwargs, ctx.args)
-    write_output(output, to_csv(trace) if fmt == "csv" else to_json(trace))
+    write(dest, csv_chunks(trace) if fmt == "csv" else json_chunks(trace))
 
 
 @cli.command(name="list")
@@ -634,8 +659,11 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     Byte-for-byte reproducible, so CI can check that a committed gallery is current.
     """
     from .gallery import compare_with, find_configs, render_gallery
+    from .output import check_folder
 
     configs = find_configs(config_dir)
+    if not check:
+        check_folder(out_dir, "--output")
     link = os.path.relpath(config_dir.resolve(), out_dir.resolve()).replace(os.sep, "/")
     # click draws the bar only on a terminal; in CI it prints the label once.
     with click.progressbar(length=len(configs), label=f"rendering {len(configs)} configs", file=sys.stderr) as bar:
@@ -648,12 +676,12 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
             sys.exit(1)
         click.echo(f"{out_dir}: {len(configs)} figures up to date")
         return
-    from .output import write_atomic
+    from .output import destination, write
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != data:
-            write_atomic(str(out_dir / name), data)
+            write(destination(str(out_dir / name)), [data])
     click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
 
 
@@ -696,7 +724,16 @@ def verify(config: str, runlog: str, columns: tuple[str, ...], step_column: str 
 
 
 def main() -> None:
-    cli(prog_name="lrplot")
+    try:
+        cli(prog_name="lrplot")
+    except OSError as exc:
+        # Help or a listing written to a full disk or device (`lrplot --help > /dev/full`): click
+        # passes the error on (only a closed pipe is its business). One line, exit 1, and no
+        # second complaint when Python flushes stdout at exit.
+        click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

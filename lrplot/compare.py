@@ -33,6 +33,26 @@ def split_label(text: str) -> tuple[str, str | None]:
     return rest.strip(), label.strip()
 
 
+# One figure holds at most this many schedules (lines of an overlay, panels of a grid), and they
+# trace at most as many values in all as one schedule may (config.MAX_VALUES): both are checked
+# before anything is simulated.
+MAX_SCHEDULES = 24
+
+
+def check_count(count: int) -> None:
+    if count > MAX_SCHEDULES:
+        raise ConfigError("SPEC", f"{count} schedules; one figure compares at most {MAX_SCHEDULES}")
+
+
+def check_total(specs: list[Any]) -> None:
+    """The schedules' traced values (param groups x steps) together, against one trace's bound."""
+    from .config import MAX_VALUES
+
+    total = sum(len(s.optimizer.groups) * s.run.total_steps for s in specs)
+    if total > MAX_VALUES:
+        raise ConfigError("SPEC", f"the {len(specs)} schedules trace {total:,} values in all; a comparison traces at most {MAX_VALUES:,} (shorter runs or fewer schedules)")
+
+
 def expand_sweep(specs: tuple[str, ...], sweep: str) -> list[tuple[str, str, dict[str, Any]]]:
     """One (spec, label, extra keys) per value of ``KEY=V1,V2,...``."""
     if len(specs) != 1:
@@ -42,8 +62,8 @@ def expand_sweep(specs: tuple[str, ...], sweep: str) -> list[tuple[str, str, dic
     items = _split_top_level(values)
     if not eq or not key or not items:
         raise ConfigError("--sweep", "must be KEY=V1,V2,..., like T_max=25,50,100")
-    if len(items) > 24:
-        raise ConfigError("--sweep", f"{len(items)} values; at most 24 lines fit one figure")
+    if len(items) > MAX_SCHEDULES:
+        raise ConfigError("--sweep", f"{len(items)} values; at most {MAX_SCHEDULES} lines fit one figure")
     return [(specs[0], f"{key}={v.strip()}", {key: _value(v.strip(), "--sweep")}) for v in items]
 
 

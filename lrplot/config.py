@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
 from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
-from .values import check_keys, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
+from .values import check_keys, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
@@ -25,6 +25,11 @@ MAX_STEPS = 10_000_000
 MAX_VALUES = 20_000_000
 MAX_GROUPS = 64
 MAX_NESTING = 8
+# Work grows with the schedulers stepped together (a ChainedScheduler steps all its children on
+# every step): at most MAX_UPDATES scheduler steps of single schedulers in all, about a minute
+# at the slowest (the step-by-step replicas). And at most MAX_SCHEDULERS in a config.
+MAX_UPDATES = 20_000_000
+MAX_SCHEDULERS = 256
 MAX_FILE_BYTES = 1 << 20
 MAX_VARS = 200
 DEFAULT_LR = 0.1
@@ -246,25 +251,20 @@ def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathL
     """
     if isinstance(source, Mapping):
         return from_mapping(source, base_dir=base_dir)
+    from .files import name_of
+
     path = Path(source)
-    return from_mapping(read_yaml(path), default_name=path.stem, base_dir=path.parent)
+    return from_mapping(read_yaml(path), default_name=name_of(path), base_dir=path.parent)
 
 
 def read_yaml(path: Path) -> Any:
+    """A config file's data: at most MAX_FILE_BYTES of UTF-8 YAML, whatever kind of file ``path`` is."""
     import yaml
 
-    where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ConfigError(where, f"file is {size} bytes; configs are limited to {MAX_FILE_BYTES} bytes")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(where, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(where, "is a folder, not a YAML file") from None
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    from .files import read_limited, shown
+
+    where = shown(path)
+    raw = read_limited(path, MAX_FILE_BYTES, where, "configs")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -322,12 +322,36 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     variables = _vars(data.get("vars"), run)
     names = Names(run, {**run_names(run), **{v.name: v.value for v in variables}}, tuple(g.lr for g in optimizer.groups))
     scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0)
+    _check_work(scheduler, run)
     metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         raise ConfigError("name", f"must be a string, got {type_name(name)}")
-    return Spec(str(name), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
+    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
+
+
+def _check_work(scheduler: SchedulerSpec, run: RunSpec) -> None:
+    """The limits on schedulers, checked once the tree is known and before anything is simulated."""
+    count = sum(1 for _ in scheduler.walk())
+    if count > MAX_SCHEDULERS:
+        raise ConfigError("scheduler", f"{count} schedulers in all (nested ones included); lrplot simulates at most {MAX_SCHEDULERS}")
+    width = _width(scheduler)
+    updates = width * run.scheduler_steps
+    if updates > MAX_UPDATES:
+        raise ConfigError(
+            "scheduler",
+            f"{width} schedulers stepped together (ChainedScheduler children) x {run.scheduler_steps:,} scheduler steps = "
+            f"{updates:,} updates; lrplot computes at most {MAX_UPDATES:,} (fewer chained schedulers or a shorter run)",
+        )
+
+
+def _width(node: SchedulerSpec) -> int:
+    """How many single schedulers step on the same step: all children of a chain, one of a sequence."""
+    if not node.children:
+        return 1
+    widths = [_width(child) for child in node.children]
+    return sum(widths) if node.info.children_together else max(widths)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -370,7 +394,7 @@ def _optimizer(data: Any) -> OptimizerSpec:
             gname = g.get("name", f"group{i}")
             if not isinstance(gname, (str, int)) or isinstance(gname, bool):
                 raise ConfigError(f"{gpath}.name", f"must be a string, got {type_name(gname)}")
-            groups.append(Group(str(gname), lr))
+            groups.append(Group(check_text(str(gname), f"{gpath}.name"), lr))
     else:
         groups = [Group(f"group{i}", lr) for i, lr in enumerate(lrs or [default_lr])]
     if len(groups) > MAX_GROUPS:
@@ -631,10 +655,13 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
             path, f"only ReduceLROnPlateau reads metric values, and {scheduler.type} is not one; remove `metric:` (or use `synthetic:`)"
         )
     if kind == "csv":
+        from .files import user_path
+
         if not isinstance(data["csv"], str) or not data["csv"]:
             raise ConfigError(f"{path}.csv", "must be the path of a CSV log")
-        log = Path(data["csv"]).expanduser()
-        values = read_log(log if log.is_absolute() else base_dir / log, data.get("column"), data.get("epoch_column"), path)
+        log = user_path(data["csv"], f"{path}.csv")
+        log = log if log.is_absolute() else base_dir / log
+        values = read_log(log, data.get("column"), data.get("epoch_column"), path, run.scheduler_steps)
         where = f"{path}.csv"
     else:
         raw = data["values"]
@@ -642,11 +669,12 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
             raise ConfigError(f"{path}.values", f"must be a list of numbers, got {type_name(raw)}")
         values = []
         for i, v in enumerate(raw):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ConfigError(f"{path}.values[{i}]", f"must be a number, got {type_name(v)}")
-            if math.isinf(v):
+            if isinstance(v, float) and math.isnan(v):
+                values.append(v)  # NaN is allowed: torch counts it as a bad epoch
+            elif isinstance(v, float) and math.isinf(v):
                 raise ConfigError(f"{path}.values[{i}]", f"must be a number or NaN (a bad epoch), got {v}")
-            values.append(float(v))  # NaN is allowed: torch counts it as a bad epoch
+            else:
+                values.append(number(v, f"{path}.values[{i}]"))
         where = f"{path}.values"
     needed = run.scheduler_steps
     if len(values) < needed:
@@ -768,6 +796,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
             raise ConfigError(path, f"must be a list of scheduler mappings, got {type_name(value)}")
         if not value:
             raise TorchWouldRaise(path, "is empty; torch needs at least one scheduler")
+        if len(value) > MAX_SCHEDULERS:  # before validating each of them
+            raise ConfigError(path, f"{len(value)} schedulers; lrplot simulates at most {MAX_SCHEDULERS} in all")
         return value  # validated by the family's resolve, which knows each child's share of the run
     raise AssertionError(p.kind)
 

@@ -39,7 +39,7 @@ def gallery_table(root: Path = ROOT) -> str:
     for path in find_configs(root / "configs"):
         from .config import load
 
-        entries.append(Entry(path.stem, load(path).name, description(path)))
+        entries.append(Entry(path.stem, load(path).name, description(path), path.name))
     lines = markdown_index(entries, "configs", image_prefix="gallery/").splitlines()
     return "\n".join(lines[lines.index("| figure | recipe |") :])
 

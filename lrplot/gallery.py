@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,21 +24,38 @@ class Entry:
     stem: str
     title: str
     description: str
+    config: str  # the config's file name (.yaml or .yml)
 
 
 def find_configs(folder: Path) -> list[Path]:
+    """The folder's configs, each of which becomes ``<stem>.svg`` and ``<stem>.png``."""
+    from .files import shown
+
     if not folder.is_dir():
-        raise ConfigError(str(folder), "is not a folder of YAML configs")
+        raise ConfigError(shown(folder), "is not a folder of YAML configs")
     configs = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not configs:
-        raise ConfigError(str(folder), "has no .yaml configs")
+        raise ConfigError(shown(folder), "has no .yaml configs")
+    stems: dict[str, Path] = {}
+    for path in configs:
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigError(shown(path), "the file name is not UTF-8, so the gallery cannot link to it; rename it") from None
+        # a.yaml and a.yml (or A.yaml on a case-insensitive disk) would render to the same figure
+        other = stems.setdefault(path.stem.lower(), path)
+        if other is not path:
+            raise ConfigError(str(path), f"renders to the same figure as {other.name}; rename one of them")
     return configs
 
 
 def description(path: Path) -> str:
     """The comment lines a recipe starts with, joined into one sentence or two."""
+    from .config import MAX_FILE_BYTES
+    from .files import read_limited
+
     lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_limited(path, MAX_FILE_BYTES, str(path), "configs").decode("utf-8").splitlines():
         if not line.startswith("#"):
             break
         lines.append(line.lstrip("#").strip())
@@ -52,7 +70,7 @@ def render_one(path: Path) -> tuple[Entry, bytes, bytes]:
     trace = simulate(path)
     look = Look(dpi=GALLERY_DPI)
     fig = plot_trace(trace, look)
-    entry = Entry(path.stem, trace.name, description(path))
+    entry = Entry(path.stem, trace.name, description(path), path.name)
     return entry, figure_bytes(fig, "svg", look), figure_bytes(fig, "png", look)
 
 
@@ -97,8 +115,9 @@ def markdown_index(entries: list[Entry], config_link: str, image_prefix: str) ->
         "| --- | --- |",
     ]
     for e in entries:
-        image = f'<a href="{image_prefix}{e.stem}.svg"><img src="{image_prefix}{e.stem}.png" width="320" alt="{html.escape(e.title)}"></a>'
-        lines.append(f"| {image} | **[{e.title}]({config_link}/{e.stem}.yaml)**<br>{_cell(e.description)} |")
+        svg, png, config = (_url(f"{image_prefix}{e.stem}{ext}") for ext in (".svg", ".png", ""))
+        image = f'<a href="{svg}"><img src="{png}" width="320" alt="{html.escape(e.title)}"></a>'
+        lines.append(f"| {_cell(image)} | **[{_cell(_markdown(e.title))}]({_url(config_link)}/{_url(e.config)})**<br>{_cell(e.description)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -106,10 +125,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _markdown(text: str) -> str:
+    """Text inside a Markdown link: brackets and HTML kept as text."""
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
+def _url(path: str) -> str:
+    """A relative link to a file, percent-encoded: a file name cannot end an attribute or a link."""
+    return urllib.parse.quote(path)
+
+
 def html_index(entries: list[Entry], config_link: str) -> str:
+    def attr(path: str) -> str:
+        return html.escape(_url(path), quote=True)
+
     cards = "\n".join(
-        f'<figure><a href="{e.stem}.svg"><img src="{e.stem}.svg" alt="{html.escape(e.title)}" loading="lazy"></a>'
-        f'<figcaption><a href="{config_link}/{e.stem}.yaml"><b>{html.escape(e.title)}</b></a><br>{html.escape(e.description)}</figcaption></figure>'
+        f'<figure><a href="{attr(e.stem + ".svg")}"><img src="{attr(e.stem + ".svg")}" alt="{html.escape(e.title)}" loading="lazy"></a>'
+        f'<figcaption><a href="{attr(config_link + "/" + e.config)}"><b>{html.escape(e.title)}</b></a><br>{html.escape(e.description)}</figcaption></figure>'
         for e in entries
     )
     return f"""<!doctype html>

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .values import suggest
+from .values import integer, number, suggest
 
 MODELS = ("closed_loop", "exp_decay", "steps", "noisy")
 MAX_LOG_BYTES = 64 << 20
@@ -81,18 +81,14 @@ def synthetic_spec(data: Any, path: str, scheduler_mode: str) -> SyntheticSpec:
     if values["floor"] is None:
         values["floor"] = 0.1 if mode == "min" else 0.95
     for key in ("initial", "floor", "rate", "lr_floor", "noise"):
-        v = values[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ConfigError(f"{path}.{key}", f"must be a finite number, got {v!r}")
-        values[key] = float(v)
+        values[key] = number(values[key], f"{path}.{key}")
     for key in ("rate", "lr_floor", "noise"):
         if values[key] < 0:
             raise ConfigError(f"{path}.{key}", f"must be >= 0, got {values[key]}")
     if values["rate"] > 1:
         raise ConfigError(f"{path}.rate", f"must be <= 1 (the share of the gap closed per step), got {values['rate']}")
     for key in ("every", "seed"):
-        if isinstance(values[key], bool) or not isinstance(values[key], int):
-            raise ConfigError(f"{path}.{key}", f"must be an integer, got {values[key]!r}")
+        values[key] = integer(values[key], f"{path}.{key}")
     if values["every"] < 1:
         raise ConfigError(f"{path}.every", f"must be >= 1, got {values['every']}")
     return SyntheticSpec(**values)
@@ -147,80 +143,125 @@ class SyntheticMetric:
 # Replaying logs
 
 
-def read_log(path: Path, column: Any, epoch_column: Any, where: str) -> list[float]:
-    """The values of ``column``, one per row or (with ``epoch_column``) one per epoch.
+def read_log(path: Path, column: Any, epoch_column: Any, where: str, needed: int) -> list[float]:
+    """The first ``needed`` values of ``column``, one per row or (with ``epoch_column``) one per epoch.
 
     Reads the CSVs that pandas, Keras' CSVLogger, Lightning's CSVLogger and TensorBoard's scalar
     export write. With ``epoch_column``, the last value logged in each epoch is taken, and rows
-    without a value are skipped (Lightning logs training and validation rows separately).
+    without a value are skipped (Lightning logs training and validation rows separately). Rows are
+    parsed one at a time and only the values the run uses are kept, so a log of millions of rows
+    costs no more memory than the run's metric.
     """
+    from .files import read_limited, shown
+
     if not isinstance(column, str) or not column:
         raise ConfigError(f"{where}.column", "name the column to replay, like column: val_loss")
     if epoch_column is not None and not isinstance(epoch_column, str):
         raise ConfigError(f"{where}.epoch_column", "must be a column name")
+    name = shown(path)
+    raw = read_limited(path, MAX_LOG_BYTES, f"{where}.csv", "metric logs")
+    # Decoded and split as it is read: memory holds the file's bytes and the values kept, never
+    # a copy of the text per row.
+    rows = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
     try:
-        size = path.stat().st_size
-        if size > MAX_LOG_BYTES:
-            raise ConfigError(f"{where}.csv", f"{path} is {size} bytes; logs are limited to {MAX_LOG_BYTES >> 20} MiB")
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"{where}.csv", f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{where}.csv", f"{path} is a folder, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{where}.csv", f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}.csv", f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
+        header = [h.strip() for h in next(rows, [])]
+        if not any(header):
+            raise ConfigError(f"{where}.csv", f"{name} is empty or has no header row")
+        index = _column_index(header, column, f"{where}.column", name)
+        epoch_index = None if epoch_column is None else _column_index(header, epoch_column, f"{where}.epoch_column", name)
+        if needed == 0:  # a run shorter than its first scheduler step reads no value
+            return []
+        if epoch_index is None:
+            return _per_row(rows, index, column, where, name, needed)
+        return _per_epoch(rows, index, epoch_index, column, epoch_column, where, name, needed)
     except csv.Error as exc:
-        raise ConfigError(f"{where}.csv", f"{path} is not a readable CSV: {exc}") from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise ConfigError(f"{where}.csv", f"{path} is empty or has no header row")
-    header = [h.strip() for h in rows[0]]
-    index = _column_index(header, column, f"{where}.column", path)
-    epoch_index = _column_index(header, epoch_column, f"{where}.epoch_column", path) if epoch_column else None
-    if epoch_index is None:
-        values = []
-        for n, row in enumerate(rows[1:], start=2):
+        raise ConfigError(f"{where}.csv", f"{name} is not a readable CSV: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}.csv", f"{name} is not UTF-8 text") from None
+
+
+# Both loops below take a fast path for the rows of a well-formed log (a log may hold tens of
+# millions of rows) and work out the exact message only for a row that fails it.
+
+
+def _per_row(rows, index: int, column: str, where: str, name: str, needed: int) -> list[float]:
+    values: list[float] = []
+    finite = math.isfinite
+    for n, row in enumerate(rows, start=2):
+        try:
+            value = float(row[index])
+        except (IndexError, ValueError):
+            value = math.inf
+        if not finite(value):  # empty, not a number, infinite, or NaN (kept: torch counts it as a bad epoch)
             cell = row[index].strip() if index < len(row) else ""
             if not cell:
                 raise ConfigError(
                     f"{where}.csv",
-                    f"{path} line {n} has no {column!r} value; give epoch_column to take one value per epoch "
+                    f"{name} line {n} has no {column!r} value; give epoch_column to take one value per epoch "
                     "(logs like Lightning's leave validation cells empty on training rows)",
                 )
-            values.append(_number(cell, path, n, column, where))
-        return values
+            value = _number(cell, name, n, column, where)
+        values.append(value)
+        if len(values) == needed:  # the rest of the log is after the run ends
+            break
+    return values
+
+
+def _per_epoch(rows, index: int, epoch_index: int, column: str, epoch_column: str, where: str, name: str, needed: int) -> list[float]:
+    # The run uses the epochs lowest .. lowest + needed - 1 (lowest: the smallest in the log).
+    # The smallest seen so far only decreases, so an epoch at or past it + needed is never used:
+    # such rows are not kept, and the kept ones are pruned when they outgrow twice the run.
     per_epoch: dict[float, float] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        cell = row[index].strip() if index < len(row) else ""
-        epoch_cell = row[epoch_index].strip() if epoch_index < len(row) else ""
-        if not cell or not epoch_cell:
-            continue
-        epoch = _number(epoch_cell, path, n, epoch_column, where)
-        per_epoch[epoch] = _number(cell, path, n, column, where)  # the last one logged wins
+    lowest = math.inf
+    finite = math.isfinite
+    for n, row in enumerate(rows, start=2):
+        try:
+            epoch, value = float(row[epoch_index]), float(row[index])
+        except (IndexError, ValueError):
+            epoch = value = math.inf
+        if not (finite(epoch) and finite(value)):
+            cell = row[index].strip() if index < len(row) else ""
+            epoch_cell = row[epoch_index].strip() if epoch_index < len(row) else ""
+            if not cell or not epoch_cell:
+                continue  # Lightning's training rows have no validation value
+            epoch = _number(epoch_cell, name, n, epoch_column, where)
+            if epoch != epoch:
+                raise ConfigError(f"{where}.csv", f"{name} line {n}: {epoch_column!r} is NaN, not an epoch")
+            value = _number(cell, name, n, column, where)
+        if epoch < lowest:
+            lowest = epoch
+        if epoch < lowest + needed:
+            per_epoch[epoch] = value  # the last one logged wins
+            if len(per_epoch) > 2 * needed:
+                per_epoch = {e: v for e, v in per_epoch.items() if e < lowest + needed}
+                if len(per_epoch) > needed:  # more epochs than a window of `needed` holds one apart
+                    _check_one_apart(sorted(per_epoch), column, where, name)
     if not per_epoch:
-        raise ConfigError(f"{where}.csv", f"{path} has no row with both {column!r} and {epoch_column!r}")
-    epochs = sorted(per_epoch)
-    gaps = [b for a, b in zip(epochs, epochs[1:]) if b - a != 1]
-    if gaps:
-        raise ConfigError(f"{where}.csv", f"{path} has no {column!r} value for the epoch before {gaps[0]:g}; one value per epoch is needed")
+        raise ConfigError(f"{where}.csv", f"{name} has no row with both {column!r} and {epoch_column!r}")
+    epochs = sorted(e for e in per_epoch if e < lowest + needed)
+    _check_one_apart(epochs, column, where, name)
     return [per_epoch[e] for e in epochs]
 
 
-def _column_index(header: list[str], name: str, where: str, path: Path) -> int:
+def _check_one_apart(epochs: list[float], column: str, where: str, name: str) -> None:
+    gaps = [b for a, b in zip(epochs, epochs[1:]) if b - a != 1]
+    if gaps:
+        raise ConfigError(f"{where}.csv", f"{name} has no {column!r} value for the epoch before {gaps[0]:g}; one value per epoch is needed")
+
+
+def _column_index(header: list[str], name: str, where: str, path: str) -> int:
     if name in header:
         return header.index(name)
     shown = ", ".join(repr(h) for h in header if h) or "none"
     raise ConfigError(where, f"{path} has no column {name!r}{suggest(name, [h for h in header if h])}; its columns are {shown}")
 
 
-def _number(cell: str, path: Path, line: int, column: str, where: str) -> float:
+def _number(cell: str, path: str, line: int, column: str, where: str) -> float:
     try:
         value = float(cell)
     except ValueError:
-        raise ConfigError(f"{where}.csv", f"{path} line {line}: {column!r} is {cell!r}, not a number") from None
+        shown = cell if len(cell) <= 40 else cell[:37] + "..."
+        raise ConfigError(f"{where}.csv", f"{path} line {line}: {column!r} is {shown!r}, not a number") from None
     if math.isinf(value):
         raise ConfigError(f"{where}.csv", f"{path} line {line}: {column!r} is infinite")
     return value  # NaN stays: torch's ReduceLROnPlateau counts it as a bad epoch

@@ -33,18 +33,38 @@ _FLOAT_12 = re.compile(
 def _loader():
     import yaml
 
+    class ValueProblem(yaml.constructor.ConstructorError):
+        """A value no constructor can make, with the field it stands at; ``invalid`` when it is
+        not valid YAML (``!!binary %%%``, an unknown tag), rather than a value lrplot cannot hold."""
+
+        def __init__(self, field: str, reason: str, mark, invalid: bool):
+            super().__init__(None, None, reason, mark)
+            self.field = field
+            self.invalid = invalid
+
     class Loader(yaml.SafeLoader):
         """safe_load with YAML 1.2 numbers, dates left as text, and every constructor failure a YAMLError."""
+
+        def construct_document(self, node):
+            self._root = node
+            return super().construct_document(node)
 
         def construct_object(self, node, deep=False):
             try:
                 return super().construct_object(node, deep=deep)
+            except ValueProblem:  # from a node inside this one, which named its own field
+                raise
+            except yaml.constructor.ConstructorError as exc:  # an unknown tag, a tag on the wrong kind of node
+                raise ValueProblem(self._path(node), exc.problem, exc.problem_mark, invalid=True) from None
             except (yaml.YAMLError, RecursionError, MemoryError):
                 raise
             except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise whatever they hit
                 # `!!float abc`, `!!timestamp x`, an integer of 5000 digits: the constructors raise
-                # plain Python errors; give them the node's position like any YAML error.
-                raise yaml.constructor.ConstructorError(None, None, _short_reason(exc), node.start_mark) from None
+                # plain Python errors; name the field and the position like any YAML error.
+                raise ValueProblem(self._path(node), _unreadable(node, exc), node.start_mark, invalid=False) from None
+
+        def _path(self, node) -> str:
+            return _node_path(getattr(self, "_root", None), node)
 
     resolvers = {}
     for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items():
@@ -54,6 +74,41 @@ def _loader():
     Loader.yaml_implicit_resolvers = resolvers
     Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789."))
     return Loader
+
+
+def _unreadable(node, exc: BaseException) -> str:
+    """Why a scalar cannot be read, in the user's terms."""
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    value = str(getattr(node, "value", ""))
+    if "Exceeds the limit" in str(exc) and "digits" in str(exc):
+        return f"an integer of {len(value.lstrip('+-'))} digits is too large for any field"
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return f"cannot read {shown!r} as {tag}"
+
+
+def _node_path(root, target) -> str:
+    """The path (``scheduler.gamma``, ``milestones[1]``) of ``target`` in the node tree under ``root``."""
+    if root is None:
+        return ""
+    seen: set[int] = set()
+    stack = [(root, "")]
+    while stack:
+        node, where = stack.pop()
+        if node is target:
+            return where
+        if id(node) in seen:  # an alias used twice, or an anchor that contains itself
+            continue
+        seen.add(id(node))
+        if isinstance(node.value, list):
+            for i, item in enumerate(node.value):
+                if isinstance(item, tuple):  # a mapping's (key, value) pair
+                    key, value = item
+                    name = str(key.value) if isinstance(key.value, str) else "?"
+                    stack.append((key, where))
+                    stack.append((value, f"{where}.{name}" if where else name))
+                else:
+                    stack.append((item, f"{where}[{i}]"))
+    return ""
 
 
 _LOADER = None
@@ -72,19 +127,17 @@ def yaml_load(text: str) -> Any:
         raise yaml.YAMLError("nested too deeply") from None
 
 
-def _short_reason(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if "Exceeds the limit" in text and "digits" in text:
-        return "an integer with thousands of digits"
-    return text[:120]
-
-
 def yaml_error_message(exc: Exception) -> str:
-    """``invalid YAML at line 3, column 5: <problem>`` for any error ``yaml_load`` raises."""
+    """``scheduler.gamma: cannot read 'abc' as !!float (line 3, column 5)`` for a value lrplot
+    cannot hold, ``invalid YAML at line 3, column 5: [field: ]<problem>`` for the rest."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["unreadable"])[0]
+    field = getattr(exc, "field", None)
+    if field is not None and not exc.invalid:
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        return f"{field}: {problem}{at}" if field else f"{problem}{at}"
     at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-    return f"invalid YAML{at}: {problem}"
+    return f"invalid YAML{at}: {field + ': ' if field else ''}{problem}"
 
 
 def check_tree(data: Any, path: str = "") -> None:
@@ -161,9 +214,21 @@ def _looks_numeric(text: str) -> bool:
 
 def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
-        return f"of {len(str(abs(value)))} digits"
+        return f"an integer of {len(str(abs(value)))} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_text(value: str, path: str) -> str:
+    """A string lrplot shows or writes (a name, a group name): it must be encodable as UTF-8.
+
+    YAML's ``"\\ud800"`` escape makes a lone surrogate, which no file, figure or terminal can hold.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigError(path, f"contains {value[exc.start]!r}, half of a UTF-16 pair and not a character; write the text out") from None
+    return value
 
 
 # ----------------------------------------------------------------------------------------------

@@ -116,9 +116,45 @@ YAML: list[tuple[str, str | bytes, str]] = [
     ("metric-two-sources", PLATEAU + "metric: {values: [1, 1, 1, 1, 1], synthetic: true}\n", "metric: give exactly one of"),
     ("metric-on-step", "scheduler: {type: step, step_size: 3}\nmetric: {values: [1]}\n", "metric: only ReduceLROnPlateau reads metric values"),
     ("metric-synthetic-typo", PLATEAU + "metric: {synthetic: {sed: 3}}\n", "metric.synthetic.sed: unknown key (did you mean 'seed'?)"),
+    # issue 10 -- values YAML's constructors cannot make: the field is named, whatever the tag
+    ("integer-of-5000-digits", "scheduler: {type: step, step_size: " + "9" * 5000 + "}\n", "scheduler.step_size: an integer of 5000 digits is too large"),
+    ("float-tag-on-text", "scheduler: {type: exponential, gamma: !!float abc}\n", "scheduler.gamma: cannot read 'abc' as !!float (line 1, column 39)"),
+    ("timestamp-tag-on-text", "name: !!timestamp x\nscheduler: cosine\n", "name: cannot read 'x' as !!timestamp"),
+    ("int-tag-in-a-list", "scheduler: {type: multistep, milestones: [3, !!int x]}\n", "scheduler.milestones[1]: cannot read 'x' as !!int"),
+    ("binary-tag-not-base64", "name: !!binary abc\nscheduler: cosine\n", "invalid YAML at line 1, column 7: name: failed to decode base64 data"),
+    ("tag-on-the-wrong-node", "scheduler: {type: multistep, milestones: !!str [1, 2]}\n", "invalid YAML at line 1, column 42: scheduler.milestones: expected a scalar node"),
+    ("date-for-an-integer", "scheduler: {type: step, step_size: 2001-13-45}\n", "scheduler.step_size: must be an integer, got a string '2001-13-45'"),
+    ("recursive-anchor", "scheduler: &a {type: chained, schedulers: [*a]}\n", "scheduler.schedulers[0]: contains itself (a recursive YAML anchor)"),
+    ("recursive-anchor-in-vars", "vars: &v {a: *v}\nscheduler: cosine\n", "vars.a: contains itself"),
+    ("lone-surrogate-name", 'name: "\\ud800"\nscheduler: cosine\n', "name: contains '\\ud800', half of a UTF-16 pair"),
+    ("lone-surrogate-group", 'optimizer: {param_groups: [{name: "a\\udfff", lr: 0.1}]}\nscheduler: cosine\n', "optimizer.param_groups[0].name: contains"),
+    # numbers beyond a float, in every kind of field
+    ("metric-value-beyond-float", PLATEAU + "metric: {values: [1, 1, 1, 1, 1" + "0" * 400 + "]}\n", "metric.values[4]: an integer of 401 digits is too large"),
+    ("synthetic-initial-beyond-float", PLATEAU + "metric: {synthetic: {initial: 1" + "0" * 400 + "}}\n", "metric.synthetic.initial: an integer of 401 digits is too large"),
+    ("synthetic-every-beyond-float", PLATEAU + "metric: {synthetic: {model: steps, every: 1" + "0" * 400 + "}}\n", "metric.synthetic.every: an integer of 401 digits is too large"),
+    ("synthetic-rate-infinite", PLATEAU + "metric: {synthetic: {rate: .inf}}\n", "metric.synthetic.rate: must be a finite number"),
+    ("momentum-overflows", "optimizer: {momentum: 0.9}\nscheduler: {type: cyclic, base_lr: 0.1, max_lr: 0.1, base_momentum: 0, max_momentum: 1e10, scale_fn: '1e300', step_size_up: 2}\nrun: {epochs: 5}\n",
+     "the momentum of group 'group0' becomes -inf at step 1"),
+    # metric logs that name no readable file
+    ("metric-path-with-nul", PLATEAU + 'metric: {csv: "log\\0.csv", column: val_loss}\n', "metric.csv: the path contains a NUL byte"),
+    ("metric-path-unknown-user", PLATEAU + "metric: {csv: ~no_such_user_lrplot/log.csv, column: val_loss}\n", "metric.csv: '~no_such_user_lrplot/log.csv': there is no user 'no_such_user_lrplot'"),
+    ("metric-log-is-a-folder", PLATEAU + "metric: {csv: ., column: val_loss}\n", "is a folder, not a file"),
+    ("metric-log-is-dev-zero", PLATEAU + "metric: {csv: /dev/zero, column: val_loss}\n", "metric.csv: /dev/zero is a character device; give a file (or a pipe)"),
+    ("metric-log-is-a-terminal-device", PLATEAU + "metric: {csv: /dev/tty, column: val_loss}\n", "metric.csv: /dev/tty is a character device"),
+    ("metric-log-path-too-long", PLATEAU + "metric: {csv: " + "x" * 300 + ".csv, column: val_loss}\n", "metric.csv: cannot read"),
+    # work bounded before it starts
+    ("chained-too-wide", "scheduler: {type: chained, schedulers: [cosine, cosine, cosine]}\nrun: {iterations: 10000000}\n",
+     "3 schedulers stepped together (ChainedScheduler children) x 10,000,000 scheduler steps = 30,000,000 updates; lrplot computes at most 20,000,000"),
+    ("nested-chains-too-wide", "scheduler: {type: chained, schedulers: [cosine, {type: chained, schedulers: [cosine, cosine, cosine, cosine, cosine]}]}\nrun: {epochs: 5000000}\n",
+     "6 schedulers stepped together"),
+    ("too-many-schedulers", "scheduler: {type: sequential, milestones: [" + ", ".join(str(i) for i in range(1, 300)) + "], schedulers: [" + ", ".join(["cosine"] * 300) + "]}\n",
+     "scheduler.schedulers: 300 schedulers; lrplot simulates at most 256"),
+    ("too-many-schedulers-nested", "scheduler: {type: chained, schedulers: [" + ", ".join(["{type: chained, schedulers: [" + ", ".join(["cosine"] * 20) + "]}"] * 13) + "]}\nrun: {epochs: 10}\n",
+     "scheduler: 274 schedulers in all (nested ones included); lrplot simulates at most 256"),
 ]
 
-# (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file
+# (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file,
+# CONFIGS by the repository's folder of recipes
 ARGS: list[tuple[str, list[str], str]] = [
     ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg or .pdf"),
     ("missing-output-folder", ["plot", "cosine", "-o", "no/such/folder/f.png"], "does not exist"),
@@ -137,6 +173,44 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("bad-style", ["plot", "cosine", "--style", "seaborn-dark-ish", "-o", "f.png"], "--style: unknown matplotlib style"),
     ("missing-config-file", ["plot", "configs/none.yaml"], "no such file"),
     ("metric-both", ["plot", "plateau", "--metric", "synthetic", "--metric-csv", "x.csv"], "not both"),
+    # issue 10 -- values YAML cannot make, in inline specs and sweeps
+    ("inline-float-tag", ["compare", "exponential:gamma=!!float abc"], "cannot read 'abc' as !!float"),
+    ("inline-timestamp-tag", ["compare", "step:step_size=!!timestamp x"], "cannot read 'x' as !!timestamp"),
+    ("inline-integer-of-5000-digits", ["compare", "step:step_size=" + "9" * 5000], "an integer of 5000 digits is too large"),
+    ("inline-recursive-anchor", ["compare", "chained:schedulers=&a [*a]"], "contains itself (a recursive YAML anchor)"),
+    ("sweep-float-tag", ["compare", "cosine", "--sweep", "T_max=!!float abc"], "--sweep: cannot read the value '!!float abc'"),
+    ("sweep-integer-of-5000-digits", ["compare", "cosine", "--sweep", "T_max=" + "9" * 5000], "an integer of 5000 digits is too large"),
+    ("sweep-of-nothing", ["compare", "cosine", "--sweep", "T_max=,,,"], "--sweep: must be KEY=V1,V2"),
+    ("metric-flag-unknown-user", ["export", "plateau", "--metric-csv", "~no_such_user_lrplot/log.csv", "--metric-column", "x"], "--metric-csv: '~no_such_user_lrplot/log.csv': there is no user"),
+    ("size-with-two-dots", ["plot", "cosine", "--size", "1.2.3x4"], "--size': must be WIDTHxHEIGHT"),
+    ("size-of-dots", ["plot", "cosine", "--size", ".x."], "--size': must be WIDTHxHEIGHT"),
+    # names too long for a file are scheduler names
+    ("scheduler-name-of-300-characters", ["plot", "x" * 300], "scheduler.type: unknown scheduler 'xxxxxxxx"),
+    ("compare-spec-of-300-characters", ["compare", "x" * 300], "scheduler.type: unknown scheduler 'xxxxxxxx"),
+    ("explain-name-of-300-characters", ["explain", "y" * 300], "unknown scheduler"),
+    # output paths, refused before any work and without naming a temporary file
+    ("output-trailing-slash", ["export", "cosine", "-o", "newdir/"], "--output: 'newdir/' ends with '/', so it names a folder"),
+    ("figure-output-trailing-slash", ["plot", "cosine", "-o", "OUT/"], "ends with '/'"),
+    ("output-empty", ["export", "cosine", "-o", ""], "--output: is empty"),
+    ("output-name-too-long", ["export", "cosine", "-o", "x" * 300 + ".json"], "--output: cannot write 'xxxx"),
+    ("output-under-a-file-for-compare", ["compare", "cosine", "step:step_size=3", "-o", "OUT/f.svg"], "does not exist"),
+    ("gallery-output-under-a-file", ["gallery", "CONFIGS", "-o", "OUT/gallery"], "is a file, so folder"),
+    ("gallery-output-is-a-file", ["gallery", "CONFIGS", "-o", "OUT"], "is a file"),
+    # work bounded before it starts
+    ("compare-25-schedules", ["compare", *["cosine"] * 25], "25 schedules; one figure compares at most 24"),
+    ("compare-too-many-values", ["compare", "cosine", "step:step_size=3", "exponential:gamma=0.9", "--epochs", "8000000"],
+     "the 3 schedules trace 24,000,000 values in all; a comparison traces at most 20,000,000"),
+]
+
+# Inputs that looked bad to a fuzzer but are good: every command must succeed on them.
+GOOD: list[tuple[str, str]] = [
+    ("sequential-with-one-child", "scheduler: {type: sequential, milestones: [], schedulers: [cosine]}\nrun: {epochs: 5}\n"),
+    ("name-like-an-impossible-date", "name: 2001-13-45\nscheduler: cosine\nrun: {epochs: 5}\n"),
+    ("name-like-a-date", "name: 2001-12-14\nscheduler: cosine\nrun: {epochs: 5}\n"),
+    ("groups-named-like-python", "optimizer: {param_groups: [{name: class, lr: 0.1}, {name: range, lr: 0.2}, {name: optimizer, lr: 0.3}, {name: lambda_lr, lr: 0.1}]}\n"
+     "scheduler: {type: lambda, lr_lambda: '0.9 ** epoch'}\nrun: {epochs: 5}\n"),
+    ("vars-named-like-python", "vars: {range: 10, torch: 2, i: 3, print: 'range * 2', optimizer: 0.5}\n"
+     "scheduler: {type: lambda, lr_lambda: 'min(1, (epoch + 1) / range) * torch / i + print * 0 + optimizer * 0'}\nrun: {epochs: 5}\n"),
 ]
 
 # ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -78,6 +79,67 @@ def test_gallery_errors_name_the_config(tmp_path):
     result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "broken.yaml" in result.output and "did you mean" in result.output
     assert CliRunner().invoke(cli, ["gallery", str(tmp_path / "none"), "-o", str(tmp_path / "out")]).exit_code == 2
+
+
+def test_gallery_file_names_cannot_inject_markup(tmp_path):
+    import html.parser
+    import urllib.parse
+
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    stem = 'x" onerror="alert(1)<b>|[a](b)'
+    (configs / f"{stem}.yaml").write_text("# A config whose file name tries to end an attribute.\nscheduler: cosine\nrun: {epochs: 5}\n")
+    out = tmp_path / "gallery"
+    result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / f"{stem}.svg").exists()
+
+    class Tags(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.attrs: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.attrs += attrs
+
+    tags = Tags()
+    tags.feed((out / "index.html").read_text())
+    assert "onerror" not in {name for name, _ in tags.attrs}
+    links = {value for name, value in tags.attrs if name in ("href", "src")}
+    assert urllib.parse.quote(f"{stem}.svg") in links  # and the link leads to the file
+    assert urllib.parse.unquote(urllib.parse.quote(f"{stem}.svg")) == f"{stem}.svg"
+    row = (out / "README.md").read_text().splitlines()[-1]
+    assert len(re.split(r"(?<!\\)\|", row)) == 4  # | figure | recipe |: no cell broken by the name
+    tags = Tags()
+    tags.feed(row.replace("\\|", "|"))
+    assert "onerror" not in {name for name, _ in tags.attrs}
+
+
+def test_gallery_refuses_configs_that_would_share_a_figure(tmp_path):
+    configs = _mini_configs(tmp_path)
+    shutil.copy(configs / "warmup-cosine.yaml", configs / "warmup-cosine.yml")
+    result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "warmup-cosine.yml: renders to the same figure as warmup-cosine.yaml" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_gallery_links_a_yml_config_by_its_own_name(tmp_path):
+    configs = _mini_configs(tmp_path)
+    (configs / "warmup-cosine.yaml").rename(configs / "warmup-cosine.yml")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out)]).exit_code == 0
+    assert "../configs/warmup-cosine.yml" in (out / "README.md").read_text()
+    assert "../configs/warmup-cosine.yml" in (out / "index.html").read_text()
+
+
+def test_gallery_refuses_a_file_name_that_is_not_utf8(tmp_path):
+    import os
+
+    configs = _mini_configs(tmp_path)
+    with open(os.path.join(os.fsencode(configs), b"caf\xe9.yaml"), "w") as f:
+        f.write("# Latin-1 name.\nscheduler: cosine\n")
+    result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "caf\\xe9.yaml: the file name is not UTF-8" in result.output
 
 
 def test_committed_gallery_index_lists_every_recipe():

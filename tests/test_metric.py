@@ -114,6 +114,25 @@ def test_bad_cells_are_reported_with_their_line(tmp_path):
         load(plateau({"csv": "log.csv", "column": "val_loss"}, epochs=2), base_dir=tmp_path)
 
 
+def test_only_the_rows_the_run_uses_are_read(tmp_path):
+    # A log far longer than the run: the values after the run's last step are never parsed (a
+    # 64 MiB log of one-character rows took 5 GB when every row was kept).
+    (tmp_path / "log.csv").write_text("val_loss\n" + "0.5\n" * 100_000 + "oops\n")
+    assert fed(lrplot.simulate(load(plateau({"csv": "log.csv", "column": "val_loss"}, epochs=3), base_dir=tmp_path))).tolist() == [0.5] * 3
+
+
+def test_per_epoch_logs_keep_only_the_epochs_the_run_uses(tmp_path):
+    # Epochs logged in any order, the last value of each wins; epochs past the run's window are
+    # not kept, and a gap there does not matter.
+    rows = ["epoch,val_loss", "5,9", "3,0.7", "2,0.8", "2,0.6", "4,0.5", "900,1"] + [f"{e},1" for e in range(1000, 1200, 2)]
+    (tmp_path / "log.csv").write_text("\n".join(rows) + "\n")
+    spec = load(plateau({"csv": "log.csv", "column": "val_loss", "epoch_column": "epoch"}, epochs=3), base_dir=tmp_path)
+    assert list(spec.metric.values) == [0.6, 0.7, 0.5]
+    (tmp_path / "gap.csv").write_text("epoch,val_loss\n0,1\n2,1\n")
+    with pytest.raises(ConfigError, match="no 'val_loss' value for the epoch before 2"):
+        load(plateau({"csv": "gap.csv", "column": "val_loss", "epoch_column": "epoch"}, epochs=3), base_dir=tmp_path)
+
+
 def test_log_paths_are_relative_to_the_config_file(tmp_path):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "log.csv").write_text("val_loss\n" + "\n".join(str(1 / (k + 1)) for k in range(10)))

@@ -85,8 +85,9 @@ def test_yaml_numbers_as_flags():
 def test_dates_and_odd_tags_are_text_or_clear_errors(tmp_path):
     # YAML 1.2 has no implicit dates: a name that looks like one stays the text written
     assert load(write(tmp_path, "name: 2001-13-45\nscheduler: cosine\n")).name == "2001-13-45"
-    for text in ("scheduler: {type: cosine, eta_min: !!float abc}\n", "x: !!timestamp x\nscheduler: cosine\n", "lr: " + "9" * 5000 + "\n"):
-        with pytest.raises(ConfigError, match="invalid YAML at line"):
+    for text, field in (("scheduler: {type: cosine, eta_min: !!float abc}\n", "scheduler.eta_min"), ("x: !!timestamp x\nscheduler: cosine\n", "x"),
+                        ("lr: " + "9" * 5000 + "\n", "lr")):
+        with pytest.raises(ConfigError, match=rf"run.yaml: {field}: .* \(line 1, column \d+\)$"):
             load(write(tmp_path, text))
 
 

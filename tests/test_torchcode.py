@@ -69,3 +69,32 @@ def test_emitted_code_reproduces_the_golden_trace_on_torch(path):
     expected = lrplot.simulate(spec, exact=True).lr
     assert lr.shape == expected.shape
     assert np.array_equal(lr, expected), f"first difference at step {np.argmax((lr != expected).any(axis=0))}"
+
+
+def test_emitted_names_never_clash_with_python_or_each_other():
+    # Groups named like keywords, builtins or lrplot's own variables, and vars that would shadow
+    # what the code imports or loops with: all renamed apart, the code still means the config.
+    spec = load({
+        "optimizer": {"param_groups": [{"name": "class", "lr": 0.1}, {"name": "range", "lr": 0.2}, {"name": "optimizer", "lr": 0.3},
+                                       {"name": "lambda_lr", "lr": 0.1}, {"name": "a\u00b2", "lr": 0.1}]},
+        "vars": {"range": 10, "torch": 2, "i": 3, "print": "range * 2", "optimizer": 0.5},
+        "scheduler": {"type": "sequential", "milestones": [5], "schedulers": [
+            {"type": "lambda", "lr_lambda": "min(1, (epoch + 1) / range) * torch / i + print * 0 + optimizer * 0"}, "cosine"]},
+        "run": {"epochs": 12},
+    })
+    code = torch_code(spec)
+    compile(code, "<lrplot code>", "exec")
+    assert "range_2 = 10\ntorch_2 = 2\ni_2 = 3\nprint_2 = range_2 * 2\noptimizer = 0.5\n" in code
+    assert "class_2 = torch.nn.Linear(1, 1)" in code and "for epoch in range(12):" in code
+    assert "lambda epoch: min(1, (epoch + 1) / range_2) * torch_2 / i_2 + print_2 * 0 + optimizer * 0" in code
+    lr = _run_emitted(code)
+    assert np.array_equal(lr, lrplot.simulate(spec, exact=True).lr)
+
+
+def test_fresh_names_are_distinct_and_valid():
+    from lrplot.frameworks.torch.code import Namespace
+
+    ns = Namespace({"torch"})
+    names = [ns.fresh(base) for base in ["x"] * 2000 + ["x_2", "torch", "class", "x_5"] * 3]
+    assert len(set(names)) == len(names) and all(n.isidentifier() for n in names)
+    assert names[:3] == ["x", "x_2", "x_3"] and "torch" not in names and "class" not in names

@@ -80,6 +80,7 @@ class SchedulerInfo:
     params: tuple[Param, ...]
     example: dict[str, Any] = field(default_factory=dict)  # keywords of a typical use, for docs and tests
     composite: bool = False
+    children_together: bool = False  # a composite that steps every child on every step (its work adds up)
     cycles_momentum: bool = False  # has a ``cycle_momentum`` keyword
     default_step: str = "epoch"  # when scheduler.step() is called unless the run says otherwise
     family: str = "torch"

@@ -16,7 +16,9 @@ import numpy as np
 
 from ...config import Spec
 from ..base import FROM_RUN
-# the optimizer is the one torch's own code builds (the fake optimizer is the same)
+# the optimizer is the one torch's own code builds (the fake optimizer is the same), in a namespace
+# where group names never shadow Python or this module's own names
+from ..torch.code import Namespace
 from ..torch.code import _optimizer as optimizer_lines
 from .section import command_line, factory_kwargs, read_args, updates_per_epoch
 
@@ -41,17 +43,24 @@ READS = {
 }
 
 
+# the names the emitted module defines or loops with, besides the imports
+_MODULE_NAMES = {"torch", "num_updates", "num_epochs", "updates_per_epoch", "epoch", "i"}
+
+
 def code(spec: Spec) -> str:
     section = spec.source.get("timm")
     node = spec.scheduler
     plateau = node.info.steps_on_metric
+    imported = "create_scheduler_v2" if section is not None else node.info.library_name
+    ns = Namespace(_MODULE_NAMES | {imported})
+    own = {n: ns.fresh(n) for n in ("model", "optimizer", "scheduler", "metric")}  # the names themselves: nothing took them
     if section is not None:
         lines = ["import torch", "from timm.scheduler import create_scheduler_v2", ""]
-        lines += optimizer_lines(spec)
+        lines += optimizer_lines(spec, ns, own)
         lines += _factory(spec, section)
     else:
         lines = ["import torch", f"from timm.scheduler import {node.info.library_name}", ""]
-        lines += optimizer_lines(spec)
+        lines += optimizer_lines(spec, ns, own)
         lines.append(f"scheduler = {node.info.library_name}({', '.join(['optimizer', *_keywords(spec)])})")
     lines.append("")
     if plateau:

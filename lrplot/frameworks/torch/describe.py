@@ -76,7 +76,7 @@ def _phases(node: SchedulerSpec, offset: int, length: int) -> list[Phase]:
     p = node.params
     end = offset + length
     if node.type == "SequentialLR":
-        bounds = [0, *p["milestones"], max(length, *p["milestones"])]
+        bounds = [0, *p["milestones"], max([length, *p["milestones"]])]  # no milestones: one child
         out: list[Phase] = []
         for i, child in enumerate(node.children):
             if bounds[i] < bounds[i + 1] and bounds[i] < length:

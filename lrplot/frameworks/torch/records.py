@@ -110,6 +110,7 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
         "steps every child scheduler in turn on the same lr",
         (Param("schedulers", "schedulers", REQUIRED, "list of scheduler configs"),),
         composite=True,
+        children_together=True,
         example={"schedulers": [{"type": "ConstantLR", "factor": 0.5, "total_iters": 10}, {"type": "ExponentialLR", "gamma": 0.97}]},
     ),
     SchedulerInfo(

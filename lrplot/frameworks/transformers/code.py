@@ -12,7 +12,7 @@ import numpy as np
 
 from ...config import Spec
 from ..base import FROM_RUN
-from ..torch.code import _identifiers, _loop
+from ..torch.code import Namespace, _identifier, _loop
 from .records import BY_NAME
 from .trainer import PLAN_KEYS, read
 
@@ -40,31 +40,36 @@ def _get_scheduler_code(spec: Spec) -> str:
             kwargs[p.name] = value
     if kwargs:
         args.append(f"scheduler_specific_kwargs={kwargs!r}")
+    # One namespace for the module, as torch's code has: group names never shadow Python or the code.
+    ns = Namespace({"torch", "get_scheduler", "epoch", "step", "i"})
+    own = {n: ns.fresh(n) for n in ("model", "optimizer", "scheduler", "metric")}
+    args[1] = own["optimizer"]
     lines = ["import torch", "from transformers import get_scheduler", ""]
-    lines += _optimizer(spec)
-    lines.append("scheduler = get_scheduler(")
+    lines += _optimizer(spec, ns, own)
+    lines.append(f"{own['scheduler']} = get_scheduler(")
     lines += [f"    {a}," for a in args]
     lines.append(")")
     lines.append("")
     metric = info.steps_on_metric
     if metric:
-        lines += _metric_values(spec)
-    lines += _loop(spec, metric)
+        lines += _metric_values(spec, own["metric"])
+    lines += _loop(spec, metric, own)
     return "\n".join(lines) + "\n"
 
 
-def _optimizer(spec: Spec) -> list[str]:
+def _optimizer(spec: Spec, ns: Namespace, own: dict[str, str]) -> list[str]:
     opt = spec.optimizer
     if opt.betas is not None:
         cls, extra = "Adam", [f"betas={tuple(opt.betas)!r}"]
     else:
         cls, extra = "SGD", [f"momentum={opt.momentum!r}"] if opt.momentum is not None else []
+    model, optimizer = own["model"], own["optimizer"]
     if len(opt.groups) == 1:
         keywords = ", ".join([f"lr={opt.groups[0].lr!r}", *extra])
-        return ["model = torch.nn.Linear(1, 1)  # stands in for your model", f"optimizer = torch.optim.{cls}(model.parameters(), {keywords})"]
-    names = _identifiers([g.name for g in opt.groups])
+        return [f"{model} = torch.nn.Linear(1, 1)  # stands in for your model", f"{optimizer} = torch.optim.{cls}({model}.parameters(), {keywords})"]
+    names = [ns.fresh(_identifier(g.name)) for g in opt.groups]
     lines = [f"{n} = torch.nn.Linear(1, 1)  # stands in for the parameters of group {g.name!r}" for n, g in zip(names, opt.groups)]
-    lines.append(f"optimizer = torch.optim.{cls}(")
+    lines.append(f"{optimizer} = torch.optim.{cls}(")
     lines.append("    [")
     lines += [f'        {{"params": {n}.parameters(), "lr": {g.lr!r}}},' for n, g in zip(names, opt.groups)]
     lines.append("    ],")
@@ -75,7 +80,7 @@ def _optimizer(spec: Spec) -> list[str]:
     return lines
 
 
-def _metric_values(spec: Spec) -> list[str]:
+def _metric_values(spec: Spec, name: str) -> list[str]:
     if spec.metric.values is not None:
         values = list(spec.metric.values)
         what = f"the config's {spec.metric.source}"
@@ -85,7 +90,7 @@ def _metric_values(spec: Spec) -> list[str]:
         trace = simulate(spec)
         values = trace.metric[~np.isnan(trace.metric)].tolist()
         what = "what lrplot's synthetic model gave"
-    text = f"metric = {values!r}".replace("nan", "float('nan')")
+    text = f"{name} = {values!r}".replace("nan", "float('nan')")
     return [f"# {spec.scheduler.info.library_name} steps on your validation metric; these are {what}.", text, ""]
 
 
