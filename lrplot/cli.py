@@ -465,12 +465,14 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     from .runlog import as_trace, looks_like_runlog, read_runlog
 
     def draw() -> None:
-        built, labels = [], []
+        from .config import Spec
+
+        built, labels = [], []  # a Spec to simulate, or a logged run's Trace, in the order given
         for text, label, extra in items:
             if looks_like_runlog(text):
                 # A logged run (a CSV, trainer_state.json, TensorBoard run, JSON lines): its lr as logged.
                 log = read_runlog(text)
-                traces.append(as_trace(log, label or log.label))
+                built.append(as_trace(log, label or log.label))
                 labels.append(label or log.label)
                 continue
             if _looks_like_file(text):
@@ -488,8 +490,8 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 shown = label or summary(spec)
             built.append(spec)
             labels.append(shown)
-        check_total(built)  # every schedule is known before any is simulated
-        traces = [simulate(spec, exact=kwargs["exact"]) for spec in built]
+        check_total([b for b in built if isinstance(b, Spec)])  # every schedule is known before any is simulated
+        traces = [simulate(b, exact=kwargs["exact"]) if isinstance(b, Spec) else b for b in built]
         if term:
             from .term import compare_text
 

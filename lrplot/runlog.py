@@ -40,6 +40,7 @@ import numpy as np
 
 from .config import MAX_STEPS, RunSpec
 from .errors import ConfigError
+from .files import read_limited, user_path
 from .values import suggest
 
 MAX_LOG_BYTES = 1 << 30
@@ -103,7 +104,7 @@ def read_runlog(
     first optimizer step (0 or 1), where the format does not fix it.
     """
     where = str(path)
-    p = Path(path).expanduser()
+    p = user_path(str(path), where)
     if first_step is not None and first_step not in (0, 1):
         raise ConfigError("--first-step", f"must be 0 or 1 (the log's number for the first optimizer step), got {first_step}")
     if not p.exists():
@@ -121,6 +122,8 @@ def read_runlog(
         p = state
     name = p.name
     if name.startswith("events.out.tfevents"):
+        if not p.is_file():  # the reader would block on a FIFO, or read a device without end
+            raise ConfigError(where, "is not a regular file; a TensorBoard event file is one")
         return _tensorboard(where, [p], columns, first_step)
     data = _read_bytes(p, where)
     if name.endswith(".jsonl") or name.endswith(".ndjson"):
@@ -141,13 +144,8 @@ def read_runlog(
 
 
 def _read_bytes(p: Path, where: str) -> bytes:
-    try:
-        size = p.stat().st_size
-        if size > MAX_LOG_BYTES:
-            raise ConfigError(where, f"is {size:,} bytes; run logs are limited to {MAX_LOG_BYTES >> 20} MiB")
-        return p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    # files.read_limited: pipes read with a bound and a timeout, devices refused unopened.
+    return read_limited(p, MAX_LOG_BYTES, where, "run logs")
 
 
 def _text(data: bytes, where: str) -> str:
@@ -556,4 +554,7 @@ def looks_like_runlog(text: str) -> bool:
     name = p.name
     if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson")) or name.startswith("events.out.tfevents") or name == "trainer_state.json":
         return True
-    return p.is_dir() and (any(p.rglob("events.out.tfevents*")) or _trainer_state_in(p) is not None)
+    try:
+        return p.is_dir() and (any(p.rglob("events.out.tfevents*")) or _trainer_state_in(p) is not None)
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte: an inline spec, not a folder
+        return False
