@@ -36,9 +36,9 @@ def explain(trace: Trace) -> str:
     hi = np.unravel_index(np.argmax(lr), lr.shape)
     lo = np.unravel_index(np.argmin(lr), lr.shape)
     group = (lambda g: f" ({trace.groups[g]})") if len(trace.groups) > 1 else (lambda g: "")
-    lines.append(f"  max lr {_num(lr[hi])}{group(hi[0])} first at {_at(trace, hi[1])}")
-    lines.append(f"  min lr {_num(lr[lo])}{group(lo[0])} first at {_at(trace, lo[1])}")
-    lines.append(f"  last step: lr {_values(lr[:, -1])} at {_at(trace, n - 1)}")
+    lines.append(f"  max lr {_num(lr[hi])}{group(hi[0])} first at {at_step(trace, hi[1])}")
+    lines.append(f"  min lr {_num(lr[lo])}{group(lo[0])} first at {at_step(trace, lo[1])}")
+    lines.append(f"  last step: lr {_values(lr[:, -1])} at {at_step(trace, n - 1)}")
     if trace.momentum is not None:
         m = trace.momentum
         span = _num(m.min()) if m.min() == m.max() else f"between {_num(m.min())} and {_num(m.max())}"
@@ -86,7 +86,7 @@ def notes(trace: Trace) -> list[str]:
     if (trace.lr < 0).any():
         g, k = (int(i[0]) for i in np.nonzero(trace.lr < 0))
         out.append(
-            f"the lr goes negative ({_num(trace.lr[g, k])} at {_at(trace, k)}): an optimizer with a negative lr "
+            f"the lr goes negative ({_num(trace.lr[g, k])} at {at_step(trace, k)}): an optimizer with a negative lr "
             "climbs the loss; check the expression or the lengths"
         )
     return out
@@ -114,7 +114,8 @@ def _range(trace: Trace, k0: int, k1: int) -> str:
     return f"iteration {k0}" if k1 - k0 == 1 else f"iterations {k0}-{k1 - 1}"
 
 
-def _at(trace: Trace, k: int) -> str:
+def at_step(trace: Trace, k: int) -> str:
+    """Optimizer step k in the run's own words: an epoch, an iteration, or both."""
     spe = trace.steps_per_epoch
     run = trace.spec.run
     if run.unit == "epoch" and spe == 1:

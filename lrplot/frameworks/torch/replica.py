@@ -7,8 +7,11 @@ constructed on one optimizer overwrite each other's ``initial_lr``; SequentialLR
 steps; OneCycleLR reads its boundaries back from the group dicts), and because bit-identical results
 need the very same float operations in the very same order.
 
-It is used for ``exact=True`` and for every configuration the vectorized engine does not cover.
-Comments cite the torch behaviour each quirk reproduces.
+It is used for ``exact=True``, for every configuration the vectorized engine does not cover, and
+for resumed runs: ``state_dict``/``load_state_dict`` model what torch saves in a checkpoint (a
+scheduler's ``__dict__`` without the optimizer, composites holding their children's state dicts; the
+optimizer's param groups with every key the schedulers stored in them), and ``build`` takes torch's
+``last_epoch``. Comments cite the torch behaviour each quirk reproduces.
 """
 
 from __future__ import annotations
@@ -59,9 +62,47 @@ class FakeOptimizer:
         else:
             group["momentum"] = value
 
+    def state_dict(self) -> dict[str, Any]:
+        # torch: the param groups with every key (lr, initial_lr, momentum or betas, and what
+        # OneCycleLR and CyclicLR stored there: max_lr, min_lr, max_momentum, base_momentum).
+        return {"param_groups": [dict(g) for g in self.param_groups]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        # torch replaces each group by the saved one (keeping only its params), whatever a
+        # scheduler built since wrote into the groups.
+        self.param_groups = [dict(g) for g in state["param_groups"]]
+
 
 def _per_group(value: Any, n: int) -> list[Any]:
     return list(value) if isinstance(value, tuple) else [value] * n
+
+
+# What a scheduler's state dict leaves out besides the optimizer: the functions torch saves as None
+# (plain lr_lambda and scale_fn functions, which load_state_dict then leaves as built), the config,
+# and lrplot's own plateau log.
+_NOT_STATE = {"opt", "spec", "lambdas", "custom_scale", "log", "_schedulers"}
+
+
+def _copied(value: Any) -> Any:
+    # A checkpoint is a copy: later steps must not reach into it (torch.save / torch.load).
+    if isinstance(value, Counter):
+        return Counter(value)
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def initial_lr_missing(index: int) -> TorchRaised:
+    """torch's KeyError when a scheduler is built with ``last_epoch >= 0`` on groups without initial_lr."""
+    return TorchRaised(
+        "KeyError",
+        f"param 'initial_lr' is not specified in param_groups[{index}] when resuming scheduler with last_epoch >= 0.\n"
+        "This typically happens when:\n"
+        "1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n"
+        "2. You're using last_epoch >= 0 for a fresh training run (not recommended)",
+    )
 
 
 class Scheduler:
@@ -69,17 +110,31 @@ class Scheduler:
 
     has_closed_form = False
 
-    def __init__(self, opt: FakeOptimizer, spec: SchedulerSpec):
+    def __init__(self, opt: FakeOptimizer, spec: SchedulerSpec, last_epoch: int = -1):
         self.opt = opt
         self.spec = spec
         self._is_initial = False
-        # torch: each group's initial_lr is set once (setdefault), so the first scheduler built on an
-        # optimizer fixes the base lr of every later one (OneCycleLR overwrites it, below).
-        for group in opt.param_groups:
-            group.setdefault("initial_lr", group["lr"])
+        if last_epoch == -1:
+            # torch: each group's initial_lr is set once (setdefault), so the first scheduler built on
+            # an optimizer fixes the base lr of every later one (OneCycleLR overwrites it, below).
+            for group in opt.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            # torch: resuming with last_epoch >= 0 takes the base lrs from the groups as loaded.
+            for i, group in enumerate(opt.param_groups):
+                if "initial_lr" not in group:
+                    raise initial_lr_missing(i)
         self.base_lrs = [g["initial_lr"] for g in opt.param_groups]
-        self.last_epoch: Any = -1
+        self.last_epoch: Any = last_epoch
         self._initial_step()
+
+    def state_dict(self) -> dict[str, Any]:
+        """torch's ``state_dict()``: the scheduler's attributes without the optimizer."""
+        return {k: _copied(v) for k, v in vars(self).items() if k not in _NOT_STATE}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """torch's ``load_state_dict()``: ``__dict__.update`` (composites: each child its own)."""
+        vars(self).update({k: _copied(v) for k, v in state.items()})
 
     def _initial_step(self) -> None:
         # torch: construction performs one step (last_epoch -1 -> 0) in "initial mode".
@@ -126,9 +181,9 @@ class Scheduler:
 
 
 class LambdaLR(Scheduler):
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.lambdas = _per_group(spec.params["lr_lambda"], len(opt.param_groups))
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         # torch: absolute, base_lr * f(epoch), overriding whatever else moved the lr.
@@ -136,9 +191,9 @@ class LambdaLR(Scheduler):
 
 
 class MultiplicativeLR(Scheduler):
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.lambdas = _per_group(spec.params["lr_lambda"], len(opt.param_groups))
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self._is_initial:
@@ -150,10 +205,10 @@ class MultiplicativeLR(Scheduler):
 class StepLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.step_size = spec.params["step_size"]
         self.gamma = spec.params["gamma"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -167,11 +222,11 @@ class StepLR(Scheduler):
 class MultiStepLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         # torch: milestones are a multiset; a repeated milestone applies gamma once per repeat.
         self.milestones = Counter(spec.params["milestones"])
         self.gamma = spec.params["gamma"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self.last_epoch not in self.milestones:
@@ -186,10 +241,10 @@ class MultiStepLR(Scheduler):
 class ConstantLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.factor = spec.params["factor"]
         self.total_iters = spec.params["total_iters"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         # torch checks epoch 0 first, so total_iters=0 leaves the factor applied for ever.
@@ -208,11 +263,11 @@ class ConstantLR(Scheduler):
 class LinearLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.start = spec.params["start_factor"]
         self.end = spec.params["end_factor"]
         self.total_iters = spec.params["total_iters"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self.last_epoch == 0:
@@ -230,9 +285,9 @@ class LinearLR(Scheduler):
 class ExponentialLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.gamma = spec.params["gamma"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self._is_initial:
@@ -246,10 +301,10 @@ class ExponentialLR(Scheduler):
 class PolynomialLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.total_iters = spec.params["total_iters"]
         self.power = spec.params["power"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -266,10 +321,10 @@ class PolynomialLR(Scheduler):
 class CosineAnnealingLR(Scheduler):
     has_closed_form = True
 
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.T_max = spec.params["T_max"]
         self.eta_min = spec.params["eta_min"]
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         k, t, eta = self.last_epoch, self.T_max, self.eta_min
@@ -292,13 +347,13 @@ class CosineAnnealingLR(Scheduler):
 
 
 class CosineAnnealingWarmRestarts(Scheduler):
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         self.T_0 = spec.params["T_0"]
         self.T_i = self.T_0
         self.T_mult = spec.params["T_mult"]
         self.eta_min = spec.params["eta_min"]
-        self.T_cur: Any = -1
-        super().__init__(opt, spec)
+        self.T_cur: Any = last_epoch
+        super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         eta = self.eta_min
@@ -333,14 +388,16 @@ class CosineAnnealingWarmRestarts(Scheduler):
 
 
 class CyclicLR(Scheduler):
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         p = spec.params
         n = len(opt.param_groups)
         base_lrs = _per_group(p["base_lr"], n)
-        # torch: the group lr is set to base_lr *before* initial_lr is recorded (setdefault), so
-        # this only changes the base of the initial step when CyclicLR is the first scheduler built.
-        for lr, group in zip(base_lrs, opt.param_groups):
-            group["lr"] = lr
+        if last_epoch == -1:
+            # torch: the group lr is set to base_lr *before* initial_lr is recorded (setdefault), so
+            # this only changes the base of the initial step when CyclicLR is the first scheduler
+            # built. Resuming (last_epoch >= 0) leaves the groups as loaded.
+            for lr, group in zip(base_lrs, opt.param_groups):
+                group["lr"] = lr
         self.max_lrs = _per_group(p["max_lr"], n)
         up = float(p["step_size_up"])
         down = float(p["step_size_down"]) if p["step_size_down"] is not None else up
@@ -357,11 +414,12 @@ class CyclicLR(Scheduler):
         if self.cycle_momentum:
             self.base_momentums = _per_group(p["base_momentum"], n)
             self.max_momentums = _per_group(p["max_momentum"], n)
-            for m_max, m_base, group in zip(self.max_momentums, self.base_momentums, opt.param_groups):
-                opt.set_momentum(group, m_max)
-                group["max_momentum"] = m_max
-                group["base_momentum"] = m_base
-        super().__init__(opt, spec)
+            if last_epoch == -1:
+                for m_max, m_base, group in zip(self.max_momentums, self.base_momentums, opt.param_groups):
+                    opt.set_momentum(group, m_max)
+                    group["max_momentum"] = m_max
+                    group["base_momentum"] = m_base
+        super().__init__(opt, spec, last_epoch)
         self.base_lrs = base_lrs
 
     def scale_fn(self, x):
@@ -393,7 +451,7 @@ class CyclicLR(Scheduler):
 
 
 class OneCycleLR(Scheduler):
-    def __init__(self, opt, spec):
+    def __init__(self, opt, spec, last_epoch=-1):
         p = spec.params
         if p["total_steps"] is not None:
             self.total_steps = p["total_steps"]
@@ -415,17 +473,19 @@ class OneCycleLR(Scheduler):
         n = len(opt.param_groups)
         # torch overwrites initial_lr (no setdefault here), and keeps the boundaries in the group
         # dicts, where a later OneCycleLR or CyclicLR on the same optimizer can overwrite them.
-        for max_lr, group in zip(_per_group(p["max_lr"], n), opt.param_groups):
-            group["initial_lr"] = max_lr / p["div_factor"]
-            group["max_lr"] = max_lr
-            group["min_lr"] = group["initial_lr"] / p["final_div_factor"]
+        # Resuming (last_epoch >= 0), it reads them back from the groups as loaded.
+        if last_epoch == -1:
+            for max_lr, group in zip(_per_group(p["max_lr"], n), opt.param_groups):
+                group["initial_lr"] = max_lr / p["div_factor"]
+                group["max_lr"] = max_lr
+                group["min_lr"] = group["initial_lr"] / p["final_div_factor"]
         self.cycle_momentum = p["cycle_momentum"]
-        if self.cycle_momentum:
+        if self.cycle_momentum and last_epoch == -1:
             for m_max, m_base, group in zip(_per_group(p["max_momentum"], n), _per_group(p["base_momentum"], n), opt.param_groups):
                 opt.set_momentum(group, m_max)
                 group["max_momentum"] = m_max
                 group["base_momentum"] = m_base
-        super().__init__(opt, spec)
+        super().__init__(opt, spec, last_epoch)
 
     def _anneal(self, start, end, pct):
         if self.linear:
@@ -473,6 +533,9 @@ class ReduceLROnPlateau:
         self.num_bad_epochs = 0
         self.log: list[tuple[float, int, int, bool]] = []  # (best, bad epochs, cooldown, reduced) after each step
 
+    state_dict = Scheduler.state_dict
+    load_state_dict = Scheduler.load_state_dict
+
     def _is_better(self, a: float, best: float) -> bool:
         # torch: with rel mode and negative metrics, best * (1 - threshold) is *above* best, so a
         # slightly worse value can count as an improvement. NaN compares False: always bad.
@@ -507,7 +570,19 @@ class ReduceLROnPlateau:
         self.log.append((self.best, self.num_bad_epochs, self.cooldown_counter, reduced))
 
 
-class ChainedScheduler(Scheduler):
+class _Composite(Scheduler):
+    """What SequentialLR and ChainedScheduler save: their own attributes and each child's state dict."""
+
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "_schedulers": [child.state_dict() for child in self._schedulers]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict({k: v for k, v in state.items() if k != "_schedulers"})
+        for child, child_state in zip(self._schedulers, state["_schedulers"]):
+            child.load_state_dict(child_state)
+
+
+class ChainedScheduler(_Composite):
     def __init__(self, opt, spec, children):
         # torch: no initial step of its own; the children's initial steps already compounded.
         self.opt = opt
@@ -522,14 +597,16 @@ class ChainedScheduler(Scheduler):
         self._last_lr = self.opt.lrs()
 
 
-class SequentialLR(Scheduler):
-    def __init__(self, opt, spec, children):
+class SequentialLR(_Composite):
+    def __init__(self, opt, spec, children, last_epoch=-1):
         self.opt = opt
         self.spec = spec
         self._is_initial = False
         self._schedulers = children
         self._milestones = list(spec.params["milestones"])
-        self.last_epoch = 0
+        # torch: no base-class constructor, so no initial_lr check even when resuming; the
+        # sequence's own counter starts at last_epoch + 1 while its children start over.
+        self.last_epoch = last_epoch + 1
         # torch: reset every group to initial_lr, undo the children's construction steps, then
         # redo the initial step of the one child active at epoch 0 (with milestones [0, ...] that is
         # the *second* child, since bisect_right skips a milestone equal to 0).
@@ -588,9 +665,21 @@ CLASSES: dict[str, Callable[..., Any]] = {
 }
 
 
-def build(opt: FakeOptimizer, spec: SchedulerSpec):
-    """Construct a scheduler tree in torch's order: children first, each on the shared optimizer."""
+def build(opt: FakeOptimizer, spec: SchedulerSpec, last_epoch: int = -1):
+    """Construct a scheduler tree in torch's order: children first, each on the shared optimizer.
+
+    ``last_epoch`` goes where a training script resuming with it would pass it: to the scheduler's
+    own constructor; SequentialLR takes it while its children are built as before, and
+    ChainedScheduler, which has no such keyword, passes it on to each child. ReduceLROnPlateau has
+    no ``last_epoch`` at all in torch 2.13.
+    """
     cls = CLASSES[spec.type]
-    if spec.children:
-        return cls(opt, spec, [build(opt, child) for child in spec.children])
-    return cls(opt, spec)
+    if spec.type == "ChainedScheduler":
+        return cls(opt, spec, [build(opt, child, last_epoch) for child in spec.children])
+    if spec.type == "SequentialLR":
+        return cls(opt, spec, [build(opt, child) for child in spec.children], last_epoch)
+    if spec.type == "ReduceLROnPlateau":
+        if last_epoch != -1:
+            raise TorchRaised("TypeError", "ReduceLROnPlateau.__init__() got an unexpected keyword argument 'last_epoch'")
+        return cls(opt, spec)
+    return cls(opt, spec, last_epoch)

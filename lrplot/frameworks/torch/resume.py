@@ -1,0 +1,246 @@
+"""Resumed runs and stepping mistakes, exactly as torch 2.13 behaves (lrplot.whatif's torch model).
+
+A resume replays the run on the replica up to the checkpoint (scheduler step ``at``), takes what
+torch would save (``optimizer.state_dict()`` and ``scheduler.state_dict()``), then runs what the
+resuming script does on a new optimizer: build the scheduler, load states, pass ``last_epoch`` or
+step it, in the order each method says (the same code ``reference._resume`` runs on real torch).
+
+Replaying a long run step by step is slow, so a resumed run is followed only until its state (the
+optimizer's groups and the scheduler's state dict) equals the planned run's at the same scheduler
+count: from there on it trains exactly as planned, and the planned trace supplies the rest.
+
+A stepping mistake only changes how many times step() has been called before each optimizer step
+(torch's lr after c calls depends on c alone: optimizer.step() never touches it), so its curve is
+the planned schedule's values read at the mistaken counts.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any, Callable
+
+import numpy as np
+
+from ...config import RunSpec, Spec
+from ...engine import Simulated, tracks_momentum
+from ...errors import ConfigError, TorchWouldRaise
+from ...metric import MetricFeed
+from ...whatif import mistake_calls, resume_step
+from . import replica
+from .engine import scheduler_step_positions
+
+
+class _Stepper:
+    """A replica run: an optimizer, a scheduler tree, the metric feed, and the lrs it records."""
+
+    def __init__(self, spec: Spec, opt: replica.FakeOptimizer, sched: Any, feed: MetricFeed | None):
+        self.spec, self.opt, self.sched, self.feed = spec, opt, sched, feed
+        self.with_momentum = tracks_momentum(spec)
+
+    def step(self) -> None:
+        if self.feed is not None:
+            self.sched.step(self.feed.next(self.opt.param_groups[0]["lr"]))
+        else:
+            self.sched.step()
+
+    def same_state(self, other: _Stepper) -> bool:
+        """Whether the two runs train alike from here on: same groups, same scheduler state."""
+        return self.opt.param_groups == other.opt.param_groups and _comparable(self.sched) == _comparable(other.sched)
+
+
+def _comparable(sched: Any) -> dict[str, Any]:
+    # _step_count only matters while it is 1 (CosineAnnealingLR's first-step branch, torch's
+    # optimizer-order warning), so counts from 2 on are alike.
+    state = sched.state_dict()
+    return _normalized(state)
+
+
+def _normalized(state: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in state.items() if k not in ("_step_count", "_schedulers")}
+    out["_step_count"] = min(state.get("_step_count", 2), 2)
+    if "_schedulers" in state:
+        out["_schedulers"] = [_normalized(s) for s in state["_schedulers"]]
+    return out
+
+
+def _raised(exc: BaseException, where: str) -> TorchWouldRaise:
+    if isinstance(exc, replica.TorchRaised):
+        kind, message = exc.kind, exc.message
+    elif isinstance(exc, ConfigError):
+        kind, message = "an error", exc.message  # an lr_lambda failing at a count the plan never reaches
+    else:
+        kind, message = type(exc).__name__, str(exc)
+    first = message.splitlines()[0] if message else ""
+    return TorchWouldRaise("", f"torch raises {kind} {where} ({first})")
+
+
+_FAILURES = (replica.TorchRaised, ZeroDivisionError, OverflowError, ValueError, ConfigError)
+
+
+# ----------------------------------------------------------------------------------------------
+# Resumes
+
+
+def _planned_after(spec: Spec) -> np.ndarray:
+    """Calls of scheduler.step() after each optimizer step, as planned."""
+    after = np.zeros(spec.run.total_steps, dtype=np.int64)
+    after[scheduler_step_positions(spec)] = 1
+    return after
+
+
+def _setup(spec: Spec, method: str, at: int, checkpoint: dict[str, Any], feed: MetricFeed | None) -> _Stepper:
+    """What the resuming script runs (the same as ``reference._resume`` on real torch)."""
+    opt = replica.FakeOptimizer(spec.optimizer)
+    node = spec.scheduler
+
+    def build(last_epoch: int = -1) -> Any:
+        return replica.build(opt, node, last_epoch)
+
+    if method == "state_dict":
+        sched = build()
+        opt.load_state_dict(checkpoint["optimizer"])
+        sched.load_state_dict(checkpoint["scheduler"])
+    elif method == "build_after_load":
+        opt.load_state_dict(checkpoint["optimizer"])
+        sched = build()
+        sched.load_state_dict(checkpoint["scheduler"])
+    elif method == "scheduler_only":
+        sched = build()
+        sched.load_state_dict(checkpoint["scheduler"])
+    elif method == "last_epoch":
+        opt.load_state_dict(checkpoint["optimizer"])
+        sched = build(at - 1)
+    elif method == "last_epoch_fresh":
+        sched = build(at - 1)
+    elif method == "restart":
+        sched = build()
+        opt.load_state_dict(checkpoint["optimizer"])
+    elif method == "catch_up":
+        sched = build()
+        opt.load_state_dict(checkpoint["optimizer"])
+        if feed is not None:
+            raise replica.TorchRaised("TypeError", "ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
+        for _ in range(at):
+            sched.step()
+    else:
+        raise ValueError(method)
+    return _Stepper(spec, opt, sched, feed)
+
+
+def resume(trace: Any, at: int, method: str) -> Simulated:
+    """The optimizer steps from the resume on, as ``method`` makes them; raises TorchWouldRaise where torch does."""
+    spec = trace.spec
+    start = resume_step(spec.run, at)
+    after = _planned_after(spec)
+    planned = _fresh(spec)
+    for k in range(start):
+        for _ in range(after[k]):
+            planned.step()
+    checkpoint = {"optimizer": planned.opt.state_dict(), "scheduler": planned.sched.state_dict()}
+    try:
+        run = _setup(spec, method, at, checkpoint, copy.deepcopy(planned.feed))
+    except _FAILURES as exc:
+        raise _raised(exc, "while resuming") from None
+    # The run it may rejoin: the planned one from the checkpoint on (a clone), or, for a scheduler
+    # that starts over, a fresh planned run started at the resume. A metric-fed run is followed to
+    # the end (the metric model has a state of its own).
+    shift = start if method == "restart" else 0
+    reference = None if run.feed is not None else _fresh(spec) if shift else _clone(spec, checkpoint)
+    n = spec.run.total_steps
+    lrs: list[list[float]] = []
+    momenta: list[list[float]] = []
+    check_at = 1
+    k = start
+    try:
+        while k < n:
+            if reference is not None and k - start == check_at - 1:
+                check_at *= 2
+                if run.same_state(reference):
+                    break
+            lrs.append(run.opt.lrs())
+            if run.with_momentum:
+                momenta.append(run.opt.momenta())
+            for _ in range(after[k]):
+                run.step()
+                if reference is not None:
+                    reference.step()
+            k += 1
+    except _FAILURES as exc:
+        raise _raised(exc, f"at optimizer step {k} of the resumed run") from None
+    lr = np.array(lrs, dtype=np.float64).reshape(-1, len(spec.optimizer.groups)).T
+    momentum = np.array(momenta, dtype=np.float64).reshape(-1, len(spec.optimizer.groups)).T if run.with_momentum else None
+    if k < n:  # rejoined the plan: the planned trace has the rest
+        lr = np.concatenate([lr, trace.lr[:, k - shift : n - shift]], axis=1)
+        if momentum is not None:
+            momentum = np.concatenate([momentum, trace.momentum[:, k - shift : n - shift]], axis=1)
+    at_steps = scheduler_step_positions(spec)
+    at_steps = at_steps[at_steps >= start]
+    fed = run.feed.fed[len(run.feed.fed) - len(at_steps):] if run.feed is not None else None
+    return Simulated(lr, momentum, at_steps, fed)
+
+
+def _fresh(spec: Spec) -> _Stepper:
+    opt = replica.FakeOptimizer(spec.optimizer)
+    feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.scheduler.type == "ReduceLROnPlateau" else None
+    return _Stepper(spec, opt, replica.build(opt, spec.scheduler), feed)
+
+
+def _clone(spec: Spec, checkpoint: dict[str, Any]) -> _Stepper:
+    # Loading a replica's state into a freshly built replica copies it exactly (every attribute
+    # torch saves, and the rest is the config).
+    clone = _fresh(spec)
+    clone.opt.load_state_dict(checkpoint["optimizer"])
+    clone.sched.load_state_dict(checkpoint["scheduler"])
+    return clone
+
+
+# ----------------------------------------------------------------------------------------------
+# Stepping mistakes
+
+
+def mistake(spec: Spec, name: str, exact: bool = False) -> Simulated:
+    """The whole run with a stepping mistake; raises TorchWouldRaise where torch would."""
+    n = spec.run.total_steps
+    calls = mistake_calls(spec.run, name)
+    before = np.array([calls(k)[0] for k in range(n)], dtype=np.int64)
+    after_ = np.array([calls(k)[1] for k in range(n)], dtype=np.int64)
+    # step() calls made before the lr of step k is read
+    count = np.cumsum(before) + np.concatenate([[0], np.cumsum(after_)[:-1]])
+    total = int(before.sum() + after_.sum())
+    lr, momentum, failed = _values(spec, total, exact)
+    if failed is not None:
+        c, exc = failed
+        k = int(np.argmax(np.cumsum(before + after_) >= c))  # the loop step that makes the c-th call
+        raise _raised(exc, f"at optimizer step {k}")
+    return Simulated(lr[:, count], None if momentum is None else momentum[:, count], scheduler_step_positions(spec))
+
+
+def _values(spec: Spec, calls: int, exact: bool) -> tuple[np.ndarray, np.ndarray | None, tuple[int, BaseException] | None]:
+    """The lr (and momentum) after 0, 1, ..., ``calls`` calls of step(); or where a call fails."""
+    if not exact:
+        run = RunSpec(total_steps=calls + 1, steps_per_epoch=1, step="iteration", unit="iteration", has_epochs=False)
+        from . import closed
+
+        try:
+            result = closed.simulate(replace(spec, run=run, metric=None))
+        except ConfigError:
+            result = None  # the closed form evaluates one count further than the calls: let the replica say
+        if result is not None:
+            return result[0], result[1], None
+    stepper = _fresh(spec)
+    lrs = [stepper.opt.lrs()]
+    momenta = [stepper.opt.momenta()] if stepper.with_momentum else []
+    failed = None
+    for c in range(1, calls + 1):
+        try:
+            stepper.sched.step()
+        except _FAILURES as exc:
+            failed = (c, exc)
+            break
+        lrs.append(stepper.opt.lrs())
+        if stepper.with_momentum:
+            momenta.append(stepper.opt.momenta())
+    lr = np.array(lrs, dtype=np.float64).T
+    momentum = np.array(momenta, dtype=np.float64).T if stepper.with_momentum else None
+    return lr, momentum, failed

@@ -1,0 +1,280 @@
+"""What if the run resumes from a checkpoint, or steps its scheduler wrong: the curve it then trains with.
+
+A resumed run is the planned run up to scheduler step ``at`` (where the checkpoint was saved), then
+whatever the way of resuming makes of it (``RESUME_METHODS``: the lines a training script runs). A
+stepping mistake (``MISTAKES``) changes when ``scheduler.step()`` is called for the whole run. Both
+are worked out by the schedule's framework (its ``resume`` module), exactly as the library behaves,
+including where it raises: such an outcome carries the error in words and no curve.
+
+This module is light at import (no numpy): the config layer reads its names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from .errors import ConfigError, TorchWouldRaise
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .config import RunSpec, Spec
+    from .engine.trace import Trace
+
+
+@dataclass(frozen=True)
+class ResumeMethod:
+    name: str
+    label: str  # a few words, for legends
+    code: str  # what the resuming script runs (``build`` builds the scheduler as the script always does)
+
+
+RESUME_METHODS: tuple[ResumeMethod, ...] = (
+    ResumeMethod(
+        "state_dict", "state_dict (build, then load both)",
+        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nscheduler.load_state_dict(ckpt['scheduler'])",
+    ),
+    ResumeMethod(
+        "build_after_load", "state_dict, scheduler built after loading the optimizer",
+        "optimizer.load_state_dict(ckpt['optimizer'])\nscheduler = build(optimizer)\nscheduler.load_state_dict(ckpt['scheduler'])",
+    ),
+    ResumeMethod(
+        "scheduler_only", "scheduler state into a fresh optimizer",
+        "scheduler = build(optimizer)\nscheduler.load_state_dict(ckpt['scheduler'])",
+    ),
+    ResumeMethod(
+        "last_epoch", "last_epoch=E-1 on the loaded optimizer",
+        "optimizer.load_state_dict(ckpt['optimizer'])\nscheduler = build(optimizer, last_epoch=E - 1)",
+    ),
+    ResumeMethod(
+        "last_epoch_fresh", "last_epoch=E-1 on a fresh optimizer",
+        "scheduler = build(optimizer, last_epoch=E - 1)",
+    ),
+    ResumeMethod(
+        "restart", "a fresh scheduler (starts over)",
+        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])",
+    ),
+    ResumeMethod(
+        "catch_up", "a fresh scheduler stepped E times",
+        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nfor _ in range(E):\n    scheduler.step()",
+    ),
+)
+METHOD_NAMES = tuple(m.name for m in RESUME_METHODS)
+BY_METHOD = {m.name: m for m in RESUME_METHODS}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    label: str
+    description: str
+
+
+MISTAKES: tuple[Mistake, ...] = (
+    Mistake("scheduler_first", "scheduler.step() before optimizer.step()",
+            "each scheduler.step() moves before the optimizer.step() it should follow, so every step trains with the next "
+            "step's lr and the first value is skipped (torch warns about it once)"),
+    Mistake("per_epoch", "stepped per epoch instead of per batch",
+            "scheduler.step() once per epoch where the schedule counts batches"),
+    Mistake("per_batch", "stepped per batch instead of per epoch",
+            "scheduler.step() after every batch where the schedule counts epochs"),
+    Mistake("twice", "scheduler.step() twice per step",
+            "scheduler.step() called twice where it should be called once (say, in the batch loop and again in a callback)"),
+)
+MISTAKE_NAMES = tuple(m.name for m in MISTAKES)
+BY_MISTAKE = {m.name: m for m in MISTAKES}
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """A run as it trains under a what-if: the whole run's lr (and momentum), or what the library raises.
+
+    ``start`` is the first optimizer step the what-if can change (the resume step; 0 for a mistake).
+    """
+
+    name: str
+    label: str
+    start: int
+    lr: np.ndarray | None
+    momentum: np.ndarray | None = None
+    metric: np.ndarray | None = None
+    error: str | None = None
+
+    def same_as(self, trace: Trace) -> bool:
+        import numpy as np
+
+        return self.lr is not None and bool(np.array_equal(self.lr, trace.lr))
+
+
+# ----------------------------------------------------------------------------------------------
+# Where a resume and a mistake act, on the optimizer-step axis (shared with the framework models
+# and the recorders that drive the real library the same way)
+
+
+def resume_step(run: RunSpec, at: int) -> int:
+    """The first optimizer step of the resumed run: the checkpoint was saved after scheduler step ``at``."""
+    return at * run.steps_per_epoch if run.step == "epoch" else at
+
+
+def check_resume_at(run: RunSpec, at: Any, path: str) -> int:
+    """``at`` as a scheduler step a run can resume at: after its first step, before its last."""
+    from .values import integer
+
+    at = integer(at, path)
+    if run.step == "fractional":
+        raise ConfigError(
+            path, "resumes are modelled for runs stepped per epoch or per iteration; fractional stepping calls "
+            "step(epoch) with the epoch itself, so use `step: epoch` or `step: iteration` to see a resume",
+        )
+    last = run.scheduler_steps - 1
+    if not 1 <= at <= last:
+        unit = "epochs" if run.step == "epoch" else "iterations"
+        raise ConfigError(path, f"must be a scheduler step from 1 to {last} (the run steps its scheduler {last + 1} times, "
+                          f"once per {unit[:-1]}), got {at}")
+    return at
+
+
+def check_method(name: Any, path: str) -> str:
+    from .values import suggest
+
+    if not isinstance(name, str) or name not in BY_METHOD:
+        raise ConfigError(path, f"must be one of {', '.join(METHOD_NAMES)}, got {name!r}{suggest(str(name), METHOD_NAMES)}")
+    return name
+
+
+def mistake_calls(run: RunSpec, name: str) -> Callable[[int], tuple[int, int]]:
+    """How often a run with the mistake calls scheduler.step() (before, after) optimizer step k."""
+    spe = run.steps_per_epoch
+    planned_epoch = run.step == "epoch"
+    if name == "scheduler_first":
+        # at the top of each epoch's loop, or of each iteration
+        return (lambda k: (1 if k % spe == 0 else 0, 0)) if planned_epoch else (lambda k: (1, 0))
+    if name == "twice":
+        return (lambda k: (0, 2 if k % spe == spe - 1 else 0)) if planned_epoch else (lambda k: (0, 2))
+    if name == "per_epoch":
+        return lambda k: (0, 1 if k % spe == spe - 1 else 0)
+    if name == "per_batch":
+        return lambda k: (0, 1)
+    raise ValueError(name)
+
+
+def mistake_applies(spec: Spec, name: str) -> str | None:
+    """Why the mistake does not apply to this run, or None when it does."""
+    run = spec.run
+    if spec.scheduler.type == "ReduceLROnPlateau" or any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
+        return "ReduceLROnPlateau steps on a metric whenever it is measured, so its stepping mistakes are not these"
+    if run.step == "fractional":
+        return "the run calls step(epoch) with the epoch itself; stepping mistakes are modelled for epoch and iteration stepping"
+    if name in ("per_epoch", "per_batch") and (run.steps_per_epoch == 1 or not run.has_epochs):
+        return "an epoch of this run is one step, so per-epoch and per-batch stepping are the same"
+    if name == "per_epoch" and run.step != "iteration":
+        return "the run already steps the scheduler once per epoch"
+    if name == "per_batch" and run.step != "epoch":
+        return "the run already steps the scheduler after every batch"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The what-ifs of a planned trace
+
+
+def _model(spec: Spec, what: str):
+    try:
+        return spec.family.part("resume")
+    except ModuleNotFoundError:
+        raise ConfigError(what, f"what-ifs are modelled for torch's schedulers; {spec.scheduler.type} has no model of them yet") from None
+
+
+def resumes(trace: Trace, at: int, methods: Sequence[str] = METHOD_NAMES) -> list[Outcome]:
+    """The run resumed at scheduler step ``at`` by each of ``methods``, on the planned ``trace``."""
+    import numpy as np
+
+    spec = trace.spec
+    model = _model(spec, "--resume-at")
+    start = resume_step(spec.run, at)
+    out = []
+    for name in methods:
+        method = BY_METHOD[name]
+        try:
+            cont = model.resume(trace, at, name)
+        except TorchWouldRaise as exc:
+            out.append(Outcome(name, method.label, start, None, error=exc.message))
+            continue
+        lr = np.concatenate([trace.lr[:, :start], cont.lr], axis=1)
+        momentum = None if trace.momentum is None else np.concatenate([trace.momentum[:, :start], cont.momentum], axis=1)
+        metric = None
+        if trace.metric is not None:
+            metric = trace.metric.copy()
+            if cont.fed is not None:
+                metric[cont.at] = cont.fed
+        out.append(Outcome(name, method.label, start, lr, momentum, metric))
+    return out
+
+
+def mistakes(trace: Trace, names: Sequence[str], exact: bool = False) -> list[Outcome]:
+    """The whole run with each stepping mistake of ``names`` (each must apply, see ``mistake_applies``)."""
+    spec = trace.spec
+    model = _model(spec, "--what-if")
+    out = []
+    for name in names:
+        mistake = BY_MISTAKE[name]
+        try:
+            sim = model.mistake(spec, name, exact)
+        except TorchWouldRaise as exc:
+            out.append(Outcome(name, mistake.label, 0, None, error=exc.message))
+            continue
+        out.append(Outcome(name, mistake.label, 0, sim.lr, sim.momentum))
+    return out
+
+
+def resumed_trace(trace: Trace, at: int, method: str, path: str = "run.resume.method") -> Trace:
+    """The run as it trains when resumed at ``at`` with ``method``: what ``export`` writes."""
+    from dataclasses import replace
+
+    (outcome,) = resumes(trace, at, (method,))
+    if outcome.error is not None:
+        safe = [o.name for o in resumes(trace, at, ("state_dict", "catch_up")) if o.same_as(trace)]
+        fix = f"; resume with {safe[0]} instead" if safe else ""
+        raise TorchWouldRaise(path, f"resuming with {method} at scheduler step {at}: {outcome.error}{fix}")
+    return replace(trace, lr=outcome.lr, momentum=outcome.momentum, metric=outcome.metric, plateau=None)
+
+
+# ----------------------------------------------------------------------------------------------
+# In words
+
+
+def verdict(trace: Trace, outcome: Outcome) -> str:
+    """What an outcome does compared with the planned run, in one line."""
+    import numpy as np
+
+    if outcome.error is not None:
+        return outcome.error
+    if outcome.same_as(trace):
+        return "exact: the planned curve"
+    lr, planned = outcome.lr, trace.lr
+    differs = np.nonzero((lr != planned).any(axis=0))[0]
+    k = int(differs[0])
+    at = _when(trace, k)
+    first = f"trains with lr {_values(lr[:, k])} at {at} where the plan has {_values(planned[:, k])}"
+    # how long it stays off the plan
+    back = np.nonzero((lr[:, k:] == planned[:, k:]).all(axis=0))[0]
+    same_after = None
+    if back.size:
+        j = k + int(back[0])
+        if (lr[:, j:] == planned[:, j:]).all():
+            same_after = j
+    if same_after is not None:
+        return f"{first}; back on the plan from {_when(trace, same_after)}"
+    n = lr.shape[1] - 1
+    return f"{first}; ends at {_values(lr[:, n])} instead of {_values(planned[:, n])}"
+
+
+def _when(trace: Trace, k: int) -> str:
+    from .explain import at_step
+
+    return at_step(trace, k)
+
+
+def _values(column: Any) -> str:
+    return " / ".join(f"{float(v):.4g}" for v in column)
