@@ -173,6 +173,72 @@ def run_options(f: Callable) -> Callable:
     return _apply(options, f)
 
 
+def resume_at_option(f: Callable) -> Callable:
+    return click.option(
+        "--resume-at", "resume_at", type=INT, default=None, metavar="E",
+        help="Resume from a checkpoint saved after scheduler step E (overrides the config's run.resume).",
+    )(f)
+
+
+def resume_method_option(f: Callable) -> Callable:
+    from .whatif import METHOD_NAMES
+
+    return click.option(
+        "--resume-method", "resume_method", type=click.Choice(METHOD_NAMES), default=None,
+        help="How the script resumes [default: plot draws every way; export needs one].",
+    )(f)
+
+
+def what_if_option(f: Callable) -> Callable:
+    from .whatif import MISTAKE_NAMES
+
+    return click.option(
+        "--what-if", "what_if", default=None, metavar="MISTAKE[,MISTAKE...]",
+        help=f"Overlay a stepping mistake: {', '.join(MISTAKE_NAMES)}, or all (those that apply).",
+    )(f)
+
+
+def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
+    """Where the run resumes and by which methods: the flags, else the config's run.resume."""
+    from .whatif import METHOD_NAMES, check_resume_at
+
+    at, method = kwargs.pop("resume_at", None), kwargs.pop("resume_method", None)
+    declared = trace.spec.run.resume
+    if at is None and method is None:
+        return (declared.at, (declared.method,)) if declared is not None else None
+    if at is None:
+        if declared is None:
+            raise UserError("--resume-method needs --resume-at E, the scheduler step the checkpoint was saved after")
+        at = declared.at
+    at = check_resume_at(trace.spec.run, at, "--resume-at")
+    if method is None and command == "export":
+        if declared is None:
+            raise UserError(f"export writes one resumed run: add --resume-method ({', '.join(METHOD_NAMES)})")
+        method = declared.method
+    return at, (method,) if method is not None else METHOD_NAMES
+
+
+def _mistakes(trace, text: str | None) -> list[str]:
+    from .values import suggest
+    from .whatif import MISTAKE_NAMES, mistake_applies
+
+    if text is None:
+        return []
+    if text.strip() == "all":
+        chosen = [m for m in MISTAKE_NAMES if mistake_applies(trace.spec, m) is None]
+        if not chosen:
+            raise UserError(f"--what-if all: {mistake_applies(trace.spec, 'scheduler_first') or 'no stepping mistake applies to this run'}")
+        return chosen
+    chosen = [m.strip() for m in text.split(",") if m.strip()]
+    for m in chosen:
+        if m not in MISTAKE_NAMES:
+            raise UserError(f"--what-if: unknown mistake {m!r}{suggest(m, MISTAKE_NAMES)}; choose from {', '.join(MISTAKE_NAMES)} or all")
+        why = mistake_applies(trace.spec, m)
+        if why is not None:
+            raise UserError(f"--what-if {m}: {why}")
+    return chosen
+
+
 def schedule_options(f: Callable) -> Callable:
     """Everything that describes one schedule from flags besides its keywords: the run, the metric."""
     return run_options(metric_options(f))
@@ -396,10 +462,17 @@ def _show(path: str) -> None:
 @cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
+@resume_at_option
+@resume_method_option
+@what_if_option
 @figure_options
 @click.pass_context
 def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwargs: Any) -> None:
-    """Draw one schedule: lr (and a changing momentum) against epoch or iteration, with its events marked."""
+    """Draw one schedule: lr (and a changing momentum) against epoch or iteration, with its events marked.
+
+    With --resume-at or --what-if (or a config's run.resume), what a resumed run or a stepping
+    mistake trains with is drawn over the planned curve.
+    """
     from .output import check_folder, figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show)
@@ -409,18 +482,33 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
     elif not term:  # <name>.png, in the current folder
         check_folder(Path("."), "--output")
 
+    what_if = {k: kwargs.pop(k) for k in ("resume_at", "resume_method", "what_if")}
+
     def draw() -> None:
         trace = _simulate(target, kwargs, flags)
+        outcomes = _what_ifs(trace, dict(what_if), kwargs["exact"])
         if term:
+            if outcomes:
+                raise UserError("--term draws the planned curve only: leave it out to see resumes and stepping mistakes")
             from .term import plot_text
 
             click.echo(plot_text(trace, view, log=kwargs["log"], title=kwargs["title"], color=_term_color()), nl=False, color=_term_color())
             return
         from .render import plot_trace
 
-        _save_figure(lambda: plot_trace(trace, look, view=view), output, trace.name, look, show)
+        _save_figure(lambda: plot_trace(trace, look, view=view, overlays=outcomes), output, trace.name, look, show)
 
     _draw(draw, watch, [target] if _looks_like_file(target) else [], term)
+
+
+def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
+    """The what-ifs plot draws: the resume the flags (or the config) ask for, and the mistakes."""
+    from . import whatif
+
+    resume = _resume_request(trace, flags, "plot")
+    mistakes = _mistakes(trace, flags.pop("what_if", None))
+    outcomes = whatif.resumes(trace, *resume) if resume is not None else []
+    return outcomes + (whatif.mistakes(trace, mistakes, exact) if mistakes else [])
 
 
 @cli.command()
@@ -508,12 +596,18 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
 @cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
+@resume_at_option
 @click.pass_context
-def explain(ctx: click.Context, target: str, **kwargs: Any) -> None:
-    """The schedule in plain words: the run, phases, extremes, the last lr, and pitfalls."""
+def explain(ctx: click.Context, target: str, resume_at: int | None, **kwargs: Any) -> None:
+    """The schedule in plain words: the run, phases, extremes, the last lr, pitfalls (what `lrplot
+    check` finds), and what each way of resuming from a checkpoint does."""
     from .explain import explain as explain_trace
+    from .whatif import check_resume_at
 
-    click.echo(explain_trace(_simulate(target, kwargs, ctx.args)), nl=False)
+    trace = _simulate(target, kwargs, ctx.args)
+    if resume_at is not None:
+        resume_at = check_resume_at(trace.spec.run, resume_at, "--resume-at")
+    click.echo(explain_trace(trace, resume_at), nl=False)
 
 
 @cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
@@ -534,11 +628,17 @@ def _default_figure_name(name: str) -> str:
 @cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
+@resume_at_option
+@resume_method_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_context
 def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
-    """Write the numbers: one row (CSV) or entry (JSON) per optimizer step."""
+    """Write the numbers: one row (CSV) or entry (JSON) per optimizer step.
+
+    A resumed run (--resume-at E --resume-method M, or the config's run.resume) is written as it
+    trains: the planned steps before the checkpoint, then what the resumed run trains with.
+    """
     from .output import csv_chunks, destination, json_chunks, write
 
     if fmt is None:
@@ -546,7 +646,42 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
         fmt = ext if ext in ("json", "csv") else "json"
     dest = destination(output)
     trace = _simulate(target, kwargs, ctx.args)
+    method_flag = kwargs.get("resume_method") is not None
+    resume = _resume_request(trace, kwargs, "export")
+    if resume is not None:
+        from .whatif import resumed_trace
+
+        (method,) = resume[1]
+        trace = resumed_trace(trace, resume[0], method, "--resume-method" if method_flag else "run.resume.method")
     write(dest, csv_chunks(trace) if fmt == "csv" else json_chunks(trace))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="CONFIG|FOLDER...")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (errors always do).")
+@click.option("--ignore", default=None, metavar="CODE[,CODE...]", help="Skip these rules (a code, or a prefix like PT2).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="`path: CODE message` lines, or JSON for tools.")
+@click.option("--list", "list_rules", is_flag=True, help="List every rule: code, name, severity, what it finds.")
+def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, list_rules: bool) -> None:
+    """Check schedule configs for the mistakes that make a schedule silently wrong.
+
+    \b
+    Each finding is a `path: CODE message` line; the codes are stable (`lrplot check --list`).
+    Exit code: 0 clean (or only warnings), 1 an error (with --strict, any finding), 2 a config
+    lrplot cannot read. Folders are searched for .yaml/.yml files.
+      lrplot check configs/
+      lrplot check --strict --ignore PT203 schedule.yaml
+    """
+    from .check import as_json, as_text, check_paths, rules_table
+
+    if list_rules:
+        click.echo(rules_table(), nl=False)
+        return
+    if not paths:
+        raise UserError("name the configs to check (files or folders), or --list for the rules")
+    report = check_paths(paths, [c.strip() for c in ignore.split(",") if c.strip()] if ignore else ())
+    click.echo(as_json(report) if fmt == "json" else as_text(report), nl=False)
+    sys.exit(report.exit_code(strict))
 
 
 @cli.command(name="list")

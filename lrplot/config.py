@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -46,12 +46,13 @@ RUN_KEYS_DOC = (
     ("grad_accum", "integer >= 1", "1", "  batches per optimizer step"),
     ("drop_last", "bool", "false", "  the DataLoader drops a last partial batch"),
     ("step", "epoch | iteration | fractional", "-", "when scheduler.step() is called (default: by scheduler and run)"),
+    ("resume", "{at: E, method: M}", "-", "the run resumes from a checkpoint saved after scheduler step E, by M"),
 )
 
 # Read-only names every expression sees (DESIGN.md, "Expressions").
 RUN_NAMES = ("total_steps", "steps_per_epoch", "epochs", "base_lr")
 _PLAN_KEYS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last")
-_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", *_PLAN_KEYS)
+_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", *_PLAN_KEYS)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,18 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """``run.resume``: the run is resumed from a checkpoint saved after scheduler step ``at``.
+
+    ``method`` is how the training script resumes (lrplot.whatif.RESUME_METHODS); ``plot`` draws the
+    resumed run over the plan, ``export`` writes it, ``explain`` and ``check`` say what it does.
+    """
+
+    at: int
+    method: str = "state_dict"
+
+
+@dataclass(frozen=True)
 class RunSpec:
     """The run: how many optimizer steps, how they group into epochs, when the scheduler steps.
 
@@ -141,6 +154,7 @@ class RunSpec:
     unit: str = "epoch"
     has_epochs: bool = True
     plan: Plan | None = None
+    resume: Resume | None = None
 
     @property
     def epochs(self) -> int:
@@ -480,7 +494,22 @@ def _run(data: Any, default_step: str) -> RunSpec:
             f"{path}.step",
             f"`step: {step}` needs epochs: give run.steps_per_epoch (or the dataset and batch sizes) with run.iterations",
         )
-    return RunSpec(total, spe, step, unit, has_epochs, plan)
+    run = RunSpec(total, spe, step, unit, has_epochs, plan)
+    if "resume" in data:
+        run = replace(run, resume=_resume(data["resume"], run, f"{path}.resume"))
+    return run
+
+
+def _resume(data: Any, run: RunSpec, path: str) -> Resume:
+    from .whatif import check_method, check_resume_at
+
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"must be a mapping like {{at: 30, method: state_dict}}, got {type_name(data)}")
+    check_keys(data, path, ("at", "method"))
+    if "at" not in data:
+        raise ConfigError(f"{path}.at", "missing; the scheduler step after which the checkpoint was saved")
+    at = check_resume_at(run, data["at"], f"{path}.at")
+    return Resume(at, check_method(data.get("method", "state_dict"), f"{path}.method"))
 
 
 def _positive_int(value: Any, path: str) -> int:

@@ -13,9 +13,12 @@ from .engine.events import Phase
 from .engine.trace import Trace
 
 MAX_RUNS = 8  # a piecewise-constant phase with at most this many levels is listed level by level
+DEFAULT_RESUME_STEPS = 100_000  # runs up to this long say what resuming them mid-way does, unasked
 
 
-def explain(trace: Trace) -> str:
+def explain(trace: Trace, resume_at: int | None = None) -> str:
+    """The schedule in words; ``resume_at`` says what each way of resuming after that scheduler step
+    does (default: the config's ``run.resume``, else the middle of the run)."""
     spec = trace.spec
     describe = spec.family.part("describe")
     n = len(trace)
@@ -45,6 +48,7 @@ def explain(trace: Trace) -> str:
         lines.append(f"  momentum {span}")
     for note in notes(trace):
         lines.append(f"  note: {note}")
+    lines += resume_words(trace, resume_at)
     return "\n".join(lines) + "\n"
 
 
@@ -78,18 +82,36 @@ def run_words(trace: Trace) -> list[str]:
 
 
 def notes(trace: Trace) -> list[str]:
-    """Pitfalls users report, where this schedule has them: the framework's, then the trace's own."""
-    out = []
-    if (trace.lr[:, 0] == 0).any():
-        out.append("the first step trains with lr 0 (a warmup that starts at 0 wastes that step)")
-    out += trace.spec.family.part("describe").notes(trace)
-    if (trace.lr < 0).any():
-        g, k = (int(i[0]) for i in np.nonzero(trace.lr < 0))
-        out.append(
-            f"the lr goes negative ({_num(trace.lr[g, k])} at {at_step(trace, k)}): an optimizer with a negative lr "
-            "climbs the loss; check the expression or the lengths"
-        )
-    return out
+    """The pitfalls this schedule has: what `lrplot check` finds in it, with each rule's code."""
+    from .check import trace_findings
+
+    return [f"{f.message} ({f.code})" for f in trace_findings(trace)]
+
+
+def resume_words(trace: Trace, at: int | None) -> list[str]:
+    """What each way of resuming from a checkpoint does here (for the frameworks lrplot models it for)."""
+    from . import whatif
+
+    spec = trace.spec
+    declared = spec.run.resume
+    if not whatif.models_resumes(spec) or spec.run.step == "fractional" or spec.run.scheduler_steps < 2:
+        return []
+    if at is None and declared is None and spec.run.scheduler_steps > DEFAULT_RESUME_STEPS:
+        # A resume is replayed step by step: asked for, not shown by default for a run this long.
+        return ["", "  resuming from a checkpoint: `--resume-at E` says what each way of resuming after scheduler step E does"]
+    if at is None:
+        at = declared.at if declared is not None else spec.run.scheduler_steps // 2
+        why = "as run.resume declares" if declared is not None else "the middle of the run; --resume-at E for another point"
+    else:
+        why = "as run.resume declares" if declared is not None and declared.at == at else ""
+    where = at_step(trace, whatif.resume_step(spec.run, at))
+    lines = ["", f"  resumed after scheduler step {at} (training goes on at {where}{', ' + why if why else ''}):"]
+    outcomes = whatif.resumes(trace, at)
+    width = max(len(o.name) for o in outcomes)
+    for o in outcomes:
+        mark = "  <- run.resume" if declared is not None and declared.at == at and declared.method == o.name else ""
+        lines.append(f"    {o.name:<{width}}  {whatif.verdict(trace, o)}{mark}")
+    return lines
 
 
 def _describe(trace: Trace, k0: int, k1: int, phase: Phase) -> list[tuple[str, str]]:

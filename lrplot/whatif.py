@@ -90,9 +90,11 @@ BY_MISTAKE = {m.name: m for m in MISTAKES}
 class Outcome:
     """A run as it trains under a what-if: the whole run's lr (and momentum), or what the library raises.
 
-    ``start`` is the first optimizer step the what-if can change (the resume step; 0 for a mistake).
+    ``start`` is the first optimizer step the what-if can change (the resume step; 0 for a mistake);
+    ``kind`` is ``resume`` or ``mistake``.
     """
 
+    kind: str
     name: str
     label: str
     start: int
@@ -102,9 +104,19 @@ class Outcome:
     error: str | None = None
 
     def same_as(self, trace: Trace) -> bool:
-        import numpy as np
+        """Whether it trains the planned curve (to the last bits: within 1e-12 of the peak lr)."""
+        return self.lr is not None and not off_plan(self.lr, trace.lr).any()
 
-        return self.lr is not None and bool(np.array_equal(self.lr, trace.lr))
+
+SAME = 1e-12  # relative to the peak lr: the default engine's agreement with the library (DESIGN.md)
+
+
+def off_plan(lr: np.ndarray, planned: np.ndarray) -> np.ndarray:
+    """The optimizer steps where ``lr`` leaves the planned curve (by more than rounding)."""
+    import numpy as np
+
+    tol = SAME * float(np.abs(planned).max(initial=0.0))
+    return (np.abs(lr - planned) > tol).any(axis=0)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -179,11 +191,17 @@ def mistake_applies(spec: Spec, name: str) -> str | None:
 # The what-ifs of a planned trace
 
 
+def models_resumes(spec: Spec) -> bool:
+    """Whether lrplot models resumes and stepping mistakes for the schedule's framework (its ``resume`` module)."""
+    import importlib.util
+
+    return importlib.util.find_spec(f"{spec.family.package}.resume") is not None
+
+
 def _model(spec: Spec, what: str):
-    try:
-        return spec.family.part("resume")
-    except ModuleNotFoundError:
-        raise ConfigError(what, f"what-ifs are modelled for torch's schedulers; {spec.scheduler.type} has no model of them yet") from None
+    if not models_resumes(spec):
+        raise ConfigError(what, f"what-ifs are modelled for torch's schedulers; {spec.scheduler.type} has no model of them yet")
+    return spec.family.part("resume")
 
 
 def resumes(trace: Trace, at: int, methods: Sequence[str] = METHOD_NAMES) -> list[Outcome]:
@@ -194,12 +212,10 @@ def resumes(trace: Trace, at: int, methods: Sequence[str] = METHOD_NAMES) -> lis
     model = _model(spec, "--resume-at")
     start = resume_step(spec.run, at)
     out = []
-    for name in methods:
-        method = BY_METHOD[name]
-        try:
-            cont = model.resume(trace, at, name)
-        except TorchWouldRaise as exc:
-            out.append(Outcome(name, method.label, start, None, error=exc.message))
+    for name, cont in model.resume(trace, at, methods).items():
+        label = BY_METHOD[name].label
+        if isinstance(cont, TorchWouldRaise):
+            out.append(Outcome("resume", name, label, start, None, error=cont.message))
             continue
         lr = np.concatenate([trace.lr[:, :start], cont.lr], axis=1)
         momentum = None if trace.momentum is None else np.concatenate([trace.momentum[:, :start], cont.momentum], axis=1)
@@ -208,7 +224,7 @@ def resumes(trace: Trace, at: int, methods: Sequence[str] = METHOD_NAMES) -> lis
             metric = trace.metric.copy()
             if cont.fed is not None:
                 metric[cont.at] = cont.fed
-        out.append(Outcome(name, method.label, start, lr, momentum, metric))
+        out.append(Outcome("resume", name, label, start, lr, momentum, metric))
     return out
 
 
@@ -222,9 +238,9 @@ def mistakes(trace: Trace, names: Sequence[str], exact: bool = False) -> list[Ou
         try:
             sim = model.mistake(spec, name, exact)
         except TorchWouldRaise as exc:
-            out.append(Outcome(name, mistake.label, 0, None, error=exc.message))
+            out.append(Outcome("mistake", name, mistake.label, 0, None, error=exc.message))
             continue
-        out.append(Outcome(name, mistake.label, 0, sim.lr, sim.momentum))
+        out.append(Outcome("mistake", name, mistake.label, 0, sim.lr, sim.momentum))
     return out
 
 
@@ -234,10 +250,15 @@ def resumed_trace(trace: Trace, at: int, method: str, path: str = "run.resume.me
 
     (outcome,) = resumes(trace, at, (method,))
     if outcome.error is not None:
-        safe = [o.name for o in resumes(trace, at, ("state_dict", "catch_up")) if o.same_as(trace)]
-        fix = f"; resume with {safe[0]} instead" if safe else ""
-        raise TorchWouldRaise(path, f"resuming with {method} at scheduler step {at}: {outcome.error}{fix}")
+        safe = safe_method(trace, at)
+        fix = f"; resume with {safe} instead" if safe else ""
+        raise TorchWouldRaise(path, f"resuming with {method} after scheduler step {at}: {outcome.error}{fix}")
     return replace(trace, lr=outcome.lr, momentum=outcome.momentum, metric=outcome.metric, plateau=None)
+
+
+def safe_method(trace: Trace, at: int) -> str | None:
+    """The first way of resuming at ``at`` that trains exactly the planned curve, if any does."""
+    return next((o.name for o in resumes(trace, at) if o.same_as(trace)), None)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -250,24 +271,15 @@ def verdict(trace: Trace, outcome: Outcome) -> str:
 
     if outcome.error is not None:
         return outcome.error
-    if outcome.same_as(trace):
-        return "exact: the planned curve"
     lr, planned = outcome.lr, trace.lr
-    differs = np.nonzero((lr != planned).any(axis=0))[0]
-    k = int(differs[0])
-    at = _when(trace, k)
-    first = f"trains with lr {_values(lr[:, k])} at {at} where the plan has {_values(planned[:, k])}"
-    # how long it stays off the plan
-    back = np.nonzero((lr[:, k:] == planned[:, k:]).all(axis=0))[0]
-    same_after = None
-    if back.size:
-        j = k + int(back[0])
-        if (lr[:, j:] == planned[:, j:]).all():
-            same_after = j
-    if same_after is not None:
-        return f"{first}; back on the plan from {_when(trace, same_after)}"
-    n = lr.shape[1] - 1
-    return f"{first}; ends at {_values(lr[:, n])} instead of {_values(planned[:, n])}"
+    differs = np.nonzero(off_plan(lr, planned))[0]
+    if not differs.size:
+        return "exact: the planned curve"
+    k, last = int(differs[0]), int(differs[-1])
+    first = f"trains with lr {_values(lr[:, k])} at {_when(trace, k)} where the plan has {_values(planned[:, k])}"
+    if last < lr.shape[1] - 1:
+        return f"{first}; back on the plan from {_when(trace, last + 1)}"
+    return f"{first}; ends at {_values(lr[:, last])} instead of {_values(planned[:, last])}"
 
 
 def _when(trace: Trace, k: int) -> str:

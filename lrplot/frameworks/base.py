@@ -114,7 +114,9 @@ class Family:
     ``resolve(info, params, ctx)`` checks what involves several keywords or the run and fills the
     lengths the run implies (at config time, so it is light). The rest lives in the family's
     package, one module per job, each imported only when a config needs it: ``engine``
-    (``simulate``), ``describe`` (``events``, ``phases``, ``notes``), ``code`` (``code``) and
+    (``simulate``), ``describe`` (``events``, ``phases``, ``summary``), ``code`` (``code``),
+    ``checks`` (``RULES``: its pitfalls, for ``lrplot check`` and ``explain``), optionally
+    ``resume`` (what resumed runs and stepping mistakes train with, for ``lrplot.whatif``) and
     ``reference`` (driving the real library, for the recorder and the tests).
     """
 

@@ -1,4 +1,4 @@
-"""torch's schedulers in moments and words: events to mark, phases to explain, pitfalls to note.
+"""torch's schedulers in moments and words: events to mark, phases to explain (pitfalls are check rules, in ``checks``).
 
 Everything comes from the config's structure (SequentialLR children, milestones, warmup ends,
 OneCycleLR phases, T_max), placed on the optimizer-step axis the way the run steps the scheduler.
@@ -137,24 +137,6 @@ def expr_words(value) -> str:
             return repr(value[0].source)
         return "[" + ", ".join(repr(v.source) for v in value) + "]"
     return repr(value.source)
-
-
-# ----------------------------------------------------------------------------------------------
-# Pitfalls
-
-
-def notes(trace) -> list[str]:
-    """Pitfalls users report, where this schedule has them."""
-    spec = trace.spec
-    out = []
-    for node in spec.scheduler.walk():
-        if node.type == "OneCycleLR" and spec.run.step == "epoch" and spec.run.steps_per_epoch > 1:
-            out.append("OneCycleLR is stepped once per epoch here; it is meant to be stepped per batch (step: iteration)")
-        if node.type == "CosineAnnealingLR" and node.params["T_max"] < spec.run.length and spec.scheduler.type != "SequentialLR":
-            out.append(f"CosineAnnealingLR's T_max ({node.params['T_max']}) is shorter than the run: the lr rises again after it")
-        if node.type == "LambdaLR" and spec.scheduler.type == "ChainedScheduler":
-            out.append("LambdaLR sets the lr absolutely, overriding what schedulers before it in the chain did")
-    return out
 
 
 def summary(spec: Spec) -> str:

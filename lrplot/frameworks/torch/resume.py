@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -31,18 +31,53 @@ from . import replica
 from .engine import scheduler_step_positions
 
 
+# Scheduler calls one request may replay (some seconds): bounded work for a run of up to
+# config.MAX_STEPS steps. A resume that rejoins the plan, or a schedule the replica can jump
+# through (SEEKABLE), costs a few calls whatever the run's length.
+MAX_CALLS = 2_000_000
+# A resumed run is compared with the plan this long; past it, it is replayed to the end alone.
+MAX_COMPARED = 4096
+
+
+class _Budget:
+    def __init__(self, what: str, fix: str):
+        self.left, self.what, self.fix = MAX_CALLS, what, fix
+
+    def spend(self, calls: int) -> None:
+        self.left -= calls
+        if self.left < 0:
+            raise ConfigError(self.what, f"replaying torch step by step takes more than {MAX_CALLS:,} scheduler steps here; {self.fix}")
+
+
+# torch's schedulers whose get_lr() depends on last_epoch and the base lrs only (OneCycleLR's check
+# against total_steps is monotonic in it, so the last call raises if any would).
+SEEKABLE = ("LambdaLR", "OneCycleLR", "CyclicLR")
+
+
 class _Stepper:
     """A replica run: an optimizer, a scheduler tree, the metric feed, and the lrs it records."""
 
-    def __init__(self, spec: Spec, opt: replica.FakeOptimizer, sched: Any, feed: MetricFeed | None):
-        self.spec, self.opt, self.sched, self.feed = spec, opt, sched, feed
+    def __init__(self, spec: Spec, opt: replica.FakeOptimizer, sched: Any, feed: MetricFeed | None, budget: _Budget):
+        self.spec, self.opt, self.sched, self.feed, self.budget = spec, opt, sched, feed, budget
         self.with_momentum = tracks_momentum(spec)
 
     def step(self) -> None:
+        self.budget.spend(1)
         if self.feed is not None:
             self.sched.step(self.feed.next(self.opt.param_groups[0]["lr"]))
         else:
             self.sched.step()
+
+    def advance(self, calls: int) -> None:
+        """``calls`` steps of the scheduler. The schedulers whose step() computes the lr from the
+        counter alone (base lr x f(count), and the group keys they set) land in the same state when
+        the counter jumps to the last call, so a long run is not replayed call by call."""
+        if calls > 1 and self.feed is None and type(self.sched).__name__ in SEEKABLE:
+            self.sched.last_epoch += calls - 1
+            self.sched._step_count += calls - 1
+            calls = 1
+        for _ in range(calls):
+            self.step()
 
     def same_state(self, other: _Stepper) -> bool:
         """Whether the two runs train alike from here on: same groups, same scheduler state."""
@@ -89,7 +124,7 @@ def _planned_after(spec: Spec) -> np.ndarray:
     return after
 
 
-def _setup(spec: Spec, method: str, at: int, checkpoint: dict[str, Any], feed: MetricFeed | None) -> _Stepper:
+def _setup(spec: Spec, method: str, at: int, checkpoint: dict[str, Any], feed: MetricFeed | None, budget: _Budget) -> _Stepper:
     """What the resuming script runs (the same as ``reference._resume`` on real torch)."""
     opt = replica.FakeOptimizer(spec.optimizer)
     node = spec.scheduler
@@ -121,32 +156,45 @@ def _setup(spec: Spec, method: str, at: int, checkpoint: dict[str, Any], feed: M
         opt.load_state_dict(checkpoint["optimizer"])
         if feed is not None:
             raise replica.TorchRaised("TypeError", "ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'")
-        for _ in range(at):
-            sched.step()
+        stepper = _Stepper(spec, opt, sched, feed, budget)
+        stepper.advance(at)
+        return stepper
     else:
         raise ValueError(method)
-    return _Stepper(spec, opt, sched, feed)
+    return _Stepper(spec, opt, sched, feed, budget)
 
 
-def resume(trace: Any, at: int, method: str) -> Simulated:
-    """The optimizer steps from the resume on, as ``method`` makes them; raises TorchWouldRaise where torch does."""
+def resume(trace: Any, at: int, methods: Sequence[str]) -> dict[str, Simulated | TorchWouldRaise]:
+    """For each method, the optimizer steps from the resume on as it makes them, or what torch raises."""
     spec = trace.spec
     start = resume_step(spec.run, at)
     after = _planned_after(spec)
-    planned = _fresh(spec)
-    for k in range(start):
-        for _ in range(after[k]):
-            planned.step()
+    declared = spec.run.resume is not None and spec.run.resume.at == at
+    budget = _Budget("run.resume.at" if declared else "--resume-at", "ask for one method (--resume-method), or resume a shorter run")
+    planned = _fresh(spec, budget)
+    planned.advance(int(after[:start].sum()))
     checkpoint = {"optimizer": planned.opt.state_dict(), "scheduler": planned.sched.state_dict()}
-    try:
-        run = _setup(spec, method, at, checkpoint, copy.deepcopy(planned.feed))
-    except _FAILURES as exc:
-        raise _raised(exc, "while resuming") from None
+    out: dict[str, Simulated | TorchWouldRaise] = {}
+    for method in methods:
+        try:
+            run = _setup(spec, method, at, checkpoint, copy.deepcopy(planned.feed), budget)
+        except _FAILURES as exc:
+            out[method] = _raised(exc, "while resuming")
+            continue
+        try:
+            out[method] = _continue(trace, run, method, start, after, checkpoint)
+        except TorchWouldRaise as exc:
+            out[method] = exc
+    return out
+
+
+def _continue(trace: Any, run: _Stepper, method: str, start: int, after: np.ndarray, checkpoint: dict[str, Any]) -> Simulated:
+    spec = trace.spec
     # The run it may rejoin: the planned one from the checkpoint on (a clone), or, for a scheduler
     # that starts over, a fresh planned run started at the resume. A metric-fed run is followed to
     # the end (the metric model has a state of its own).
     shift = start if method == "restart" else 0
-    reference = None if run.feed is not None else _fresh(spec) if shift else _clone(spec, checkpoint)
+    reference = None if run.feed is not None else _fresh(spec, run.budget) if shift else _clone(spec, checkpoint, run.budget)
     n = spec.run.total_steps
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
@@ -158,6 +206,8 @@ def resume(trace: Any, at: int, method: str) -> Simulated:
                 check_at *= 2
                 if run.same_state(reference):
                     break
+                if check_at > MAX_COMPARED:
+                    reference = None
             lrs.append(run.opt.lrs())
             if run.with_momentum:
                 momenta.append(run.opt.momenta())
@@ -168,8 +218,9 @@ def resume(trace: Any, at: int, method: str) -> Simulated:
             k += 1
     except _FAILURES as exc:
         raise _raised(exc, f"at optimizer step {k} of the resumed run") from None
-    lr = np.array(lrs, dtype=np.float64).reshape(-1, len(spec.optimizer.groups)).T
-    momentum = np.array(momenta, dtype=np.float64).reshape(-1, len(spec.optimizer.groups)).T if run.with_momentum else None
+    groups = len(spec.optimizer.groups)
+    lr = np.array(lrs, dtype=np.float64).reshape(-1, groups).T
+    momentum = np.array(momenta, dtype=np.float64).reshape(-1, groups).T if run.with_momentum else None
     if k < n:  # rejoined the plan: the planned trace has the rest
         lr = np.concatenate([lr, trace.lr[:, k - shift : n - shift]], axis=1)
         if momentum is not None:
@@ -180,16 +231,16 @@ def resume(trace: Any, at: int, method: str) -> Simulated:
     return Simulated(lr, momentum, at_steps, fed)
 
 
-def _fresh(spec: Spec) -> _Stepper:
+def _fresh(spec: Spec, budget: _Budget) -> _Stepper:
     opt = replica.FakeOptimizer(spec.optimizer)
     feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.scheduler.type == "ReduceLROnPlateau" else None
-    return _Stepper(spec, opt, replica.build(opt, spec.scheduler), feed)
+    return _Stepper(spec, opt, replica.build(opt, spec.scheduler), feed, budget)
 
 
-def _clone(spec: Spec, checkpoint: dict[str, Any]) -> _Stepper:
+def _clone(spec: Spec, checkpoint: dict[str, Any], budget: _Budget) -> _Stepper:
     # Loading a replica's state into a freshly built replica copies it exactly (every attribute
     # torch saves, and the rest is the config).
-    clone = _fresh(spec)
+    clone = _fresh(spec, budget)
     clone.opt.load_state_dict(checkpoint["optimizer"])
     clone.sched.load_state_dict(checkpoint["scheduler"])
     return clone
@@ -228,13 +279,13 @@ def _values(spec: Spec, calls: int, exact: bool) -> tuple[np.ndarray, np.ndarray
             result = None  # the closed form evaluates one count further than the calls: let the replica say
         if result is not None:
             return result[0], result[1], None
-    stepper = _fresh(spec)
+    stepper = _fresh(spec, _Budget("--what-if", "the mistake is replayed on a shorter run only"))
     lrs = [stepper.opt.lrs()]
     momenta = [stepper.opt.momenta()] if stepper.with_momentum else []
     failed = None
     for c in range(1, calls + 1):
         try:
-            stepper.sched.step()
+            stepper.step()
         except _FAILURES as exc:
             failed = (c, exc)
             break

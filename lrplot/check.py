@@ -1,0 +1,402 @@
+"""``lrplot check``: the mistakes that make a schedule silently wrong, as rules with stable codes.
+
+A :class:`Rule` is data: a code that never changes meaning, a name, a severity, a one-line summary
+and the function that finds it. The rules any schedule can break (read off the trace: an lr of 0, a
+negative one, a resume that changes the curve) are here; each framework adds its own pitfalls in
+its ``checks`` module (``RULES``). ``explain`` shows the same findings as notes, so each pitfall is
+worded once.
+
+Severities: ``error`` (the library raises, or the run trains on a negative lr) fails a check;
+``warning`` (the run trains, but not as meant) fails it with ``--strict``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from .errors import ConfigError, TorchWouldRaise
+
+if TYPE_CHECKING:
+    from .config import Spec
+    from .engine.trace import Trace
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    field: str  # the config field it is about (``scheduler.T_max``), "" for the schedule as a whole
+    message: str  # one line: what goes wrong, and the fix
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the rules look at: the config, its trace (None when the library raises), and the raise."""
+
+    spec: Spec
+    trace: Trace | None = None
+    raised: TorchWouldRaise | None = None
+
+    @functools.cached_property
+    def declared_resume(self) -> tuple[Any, str | None] | None:
+        """The outcome of the resume the config declares (``run.resume``), and a method exact here."""
+        from . import whatif
+
+        resume = self.spec.run.resume
+        if resume is None or self.trace is None:
+            return None
+        (outcome,) = whatif.resumes(self.trace, resume.at, (resume.method,))
+        if outcome.error is None and outcome.same_as(self.trace):
+            return None
+        return outcome, whatif.safe_method(self.trace, resume.at)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pitfall. ``find`` yields ``(field, message)`` for each place the config has it."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    find: Callable[[Subject], Iterable[tuple[str, str]]] = field(repr=False)
+    family: str | None = None  # the framework whose schedules it checks (None: any)
+    # Reports only when no other rule explains an error (the library raising, in general terms).
+    fallback: bool = False
+
+
+# ----------------------------------------------------------------------------------------------
+# Rules any schedule can break
+
+
+def _raises(s: Subject):
+    if s.raised is not None:
+        yield s.raised.path, s.raised.message
+
+
+def _first_step_zero(s: Subject):
+    trace = s.trace
+    if trace is None or trace.lr.shape[1] < 2:
+        return
+    # A warmup from 0 (the next step trains); a group held at 0 for longer is frozen on purpose.
+    zero = [g for g in range(trace.lr.shape[0]) if trace.lr[g, 0] == 0 and trace.lr[g, 1] > 0]
+    if zero:
+        yield "scheduler", (
+            f"the first step trains with lr 0{group_words(s.spec, zero)}: a warmup that starts at 0 wastes that step; "
+            "start it above 0"
+        )
+
+
+def _reaches_zero(s: Subject):
+    import numpy as np
+
+    trace = s.trace
+    if trace is None or trace.lr.shape[1] < 2:
+        return
+    # steps that train with lr 0 right after a step that did not
+    drops = (trace.lr[:, 1:] == 0) & (trace.lr[:, :-1] > 0)
+    if not drops.any():
+        return
+    k = int(np.nonzero(drops.any(axis=0))[0][0]) + 1
+    groups = [g for g in range(trace.lr.shape[0]) if drops[g, k - 1]]
+    g = groups[0]
+    rest = trace.lr.shape[1] - k
+    zeros = int((trace.lr[g, k:] == 0).sum())
+    span = f"the last {rest} steps train" if zeros == rest else f"{zeros} of the {rest} steps after it train"
+    if rest == 1:
+        span = "the last step trains"
+    yield "scheduler", (
+        f"the lr{group_words(s.spec, groups)} reaches 0 at {at_step(trace, k)}, and {span} with lr 0 (no floor); "
+        "end the decay with the run, or give it a floor above 0"
+    )
+
+
+def _negative(s: Subject):
+    import numpy as np
+
+    trace = s.trace
+    if trace is None or not (trace.lr < 0).any():
+        return
+    g, k = (int(i[0]) for i in np.nonzero(trace.lr < 0))
+    yield "scheduler", (
+        f"the lr{group_words(s.spec, [g])} goes negative ({num(trace.lr[g, k])} at {at_step(trace, k)}): an optimizer with a "
+        "negative lr climbs the loss; check the expression or the lengths"
+    )
+
+
+SPIKE = 10.0  # an lr this many times its group's initial value is a mistake, not a schedule
+
+
+def _far_above(s: Subject):
+    import numpy as np
+
+    trace = s.trace
+    if trace is None:
+        return
+    # Schedulers that set their own peak (OneCycleLR's and CyclicLR's max_lr) are measured against it.
+    initial = np.array([g.lr for g in s.spec.optimizer.groups], dtype=np.float64)
+    for node in s.spec.scheduler.walk():
+        peak = node.params.get("max_lr")
+        if isinstance(peak, (int, float, tuple)) and not isinstance(peak, bool):
+            initial = np.maximum(initial, np.broadcast_to(np.asarray(peak, dtype=np.float64), initial.shape))
+    top = trace.lr.max(axis=1)
+    over = [g for g in range(len(initial)) if initial[g] > 0 and top[g] > SPIKE * initial[g]]
+    if over:
+        g = over[0]
+        k = int(np.argmax(trace.lr[g]))
+        yield "scheduler", (
+            f"the lr{group_words(s.spec, [g])} reaches {num(top[g])} at {at_step(trace, k)}, {top[g] / initial[g]:.0f}x its initial "
+            f"{num(initial[g])}; a schedule's factors scale the optimizer's lr (an lr_lambda returns a factor, not an lr)"
+        )
+
+
+def _resume(s: Subject, raises: bool):
+    from . import whatif
+
+    if s.declared_resume is None:
+        return
+    outcome, safe = s.declared_resume
+    if (outcome.error is not None) != raises:
+        return
+    resume = s.spec.run.resume
+    fix = f"; resume with {safe} (exact here)" if safe else ""
+    how = f"resuming with {resume.method} after scheduler step {resume.at}"
+    yield "run.resume.method", f"{how}: {outcome.error}{fix}" if raises else f"{how} {whatif.verdict(s.trace, outcome)}{fix}"
+
+
+GENERAL_RULES: tuple[Rule, ...] = (
+    Rule("LR001", "library-raises", "error", "the library raises while building or stepping the schedule", _raises, fallback=True),
+    Rule("LR101", "first-step-zero", "warning", "the first step trains with lr 0", _first_step_zero),
+    Rule("LR102", "lr-reaches-zero", "warning", "the lr reaches 0 before the run ends (no floor)", _reaches_zero),
+    Rule("LR103", "lr-negative", "error", "the lr goes negative", _negative),
+    Rule("LR104", "lr-far-above-initial", "warning", f"the lr rises above {SPIKE:g}x its initial value", _far_above),
+    Rule("LR201", "resume-differs", "warning", "the declared resume (run.resume) trains another curve than the uninterrupted run", lambda s: _resume(s, False)),
+    Rule("LR202", "resume-raises", "error", "the declared resume (run.resume) raises in the library", lambda s: _resume(s, True)),
+)
+
+
+@functools.lru_cache(maxsize=None)
+def rules() -> tuple[Rule, ...]:
+    """Every rule: the general ones, then each framework's (its ``checks`` module), in code order."""
+    import importlib
+
+    from .registry import FAMILIES
+
+    found = list(GENERAL_RULES)
+    for family in FAMILIES:
+        name = f"{family.package}.checks"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found += [r if r.family else _with_family(r, family.name) for r in module.RULES]
+    codes = [r.code for r in found]
+    assert len(codes) == len(set(codes)), f"duplicate rule codes: {codes}"
+    return tuple(found)
+
+
+def _with_family(rule: Rule, family: str) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, family=family)
+
+
+def selected(ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """The rules left when codes (or code prefixes, like ``PT2``) are ignored; unknown ones are errors."""
+    all_rules = rules()
+    for code in ignore:
+        if not any(r.code.startswith(code) for r in all_rules):
+            from .values import suggest
+
+            raise ConfigError("--ignore", f"no rule has the code {code!r}{suggest(code, [r.code for r in all_rules])} (see `lrplot check --list`)")
+    return tuple(r for r in all_rules if not any(r.code.startswith(code) for code in ignore))
+
+
+def findings(subject: Subject, chosen: Sequence[Rule] | None = None) -> list[Finding]:
+    """What the rules find in a config, in rule order."""
+    chosen = rules() if chosen is None else chosen
+    family = subject.spec.family.name
+    out: list[Finding] = []
+    for rule in chosen:
+        if rule.fallback or rule.family not in (None, family):
+            continue
+        out += [Finding(rule.code, rule.severity, where, message) for where, message in rule.find(subject)]
+    if not any(f.severity == "error" for f in out):
+        for rule in chosen:
+            if rule.fallback and rule.family in (None, family):
+                out += [Finding(rule.code, rule.severity, where, message) for where, message in rule.find(subject)]
+    return out
+
+
+def trace_findings(trace: Trace) -> list[Finding]:
+    """The findings of a simulated schedule (``explain``'s notes)."""
+    return findings(Subject(trace.spec, trace))
+
+
+# ----------------------------------------------------------------------------------------------
+# Files
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One config file: its findings, or why it could not be read (``invalid``)."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    invalid: str | None = None
+
+
+def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
+    from .config import load
+    from .engine import simulate
+
+    where = str(path)
+    try:
+        spec = load(path)
+    except TorchWouldRaise as exc:
+        # A config torch itself rejects is a finding (it has a code), not a file lrplot cannot read.
+        subject = None
+        raised = exc
+    except ConfigError as exc:
+        return Checked(where, invalid=str(exc))
+    else:
+        raised = None
+        try:
+            subject = Subject(spec, simulate(spec))
+        except TorchWouldRaise as exc:
+            subject = Subject(spec, None, exc)
+        except ConfigError as exc:
+            return Checked(where, invalid=str(exc))
+    if subject is None:
+        fallback = [r for r in chosen if r.fallback]
+        found = [Finding(r.code, r.severity, raised.path, raised.message) for r in fallback]
+        return Checked(where, tuple(found))
+    try:
+        return Checked(where, tuple(findings(subject, chosen)))
+    except ConfigError as exc:
+        return Checked(where, invalid=str(exc))
+
+
+def config_files(paths: Sequence[str]) -> list[Path | ConfigError]:
+    """The files to check: each file given, and the YAML files under each folder (hidden ones skipped)."""
+    out: list[Path | ConfigError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml") and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                out.append(ConfigError(raw, "has no .yaml configs"))
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass(frozen=True)
+class Report:
+    checked: tuple[Checked, ...]
+
+    @property
+    def all_findings(self) -> list[tuple[str, Finding]]:
+        return [(c.path, f) for c in self.checked for f in c.findings]
+
+    def exit_code(self, strict: bool) -> int:
+        """2 when a config could not be read, 1 for an error (or with ``strict`` any finding), else 0."""
+        if any(c.invalid is not None for c in self.checked):
+            return 2
+        found = [f for _, f in self.all_findings]
+        if any(f.severity == "error" for f in found) or (strict and found):
+            return 1
+        return 0
+
+
+def check_paths(paths: Sequence[str], ignore: Sequence[str] = ()) -> Report:
+    chosen = selected(ignore)
+    checked = []
+    for item in config_files(paths):
+        if isinstance(item, ConfigError):
+            checked.append(Checked(item.path, invalid=item.message))
+        else:
+            checked.append(check_file(item, chosen))
+    return Report(tuple(checked))
+
+
+def as_text(report: Report) -> str:
+    lines = []
+    for c in report.checked:
+        if c.invalid is not None:
+            lines.append(f"{c.path}: invalid config: {c.invalid}")
+        lines += [f"{c.path}: {f.code} {f.message}" for f in c.findings]
+    found = [f for _, f in report.all_findings]
+    errors = sum(f.severity == "error" for f in found)
+    invalid = sum(c.invalid is not None for c in report.checked)
+    n = len(report.checked)
+    configs = f"{n} config{'s' if n != 1 else ''}"
+    if not found and not invalid:
+        lines.append(f"{configs} checked: no findings")
+    else:
+        parts = []
+        if found:
+            with_findings = sum(bool(c.findings) for c in report.checked)
+            parts.append(f"{len(found)} finding{'s' if len(found) != 1 else ''} ({errors} error{'s' if errors != 1 else ''}, "
+                         f"{len(found) - errors} warning{'s' if len(found) - errors != 1 else ''}) in {with_findings} of {configs}")
+        if invalid:
+            parts.append(f"{invalid} invalid config{'s' if invalid != 1 else ''}")
+        lines.append("; ".join(parts))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> str:
+    by_code = {r.code: r for r in rules()}
+    doc = {
+        "findings": [
+            {"file": path, "code": f.code, "rule": by_code[f.code].name, "severity": f.severity, "field": f.field, "message": f.message}
+            for path, f in report.all_findings
+        ],
+        "invalid": [{"file": c.path, "message": c.invalid} for c in report.checked if c.invalid is not None],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def rules_table(markdown: bool = False) -> str:
+    """Every rule, for ``lrplot check --list`` and the README."""
+    rows = [(r.code, r.name, r.severity, r.family or "any", r.summary) for r in rules()]
+    if markdown:
+        lines = ["| code | name | severity | schedules | finds |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| `{code}` | {name} | {severity} | {family} | {summary} |" for code, name, severity, family, summary in rows]
+        return "\n".join(lines)
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4] for row in rows) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# Words shared by the rules (the framework rules use them too)
+
+
+def group_words(spec: Spec, groups: Sequence[int]) -> str:
+    """`` of group 'head'`` when the optimizer has several groups, else nothing."""
+    names = spec.group_names
+    if len(names) == 1:
+        return ""
+    return (" of group " if len(groups) == 1 else " of groups ") + ", ".join(repr(names[g]) for g in groups)
+
+
+def at_step(trace: Trace, k: int) -> str:
+    from .explain import at_step as words
+
+    return words(trace, k)
+
+
+def num(v: float) -> str:
+    return f"{float(v):.4g}"
