@@ -20,6 +20,7 @@ from lrplot import whatif
 from lrplot.config import load
 from lrplot.errors import ConfigError, TorchWouldRaise
 
+from examples import CONFIGS
 from test_golden import _load_module, assert_close, assert_identical
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -112,3 +113,132 @@ def test_live_torch_agrees_with_the_committed_files() -> None:
     dumps = _load_module("lrplot_golden_record", GOLDEN / "record.py").dumps
     for cid, config, at in record.load_cases()[:4]:
         assert dumps(record.record(cid, config, at)) == (GOLDEN / "resume" / f"{cid}.json").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# The config key, the command line and the figure
+
+from click.testing import CliRunner  # noqa: E402
+
+from lrplot.cli import cli  # noqa: E402
+
+STEP = {"name": "step", "scheduler": {"type": "StepLR", "step_size": 10}, "run": {"epochs": 30}}
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _config(tmp_path, **run_keys) -> str:
+    import yaml
+
+    config = {**STEP, "run": {**STEP["run"], **run_keys}}
+    path = tmp_path / "step.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
+
+
+@pytest.mark.parametrize("resume, message", [
+    ({"at": 0}, "run.resume.at: must be a scheduler step from 1 to 29"),
+    ({"at": 30}, "run.resume.at: must be a scheduler step from 1 to 29"),
+    ({"method": "state_dict"}, "run.resume.at: missing"),
+    ({"at": 5, "method": "state-dict"}, "run.resume.method: must be one of state_dict, build_after_load"),
+    ({"at": 5, "when": 3}, "run.resume.when: unknown key"),
+    ([5], "run.resume: must be a mapping like {at: 30, method: state_dict}"),
+])
+def test_run_resume_is_checked(resume, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("{", r"\{").replace("}", r"\}")):
+        load({**STEP, "run": {"epochs": 30, "resume": resume}})
+
+
+def test_fractional_runs_are_not_resumed():
+    with pytest.raises(ConfigError, match="fractional stepping calls step"):
+        load({"scheduler": {"type": "CosineAnnealingWarmRestarts", "T_0": 5}, "run": {"epochs": 10, "steps_per_epoch": 4, "step": "fractional", "resume": {"at": 8}}})
+
+
+def test_export_writes_the_run_as_resumed(tmp_path):
+    result = run("export", "step", "--step-size", "10", "--epochs", "30", "--resume-at", "15", "--resume-method", "scheduler_only", "--format", "json")
+    assert result.exit_code == 0, result.output
+    lr = json.loads(result.output)["lr"][0]
+    assert lr[:15] == [0.1] * 10 + [0.010000000000000002] * 5  # as planned up to the checkpoint
+    assert lr[15:20] == [0.1] * 5 and lr[20] == pytest.approx(0.01)  # StepLR restarts from the fresh optimizer's lr
+    # the config's run.resume says the same
+    declared = run("export", _config(tmp_path, resume={"at": 15, "method": "scheduler_only"}), "--format", "json")
+    assert json.loads(declared.output)["lr"][0] == lr
+
+
+def test_export_needs_one_method_and_refuses_what_torch_raises():
+    result = run("export", "step", "--step-size", "10", "--resume-at", "15")
+    assert result.exit_code == 2 and "export writes one resumed run: add --resume-method" in result.output
+    result = run("export", "step", "--step-size", "10", "--resume-at", "15", "--resume-method", "last_epoch_fresh")
+    assert result.exit_code == 2
+    assert "--resume-method: resuming with last_epoch_fresh after scheduler step 15: torch raises KeyError while resuming" in result.output
+    assert "resume with state_dict instead" in result.output
+    assert run("export", "step", "--step-size", "10", "--resume-method", "state_dict").exit_code == 2
+    result = run("export", "step", "--step-size", "10", "--epochs", "30", "--resume-at", "40", "--resume-method", "state_dict")
+    assert result.exit_code == 2 and "--resume-at: must be a scheduler step from 1 to 29" in result.output
+
+
+def test_explain_says_which_ways_of_resuming_are_safe(tmp_path):
+    result = run("explain", _config(tmp_path, resume={"at": 15, "method": "scheduler_only"}))
+    text = result.output
+    assert "resumed after scheduler step 15 (training goes on at epoch 15, as run.resume declares):" in text
+    assert "state_dict        exact: the planned curve" in text
+    assert "scheduler_only    trains with lr 0.1 at epoch 15 where the plan has 0.01; ends at 0.01 instead of 0.001  <- run.resume" in text
+    assert "last_epoch_fresh  torch raises KeyError while resuming" in text
+    assert "note: resuming with scheduler_only after scheduler step 15 trains with lr 0.1" in text and "(LR201)" in text
+    middle = run("explain", "step", "--step-size", "10", "--epochs", "30").output
+    assert "resumed after scheduler step 15 (training goes on at epoch 15, the middle of the run" in middle
+    chosen = run("explain", "step", "--step-size", "10", "--epochs", "30", "--resume-at", "20").output
+    assert "restart           exact: the planned curve" in chosen  # at a multiple of step_size a restart is harmless
+
+
+def test_plot_draws_each_curve_once(tmp_path):
+    from lrplot.render.whatif import plot_whatif
+
+    trace = lrplot.simulate(STEP)
+    outcomes = whatif.resumes(trace, 15)
+    fig = plot_whatif(trace, outcomes)
+    ax = fig.axes[0]
+    drawn = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("whatif-")}
+    # state_dict, build_after_load and last_epoch keep the plan; last_epoch_fresh raises: neither is drawn
+    assert set(drawn) == {"whatif-scheduler_only", "whatif-restart", "whatif-catch_up"}
+    line = drawn["whatif-scheduler_only"]
+    (o,) = [o for o in outcomes if o.name == "scheduler_only"]
+    assert line.get_xdata()[0] == 15 and list(line.get_ydata()[:-1]) == list(o.lr[0, 15:])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "as planned: state_dict, build_after_load, last_epoch" in labels
+    assert "last_epoch_fresh: torch raises KeyError while resuming" in labels
+    result = run("plot", "step", "--step-size", "10", "--epochs", "30", "--what-if", "all", "-o", str(tmp_path / "w.svg"))
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "w.svg").read_text()
+    assert "whatif-scheduler_first" in svg and "whatif-twice" in svg
+
+
+def test_what_if_names_are_checked():
+    result = run("plot", "step", "--step-size", "10", "--what-if", "per_epoch")
+    assert result.exit_code == 2 and "--what-if per_epoch: an epoch of this run is one step" in result.output
+    result = run("plot", "step", "--step-size", "10", "--what-if", "twise")
+    assert result.exit_code == 2 and "unknown mistake 'twise' (did you mean 'twice'?)" in result.output
+    result = run("plot", "plateau", "--metric", "synthetic", "--what-if", "all")
+    assert result.exit_code == 2 and "ReduceLROnPlateau steps on a metric" in result.output
+
+
+def test_long_runs_jump_where_the_schedule_allows(tmp_path):
+    # nanoGPT's LambdaLR: 600,000 iterations, resumed half-way by every method, without replaying them
+    trace = lrplot.simulate(CONFIGS / "nanogpt-cosine.yaml")
+    outcomes = {o.name: o for o in whatif.resumes(trace, 300_000)}
+    assert outcomes["catch_up"].same_as(trace) and outcomes["state_dict"].same_as(trace)
+    assert outcomes["restart"].lr[0, 300_001] == trace.lr[0, 1]
+
+
+def test_what_ifs_are_bounded(monkeypatch):
+    from lrplot.frameworks.torch import resume
+
+    monkeypatch.setattr(resume, "MAX_CALLS", 1000)
+    trace = lrplot.simulate({"scheduler": "cosine", "run": {"iterations": 2000}})
+    with pytest.raises(ConfigError, match="--resume-at: replaying torch step by step takes more than 1,000 scheduler steps here"):
+        whatif.resumes(trace, 600, ("catch_up",))
+    # a schedule the replica jumps through costs a few calls, however long
+    trace = lrplot.simulate({"scheduler": {"type": "LambdaLR", "lr_lambda": "0.999 ** epoch"}, "run": {"iterations": 2000}})
+    assert all(o.error is None or "KeyError" in o.error for o in whatif.resumes(trace, 1500))

@@ -39,6 +39,10 @@ MAX_CALLS = 2_000_000
 MAX_COMPARED = 4096
 
 
+class TooLong(ConfigError):
+    """The what-if would replay more than MAX_CALLS scheduler steps (not something torch raises)."""
+
+
 class _Budget:
     def __init__(self, what: str, fix: str):
         self.left, self.what, self.fix = MAX_CALLS, what, fix
@@ -46,7 +50,7 @@ class _Budget:
     def spend(self, calls: int) -> None:
         self.left -= calls
         if self.left < 0:
-            raise ConfigError(self.what, f"replaying torch step by step takes more than {MAX_CALLS:,} scheduler steps here; {self.fix}")
+            raise TooLong(self.what, f"replaying torch step by step takes more than {MAX_CALLS:,} scheduler steps here; {self.fix}")
 
 
 # torch's schedulers whose get_lr() depends on last_epoch and the base lrs only (OneCycleLR's check
@@ -178,6 +182,8 @@ def resume(trace: Any, at: int, methods: Sequence[str]) -> dict[str, Simulated |
     for method in methods:
         try:
             run = _setup(spec, method, at, checkpoint, copy.deepcopy(planned.feed), budget)
+        except TooLong:
+            raise
         except _FAILURES as exc:
             out[method] = _raised(exc, "while resuming")
             continue
@@ -216,6 +222,8 @@ def _continue(trace: Any, run: _Stepper, method: str, start: int, after: np.ndar
                 if reference is not None:
                     reference.step()
             k += 1
+    except TooLong:
+        raise
     except _FAILURES as exc:
         raise _raised(exc, f"at optimizer step {k} of the resumed run") from None
     groups = len(spec.optimizer.groups)
@@ -286,6 +294,8 @@ def _values(spec: Spec, calls: int, exact: bool) -> tuple[np.ndarray, np.ndarray
     for c in range(1, calls + 1):
         try:
             stepper.step()
+        except TooLong:
+            raise
         except _FAILURES as exc:
             failed = (c, exc)
             break

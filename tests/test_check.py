@@ -1,0 +1,228 @@
+"""`lrplot check`: every rule, on a config that has its pitfall and one that does not; the command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import lrplot
+from lrplot import check
+from lrplot.check import Subject, findings
+from lrplot.cli import cli
+from lrplot.config import load
+from lrplot.errors import TorchWouldRaise
+
+from examples import CONFIGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _warmup_seq(milestone: int, total_iters: int) -> dict:
+    return {"type": "SequentialLR", "milestones": [milestone],
+            "schedulers": [{"type": "LinearLR", "start_factor": 0.1, "total_iters": total_iters}, {"type": "CosineAnnealingLR"}]}
+
+
+RISING = [round(0.5 + 0.4 * (1 - 0.9 ** k), 6) for k in range(40)]  # an accuracy: improves upward
+
+# code -> (a config with the pitfall, a words fragment its message has, the same config without it)
+CASES = {
+    "LR001": ({"scheduler": {"type": "ConstantLR", "factor": 0.0, "total_iters": 5}, "run": {"epochs": 10}}, "ZeroDivisionError",
+              {"scheduler": {"type": "ConstantLR", "factor": 0.5, "total_iters": 5}, "run": {"epochs": 10}}),
+    "LR101": ({"scheduler": {"type": "LambdaLR", "lr_lambda": "min(1.0, epoch / 5)"}, "run": {"epochs": 10}}, "starts at 0",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "min(1.0, (epoch + 1) / 5)"}, "run": {"epochs": 10}}),
+    "LR102": ({"scheduler": {"type": "PolynomialLR", "total_iters": 50}, "run": {"epochs": 100}}, "reaches 0 at epoch 50, and the last 50 steps",
+              {"scheduler": {"type": "PolynomialLR", "total_iters": 100}, "run": {"epochs": 100}}),
+    "LR103": ({"scheduler": {"type": "LambdaLR", "lr_lambda": "1 - epoch / 5"}, "run": {"epochs": 10}}, "goes negative",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "1 - epoch / 10"}, "run": {"epochs": 10}}),
+    "LR104": ({"scheduler": {"type": "LambdaLR", "lr_lambda": "epoch + 1"}, "run": {"epochs": 20}}, "20x its initial",
+              {"optimizer": {"lr": 0.001}, "scheduler": {"type": "OneCycleLR", "max_lr": 0.1}, "run": {"epochs": 5, "steps_per_epoch": 10}}),
+    "LR201": ({"scheduler": {"type": "StepLR", "step_size": 10}, "run": {"epochs": 30, "resume": {"at": 15, "method": "scheduler_only"}}},
+              "trains with lr 0.1 at epoch 15 where the plan has 0.01",
+              {"scheduler": {"type": "StepLR", "step_size": 10}, "run": {"epochs": 30, "resume": {"at": 15, "method": "state_dict"}}}),
+    "LR202": ({"scheduler": {"type": "StepLR", "step_size": 10}, "run": {"epochs": 30, "resume": {"at": 15, "method": "last_epoch_fresh"}}},
+              "torch raises KeyError while resuming",
+              {"scheduler": {"type": "StepLR", "step_size": 10}, "run": {"epochs": 30, "resume": {"at": 15, "method": "last_epoch"}}}),
+    "PT101": ({"scheduler": {"type": "OneCycleLR", "max_lr": 0.1}, "run": {"epochs": 10, "steps_per_epoch": 50, "step": "epoch"}},
+              "meant to be stepped per batch",
+              {"scheduler": {"type": "OneCycleLR", "max_lr": 0.1}, "run": {"epochs": 10, "steps_per_epoch": 50}}),
+    "PT102": ({"scheduler": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 20},
+               "run": {"epochs": 10, "steps_per_epoch": 50, "step": "epoch"}}, "step_size_up counts batches",
+              {"scheduler": {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 20}, "run": {"epochs": 10, "steps_per_epoch": 50}}),
+    "PT201": ({"scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 50}, "run": {"iterations": 100}}, "torch raises ValueError",
+              {"scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 100}, "run": {"iterations": 100}}),
+    "PT202": ({"scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 1000}, "run": {"iterations": 100}}, "cover 10% of it",
+              {"scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 101}, "run": {"iterations": 100}}),
+    "PT203": ({"scheduler": {"type": "CosineAnnealingLR", "T_max": 30}, "run": {"epochs": 100}}, "rises again",
+              {"scheduler": {"type": "CosineAnnealingLR"}, "run": {"epochs": 100}}),
+    "PT204": ({"scheduler": {"type": "MultiStepLR", "milestones": [30, 120]}, "run": {"epochs": 100}}, "milestone 120 is never reached",
+              {"scheduler": {"type": "MultiStepLR", "milestones": [30, 80]}, "run": {"epochs": 100}}),
+    "PT205": ({"scheduler": {"type": "MultiStepLR", "milestones": [0, 30]}, "run": {"epochs": 100}}, "applies gamma when the scheduler is built",
+              {"scheduler": {"type": "MultiStepLR", "milestones": [30]}, "run": {"epochs": 100}}),
+    "PT206": ({"scheduler": _warmup_seq(5, 10), "run": {"epochs": 50}}, "the switch cuts it at 46% of the lr",
+              {"scheduler": _warmup_seq(10, 10), "run": {"epochs": 50}}),
+    "PT301": ({"scheduler": {"type": "ChainedScheduler", "schedulers": [{"type": "ExponentialLR", "gamma": 0.9}, {"type": "LambdaLR", "lr_lambda": "0.95 ** epoch"}]},
+               "run": {"epochs": 20}}, "LambdaLR sets the lr absolutely",
+              {"scheduler": {"type": "ChainedScheduler", "schedulers": [{"type": "ConstantLR", "factor": 0.5}, {"type": "ExponentialLR", "gamma": 0.9}]},
+               "run": {"epochs": 20}}),
+    "PT401": ({"scheduler": {"type": "ReduceLROnPlateau", "patience": 3}, "run": {"epochs": 40}, "metric": {"values": RISING}}, "set mode: max",
+              {"scheduler": {"type": "ReduceLROnPlateau", "patience": 3, "mode": "max"}, "run": {"epochs": 40}, "metric": {"values": RISING}}),
+}
+
+
+def _found(config: dict) -> list[check.Finding]:
+    spec = load(config)
+    try:
+        subject = Subject(spec, lrplot.simulate(spec))
+    except TorchWouldRaise as exc:
+        subject = Subject(spec, None, exc)
+    return findings(subject)
+
+
+def test_every_rule_has_a_case():
+    assert set(CASES) == {r.code for r in check.rules() if r.family in (None, "torch")}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_finds_its_pitfall(code):
+    config, words, _ = CASES[code]
+    found = [f for f in _found(config) if f.code == code]
+    assert len(found) >= 1, f"{code} found nothing in {config}: {_found(config)}"
+    assert words in found[0].message, found[0].message
+    rule = next(r for r in check.rules() if r.code == code)
+    assert found[0].severity == rule.severity
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_is_quiet_without_it(code):
+    _, _, clean = CASES[code]
+    assert [f for f in _found(clean) if f.code == code] == []
+
+
+def test_rules_are_data_with_stable_unique_codes():
+    codes = [r.code for r in check.rules()]
+    assert len(codes) == len(set(codes))
+    for r in check.rules():
+        assert r.severity in check.SEVERITIES and r.summary and r.name == r.name.lower()
+        assert r.code[:2] in ("LR", "PT", "HF", "TM")
+
+
+def test_field_names_the_config_path():
+    (f,) = [f for f in _found(CASES["PT203"][0]) if f.code == "PT203"]
+    assert f.field == "scheduler.T_max" and "set T_max to 100" in f.message
+    (f,) = [f for f in _found({"scheduler": {"type": "SequentialLR", "milestones": [5], "schedulers": [
+        {"type": "LinearLR", "start_factor": 0.1, "total_iters": 5}, {"type": "CosineAnnealingLR", "T_max": 20}]},
+        "run": {"epochs": 100}}) if f.code == "PT203"]
+    assert f.field == "scheduler.schedulers[1].T_max" and "its 95 epochs of the run" in f.message
+
+
+def test_freezing_a_group_at_lr_0_is_not_a_warmup_from_0():
+    assert not [f for f in _found(yaml.safe_load((CONFIGS / "freeze-backbone-then-unfreeze.yaml").read_text())) if f.code.startswith("LR1")]
+
+
+def test_library_raising_is_reported_once_when_a_rule_names_it():
+    codes = [f.code for f in _found(CASES["PT201"][0])]
+    assert codes == ["PT201"]
+
+
+def test_explain_notes_are_the_findings():
+    from lrplot.explain import explain
+
+    text = explain(lrplot.simulate(CASES["PT203"][0]))
+    (message,) = [f.message for f in _found(CASES["PT203"][0]) if f.code == "PT203"]
+    assert f"note: {message} (PT203)" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# The command
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "clean.yaml").write_text(yaml.safe_dump(CASES["PT204"][2]))
+    (tmp_path / "warns.yaml").write_text(yaml.safe_dump(CASES["PT204"][0]))
+    return tmp_path
+
+
+def test_check_prints_path_code_message_lines(folder):
+    result = run(str(folder))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{folder / 'warns.yaml'}: PT204 MultiStepLR's milestone 120 is never reached")
+    assert lines[-1] == "1 finding (0 errors, 1 warning) in 1 of 2 configs"
+
+
+def test_strict_fails_on_warnings_and_ignore_skips_rules(folder):
+    assert run("--strict", str(folder)).exit_code == 1
+    result = run("--strict", "--ignore", "PT204", str(folder))
+    assert result.exit_code == 0 and result.output == "2 configs checked: no findings\n"
+    assert run("--strict", "--ignore", "PT2", str(folder)).exit_code == 0  # a prefix ignores a family of codes
+
+
+def test_errors_fail_without_strict(tmp_path):
+    (tmp_path / "raises.yaml").write_text(yaml.safe_dump(CASES["PT201"][0]))
+    result = run(str(tmp_path))
+    assert result.exit_code == 1 and "PT201" in result.output
+
+
+def test_a_config_torch_rejects_when_built_is_a_finding(tmp_path):
+    config = {"scheduler": {"type": "SequentialLR", "milestones": [5, 10], "schedulers": [{"type": "StepLR", "step_size": 3}, "cosine"]}}
+    (tmp_path / "seq.yaml").write_text(yaml.safe_dump(config))
+    result = run(str(tmp_path / "seq.yaml"))
+    assert result.exit_code == 1 and ": LR001 2 milestones for 2 schedulers" in result.output
+
+
+def test_bad_input_exits_2_and_the_rest_is_still_checked(folder):
+    (folder / "typo.yaml").write_text("scheduler: {type: StepLR, stepsize: 10}\n")
+    result = run(str(folder))
+    assert result.exit_code == 2
+    assert f"{folder / 'typo.yaml'}: invalid config: scheduler.stepsize: StepLR has no option 'stepsize' (did you mean 'step_size'?)" in result.output
+    assert "PT204" in result.output
+    assert run(str(folder / "missing.yaml")).exit_code == 2
+    assert run().exit_code == 2
+    result = run("--ignore", "PT999", str(folder))
+    assert result.exit_code == 2 and "no rule has the code 'PT999'" in result.output
+
+
+def test_json_for_tools(folder):
+    result = run("--format", "json", str(folder))
+    doc = json.loads(result.output)
+    (f,) = doc["findings"]
+    assert f == {"file": str(folder / "warns.yaml"), "code": "PT204", "rule": "milestone-unreached", "severity": "warning",
+                 "field": "scheduler.milestones[1]", "message": f["message"]}
+    assert doc["invalid"] == []
+
+
+def test_list_shows_every_rule():
+    result = run("--list")
+    assert result.exit_code == 0
+    for r in check.rules():
+        assert r.code in result.output and r.name in result.output
+
+
+def test_the_repository_recipes_pass():
+    # every recipe is a schedule copied from a real project; only BERT's warmup from 0 is noted
+    report = check.check_paths([str(CONFIGS)])
+    assert report.exit_code(strict=False) == 0
+    assert [(Path(p).name, f.code) for p, f in report.all_findings] == [("bert-finetune-linear-warmup-decay.yaml", "LR101")]
+
+
+def test_check_never_imports_matplotlib():
+    code = "import sys; from lrplot.cli import main; sys.argv = ['lrplot', 'check', %r]\ntry:\n    main()\nexcept SystemExit:\n    pass\nprint('matplotlib' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code % str(CONFIGS / "warmup-cosine.yaml")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.splitlines()[-1] == "False", proc.stdout + proc.stderr
+
+
+def test_pre_commit_hook_runs_check():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert hook["id"] == "lrplot-check" and hook["entry"] == "lrplot check" and hook["language"] == "python"
