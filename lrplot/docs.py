@@ -1,6 +1,7 @@
-"""The generated parts of the README: the command reference, the gallery table, the compare figure.
+"""The generated parts of the README: the command reference, the gallery table, the check rules,
+the resume methods, and the compare and what-if figures.
 
-    python -m lrplot.docs          # rewrite them in README.md (and gallery/readme-compare.svg)
+    python -m lrplot.docs          # rewrite them in README.md (and gallery/readme-*.svg)
 
 The tests regenerate each part and fail when the committed README differs, so the docs can't drift
 from the CLI's own help or from the gallery.
@@ -15,6 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE_FIGURE = "gallery/readme-compare.svg"
 COMPARE_ARGS = ["step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "--epochs", "100"]
+# The README's what-if figures: a config, and where it resumes (every method) or which mistakes.
+WHATIF_FIGURES = {
+    "gallery/readme-resume.svg": ("configs/warmup-cosine.yaml", {"resume_at": 50}),
+    "gallery/readme-mistakes.svg": ("configs/onecycle-per-batch.yaml", {"what_if": "all"}),
+}
 
 
 def command_reference() -> str:
@@ -58,7 +64,38 @@ def compare_figure() -> bytes:
     return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
 
 
-SECTIONS = {"commands": command_reference, "gallery": gallery_table}
+def whatif_figure(name: str) -> bytes:
+    """A README what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
+    from . import whatif
+    from .engine import simulate
+    from .render import figure_bytes
+    from .render.whatif import plot_whatif
+
+    config, request = WHATIF_FIGURES[name]
+    trace = simulate(ROOT / config)
+    if "resume_at" in request:
+        outcomes = whatif.resumes(trace, request["resume_at"])
+    else:
+        outcomes = whatif.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if whatif.mistake_applies(trace.spec, m) is None])
+    return figure_bytes(plot_whatif(trace, outcomes), "svg")
+
+
+def check_rules() -> str:
+    from .check import rules_table
+
+    return rules_table(markdown=True)
+
+
+def resume_methods() -> str:
+    from .whatif import RESUME_METHODS
+
+    lines = ["| method | the resuming script runs |", "| --- | --- |"]
+    for m in RESUME_METHODS:
+        lines.append(f"| `{m.name}` | `{'`<br>`'.join(m.code.splitlines())}` |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"commands": command_reference, "gallery": gallery_table, "check-rules": check_rules, "resume-methods": resume_methods}
 
 
 def render_readme(text: str) -> str:
@@ -75,7 +112,9 @@ def main() -> int:
     readme = ROOT / "README.md"
     readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
     (ROOT / COMPARE_FIGURE).write_bytes(compare_figure())
-    print(f"updated {readme} and {COMPARE_FIGURE}")
+    for name in WHATIF_FIGURES:
+        (ROOT / name).write_bytes(whatif_figure(name))
+    print(f"updated {readme}, {COMPARE_FIGURE} and {', '.join(WHATIF_FIGURES)}")
     return 0
 
 

@@ -57,7 +57,7 @@ RESUME_METHODS: tuple[ResumeMethod, ...] = (
     ),
     ResumeMethod(
         "catch_up", "a fresh scheduler stepped E times",
-        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nfor _ in range(E):\n    scheduler.step()",
+        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nfor _ in range(E): scheduler.step()",
     ),
 )
 METHOD_NAMES = tuple(m.name for m in RESUME_METHODS)

@@ -242,3 +242,10 @@ def test_what_ifs_are_bounded(monkeypatch):
     # a schedule the replica jumps through costs a few calls, however long
     trace = lrplot.simulate({"scheduler": {"type": "LambdaLR", "lr_lambda": "0.999 ** epoch"}, "run": {"iterations": 2000}})
     assert all(o.error is None or "KeyError" in o.error for o in whatif.resumes(trace, 1500))
+
+
+@pytest.mark.parametrize("name", sorted(__import__("lrplot.docs").docs.WHATIF_FIGURES))
+def test_readme_what_if_figures_are_current(name):
+    from lrplot import docs
+
+    assert (docs.ROOT / name).read_bytes() == docs.whatif_figure(name), "run `python -m lrplot.docs`"

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from ..engine import Trace
     from ..whatif import Outcome
 
-# Colours for the what-if lines, none of them the planned line's.
-COLORS = ("#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
-DARK_COLORS = ("#f28b82", "#81c995", "#c58af9", "#fdd663", "#78d9ec", "#fcad70", "#ff8bcb")
 DASHES = ("--", "-.", ":", (0, (5, 1.5, 1, 1.5)), (0, (3, 1)), (0, (1, 1)), (0, (8, 2)))
 
 
@@ -49,7 +46,9 @@ def plot_whatif(trace: Trace, outcomes: Sequence[Outcome], look: Look = Look()) 
                 same.append(o)
             else:
                 curves.setdefault(o.lr.tobytes(), []).append(o)
-        colors = DARK_COLORS if look.dark else COLORS
+        # the style's colours after the planned groups' own
+        cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+        colors = [cycle[(len(trace.groups) + i) % len(cycle)] for i in range(len(cycle) - len(trace.groups))] or cycle
         columns = pixel_columns(fig)
         x_all = np.arange(len(trace) + 1) / per_x(trace)
         starts = sorted({o.start for o in outcomes if o.start > 0})
