@@ -222,7 +222,10 @@ def test_check_never_imports_matplotlib():
     assert proc.stdout.splitlines()[-1] == "False", proc.stdout + proc.stderr
 
 
-def test_pre_commit_hook_runs_check():
+def test_pre_commit_hook_and_action_run_check():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
     assert hook["id"] == "lrplot-check" and hook["entry"] == "lrplot check" and hook["language"] == "python"
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    assert action["runs"]["steps"][-1]["run"] == "lrplot check ${{ inputs.args }} ${{ inputs.paths }}"
