@@ -88,7 +88,7 @@ def _first_step_zero(s: Subject):
     zero = [g for g in range(trace.lr.shape[0]) if trace.lr[g, 0] == 0 and trace.lr[g, 1] > 0]
     if zero:
         yield "scheduler", (
-            f"the first step trains with lr 0{group_words(s.spec, zero)}: a warmup that starts at 0 wastes that step; "
+            f"the first step trains with lr 0{_group_words(s.spec, zero)}: a warmup that starts at 0 wastes that step; "
             "start it above 0"
         )
 
@@ -112,7 +112,7 @@ def _reaches_zero(s: Subject):
     if rest == 1:
         span = "the last step trains"
     yield "scheduler", (
-        f"the lr{group_words(s.spec, groups)} reaches 0 at {at_step(trace, k)}, and {span} with lr 0 (no floor); "
+        f"the lr{_group_words(s.spec, groups)} reaches 0 at {_at_step(trace, k)}, and {span} with lr 0 (no floor); "
         "end the decay with the run, or give it a floor above 0"
     )
 
@@ -125,7 +125,7 @@ def _negative(s: Subject):
         return
     g, k = (int(i[0]) for i in np.nonzero(trace.lr < 0))
     yield "scheduler", (
-        f"the lr{group_words(s.spec, [g])} goes negative ({num(trace.lr[g, k])} at {at_step(trace, k)}): an optimizer with a "
+        f"the lr{_group_words(s.spec, [g])} goes negative ({num(trace.lr[g, k])} at {_at_step(trace, k)}): an optimizer with a "
         "negative lr climbs the loss; check the expression or the lengths"
     )
 
@@ -151,7 +151,7 @@ def _far_above(s: Subject):
         g = over[0]
         k = int(np.argmax(trace.lr[g]))
         yield "scheduler", (
-            f"the lr{group_words(s.spec, [g])} reaches {num(top[g])} at {at_step(trace, k)}, {top[g] / initial[g]:.0f}x its initial "
+            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {_at_step(trace, k)}, {top[g] / initial[g]:.0f}x its initial "
             f"{num(initial[g])}; a schedule's factors scale the optimizer's lr (an lr_lambda returns a factor, not an lr)"
         )
 
@@ -384,7 +384,7 @@ def rules_table(markdown: bool = False) -> str:
 # Words shared by the rules (the framework rules use them too)
 
 
-def group_words(spec: Spec, groups: Sequence[int]) -> str:
+def _group_words(spec: Spec, groups: Sequence[int]) -> str:
     """`` of group 'head'`` when the optimizer has several groups, else nothing."""
     names = spec.group_names
     if len(names) == 1:
@@ -392,7 +392,7 @@ def group_words(spec: Spec, groups: Sequence[int]) -> str:
     return (" of group " if len(groups) == 1 else " of groups ") + ", ".join(repr(names[g]) for g in groups)
 
 
-def at_step(trace: Trace, k: int) -> str:
+def _at_step(trace: Trace, k: int) -> str:
     from .explain import at_step as words
 
     return words(trace, k)

@@ -12,7 +12,7 @@ This module is light at import (no numpy): the config layer reads its names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .errors import ConfigError, TorchWouldRaise
 
@@ -141,9 +141,8 @@ def check_resume_at(run: RunSpec, at: Any, path: str) -> int:
         )
     last = run.scheduler_steps - 1
     if not 1 <= at <= last:
-        unit = "epochs" if run.step == "epoch" else "iterations"
-        raise ConfigError(path, f"must be a scheduler step from 1 to {last} (the run steps its scheduler {last + 1} times, "
-                          f"once per {unit[:-1]}), got {at}")
+        per = "epoch" if run.step == "epoch" else "iteration"
+        raise ConfigError(path, f"must be a scheduler step from 1 to {last} (the run steps its scheduler {last + 1} times, once per {per}), got {at}")
     return at
 
 
@@ -155,26 +154,31 @@ def check_method(name: Any, path: str) -> str:
     return name
 
 
-def mistake_calls(run: RunSpec, name: str) -> Callable[[int], tuple[int, int]]:
-    """How often a run with the mistake calls scheduler.step() (before, after) optimizer step k."""
+def mistake_calls(run: RunSpec, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """How often a run with the mistake calls scheduler.step() before and after each optimizer step."""
+    import numpy as np
+
+    k = np.arange(run.total_steps)
     spe = run.steps_per_epoch
-    planned_epoch = run.step == "epoch"
+    epoch_ends = (k % spe == spe - 1).astype(np.int64)
+    none, every = np.zeros_like(k), np.ones_like(k)
+    planned = epoch_ends if run.step == "epoch" else every
     if name == "scheduler_first":
         # at the top of each epoch's loop, or of each iteration
-        return (lambda k: (1 if k % spe == 0 else 0, 0)) if planned_epoch else (lambda k: (1, 0))
+        return ((k % spe == 0).astype(np.int64) if run.step == "epoch" else every), none
     if name == "twice":
-        return (lambda k: (0, 2 if k % spe == spe - 1 else 0)) if planned_epoch else (lambda k: (0, 2))
+        return none, 2 * planned
     if name == "per_epoch":
-        return lambda k: (0, 1 if k % spe == spe - 1 else 0)
+        return none, epoch_ends
     if name == "per_batch":
-        return lambda k: (0, 1)
+        return none, every
     raise ValueError(name)
 
 
 def mistake_applies(spec: Spec, name: str) -> str | None:
     """Why the mistake does not apply to this run, or None when it does."""
     run = spec.run
-    if spec.scheduler.type == "ReduceLROnPlateau" or any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
+    if any(s.type == "ReduceLROnPlateau" for s in spec.scheduler.walk()):
         return "ReduceLROnPlateau steps on a metric whenever it is measured, so its stepping mistakes are not these"
     if run.step == "fractional":
         return "the run calls step(epoch) with the epoch itself; stepping mistakes are modelled for epoch and iteration stepping"

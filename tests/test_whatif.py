@@ -18,7 +18,7 @@ import pytest
 import lrplot
 from lrplot import whatif
 from lrplot.config import load
-from lrplot.errors import ConfigError, TorchWouldRaise
+from lrplot.errors import ConfigError
 
 from examples import CONFIGS
 from test_golden import _load_module, assert_close, assert_identical

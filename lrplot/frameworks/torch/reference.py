@@ -89,15 +89,18 @@ class _Loop:
     def run(self, opt: Any, sched: Any, start: int, stop: int, calls: Any = None) -> None:
         """Optimizer steps ``start`` to ``stop - 1``: record the lr, optimizer.step(), scheduler.step() as planned.
 
-        ``calls(k)``, when given, says how often scheduler.step() is called before and after optimizer
-        step k instead (the stepping mistakes).
+        ``calls``, when given, is how often scheduler.step() is called before and after each optimizer
+        step instead (two arrays: the stepping mistakes).
         """
         spe = self.spec.run.steps_per_epoch
         mode = self.spec.run.step
         for step in range(start, stop):
             self.step = step
             epoch, i = divmod(step, spe)
-            before, after = calls(step) if calls is not None else (0, 1 if mode != "epoch" or i == spe - 1 else 0)
+            if calls is not None:
+                before, after = int(calls[0][step]), int(calls[1][step])
+            else:
+                before, after = 0, 1 if mode != "epoch" or i == spe - 1 else 0
             for _ in range(before):
                 self.scheduler_step(opt, sched)
             self.record(opt)

@@ -59,7 +59,7 @@ SEEKABLE = ("LambdaLR", "OneCycleLR", "CyclicLR")
 
 
 class _Stepper:
-    """A replica run: an optimizer, a scheduler tree, the metric feed, and the lrs it records."""
+    """A replica run: an optimizer, a scheduler tree, the metric feed, and the work budget it spends."""
 
     def __init__(self, spec: Spec, opt: replica.FakeOptimizer, sched: Any, feed: MetricFeed | None, budget: _Budget):
         self.spec, self.opt, self.sched, self.feed, self.budget = spec, opt, sched, feed, budget
@@ -85,21 +85,16 @@ class _Stepper:
 
     def same_state(self, other: _Stepper) -> bool:
         """Whether the two runs train alike from here on: same groups, same scheduler state."""
-        return self.opt.param_groups == other.opt.param_groups and _comparable(self.sched) == _comparable(other.sched)
+        return self.opt.param_groups == other.opt.param_groups and _comparable(self.sched.state_dict()) == _comparable(other.sched.state_dict())
 
 
-def _comparable(sched: Any) -> dict[str, Any]:
+def _comparable(state: dict[str, Any]) -> dict[str, Any]:
     # _step_count only matters while it is 1 (CosineAnnealingLR's first-step branch, torch's
     # optimizer-order warning), so counts from 2 on are alike.
-    state = sched.state_dict()
-    return _normalized(state)
-
-
-def _normalized(state: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in state.items() if k not in ("_step_count", "_schedulers")}
     out["_step_count"] = min(state.get("_step_count", 2), 2)
     if "_schedulers" in state:
-        out["_schedulers"] = [_normalized(s) for s in state["_schedulers"]]
+        out["_schedulers"] = [_comparable(s) for s in state["_schedulers"]]
     return out
 
 
@@ -260,17 +255,13 @@ def _clone(spec: Spec, checkpoint: dict[str, Any], budget: _Budget) -> _Stepper:
 
 def mistake(spec: Spec, name: str, exact: bool = False) -> Simulated:
     """The whole run with a stepping mistake; raises TorchWouldRaise where torch would."""
-    n = spec.run.total_steps
-    calls = mistake_calls(spec.run, name)
-    before = np.array([calls(k)[0] for k in range(n)], dtype=np.int64)
-    after_ = np.array([calls(k)[1] for k in range(n)], dtype=np.int64)
+    before, after = mistake_calls(spec.run, name)
     # step() calls made before the lr of step k is read
-    count = np.cumsum(before) + np.concatenate([[0], np.cumsum(after_)[:-1]])
-    total = int(before.sum() + after_.sum())
-    lr, momentum, failed = _values(spec, total, exact)
+    count = np.cumsum(before) + np.concatenate([[0], np.cumsum(after)[:-1]])
+    lr, momentum, failed = _values(spec, int(before.sum() + after.sum()), exact)
     if failed is not None:
         c, exc = failed
-        k = int(np.argmax(np.cumsum(before + after_) >= c))  # the loop step that makes the c-th call
+        k = int(np.argmax(np.cumsum(before + after) >= c))  # the loop step that makes the c-th call
         raise _raised(exc, f"at optimizer step {k}")
     return Simulated(lr[:, count], None if momentum is None else momentum[:, count], scheduler_step_positions(spec))
 
