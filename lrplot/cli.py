@@ -345,6 +345,8 @@ def cli() -> None:
       lrplot compare step:step_size=30 cosine --epochs 100
       lrplot export cosine --T-max 100 --epochs 100 --format csv
       lrplot explain configs/warmup-cosine.yaml
+      lrplot check configs/
+      lrplot plot configs/warmup-cosine.yaml --resume-at 50
       lrplot code onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100
       lrplot list
     """

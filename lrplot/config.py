@@ -321,6 +321,11 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
     run = _run(data.get("run", {}), family(info.family).default_step(scheduler_data, info))
+    if run.resume is not None:
+        from .whatif import models_resumes
+
+        if not models_resumes(family(info.family)):
+            raise ConfigError("run.resume", f"resumes are modelled for torch's schedulers; {info.name} is a {info.family} schedule")
     if run.total_steps * len(optimizer.groups) > MAX_VALUES:
         raise ConfigError(
             "run",

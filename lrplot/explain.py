@@ -94,7 +94,7 @@ def resume_words(trace: Trace, at: int | None) -> list[str]:
 
     spec = trace.spec
     declared = spec.run.resume
-    if not whatif.models_resumes(spec) or spec.run.step == "fractional" or spec.run.scheduler_steps < 2:
+    if not whatif.models_resumes(spec.family) or spec.run.step == "fractional" or spec.run.scheduler_steps < 2:
         return []
     if at is None and declared is None and spec.run.scheduler_steps > DEFAULT_RESUME_STEPS:
         # A resume is replayed step by step: asked for, not shown by default for a run this long.

@@ -195,15 +195,15 @@ def mistake_applies(spec: Spec, name: str) -> str | None:
 # The what-ifs of a planned trace
 
 
-def models_resumes(spec: Spec) -> bool:
-    """Whether lrplot models resumes and stepping mistakes for the schedule's framework (its ``resume`` module)."""
+def models_resumes(family: Any) -> bool:
+    """Whether lrplot models resumes and stepping mistakes for a framework (it has a ``resume`` module)."""
     import importlib.util
 
-    return importlib.util.find_spec(f"{spec.family.package}.resume") is not None
+    return importlib.util.find_spec(f"{family.package}.resume") is not None
 
 
 def _model(spec: Spec, what: str):
-    if not models_resumes(spec):
+    if not models_resumes(spec.family):
         raise ConfigError(what, f"what-ifs are modelled for torch's schedulers; {spec.scheduler.type} has no model of them yet")
     return spec.family.part("resume")
 
