@@ -52,6 +52,10 @@ RESUME_METHODS: tuple[ResumeMethod, ...] = (
         "scheduler = build(optimizer, last_epoch=E - 1)",
     ),
     ResumeMethod(
+        "set_last_epoch", "last_epoch assigned after building (YOLOv5's resume)",
+        "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nscheduler.last_epoch = E - 1",
+    ),
+    ResumeMethod(
         "restart", "a fresh scheduler (starts over)",
         "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])",
     ),
@@ -280,10 +284,12 @@ def verdict(trace: Trace, outcome: Outcome) -> str:
     if not differs.size:
         return "exact: the planned curve"
     k, last = int(differs[0]), int(differs[-1])
-    first = f"trains with lr {_values(lr[:, k])} at {_when(trace, k)} where the plan has {_values(planned[:, k])}"
+    ours, plan = _values(lr[:, k], planned[:, k])
+    first = f"trains with lr {ours} at {_when(trace, k)} where the plan has {plan}"
     if last < lr.shape[1] - 1:
         return f"{first}; back on the plan from {_when(trace, last + 1)}"
-    return f"{first}; ends at {_values(lr[:, last])} instead of {_values(planned[:, last])}"
+    ours, plan = _values(lr[:, last], planned[:, last])
+    return f"{first}; ends at {ours} instead of {plan}"
 
 
 def _when(trace: Trace, k: int) -> str:
@@ -292,5 +298,10 @@ def _when(trace: Trace, k: int) -> str:
     return at_step(trace, k)
 
 
-def _values(column: Any) -> str:
-    return " / ".join(f"{float(v):.4g}" for v in column)
+def _values(column: Any, other: Any) -> tuple[str, str]:
+    """Two columns of lrs in as few digits as tell them apart."""
+    for digits in (4, 6, 8, 12, 17):
+        a, b = (" / ".join(f"{float(v):.{digits}g}" for v in c) for c in (column, other))
+        if a != b:
+            break
+    return a, b

@@ -202,7 +202,7 @@ def test_plot_draws_each_curve_once(tmp_path):
     ax = fig.axes[0]
     drawn = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("whatif-")}
     # state_dict, build_after_load and last_epoch keep the plan; last_epoch_fresh raises: neither is drawn
-    assert set(drawn) == {"whatif-scheduler_only", "whatif-restart", "whatif-catch_up"}
+    assert set(drawn) == {"whatif-scheduler_only", "whatif-set_last_epoch", "whatif-restart", "whatif-catch_up"}
     line = drawn["whatif-scheduler_only"]
     (o,) = [o for o in outcomes if o.name == "scheduler_only"]
     assert line.get_xdata()[0] == 15 and list(line.get_ydata()[:-1]) == list(o.lr[0, 15:])

@@ -181,6 +181,10 @@ def _resume(opt: Any, spec: Spec, checkpoint: dict[str, Any], at: int, method: s
         sched = build_torch_scheduler(opt, node, last_epoch=at - 1)
     elif method == "last_epoch_fresh":
         sched = build_torch_scheduler(opt, node, last_epoch=at - 1)
+    elif method == "set_last_epoch":
+        sched = build_torch_scheduler(opt, node)
+        opt.load_state_dict(checkpoint["optimizer"])
+        sched.last_epoch = at - 1
     elif method == "restart":
         sched = build_torch_scheduler(opt, node)
         opt.load_state_dict(checkpoint["optimizer"])

@@ -147,6 +147,10 @@ def _setup(spec: Spec, method: str, at: int, checkpoint: dict[str, Any], feed: M
         sched = build(at - 1)
     elif method == "last_epoch_fresh":
         sched = build(at - 1)
+    elif method == "set_last_epoch":
+        sched = build()
+        opt.load_state_dict(checkpoint["optimizer"])
+        sched.last_epoch = at - 1  # an attribute like any other: a composite's children keep their own
     elif method == "restart":
         sched = build()
         opt.load_state_dict(checkpoint["optimizer"])
@@ -171,8 +175,14 @@ def resume(trace: Any, at: int, methods: Sequence[str]) -> dict[str, Simulated |
     declared = spec.run.resume is not None and spec.run.resume.at == at
     budget = _Budget("run.resume.at" if declared else "--resume-at", "ask for one method (--resume-method), or resume a shorter run")
     planned = _fresh(spec, budget)
-    planned.advance(int(after[:start].sum()))
-    checkpoint = {"optimizer": planned.opt.state_dict(), "scheduler": planned.sched.state_dict()}
+    # The planned run one call before the checkpoint (where set_last_epoch's counter stands), then at it.
+    planned.advance(int(after[:start].sum()) - 1)
+    previous = _state(planned)
+    planned.advance(1)
+    checkpoint = _state(planned)
+    # The planned state each method's counter stands at after resuming, and how many optimizer
+    # steps the plan had taken to reach it: a run that rejoins that state trains the plan shifted.
+    behind = {"restart": (None, start), "set_last_epoch": (previous, start - resume_step(spec.run, at - 1))}
     out: dict[str, Simulated | TorchWouldRaise] = {}
     for method in methods:
         try:
@@ -182,20 +192,25 @@ def resume(trace: Any, at: int, methods: Sequence[str]) -> dict[str, Simulated |
         except _FAILURES as exc:
             out[method] = _raised(exc, "while resuming")
             continue
+        state, shift = behind.get(method, (checkpoint, 0))
+        # A metric-fed run is followed to the end (the metric model has a state of its own).
+        reference = None if run.feed is not None else _fresh(spec, budget) if state is None else _clone(spec, state, budget)
         try:
-            out[method] = _continue(trace, run, method, start, after, checkpoint)
+            out[method] = _continue(trace, run, reference, shift, start, after)
         except TorchWouldRaise as exc:
             out[method] = exc
     return out
 
 
-def _continue(trace: Any, run: _Stepper, method: str, start: int, after: np.ndarray, checkpoint: dict[str, Any]) -> Simulated:
+def _state(stepper: _Stepper) -> dict[str, Any]:
+    """What torch saves in a checkpoint: the optimizer's and the scheduler's state dicts."""
+    return {"optimizer": stepper.opt.state_dict(), "scheduler": stepper.sched.state_dict()}
+
+
+def _continue(trace: Any, run: _Stepper, reference: _Stepper | None, shift: int, start: int, after: np.ndarray) -> Simulated:
+    """The resumed run from ``start`` on, until it rejoins ``reference`` (the planned run ``shift``
+    optimizer steps behind), from where the planned trace has the rest."""
     spec = trace.spec
-    # The run it may rejoin: the planned one from the checkpoint on (a clone), or, for a scheduler
-    # that starts over, a fresh planned run started at the resume. A metric-fed run is followed to
-    # the end (the metric model has a state of its own).
-    shift = start if method == "restart" else 0
-    reference = None if run.feed is not None else _fresh(spec, run.budget) if shift else _clone(spec, checkpoint, run.budget)
     n = spec.run.total_steps
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
