@@ -183,7 +183,7 @@ GENERAL_RULES: tuple[Rule, ...] = (
 
 @functools.lru_cache(maxsize=None)
 def rules() -> tuple[Rule, ...]:
-    """Every rule: the general ones, then each framework's (its ``checks`` module), in code order."""
+    """Every rule: the general ones, then each framework's (its ``checks`` module)."""
     import importlib
 
     from .registry import FAMILIES
