@@ -7,7 +7,9 @@ its ``checks`` module (``RULES``). ``explain`` shows the same findings as notes,
 worded once.
 
 Severities: ``error`` (the library raises, or the run trains on a negative lr) fails a check;
-``warning`` (the run trains, but not as meant) fails it with ``--strict``.
+``warning`` (the run trains, but not as meant) fails it with ``--strict``; ``info`` (the library
+behaves in a way users do not expect, but the config is as meant) is a note of ``explain`` that
+``check`` does not report.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
     from .config import Spec
     from .engine.trace import Trace
 
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "info")
+REPORTED = ("error", "warning")  # what `lrplot check` reports; info is for explain
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,7 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
         found = [Finding(r.code, r.severity, raised.path, raised.message) for r in fallback]
         return Checked(where, tuple(found))
     try:
-        return Checked(where, tuple(findings(subject, chosen)))
+        return Checked(where, tuple(f for f in findings(subject, chosen) if f.severity in REPORTED))
     except ConfigError as exc:
         return Checked(where, invalid=str(exc))
 

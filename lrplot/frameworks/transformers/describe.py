@@ -1,4 +1,4 @@
-"""transformers' schedules in their own words: warmup, stable, decay, cycles; and the pitfalls users hit.
+"""transformers' schedules in their own words: warmup, stable, decay, cycles (their pitfalls are check rules, in ``checks``).
 
 Phases and events come from the keywords (num_warmup_steps, num_training_steps, num_cycles, WSD's
 phases), placed on the optimizer-step axis the way the run steps the scheduler; the numbers
@@ -125,66 +125,6 @@ def phases(spec: Spec) -> list[Phase]:
 def _to_step(spec: Spec, t: int) -> int:
     run = spec.run
     return t if run.step == "iteration" else t * run.steps_per_epoch
-
-
-# ----------------------------------------------------------------------------------------------
-# Pitfalls
-
-
-def notes(trace) -> list[str]:
-    spec = trace.spec
-    node, run = spec.scheduler, spec.run
-    p, name = node.params, _name(node)
-    out = []
-    if "transformers" in spec.source:
-        from .trainer import pitfalls
-
-        out += pitfalls(spec.source["transformers"])
-    if node.info.steps_on_metric:
-        if name == "greedy":
-            lrs = [g.lr for g in spec.optimizer.groups]
-            floor = p["min_lr"] if not isinstance(p["min_lr"], tuple) else min(p["min_lr"])
-            if floor >= max(lrs):
-                out.append(f"GreedyLR's min_lr ({_num(floor)}) is not below the lr ({_num(max(lrs))}): it can never lower the lr, only raise it")
-        return out
-    if name == "constant":
-        return out
-    if run.step != "iteration":
-        out.append(
-            f"the Trainer steps the scheduler after every optimizer step; this run steps it {'once per epoch' if run.step == 'epoch' else 'fractionally'}, "
-            "so num_warmup_steps and num_training_steps count epochs"
-        )
-    w = p["num_warmup_steps"]
-    horizon = p.get("num_training_steps") or run.length
-    if w >= min(horizon, run.length) and w > 0:
-        last = trace.lr[0, -1] / spec.optimizer.groups[0].lr if spec.optimizer.groups[0].lr else 0.0
-        out.append(
-            f"the warmup ({w} steps) is not shorter than the {'run' if w >= run.length else 'schedule'} "
-            f"({min(horizon, run.length)} steps): the lr never reaches its peak (it ends at {last:.3g} of it)"
-        )
-    if name == "warmup_stable_decay" and _stable_steps(node) < 0:
-        out.append(
-            f"num_warmup_steps + num_decay_steps exceed num_training_steps: the stable phase is {_stable_steps(node)} steps, "
-            "so the decay starts inside the warmup"
-        )
-    if name in ("linear", "cosine", "cosine_with_min_lr") and p["num_training_steps"] == run.length and w < run.length:
-        if name != "cosine" or p["num_cycles"] == 0.5:
-            out.append(
-                f"the last step trains at lr {trace.lr[0, -1]:.4g}: the decay reaches its end value at step {run.length}, "
-                "one past the last optimizer step"
-            )
-    if name in _ENDS_AT_T and p["num_training_steps"] < run.length and name.startswith("cosine") and name != "cosine_with_restarts":
-        out.append(f"the run is longer than num_training_steps ({p['num_training_steps']}): past it the cosine rises again")
-    if name == "cosine_warmup_with_min_lr" and w > 0 and p["warmup_lr_rate"] is None:
-        out.append(f"the warmup starts at 1/{w} of the lr, not 0 (this schedule is shifted one step ahead)")
-    reads_default = name == "polynomial" or (name in ("cosine_with_min_lr", "cosine_warmup_with_min_lr") and p["min_lr"] is not None)
-    if reads_default and len({g.lr for g in spec.optimizer.groups}) > 1:
-        key = "lr_end" if name == "polynomial" else "min_lr"
-        out.append(
-            f"{name} reads {key} against the optimizer's default lr (the first group's here): the other groups end at "
-            f"their lr x {key} / that lr, not at {key}"
-        )
-    return out
 
 
 def summary(spec: Spec) -> str:
