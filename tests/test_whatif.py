@@ -249,3 +249,12 @@ def test_readme_what_if_figures_are_current(name):
     from lrplot import docs
 
     assert (docs.ROOT / name).read_bytes() == docs.whatif_figure(name), "run `python -m lrplot.docs`"
+
+
+def test_other_frameworks_plot_as_before_and_say_what_is_not_modelled(tmp_path):
+    result = run("plot", "transformers.cosine", "--num-warmup-steps", "10", "--iterations", "100", "-o", str(tmp_path / "hf.svg"))
+    assert result.exit_code == 0, result.output
+    result = run("plot", "transformers.cosine", "--num-warmup-steps", "10", "--iterations", "100", "--what-if", "twice")
+    assert result.exit_code == 2 and "what-ifs are modelled for torch's schedulers" in result.output
+    with pytest.raises(ConfigError, match="run.resume: resumes are modelled for torch's schedulers"):
+        load({"scheduler": {"type": "transformers.cosine", "num_warmup_steps": 10}, "run": {"iterations": 100, "resume": {"at": 50}}})
