@@ -89,13 +89,24 @@ def check_rules() -> str:
 def resume_methods() -> str:
     from .whatif import RESUME_METHODS
 
-    lines = ["| method | the resuming script runs |", "| --- | --- |"]
+    lines = ["| method | | the resuming script runs |", "| --- | --- | --- |"]
     for m in RESUME_METHODS:
-        lines.append(f"| `{m.name}` | `{'`<br>`'.join(m.code.splitlines())}` |")
+        lines.append(f"| `{m.name}` | {m.label} | `{'`<br>`'.join(m.code.splitlines())}` |")
     return "\n".join(lines)
 
 
-SECTIONS = {"commands": command_reference, "gallery": gallery_table, "check-rules": check_rules, "resume-methods": resume_methods}
+def stepping_mistakes() -> str:
+    from .whatif import MISTAKES
+
+    lines = ["| mistake | what the loop does |", "| --- | --- |"]
+    lines += [f"| `{m.name}` | {m.description} |" for m in MISTAKES]
+    return "\n".join(lines)
+
+
+SECTIONS = {
+    "commands": command_reference, "gallery": gallery_table, "check-rules": check_rules,
+    "resume-methods": resume_methods, "stepping-mistakes": stepping_mistakes,
+}
 
 
 def render_readme(text: str) -> str:

@@ -32,11 +32,11 @@ class ResumeMethod:
 
 RESUME_METHODS: tuple[ResumeMethod, ...] = (
     ResumeMethod(
-        "state_dict", "state_dict (build, then load both)",
+        "state_dict", "the tutorials' way: build, then load both states",
         "scheduler = build(optimizer)\noptimizer.load_state_dict(ckpt['optimizer'])\nscheduler.load_state_dict(ckpt['scheduler'])",
     ),
     ResumeMethod(
-        "build_after_load", "state_dict, scheduler built after loading the optimizer",
+        "build_after_load", "both states, the scheduler built after loading the optimizer's",
         "optimizer.load_state_dict(ckpt['optimizer'])\nscheduler = build(optimizer)\nscheduler.load_state_dict(ckpt['scheduler'])",
     ),
     ResumeMethod(
@@ -77,14 +77,14 @@ class Mistake:
 
 MISTAKES: tuple[Mistake, ...] = (
     Mistake("scheduler_first", "scheduler.step() before optimizer.step()",
-            "each scheduler.step() moves before the optimizer.step() it should follow, so every step trains with the next "
-            "step's lr and the first value is skipped (torch warns about it once)"),
+            "`scheduler.step()` before the `optimizer.step()` it should follow (at the top of the epoch or batch loop): "
+            "every step trains with the next step's lr, the first value is skipped (torch's warning case)"),
     Mistake("per_epoch", "stepped per epoch instead of per batch",
-            "scheduler.step() once per epoch where the schedule counts batches"),
+            "`scheduler.step()` once per epoch where the schedule counts batches (OneCycleLR, CyclicLR, a warmup in iterations)"),
     Mistake("per_batch", "stepped per batch instead of per epoch",
-            "scheduler.step() after every batch where the schedule counts epochs"),
+            "`scheduler.step()` after every batch where the schedule counts epochs (StepLR's step_size, T_max in epochs)"),
     Mistake("twice", "scheduler.step() twice per step",
-            "scheduler.step() called twice where it should be called once (say, in the batch loop and again in a callback)"),
+            "`scheduler.step()` twice where it belongs once (in the loop and again in a callback): the schedule runs twice as fast"),
 )
 MISTAKE_NAMES = tuple(m.name for m in MISTAKES)
 BY_MISTAKE = {m.name: m for m in MISTAKES}
