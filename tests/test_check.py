@@ -124,6 +124,28 @@ CASES.update({
 })
 
 
+def _timm(kind: str, epochs: int = 50, metric: bool = False, **keywords) -> dict:
+    config = {"scheduler": {"type": f"timm.{kind}", **keywords}, "run": {"epochs": epochs}}
+    return {**config, "metric": {"synthetic": True}} if metric else config
+
+
+# and timm's
+CASES.update({
+    "TM101": (_timm("cosine", epochs=10, warmup_t=20), "the lr never leaves it", _timm("cosine", epochs=10, warmup_t=5)),
+    "TM201": (_timm("cosine", t_initial=50, warmup_t=5, warmup_prefix=True), "never reaches lr_min",
+              _timm("cosine", t_initial=45, warmup_t=5, warmup_prefix=True)),
+    "TM202": (_timm("cosine", t_initial=30), "the lr stays at lr_min", _timm("cosine")),
+    "TM203": (_timm("cosine", t_initial=5000), "a length in updates needs t_in_epochs: false", _timm("cosine", t_initial=50)),
+    "TM204": (_timm("cosine", epochs=20, t_initial=20, warmup_t=5), "without warmup_prefix the decay runs under the warmup",
+              _timm("cosine", epochs=20, t_initial=15, warmup_t=5, warmup_prefix=True)),
+    "TM205": (_timm("wsd", epochs=20, decay_t=4), "WSD reaches lr_min one step after its last", _timm("wsd", epochs=20, t_initial=15, decay_t=4)),
+    "TM301": (_timm("multistep", epochs=20, decay_t=[10]), "one epoch earlier than torch's MultiStepLR", _timm("step", epochs=20, decay_t=10)),
+    "TM302": (_timm("cosine", epochs=20, noise_range_t=5), "seed 43 repeats it one epoch earlier", _timm("cosine", epochs=20)),
+    "TM303": (_timm("plateau", epochs=20, metric=True, warmup_t=3), "patience counts from epoch 4", _timm("plateau", epochs=20, metric=True)),
+    "TM304": (_timm("plateau", epochs=20, metric=True), "deprecated in timm 1.0.31", _timm("cosine", epochs=20)),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:

@@ -1,4 +1,4 @@
-"""timm's schedulers in moments and words: events to mark, phases to explain, pitfalls to note.
+"""timm's schedulers in moments and words: events to mark, phases to explain (pitfalls are check rules, in ``checks``).
 
 Everything is read off the config the way timm computes it: t is an epoch (``t_in_epochs``) or a
 global update count, and the lr of t trains from optimizer step ``t * steps_per_epoch`` (per epoch)
@@ -21,7 +21,7 @@ CYCLED = ("timm.cosine", "timm.tanh", "timm.poly")
 MAX_CYCLE_PHASES = 8
 
 
-class _Clock:
+class Clock:
     """The run on timm's time axis: t values, their unit, and where they land in optimizer steps."""
 
     def __init__(self, spec: Spec):
@@ -41,7 +41,7 @@ class _Clock:
         return f"{n:g} {self.unit}{'' if n == 1 else 's'}"
 
 
-def _cycle_starts(p, clock: _Clock) -> tuple[list[int], int | None]:
+def _cycle_starts(p, clock: Clock) -> tuple[list[int], int | None]:
     """t where a cycle after the first starts, and t where the cycles are over (lr_min), within the run."""
     t = np.arange(max(p["warmup_t"], clock.offset), clock.length, dtype=np.int64)
     cycled = closed.cycle(t - clock.offset, p["t_initial"], p["cycle_mul"]) if t.size else None
@@ -56,7 +56,7 @@ def _cycle_starts(p, clock: _Clock) -> tuple[list[int], int | None]:
 def events(spec: Spec) -> list[Event]:
     node = spec.scheduler
     p = node.params
-    clock = _Clock(spec)
+    clock = Clock(spec)
     out: list[tuple[float, str, str]] = []
     if 0 < p["warmup_t"] < clock.length:
         out.append((p["warmup_t"], "milestone", "end of warmup"))
@@ -94,7 +94,7 @@ def events(spec: Spec) -> list[Event]:
 def phases(spec: Spec) -> list[Phase]:
     node = spec.scheduler
     p = node.params
-    clock = _Clock(spec)
+    clock = Clock(spec)
     cuts = {0, clock.length}
     if 0 < p["warmup_t"] < clock.length:
         cuts.add(p["warmup_t"])
@@ -120,7 +120,7 @@ def phases(spec: Spec) -> list[Phase]:
     return out
 
 
-def _words(spec: Spec, clock: _Clock, t: int, done: int | None) -> str:
+def _words(spec: Spec, clock: Clock, t: int, done: int | None) -> str:
     node = spec.scheduler
     p = node.params
     name = node.info.library_name
@@ -153,64 +153,6 @@ def _words(spec: Spec, clock: _Clock, t: int, done: int | None) -> str:
 
 def _num(v: float) -> str:
     return f"{float(v):.4g}"
-
-
-# ----------------------------------------------------------------------------------------------
-# Pitfalls
-
-
-def notes(trace) -> list[str]:
-    """Pitfalls timm users report, where this schedule has them."""
-    spec = trace.spec
-    node = spec.scheduler
-    p = node.params
-    clock = _Clock(spec)
-    unit, length = clock.unit, clock.length
-    last = float(trace.lr[0, -1])
-    out = []
-    w = p["warmup_t"]
-    if w >= length and w > 0:
-        out.append(f"the warmup (warmup_t {w}) is longer than the run ({clock.units(length)}): the lr never leaves it, "
-                   f"ending at {_num(last)}")
-    if node.type in CYCLED:
-        cycles = max(1, p["cycle_limit"])
-        span = p["t_initial"] * cycles if p["cycle_mul"] == 1 else int(math.floor(-p["t_initial"] * (p["cycle_mul"] ** cycles - 1) / (1 - p["cycle_mul"])))
-        end = clock.offset + span
-        if end > length and w < length:
-            why = f" (warmup_prefix puts warmup_t {w} in front of t_initial {p['t_initial']})" if clock.offset else ""
-            out.append(f"the schedule lasts {clock.units(end)}{why} but the run only {length}: the lr never reaches lr_min "
-                       f"{_num(p['lr_min'])}, ending at {_num(last)}")
-        elif end < length and not ("timm" in spec.source and spec.source["timm"].get("cooldown_epochs")):
-            what = "t_initial" if cycles == 1 else "the cycles"
-            out.append(f"{what} ({clock.units(span)}) end before the run ({length}): from {unit} {end} the lr stays at lr_min "
-                       f"{_num(p['lr_min'])}" + (" (timm restarts only with cycle_limit > 1)" if cycles == 1 else ""))
-        if not clock.per_update and p["t_initial"] >= 10 * length:
-            out.append(f"t_initial ({p['t_initial']}) is {p['t_initial'] / length:.0f} times the run's {length} epochs: with "
-                       "t_in_epochs true t counts epochs, so the lr barely decays; a length in updates needs t_in_epochs: false")
-        if w and not clock.offset and node.type != "timm.tanh" and w < length:
-            at = float(trace.lr[0, clock.step(w)])
-            peak = spec.optimizer.groups[0].lr
-            if peak > 0 and at < 0.99 * peak:
-                out.append(f"without warmup_prefix the decay runs under the warmup: when it ends ({unit} {w}) the lr drops to "
-                           f"{_num(at)}, {100 * (1 - at / peak):.0f}% below the lr; warmup_prefix: true starts the decay after it")
-    if node.type == "timm.multistep" and p["decay_t"]:
-        out.append(f"timm's MultiStepLRScheduler applies milestone m at t = m - 1 (it counts t + 1): decay_t {list(p['decay_t'])} "
-                   f"decays one {unit} earlier than torch's MultiStepLR")
-    if node.type == "timm.wsd" and not clock.per_update:
-        stable = spec.optimizer.groups[0].lr
-        if w + p["t_initial"] >= length and stable > 0 and last - p["lr_min"] > 0.01 * stable:
-            out.append(f"WSD reaches lr_min one step after its last (t = warmup_t + t_initial): the last epoch trains at "
-                       f"{_num(last)}, {100 * last / stable:.0f}% of the lr; step it per update (t_in_epochs: false) or add a cooldown epoch")
-    if p["noise_range_t"] is not None:
-        seed = 42 if p["noise_seed"] is None else p["noise_seed"]
-        out.append(f"the noise of {unit} t is drawn from a generator seeded with noise_seed + t ({seed} + t): another seed "
-                   f"shifts the same noise in time, seed {seed + 1} repeats it one {unit} earlier")
-    if node.type == "timm.plateau":
-        if w:
-            out.append(f"during the warmup (epochs <= warmup_t {w}) the metric is ignored: the plateau patience counts from epoch {w + 1}")
-        out.append("PlateauLRScheduler is deprecated in timm 1.0.31 (FutureWarning): its patience and cooldown are not in "
-                   "checkpoints, so a resumed run restarts them")
-    return out
 
 
 def summary(spec: Spec) -> str:
