@@ -52,11 +52,15 @@ def _per_epoch(kind: str, words: str):
         run = s.spec.run
         if run.step != "epoch" or run.steps_per_epoch == 1:
             return
-        if any(node.type == kind for node in s.spec.scheduler.walk()):
-            yield "run.step", (
-                f"{kind} is stepped once per epoch here, but it is meant to be stepped per batch ({words}: here each "
-                f"is an epoch of {run.steps_per_epoch} batches); set run.step: iteration"
-            )
+        for node in s.spec.scheduler.walk():
+            if node.type == kind:
+                # a OneCycleLR sized for the epochs must grow with the stepping, or torch raises
+                also = f" and its total_steps to {run.total_steps}" if kind == "OneCycleLR" and _onecycle_total(node.params) < run.total_steps else ""
+                yield "run.step", (
+                    f"{kind} is stepped once per epoch here, but it is meant to be stepped per batch ({words}: here each "
+                    f"is an epoch of {run.steps_per_epoch} batches); set run.step: iteration{also}"
+                )
+                return
 
     return find
 
