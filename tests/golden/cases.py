@@ -23,11 +23,16 @@ GROUPS2 = [{"name": "backbone", "lr": 0.01}, {"name": "head", "lr": 0.1}]
 GROUPS3 = [{"name": "embed", "lr": 0.002}, {"name": "backbone", "lr": 0.01}, {"name": "head", "lr": 0.1}]
 
 
-def add(case_id: str, scheduler: Any, *, epochs: int = 30, spe: int = 1, step: str | None = None,
-        lr: float | None = 0.1, momentum: float | None = None, betas: list[float] | None = None,
-        groups: list[dict[str, Any]] | None = None, metric: list[float] | None = None) -> None:
-    """Append one case; only the keys that differ from lrplot's defaults are written out."""
+def add(case_id: str, scheduler: Any, **run: Any) -> None:
+    """Append one case (see ``config`` for the keywords)."""
     assert all(case_id != cid for cid, _ in CASES), f"duplicate case id {case_id}"
+    CASES.append((case_id, config(case_id, scheduler, **run)))
+
+
+def config(case_id: str, scheduler: Any, *, epochs: int = 30, spe: int = 1, step: str | None = None,
+           lr: float | None = 0.1, momentum: float | None = None, betas: list[float] | None = None,
+           groups: list[dict[str, Any]] | None = None, metric: list[float] | None = None) -> Config:
+    """A case's config; only the keys that differ from lrplot's defaults are written out."""
     optimizer: Config = {}
     if groups is not None:
         optimizer["param_groups"] = [dict(g) for g in groups]
@@ -42,10 +47,10 @@ def add(case_id: str, scheduler: Any, *, epochs: int = 30, spe: int = 1, step: s
         run["steps_per_epoch"] = spe
     if step is not None:
         run["step"] = step
-    config: Config = {"name": case_id, "optimizer": optimizer, "run": run, "scheduler": scheduler}
+    out: Config = {"name": case_id, "optimizer": optimizer, "run": run, "scheduler": scheduler}
     if metric is not None:
-        config["metric"] = {"values": list(metric)}
-    CASES.append((case_id, config))
+        out["metric"] = {"values": list(metric)}
+    return out
 
 
 def metric_curve(n: int, seed: int, *, start: float = 2.0, floor: float = 0.2, rate: float = 0.08,

@@ -13,32 +13,24 @@ and Adam betas where a scheduler cycles them, and with two param groups.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
+
+# The golden cases' config builder (``cases.py``, loaded by path: ``tests`` is not a package).
+_spec = importlib.util.spec_from_file_location("lrplot_golden_cases", Path(__file__).resolve().parent / "cases.py")
+_cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_cases)
 
 Config = dict[str, Any]
 
 CASES: list[tuple[str, Config, list[int]]] = []
-GROUPS2 = [{"name": "backbone", "lr": 0.01}, {"name": "head", "lr": 0.1}]
+GROUPS2 = _cases.GROUPS2
 
 
-def add(case_id: str, scheduler: Any, at: list[int], *, epochs: int = 30, spe: int = 1, step: str | None = None,
-        lr: float | None = 0.1, momentum: float | None = None, betas: list[float] | None = None,
-        groups: list[dict[str, Any]] | None = None, metric: list[float] | None = None) -> None:
+def add(case_id: str, scheduler: Any, at: list[int], **run: Any) -> None:
     assert all(case_id != cid for cid, _, _ in CASES), f"duplicate case id {case_id}"
-    optimizer: Config = {"param_groups": [dict(g) for g in groups]} if groups else {"lr": lr}
-    if momentum is not None:
-        optimizer["momentum"] = momentum
-    if betas is not None:
-        optimizer["betas"] = list(betas)
-    run: Config = {"epochs": epochs}
-    if spe != 1:
-        run["steps_per_epoch"] = spe
-    if step is not None:
-        run["step"] = step
-    config: Config = {"name": case_id, "optimizer": optimizer, "run": run, "scheduler": scheduler}
-    if metric is not None:
-        config["metric"] = {"values": list(metric)}
-    CASES.append((case_id, config, at))
+    CASES.append((case_id, _cases.config(case_id, scheduler, **run), at))
 
 
 WARMUP = {"type": "LinearLR", "start_factor": 0.1, "total_iters": 5}
