@@ -68,8 +68,7 @@ def whatif_figure(name: str) -> bytes:
     """A README what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
     from . import whatif
     from .engine import simulate
-    from .render import figure_bytes
-    from .render.whatif import plot_whatif
+    from .render import figure_bytes, plot_trace
 
     config, request = WHATIF_FIGURES[name]
     trace = simulate(ROOT / config)
@@ -77,7 +76,7 @@ def whatif_figure(name: str) -> bytes:
         outcomes = whatif.resumes(trace, request["resume_at"])
     else:
         outcomes = whatif.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if whatif.mistake_applies(trace.spec, m) is None])
-    return figure_bytes(plot_whatif(trace, outcomes), "svg")
+    return figure_bytes(plot_trace(trace, overlays=outcomes), "svg")
 
 
 def check_rules() -> str:

@@ -194,16 +194,16 @@ def test_explain_says_which_ways_of_resuming_are_safe(tmp_path):
 
 
 def test_plot_draws_each_curve_once(tmp_path):
-    from lrplot.render.whatif import plot_whatif
+    from lrplot.render import plot_trace
 
     trace = lrplot.simulate(STEP)
     outcomes = whatif.resumes(trace, 15)
-    fig = plot_whatif(trace, outcomes)
+    fig = plot_trace(trace, overlays=outcomes)
     ax = fig.axes[0]
     drawn = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("whatif-")}
     # state_dict, build_after_load and last_epoch keep the plan; last_epoch_fresh raises: neither is drawn
-    assert set(drawn) == {"whatif-scheduler_only", "whatif-set_last_epoch", "whatif-restart", "whatif-catch_up"}
-    line = drawn["whatif-scheduler_only"]
+    assert set(drawn) == {f"whatif-{m}-group0" for m in ("scheduler_only", "set_last_epoch", "restart", "catch_up")}
+    line = drawn["whatif-scheduler_only-group0"]
     (o,) = [o for o in outcomes if o.name == "scheduler_only"]
     assert line.get_xdata()[0] == 15 and list(line.get_ydata()[:-1]) == list(o.lr[0, 15:])
     labels = [t.get_text() for t in ax.get_legend().get_texts()]

@@ -3,7 +3,7 @@ events marked, a short warmup zoomed in an inset."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,13 +21,15 @@ from .style import Look, literal, styled
 
 if TYPE_CHECKING:
     from ..engine import Trace
+    from ..whatif import Outcome
 
 INSET = (0.36, 0.40)  # the warmup inset's share of the lr axes (width, height)
 
 
-def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: View = View()) -> Figure:
+def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: View = View(), overlays: Sequence[Outcome] = ()) -> Figure:
     """lr against epoch, one line per distinct param-group curve; a changing momentum and the metric
-    in panels below; events marked; a warmup too short to see zoomed in an inset."""
+    in panels below; events marked; a warmup too short to see zoomed in an inset; ``overlays``
+    (lrplot.whatif's resumes and stepping mistakes) over the lr."""
     from ..engine.events import find_events
 
     look.check()
@@ -62,6 +64,10 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         handles += mark_events(ax, axis, trace, events, exponent, steps)
         if look.log:
             handles += mark_zeros(ax, axis, trace, series, steps, [line.get_color() for line in drawn])
+        if overlays:
+            from .whatif import draw_overlays
+
+            handles = draw_overlays(ax, axis, trace, overlays, steps, columns, exponent, look.log, drawn, handles)
         if momentum:
             ax_m = by_panel["momentum"]
             values = np.concatenate([s.values for s in momentum])
