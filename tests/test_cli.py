@@ -8,12 +8,11 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot.cli import SCHEDULER_PARAMS, cli
+from lrplot.cli import cli
 from lrplot.registry import SCHEDULERS
 
 from examples import CONFIGS, example_config

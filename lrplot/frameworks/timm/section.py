@@ -185,7 +185,6 @@ def create_scheduler_v2(kw: dict[str, Any], upe: int | None, path: str) -> tuple
     sched, on_epochs = kw["sched"], kw["step_on_epochs"]
     t_initial, warmup_t, decay_t = kw["num_epochs"], kw["warmup_epochs"], kw["decay_epochs"]
     cooldown_t, timescale_t, milestones = kw["cooldown_epochs"], kw["stable_timescale"], kw["decay_milestones"]
-    unit = "epochs" if on_epochs else "updates"
     if not on_epochs:
         if upe is None:
             raise ConfigError(
