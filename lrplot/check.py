@@ -16,63 +16,16 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
+from .engine.pitfalls import REPORTED, Finding, Rule, Subject, num
 from .errors import ConfigError, TorchWouldRaise
 
 if TYPE_CHECKING:
     from .config import Spec
     from .engine.trace import Trace
-
-SEVERITIES = ("error", "warning", "info")
-REPORTED = ("error", "warning")  # what `lrplot check` reports; info is for explain
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    field: str  # the config field it is about (``scheduler.T_max``), "" for the schedule as a whole
-    message: str  # one line: what goes wrong, and the fix
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What the rules look at: the config, its trace (None when the library raises), and the raise."""
-
-    spec: Spec
-    trace: Trace | None = None
-    raised: TorchWouldRaise | None = None
-
-    @functools.cached_property
-    def declared_resume(self) -> tuple[Any, str | None] | None:
-        """The outcome of the resume the config declares (``run.resume``), and a method exact here."""
-        from . import whatif
-
-        resume = self.spec.run.resume
-        if resume is None or self.trace is None:
-            return None
-        (outcome,) = whatif.resumes(self.trace, resume.at, (resume.method,))
-        if outcome.error is None and outcome.same_as(self.trace):
-            return None
-        return outcome, whatif.safe_method(self.trace, resume.at)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One pitfall. ``find`` yields ``(field, message)`` for each place the config has it."""
-
-    code: str
-    name: str
-    severity: str
-    summary: str
-    find: Callable[[Subject], Iterable[tuple[str, str]]] = field(repr=False)
-    family: str | None = None  # the framework whose schedules it checks (None: any)
-    # Reports only when no other rule explains an error (the library raising, in general terms).
-    fallback: bool = False
-
 
 # ----------------------------------------------------------------------------------------------
 # Rules any schedule can break
@@ -115,7 +68,7 @@ def _reaches_zero(s: Subject):
     if rest == 1:
         span = "the last step trains"
     yield "scheduler", (
-        f"the lr{_group_words(s.spec, groups)} reaches 0 at {_at_step(trace, k)}, and {span} with lr 0 (no floor); "
+        f"the lr{_group_words(s.spec, groups)} reaches 0 at {trace.spec.run.at(k)}, and {span} with lr 0 (no floor); "
         "end the decay with the run, or give it a floor above 0"
     )
 
@@ -128,7 +81,7 @@ def _negative(s: Subject):
         return
     g, k = (int(i[0]) for i in np.nonzero(trace.lr < 0))
     yield "scheduler", (
-        f"the lr{_group_words(s.spec, [g])} goes negative ({num(trace.lr[g, k])} at {_at_step(trace, k)}): an optimizer with a "
+        f"the lr{_group_words(s.spec, [g])} goes negative ({num(trace.lr[g, k])} at {trace.spec.run.at(k)}): an optimizer with a "
         "negative lr climbs the loss; check the expression or the lengths"
     )
 
@@ -154,13 +107,13 @@ def _far_above(s: Subject):
         g = over[0]
         k = int(np.argmax(trace.lr[g]))
         yield "scheduler", (
-            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {_at_step(trace, k)}, {top[g] / initial[g]:.0f}x its initial "
+            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {trace.spec.run.at(k)}, {top[g] / initial[g]:.0f}x its initial "
             f"{num(initial[g])}; a schedule's factors scale the optimizer's lr (an lr_lambda returns a factor, not an lr)"
         )
 
 
 def _resume(s: Subject, raises: bool):
-    from . import whatif
+    from .engine import whatif
 
     if s.declared_resume is None:
         return
@@ -393,13 +346,3 @@ def _group_words(spec: Spec, groups: Sequence[int]) -> str:
     if len(names) == 1:
         return ""
     return (" of group " if len(groups) == 1 else " of groups ") + ", ".join(repr(names[g]) for g in groups)
-
-
-def _at_step(trace: Trace, k: int) -> str:
-    from .explain import at_step as words
-
-    return words(trace, k)
-
-
-def num(v: float) -> str:
-    return f"{float(v):.4g}"

@@ -200,7 +200,8 @@ def what_if_option(f: Callable) -> Callable:
 
 def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
     """Where the run resumes and by which methods: the flags, else the config's run.resume."""
-    from .whatif import METHOD_NAMES, check_resume_at
+    from .config import check_resume_at
+    from .whatif import METHOD_NAMES
 
     at, method = kwargs.pop("resume_at", None), kwargs.pop("resume_method", None)
     declared = trace.spec.run.resume
@@ -220,7 +221,8 @@ def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, t
 
 def _mistakes(trace, text: str | None) -> list[str]:
     from .values import suggest
-    from .whatif import MISTAKE_NAMES, mistake_applies
+    from .engine.whatif import mistake_applies
+    from .whatif import MISTAKE_NAMES
 
     if text is None:
         return []
@@ -505,7 +507,7 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
     """The what-ifs plot draws: the resume the flags (or the config) ask for, and the mistakes."""
-    from . import whatif
+    from .engine import whatif
 
     resume = _resume_request(trace, flags, "plot")
     mistakes = _mistakes(trace, flags.pop("what_if", None))
@@ -604,7 +606,7 @@ def explain(ctx: click.Context, target: str, resume_at: int | None, **kwargs: An
     """The schedule in plain words: the run, phases, extremes, the last lr, pitfalls (what `lrplot
     check` finds), and what each way of resuming from a checkpoint does."""
     from .explain import explain as explain_trace
-    from .whatif import check_resume_at
+    from .config import check_resume_at
 
     trace = _simulate(target, kwargs, ctx.args)
     if resume_at is not None:
@@ -651,7 +653,7 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
     method_flag = kwargs.get("resume_method") is not None
     resume = _resume_request(trace, kwargs, "export")
     if resume is not None:
-        from .whatif import resumed_trace
+        from .engine.whatif import resumed_trace
 
         (method,) = resume[1]
         trace = resumed_trace(trace, resume[0], method, "--resume-method" if method_flag else "run.resume.method")

@@ -177,6 +177,15 @@ class RunSpec:
         """The run's length on the scheduler's own time axis (what T_max defaults to)."""
         return self.total_steps if self.step == "iteration" else self.epochs
 
+    def at(self, k: int) -> str:
+        """Optimizer step k in the run's own words: an epoch, an iteration, or both."""
+        spe = self.steps_per_epoch
+        if self.unit == "epoch" and spe == 1:
+            return f"epoch {k}"
+        if not self.has_epochs or spe == 1:
+            return f"iteration {k}"
+        return f"iteration {k} (epoch {k / spe:g})"
+
 
 @dataclass(frozen=True)
 class SchedulerSpec:
@@ -293,6 +302,29 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
+def check_resume_at(run: RunSpec, at: Any, path: str) -> int:
+    """``at`` as a scheduler step a run can resume at: after its first step, before its last."""
+    at = integer(at, path)
+    if run.step == "fractional":
+        raise ConfigError(
+            path, "resumes are modelled for runs stepped per epoch or per iteration; fractional stepping calls "
+            "step(epoch) with the epoch itself, so use `step: epoch` or `step: iteration` to see a resume",
+        )
+    last = run.scheduler_steps - 1
+    if not 1 <= at <= last:
+        per = "epoch" if run.step == "epoch" else "iteration"
+        raise ConfigError(path, f"must be a scheduler step from 1 to {last} (the run steps its scheduler {last + 1} times, once per {per}), got {at}")
+    return at
+
+
+def check_method(name: Any, path: str) -> str:
+    from .whatif import BY_METHOD, METHOD_NAMES
+
+    if not isinstance(name, str) or name not in BY_METHOD:
+        raise ConfigError(path, f"must be one of {', '.join(METHOD_NAMES)}, got {name!r}{suggest(str(name), METHOD_NAMES)}")
+    return name
+
+
 SECTIONS = {f.section: f for f in FAMILIES if f.section}
 
 
@@ -306,12 +338,25 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     sections = [k for k in SECTIONS if k in data]
     if len(sections) > 1:
         raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
-    if sections:
-        # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
-        # scheduler and the run; the family turns it into the plain config it means.
-        key = sections[0]
-        data, derivation = SECTIONS[key].translate(data[key], data, key)
-        check_tree(data)
+    if not sections:
+        return _from_plain(data, source, derivation, default_name, base_dir)
+    # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
+    # scheduler and the run; the family turns it into the plain config it means, and an error in
+    # what it made is named by the section's field that caused it.
+    family_ = SECTIONS[sections[0]]
+    reader = family_.part(family_.section_module)
+    data, derivation = reader.translate(data[sections[0]], data, sections[0])
+    check_tree(data)
+    try:
+        return _from_plain(data, source, derivation, default_name, base_dir)
+    except ConfigError as exc:
+        made = exc.path.split(".")[0].split("[")[0] in ("optimizer", "run", "scheduler")
+        if made and hasattr(reader, "section_error"):
+            raise reader.section_error(exc) from None
+        raise
+
+
+def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: tuple[str, ...], default_name: str | None, base_dir: Any) -> Spec:
     if "scheduler" not in data:
         raise ConfigError("scheduler", "missing; say which scheduler to simulate (e.g. `scheduler: {type: StepLR, step_size: 10}`)")
 
@@ -506,7 +551,6 @@ def _run(data: Any, default_step: str) -> RunSpec:
 
 
 def _resume(data: Any, run: RunSpec, path: str) -> Resume:
-    from .whatif import check_method, check_resume_at
 
     if not isinstance(data, Mapping):
         raise ConfigError(path, f"must be a mapping like {{at: 30, method: state_dict}}, got {type_name(data)}")

@@ -67,15 +67,16 @@ def compare_figure() -> bytes:
 def whatif_figure(name: str) -> bytes:
     """A README what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
     from . import whatif
+    from .engine import whatif as curves
     from .engine import simulate
     from .render import figure_bytes, plot_trace
 
     config, request = WHATIF_FIGURES[name]
     trace = simulate(ROOT / config)
     if "resume_at" in request:
-        outcomes = whatif.resumes(trace, request["resume_at"])
+        outcomes = curves.resumes(trace, request["resume_at"])
     else:
-        outcomes = whatif.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if whatif.mistake_applies(trace.spec, m) is None])
+        outcomes = curves.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if curves.mistake_applies(trace.spec, m) is None])
     return figure_bytes(plot_trace(trace, overlays=outcomes), "svg")
 
 

@@ -39,9 +39,9 @@ def explain(trace: Trace, resume_at: int | None = None) -> str:
     hi = np.unravel_index(np.argmax(lr), lr.shape)
     lo = np.unravel_index(np.argmin(lr), lr.shape)
     group = (lambda g: f" ({trace.groups[g]})") if len(trace.groups) > 1 else (lambda g: "")
-    lines.append(f"  max lr {_num(lr[hi])}{group(hi[0])} first at {at_step(trace, hi[1])}")
-    lines.append(f"  min lr {_num(lr[lo])}{group(lo[0])} first at {at_step(trace, lo[1])}")
-    lines.append(f"  last step: lr {_values(lr[:, -1])} at {at_step(trace, n - 1)}")
+    lines.append(f"  max lr {_num(lr[hi])}{group(hi[0])} first at {trace.spec.run.at(hi[1])}")
+    lines.append(f"  min lr {_num(lr[lo])}{group(lo[0])} first at {trace.spec.run.at(lo[1])}")
+    lines.append(f"  last step: lr {_values(lr[:, -1])} at {trace.spec.run.at(n - 1)}")
     if trace.momentum is not None:
         m = trace.momentum
         span = _num(m.min()) if m.min() == m.max() else f"between {_num(m.min())} and {_num(m.max())}"
@@ -91,6 +91,7 @@ def notes(trace: Trace) -> list[str]:
 def resume_words(trace: Trace, at: int | None) -> list[str]:
     """What each way of resuming from a checkpoint does here (for the frameworks lrplot models it for)."""
     from . import whatif
+    from .engine import whatif as curves
 
     spec = trace.spec
     declared = spec.run.resume
@@ -104,13 +105,13 @@ def resume_words(trace: Trace, at: int | None) -> list[str]:
         why = "as run.resume declares" if declared is not None else "the middle of the run; --resume-at E for another point"
     else:
         why = "as run.resume declares" if declared is not None and declared.at == at else ""
-    where = at_step(trace, whatif.resume_step(spec.run, at))
+    where = trace.spec.run.at(curves.resume_step(spec.run, at))
     lines = ["", f"  resumed after scheduler step {at} (training goes on at {where}{', ' + why if why else ''}):"]
-    outcomes = whatif.resumes(trace, at)
+    outcomes = curves.resumes(trace, at)
     width = max(len(o.name) for o in outcomes)
     for o in outcomes:
         mark = "  <- run.resume" if declared is not None and declared.at == at and declared.method == o.name else ""
-        lines.append(f"    {o.name:<{width}}  {whatif.verdict(trace, o)}{mark}")
+        lines.append(f"    {o.name:<{width}}  {curves.verdict(trace, o)}{mark}")
     return lines
 
 
@@ -134,17 +135,6 @@ def _range(trace: Trace, k0: int, k1: int) -> str:
         a, b = k0 // spe, k1 // spe - 1
         return f"epoch {a}" if a == b else f"epochs {a}-{b}"
     return f"iteration {k0}" if k1 - k0 == 1 else f"iterations {k0}-{k1 - 1}"
-
-
-def at_step(trace: Trace, k: int) -> str:
-    """Optimizer step k in the run's own words: an epoch, an iteration, or both."""
-    spe = trace.steps_per_epoch
-    run = trace.spec.run
-    if run.unit == "epoch" and spe == 1:
-        return f"epoch {k}"
-    if not run.has_epochs or spe == 1:
-        return f"iteration {k}"
-    return f"iteration {k} (epoch {k / spe:g})"
 
 
 def _values(column: np.ndarray) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 import lrplot
 from lrplot import whatif
+from lrplot.engine import whatif as curves
 from lrplot.config import load
 from lrplot.errors import ConfigError
 
@@ -40,7 +41,7 @@ def planned(case_id: str, exact: bool):
 IDS = [p.stem for p in FILES]
 
 
-def _check(case_id: str, what: str, outcome: whatif.Outcome, recorded: dict, start: int, exact: bool) -> None:
+def _check(case_id: str, what: str, outcome: curves.Outcome, recorded: dict, start: int, exact: bool) -> None:
     if recorded["error"] is not None:
         assert outcome.error is not None and outcome.lr is None, f"{case_id} {what}: torch raised {recorded['error']}, lrplot drew a curve"
         error = recorded["error"]
@@ -63,10 +64,10 @@ def _check(case_id: str, what: str, outcome: whatif.Outcome, recorded: dict, sta
 def test_resumes_match_torch(case_id: str, exact: bool) -> None:
     trace = planned(case_id, exact)
     for at, methods in golden(case_id)["resumes"].items():
-        outcomes = whatif.resumes(trace, int(at))
+        outcomes = curves.resumes(trace, int(at))
         assert [o.name for o in outcomes] == list(whatif.METHOD_NAMES)
         for outcome in outcomes:
-            start = whatif.resume_step(trace.spec.run, int(at))
+            start = curves.resume_step(trace.spec.run, int(at))
             # before the resume, every method is the planned run
             if outcome.lr is not None:
                 assert np.array_equal(outcome.lr[:, :start], trace.lr[:, :start])
@@ -79,9 +80,9 @@ def test_resumes_match_torch(case_id: str, exact: bool) -> None:
 def test_mistakes_match_torch(case_id: str, exact: bool) -> None:
     trace = planned(case_id, exact)
     recorded = golden(case_id)["mistakes"]
-    applying = [m for m in whatif.MISTAKE_NAMES if whatif.mistake_applies(trace.spec, m) is None]
+    applying = [m for m in whatif.MISTAKE_NAMES if curves.mistake_applies(trace.spec, m) is None]
     assert sorted(applying) == sorted(recorded), f"{case_id}: torch was run with {list(recorded)}"
-    for outcome in whatif.mistakes(trace, applying, exact):
+    for outcome in curves.mistakes(trace, applying, exact):
         _check(case_id, f"with the mistake {outcome.name}", outcome, recorded[outcome.name], 0, exact)
 
 
@@ -197,7 +198,7 @@ def test_plot_draws_each_curve_once(tmp_path):
     from lrplot.render import plot_trace
 
     trace = lrplot.simulate(STEP)
-    outcomes = whatif.resumes(trace, 15)
+    outcomes = curves.resumes(trace, 15)
     fig = plot_trace(trace, overlays=outcomes)
     ax = fig.axes[0]
     drawn = {line.get_gid(): line for line in ax.get_lines() if (line.get_gid() or "").startswith("whatif-")}
@@ -227,7 +228,7 @@ def test_what_if_names_are_checked():
 def test_long_runs_jump_where_the_schedule_allows(tmp_path):
     # nanoGPT's LambdaLR: 600,000 iterations, resumed half-way by every method, without replaying them
     trace = lrplot.simulate(CONFIGS / "nanogpt-cosine.yaml")
-    outcomes = {o.name: o for o in whatif.resumes(trace, 300_000)}
+    outcomes = {o.name: o for o in curves.resumes(trace, 300_000)}
     assert outcomes["catch_up"].same_as(trace) and outcomes["state_dict"].same_as(trace)
     assert outcomes["restart"].lr[0, 300_001] == trace.lr[0, 1]
 
@@ -238,10 +239,10 @@ def test_what_ifs_are_bounded(monkeypatch):
     monkeypatch.setattr(resume, "MAX_CALLS", 1000)
     trace = lrplot.simulate({"scheduler": "cosine", "run": {"iterations": 2000}})
     with pytest.raises(ConfigError, match="--resume-at: replaying torch step by step takes more than 1,000 scheduler steps here"):
-        whatif.resumes(trace, 600, ("catch_up",))
+        curves.resumes(trace, 600, ("catch_up",))
     # a schedule the replica jumps through costs a few calls, however long
     trace = lrplot.simulate({"scheduler": {"type": "LambdaLR", "lr_lambda": "0.999 ** epoch"}, "run": {"iterations": 2000}})
-    assert all(o.error is None or "KeyError" in o.error for o in whatif.resumes(trace, 1500))
+    assert all(o.error is None or "KeyError" in o.error for o in curves.resumes(trace, 1500))
 
 
 @pytest.mark.parametrize("name", sorted(__import__("lrplot.docs").docs.WHATIF_FIGURES))

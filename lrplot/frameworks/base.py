@@ -127,11 +127,13 @@ class Family:
     package: str
     # When the scheduler steps unless the run says (``scheduler_data`` as written, its record).
     default_step: Callable[[Any, SchedulerInfo], str] = lambda data, info: info.default_step
-    # The framework's own configuration vocabulary, as a top-level config section (``transformers:``):
-    # ``translate(section, config, path)`` returns the config it describes (a plain ``scheduler:``,
-    # ``run:`` and ``optimizer:``) and the lines of arithmetic that derived it, for ``explain``.
+    # The framework's own configuration vocabulary, as a top-level config section (``transformers:``),
+    # read by the package's module ``section_module``: its ``translate(section, config, path)`` returns
+    # the config the section describes (a plain ``scheduler:``, ``run:`` and ``optimizer:``) and the
+    # lines of arithmetic that derived it, for ``explain``; its optional ``section_error(exc)`` names
+    # an error in that config by the section's field that caused it.
     section: str | None = None
-    translate: Callable[[Any, Any, str], tuple[dict, tuple[str, ...]]] | None = None
+    section_module: str = "section"
 
     def part(self, module: str) -> Any:
         import importlib

@@ -21,7 +21,7 @@ from .style import Look, literal, styled
 
 if TYPE_CHECKING:
     from ..engine import Trace
-    from ..whatif import Outcome
+    from ..engine.whatif import Outcome
 
 INSET = (0.36, 0.40)  # the warmup inset's share of the lr axes (width, height)
 
@@ -29,7 +29,7 @@ INSET = (0.36, 0.40)  # the warmup inset's share of the lr axes (width, height)
 def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: View = View(), overlays: Sequence[Outcome] = ()) -> Figure:
     """lr against epoch, one line per distinct param-group curve; a changing momentum and the metric
     in panels below; events marked; a warmup too short to see zoomed in an inset; ``overlays``
-    (lrplot.whatif's resumes and stepping mistakes) over the lr."""
+    (lrplot.engine.whatif's resumes and stepping mistakes) over the lr."""
     from ..engine.events import find_events
 
     look.check()

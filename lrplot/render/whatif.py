@@ -21,7 +21,7 @@ from .style import literal
 if TYPE_CHECKING:
     from ..chart import XAxis
     from ..engine import Trace
-    from ..whatif import Outcome
+    from ..engine.whatif import Outcome
 
 DASHES = ("--", "-.", ":", (0, (5, 1.5, 1, 1.5)), (0, (3, 1)), (0, (1, 1)), (0, (8, 2)))
 
@@ -29,7 +29,7 @@ DASHES = ("--", "-.", ":", (0, (5, 1.5, 1, 1.5)), (0, (3, 1)), (0, (1, 1)), (0, 
 def draw_overlays(ax, axis: XAxis, trace: Trace, outcomes: Sequence[Outcome], steps: tuple[int, int], columns: int,
                   exponent: int, log: bool, planned: list, handles: list) -> list:
     """Draw ``outcomes`` over the planned lines (``planned``) on the lr axes; the legend's handles."""
-    from ..whatif import off_plan
+    from ..engine.whatif import off_plan
 
     curves: dict[bytes, list[Outcome]] = {}
     same, raising = [], []

@@ -52,7 +52,8 @@ def load_cases() -> list[tuple[str, dict[str, Any], list[int]]]:
 def record(case_id: str, config: dict[str, Any], resume_at: list[int]) -> dict[str, Any]:
     from lrplot.config import load
     from lrplot.frameworks.torch.reference import torch_mistake_trace, torch_resume_trace
-    from lrplot.whatif import MISTAKE_NAMES, METHOD_NAMES, mistake_applies
+    from lrplot.engine.whatif import mistake_applies
+    from lrplot.whatif import MISTAKE_NAMES, METHOD_NAMES
 
     version = _record_module().check_torch()
     spec = load(config, base_dir=HERE)

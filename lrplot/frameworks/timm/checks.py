@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ...check import Rule, Subject, num
+from ...engine.pitfalls import Rule, Subject, num
 from .describe import CYCLED, Clock
 
 

@@ -257,12 +257,6 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
             )
 
 
-def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ...]]:
-    from .section import translate as from_train_args
-
-    return from_train_args(section, config, path)
-
-
 FAMILY = Family(
     "timm",
     "timm 1.0.31 timm.scheduler, stepped the way its train.py steps them; `timm:` takes train.py's arguments",
@@ -270,6 +264,5 @@ FAMILY = Family(
     resolve,
     "lrplot.frameworks.timm",
     default_step=default_step,
-    section="timm",
-    translate=translate,
+    section="timm",  # train.py's arguments: .section, loaded only for a `timm:` section
 )

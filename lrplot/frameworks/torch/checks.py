@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...check import Rule, Subject, num
+from ...engine.pitfalls import Rule, Subject, num
 from ...config import SchedulerSpec, Spec
 from ...engine.events import scheduler_time_to_step
 

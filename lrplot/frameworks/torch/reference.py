@@ -138,7 +138,7 @@ def torch_resume_trace(spec: Spec, at: int, method: str) -> dict[str, Any]:
 
     import torch
 
-    from ...whatif import resume_step
+    from ...engine.whatif import resume_step
 
     start = resume_step(spec.run, at)
     loop = _Loop(spec)
@@ -200,7 +200,7 @@ def _resume(opt: Any, spec: Spec, checkpoint: dict[str, Any], at: int, method: s
 
 def torch_mistake_trace(spec: Spec, mistake: str) -> dict[str, Any]:
     """Run the config on torch with a stepping mistake: ``{"lr", "momentum", "error"}`` for the whole run."""
-    from ...whatif import mistake_calls
+    from ...engine.whatif import mistake_calls
 
     loop = _Loop(spec)
     calls = mistake_calls(spec.run, mistake)

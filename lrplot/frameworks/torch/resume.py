@@ -26,7 +26,7 @@ from ...config import RunSpec, Spec
 from ...engine import Simulated, tracks_momentum
 from ...errors import ConfigError, TorchWouldRaise
 from ...metric import MetricFeed
-from ...whatif import mistake_calls, resume_step
+from ...engine.whatif import mistake_calls, resume_step
 from . import replica
 from .engine import scheduler_step_positions
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ...check import Rule, Subject, num
+from ...engine.pitfalls import Rule, Subject, num
 from .records import BY_NAME, PREFIX
 from .trainer import SECTION, read
 

@@ -196,12 +196,6 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
         raise TorchWouldRaise(f"{path}.factor", f"must be < 1, got {params['factor']} (transformers' GreedyLR raises ValueError: Factor should be < 1.0.)")
 
 
-def _translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ...]]:
-    from .trainer import translate  # the Trainer's arithmetic loads only for a `transformers:` section
-
-    return translate(section, config, path)
-
-
 FAMILY = Family(
     "transformers",
     "transformers 5.23 get_scheduler and Trainer: scheduler.step() after every optimizer step",
@@ -209,5 +203,5 @@ FAMILY = Family(
     resolve,
     "lrplot.frameworks.transformers",
     section="transformers",
-    translate=_translate,
+    section_module="trainer",  # the Trainer's arithmetic loads only for a `transformers:` section
 )

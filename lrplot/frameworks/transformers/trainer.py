@@ -407,7 +407,6 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     for key in ("name", "metric"):
         if key in config:
             out[key] = config[key]
-    _check(out, metric_driven)
     lines = ["transformers Trainer (5.23): the steps its schedule counts"]
     lines += [f"  {line}" for line in plan.arithmetic()]
     # trainer.py:1367: the Trainer always passes both counts; get_scheduler's dispatch picks what the schedule takes
@@ -497,22 +496,14 @@ def _evaluation_step(args: Arguments, path: str, plan: TrainerPlan) -> str:
     return "epoch"
 
 
-def _check(out: dict[str, Any], metric_driven: bool) -> None:
-    """Validate the plain config now, so an error names the TrainingArguments field that caused it."""
-    from ...config import from_mapping
-
-    trial = {k: out[k] for k in ("optimizer", "run", "scheduler")}
-    if metric_driven:
-        trial["metric"] = {"synthetic": True}  # the real metric is checked with the config itself
-    try:
-        from_mapping(trial)
-    except ConfigError as exc:
-        where = exc.path
-        if where.startswith("scheduler."):
-            key = where[len("scheduler."):].split("[")[0].split(".")[0]
-            where = argument_path(key) + where[len("scheduler.") + len(key):]
-        elif where.startswith("optimizer.lr"):
-            where = f"{SECTION}.learning_rate"
-        else:
-            where = SECTION
-        raise type(exc)(where, exc.message) from None
+def section_error(exc: ConfigError) -> ConfigError:
+    """An error in the plain config this section became, named by the TrainingArguments field that caused it."""
+    where = exc.path
+    if where.startswith("scheduler."):
+        key = where[len("scheduler."):].split("[")[0].split(".")[0]
+        where = argument_path(key) + where[len("scheduler.") + len(key):]
+    elif where.startswith("optimizer.lr"):
+        where = f"{SECTION}.learning_rate"
+    else:
+        where = SECTION
+    return type(exc)(where, exc.message)

@@ -1,0 +1,71 @@
+"""The vocabulary of pitfalls: a rule, what it looks at, and what it finds.
+
+A :class:`Rule` is data: a code that never changes meaning, a name, a severity, a one-line summary
+and the function that finds it in a :class:`Subject` (a config, its trace, or what the library
+raised). ``lrplot.check`` holds the rules any schedule can break and runs them; each framework adds
+its own in its ``checks`` module.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from ..errors import TorchWouldRaise
+
+if TYPE_CHECKING:
+    from ..config import Spec
+    from .trace import Trace
+
+SEVERITIES = ("error", "warning", "info")
+REPORTED = ("error", "warning")  # what `lrplot check` reports; info is for explain
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    field: str  # the config field it is about (``scheduler.T_max``), "" for the schedule as a whole
+    message: str  # one line: what goes wrong, and the fix
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the rules look at: the config, its trace (None when the library raises), and the raise."""
+
+    spec: Spec
+    trace: Trace | None = None
+    raised: TorchWouldRaise | None = None
+
+    @functools.cached_property
+    def declared_resume(self) -> tuple[Any, str | None] | None:
+        """The outcome of the resume the config declares (``run.resume``), and a method exact here."""
+        from . import whatif
+
+        resume = self.spec.run.resume
+        if resume is None or self.trace is None:
+            return None
+        (outcome,) = whatif.resumes(self.trace, resume.at, (resume.method,))
+        if outcome.error is None and outcome.same_as(self.trace):
+            return None
+        return outcome, whatif.safe_method(self.trace, resume.at)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pitfall. ``find`` yields ``(field, message)`` for each place the config has it."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    find: Callable[[Subject], Iterable[tuple[str, str]]] = field(repr=False)
+    family: str | None = None  # the framework whose schedules it checks (None: any)
+    # Reports only when no other rule explains an error (the library raising, in general terms).
+    fallback: bool = False
+
+
+
+def num(v: float) -> str:
+    return f"{float(v):.4g}"
