@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import lrplot
 from lrplot import check
+from lrplot.engine import pitfalls
 from lrplot.check import Subject, findings
 from lrplot.cli import cli
 from lrplot.config import load
@@ -179,7 +180,7 @@ def test_rules_are_data_with_stable_unique_codes():
     codes = [r.code for r in check.rules()]
     assert len(codes) == len(set(codes))
     for r in check.rules():
-        assert r.severity in check.SEVERITIES and r.summary and r.name == r.name.lower()
+        assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
         assert r.code[:2] in ("LR", "PT", "HF", "TM")
 
 
