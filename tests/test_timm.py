@@ -346,3 +346,19 @@ def test_compare_mixes_frameworks_inline(tmp_path) -> None:
                                       "--metric", "synthetic", "--epochs", "30", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().count(b"<path") > 3
+
+
+def test_noisy_plateau_marks_only_the_reductions_its_log_made():
+    # noise moves the lr every epoch; only the patience running out is a plateau reduction
+    from lrplot.engine.events import find_events
+
+    trace = lrplot.simulate({
+        "timm": {"sched": "plateau", "epochs": 120, "dataset_size": 1000, "batch_size": 100, "lr_noise": [0.1], "lr_noise_pct": 0.3},
+        "metric": {"synthetic": {"model": "steps", "every": 15, "seed": 3}},
+    })
+    log = trace.plateau
+    made = set((log.at[log.reduced.astype(bool)] + 1).tolist())
+    lowered = np.nonzero((trace.lr[:, 1:] < trace.lr[:, :-1]).any(axis=0))[0] + 1
+    marked = {e.step for e in find_events(trace) if e.kind == "reduction"}
+    assert len(lowered) > len(made) > 0  # the noise lowers the lr far more often than the patience runs out
+    assert marked and marked <= made

@@ -37,7 +37,12 @@ def find_events(trace) -> tuple[Event, ...]:
     n = len(trace)
     events: list[Event] = list(spec.family.part("describe").events(spec))
     if trace.plateau is not None:
-        drops = np.nonzero((trace.lr[:, 1:] < trace.lr[:, :-1]).any(axis=0))[0] + 1
+        # Where the patience ran out and the lr did drop (min_lr or eps can hold it): read off the
+        # scheduler's own log, since other changes (timm's noise, a warmup) move the lr too.
+        log = trace.plateau
+        after = log.at[log.reduced.astype(bool)] + 1
+        after = after[after < n]
+        drops = after[(trace.lr[:, after] < trace.lr[:, after - 1]).any(axis=0)]
         events += [Event(int(k), "reduction", "reduce") for k in drops]
     events = [e for e in events if 0 < e.step < n]
     out: list[Event] = []
