@@ -477,54 +477,31 @@ def _spread(candidates: np.ndarray, spe: int) -> list[int]:
 
 
 # ----------------------------------------------------------------------------------------------
-# A resume that lost the optimizer's state (torch's replica: the state machine is the point here)
+# A resume that lost the optimizer's state
 
 
 def _resumed_without_optimizer(spec: Spec, R: int, n: int) -> np.ndarray:
     """torch's lr when a run resumes at optimizer step R with a new optimizer, a new scheduler built
-    on it, and ``scheduler.load_state_dict()`` of the saved one but no ``optimizer.load_state_dict()``.
+    on it, and ``scheduler.load_state_dict()`` of the saved one but no ``optimizer.load_state_dict()``:
+    the what-if engine's ``scheduler_only`` resume (recorded from real torch), over ``n`` steps.
 
     The new scheduler's construction sets the optimizer's lr to the schedule's first value; the
     loaded state brings back ``last_epoch`` and the rest, and the chainable schedulers then multiply
     that first value onwards (a StepLR jumps back up until its next milestone).
     """
-    from .frameworks.torch import replica
+    from .engine.whatif import resumes
 
     if n > MAX_STEPS:
         raise _Unreachable(f"it needs {n:,} steps simulated")
     run = spec.run
-    spe = run.steps_per_epoch
-    opt = replica.FakeOptimizer(spec.optimizer)
-    sched = replica.build(opt, spec.scheduler)
-    lrs = []
-    try:
-        for k in range(n):
-            if k == R:
-                fresh = replica.FakeOptimizer(spec.optimizer)
-                resumed = replica.build(fresh, spec.scheduler)
-                _load_state(resumed, sched)
-                opt, sched = fresh, resumed
-            lrs.append(opt.lrs())
-            epoch, i = divmod(k, spe)
-            if run.step == "iteration":
-                sched.step()
-            elif run.step == "fractional":
-                sched.step(epoch + i / spe)
-            elif i == spe - 1:
-                sched.step()
-    except (replica.TorchRaised, ZeroDivisionError, OverflowError, ValueError) as exc:
-        raise ConfigError(spec.scheduler.path, f"torch raises here ({exc})") from None
-    return np.array(lrs, dtype=np.float64).T
-
-
-def _load_state(target: Any, saved: Any) -> None:
-    """torch's ``load_state_dict``: every attribute but the optimizer; composites load each child's."""
-    for key, value in vars(saved).items():
-        if key in ("opt", "spec", "_schedulers"):
-            continue
-        setattr(target, key, copy.deepcopy(value))
-    for child, saved_child in zip(getattr(target, "_schedulers", ()), getattr(saved, "_schedulers", ())):
-        _load_state(child, saved_child)
+    if run.step == "epoch" and R % run.steps_per_epoch:
+        raise ConfigError("run", "a checkpoint of a run stepped per epoch is saved at an epoch's end")
+    at = R // run.steps_per_epoch if run.step == "epoch" else R
+    trace = simulate(replace(spec, run=replace(run, total_steps=max(n, R + 1), resume=None), metric=None))
+    (outcome,) = resumes(trace, at, ("scheduler_only",))
+    if outcome.error is not None:
+        raise ConfigError(spec.scheduler.path, f"torch raises here ({outcome.error})")
+    return outcome.lr[:, :n]
 
 
 # ----------------------------------------------------------------------------------------------
