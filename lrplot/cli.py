@@ -708,6 +708,10 @@ def list_(what: str | None) -> None:
             click.echo()
             for info in chosen.schedulers:
                 _echo_scheduler(info)
+            if chosen.section is not None:
+                click.echo(click.style(f"{chosen.section}:", bold=True) + "  a config section in the framework's own words, which lrplot turns into the schedule it means")
+                for key, default, doc in chosen.part(chosen.section_module).keys():
+                    click.echo(f"    {key:<28} {default:<10} {doc}")
             return
         info = lookup(what)
         if info is None:

@@ -106,6 +106,9 @@ def test_every_scheduler_keyword_is_a_flag_listed_by_list_name(info):
 
 def test_list_a_family_and_unknown_names():
     assert "StepLR" in run("list", "torch").output
+    # a framework's own config section is listed with its family
+    assert "per_device_train_batch_size" in run("list", "transformers").output
+    assert "warmup_epochs" in run("list", "timm").output and "transformers:" not in run("list", "timm").output
     bad = run("list", "cosin")
     assert bad.exit_code == 2 and "did you mean" in bad.output
 

@@ -69,6 +69,13 @@ ARGS: dict[str, tuple[str, Any, str]] = {
     "updates_per_epoch": ("optional int", None, "optimizer updates per epoch (create_scheduler_v2's keyword), or:"),
     "dataset_size": ("optional int", None, "training samples, for the train loader's length"),
 }
+
+
+def keys() -> list[tuple[str, str, str]]:
+    """The section's keys for `lrplot list timm`: (name, default, what it is)."""
+    return [(name, "-" if default is None else str(default), doc) for name, (_, default, doc) in ARGS.items()]
+
+
 _NOT_NEGATIVE = {"lr", "cooldown_epochs", "patience_epochs", "min_lr", "warmup_lr", "warmup_epochs", "lr_noise_std", "lr_cycle_decay", "lr_cycle_limit"}
 _POSITIVE = {"epochs", "decay_epochs", "lr_noise_pct", "lr_cycle_mul", "lr_k_decay", "lr_stable_timescale", "lr_base", "lr_base_size",
              "batch_size", "grad_accum_steps", "world_size", "updates_per_epoch", "dataset_size"}

@@ -65,6 +65,29 @@ DEFAULTS: dict[str, Any] = {  # TrainingArguments' defaults for the fields lrplo
     "eval_strategy": "no",
 }
 # Sections in the config that the TrainingArguments replace.
+_DOCS = {
+    "learning_rate": "the peak lr",
+    "lr_scheduler_type": f"one of {', '.join(SCHEDULER_TYPES)}",
+    "lr_scheduler_kwargs": "the schedule's other keywords (num_cycles, lr_end, power, min_lr, ...)",
+    "warmup_steps": "warmup optimizer steps; below 1, a fraction of the run (5.23 has no warmup_ratio)",
+    "num_train_epochs": "epochs (a float); the Trainer rounds the steps up",
+    "max_steps": "optimizer steps; when > 0 it overrides num_train_epochs",
+    "per_device_train_batch_size": "samples per batch on each device",
+    "gradient_accumulation_steps": "batches per optimizer step (a last partial group steps too)",
+    "dataloader_drop_last": "drop each device's last partial batch",
+    "eval_strategy": "when a metric-driven schedule (reduce_lr_on_plateau, greedy) is stepped",
+}
+
+
+def keys() -> list[tuple[str, str, str]]:
+    """The section's keys for `lrplot list transformers`: (name, default, what it is)."""
+    rows = [(k, "-" if DEFAULTS[k] is None else str(DEFAULTS[k]), _DOCS[k]) for k in DEFAULTS]
+    rows += [("dataset_size", "-", "training samples (lrplot's: the Trainer reads len(train_dataset))"),
+             ("devices", "1", "data-parallel processes (lrplot's: the launcher's world size)"),
+             ("(any other field)", "", "other TrainingArguments fields are accepted; the few that would change the steps in ways lrplot does not model are refused, saying why")]
+    return rows
+
+
 _REPLACED = {"optimizer": "learning_rate", "run": "num_train_epochs or max_steps", "scheduler": "lr_scheduler_type", "vars": "numbers"}
 MAX_STEPS = 10_000_000  # as config.MAX_STEPS: the run lrplot simulates
 
