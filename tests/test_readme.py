@@ -50,7 +50,7 @@ def test_usage_examples_run(tmp_path, args):
     # the files the examples name, as a user would have them
     (tmp_path / "schedule.yaml").write_text((ROOT / "configs" / "warmup-cosine.yaml").read_text())
     (tmp_path / "logs.csv").write_text((ROOT / "tests" / "golden" / "logs" / "keras.csv").read_text())
-    args = [str(ROOT / a) if a.startswith("configs/") else a for a in args]
+    args = [str(ROOT / a) if a.startswith(("configs/", "tests/")) else a for a in args]
     proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
