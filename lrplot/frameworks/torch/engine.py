@@ -12,7 +12,7 @@ closed forms are used wherever they cover the config.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -43,17 +43,27 @@ def scheduler_step_positions(spec: Spec) -> np.ndarray:
 def _replay(spec: Spec, at: np.ndarray) -> Simulated:
     from . import replica  # the replica loads only when a config needs it
 
+    return replay(spec, at, lambda opt: replica.build(opt, spec.scheduler), lambda kind, message, where: _torch_would_raise(spec, kind, message, where))
+
+
+def replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any], raised: Callable[[str, str, str], ConfigError]) -> Simulated:
+    """Step a replica scheduler (``build(optimizer)``) through the run the way torch's loop does.
+
+    Also the replay of schedules that are torch schedulers underneath (transformers' LambdaLR and
+    metric-driven ones); ``raised(kind, message, where)`` words what the library raises.
+    """
+    from . import replica
+
     run = spec.run
     opt = replica.FakeOptimizer(spec.optimizer)
     with_momentum = tracks_momentum(spec)
-    feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.metric is not None else None
-    metric = feed if spec.scheduler.type == "ReduceLROnPlateau" else None
+    metric = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.scheduler.info.steps_on_metric else None
     lrs: list[list[float]] = []
     momenta: list[list[float]] = []
     where = "while constructing it"
     spe = run.steps_per_epoch
     try:
-        sched = replica.build(opt, spec.scheduler)
+        sched = build(opt)
         for k in range(run.total_steps):
             epoch, i = divmod(k, spe)
             lrs.append(opt.lrs())
@@ -68,10 +78,10 @@ def _replay(spec: Spec, at: np.ndarray) -> Simulated:
             elif i == spe - 1:
                 _step(sched, metric)
     except replica.TorchRaised as exc:
-        raise _torch_would_raise(spec, exc.kind, exc.message, where) from None
+        raise raised(exc.kind, exc.message, where) from None
     except (ZeroDivisionError, OverflowError, ValueError) as exc:
-        # The replica does torch's arithmetic; Python raising here means torch raises too.
-        raise _torch_would_raise(spec, type(exc).__name__, str(exc), where) from None
+        # The replica does the library's arithmetic; Python raising here means the library raises too.
+        raise raised(type(exc).__name__, str(exc), where) from None
     lr = np.array(lrs, dtype=np.float64).T.copy()
     momentum = np.array(momenta, dtype=np.float64).T.copy() if with_momentum else None
     if metric is None:

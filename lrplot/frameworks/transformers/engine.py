@@ -18,8 +18,7 @@ import numpy as np
 from ...config import Spec
 from ...engine import Simulated, initial_momentum, tracks_momentum
 from ...errors import ConfigError, TorchWouldRaise
-from ...metric import MetricFeed
-from ..torch.engine import scheduler_step_positions
+from ..torch.engine import replay, scheduler_step_positions
 from . import replica, schedules
 
 
@@ -88,44 +87,8 @@ def _vectorized(spec: Spec, name: str, kw: dict[str, Any]) -> np.ndarray | None:
 
 
 def _replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any]) -> Simulated:
-    run = spec.run
-    opt = replica.FakeOptimizer(spec.optimizer)
-    with_momentum = tracks_momentum(spec)
-    metric = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.scheduler.info.steps_on_metric else None
-    lrs: list[list[float]] = []
-    momenta: list[list[float]] = []
-    where = "while building the schedule"
-    spe = run.steps_per_epoch
-    try:
-        sched = build(opt)
-        for k in range(run.total_steps):
-            epoch, i = divmod(k, spe)
-            lrs.append(opt.lrs())
-            if with_momentum:
-                momenta.append(opt.momenta())
-            where = f"in the scheduler.step() after optimizer step {k}"
-            if run.step == "iteration":
-                _step(sched, metric)
-            elif run.step == "fractional":
-                _step(sched, metric, epoch + i / spe)  # Python's int + float, as in torch's idiom
-            elif i == spe - 1:
-                _step(sched, metric)
-    except (ZeroDivisionError, OverflowError, ValueError) as exc:
-        # The replica does transformers' arithmetic; Python raising here means transformers raises too.
-        raise _would_raise(spec, type(exc).__name__, str(exc), where) from None
-    lr = np.array(lrs, dtype=np.float64).T.copy()
-    momentum = np.array(momenta, dtype=np.float64).T.copy() if with_momentum else None
-    if metric is None:
-        return Simulated(lr, momentum, at)
-    return Simulated(lr, momentum, at, metric.fed, sched.log)
-
-
-def _step(sched: Any, metric: MetricFeed | None, epoch: Any = None) -> None:
-    if metric is not None:
-        # the metric of the steps just trained, at the lr they trained with
-        sched.step(metric.next(sched.opt.param_groups[0]["lr"]), epoch)
-    else:
-        sched.step(epoch)
+    # transformers' schedules are torch schedulers underneath: torch's loop steps them
+    return replay(spec, at, build, lambda kind, message, where: _would_raise(spec, kind, message, where))
 
 
 def _would_raise(spec: Spec, kind: str, message: str, where: str) -> ConfigError:
