@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 
 MAX_EVENTS_PER_KIND = 60  # StepLR(step_size=1) would otherwise mark every step
 KINDS = ("switch", "milestone", "restart", "reduction")

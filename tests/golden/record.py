@@ -26,7 +26,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 HERE = Path(__file__).resolve().parent
 TRACES = HERE / "traces"
@@ -80,41 +80,49 @@ def trace_path(case_id: str) -> Path:
     return TRACES / f"{case_id}.json"
 
 
-def main(argv: list[str]) -> int:
-    check = "--check" in argv
+def arguments(argv: list[str], known: set[str]) -> tuple[bool, list[str]]:
+    """``--check`` and the case ids a recorder's command line names (exit 2 for an unknown id)."""
     wanted = [a for a in argv if not a.startswith("-")]
-    cases = load_cases()
-    known = {cid for cid, _ in cases}
     unknown = [w for w in wanted if w not in known]
     if unknown:
         print(f"unknown case ids: {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    check_torch()
-    TRACES.mkdir(exist_ok=True)
+        raise SystemExit(2)
+    return "--check" in argv, wanted
+
+
+def save(folder: Path, docs: Iterable[dict[str, Any]], known: set[str], wanted: list[str], check: bool, cases_file: str) -> int:
+    """Write each golden document that changed (or, with ``check``, report it) and the files of
+    cases no longer in ``cases_file``; every recorder ends here."""
+    folder.mkdir(exist_ok=True)
     differing = []
-    for case_id, config in cases:
-        if wanted and case_id not in wanted:
+    for doc in docs:
+        text, path = dumps(doc), folder / f"{doc['id']}.json"
+        if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
-        text = dumps(record(case_id, config))
-        path = trace_path(case_id)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if old == text:
-            continue
-        differing.append(case_id)
+        differing.append(doc["id"])
         if not check:
             path.write_text(text, encoding="utf-8")
-    stale = [p for p in sorted(TRACES.glob("*.json")) if p.stem not in known]
+    stale = [p for p in sorted(folder.glob("*.json")) if p.stem not in known]
     if check:
         for case_id in differing:
-            print(f"{case_id}: committed trace differs from a fresh recording", file=sys.stderr)
+            print(f"{case_id}: committed file differs from a fresh recording", file=sys.stderr)
         for p in stale:
-            print(f"{p.name}: trace of a case no longer in cases.py", file=sys.stderr)
+            print(f"{p.name}: file of a case no longer in {cases_file}", file=sys.stderr)
         return 1 if differing or stale else 0
     if not wanted:
         for p in stale:
             p.unlink()
-    print(f"{len(differing)} traces written, {len(stale) if not wanted else 0} stale removed, {len(cases)} cases")
+    print(f"{len(differing)} files written, {len(stale) if not wanted else 0} stale removed, {len(known)} cases")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    cases = load_cases()
+    known = {cid for cid, _ in cases}
+    check, wanted = arguments(argv, known)
+    check_torch()
+    docs = (record(case_id, config) for case_id, config in cases if not wanted or case_id in wanted)
+    return save(TRACES, docs, known, wanted, check, "cases.py")
 
 
 if __name__ == "__main__":

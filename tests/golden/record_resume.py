@@ -62,44 +62,13 @@ def record(case_id: str, config: dict[str, Any], resume_at: list[int]) -> dict[s
     return {"id": case_id, "torch": version, "config": config, "resumes": resumes, "mistakes": mistakes}
 
 
-def path_of(case_id: str) -> Path:
-    return OUT / f"{case_id}.json"
-
-
 def main(argv: list[str]) -> int:
-    dumps = _record_module().dumps
-    check = "--check" in argv
-    wanted = [a for a in argv if not a.startswith("-")]
+    golden = _record_module()
     cases = load_cases()
     known = {cid for cid, _, _ in cases}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        print(f"unknown case ids: {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    OUT.mkdir(exist_ok=True)
-    differing = []
-    for case_id, config, resume_at in cases:
-        if wanted and case_id not in wanted:
-            continue
-        text = dumps(record(case_id, config, resume_at))
-        path = path_of(case_id)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        differing.append(case_id)
-        if not check:
-            path.write_text(text, encoding="utf-8")
-    stale = [p for p in sorted(OUT.glob("*.json")) if p.stem not in known]
-    if check:
-        for case_id in differing:
-            print(f"{case_id}: committed file differs from a fresh recording", file=sys.stderr)
-        for p in stale:
-            print(f"{p.name}: file of a case no longer in resume_cases.py", file=sys.stderr)
-        return 1 if differing or stale else 0
-    if not wanted:
-        for p in stale:
-            p.unlink()
-    print(f"{len(differing)} files written, {len(stale) if not wanted else 0} stale removed, {len(cases)} cases")
-    return 0
+    check, wanted = golden.arguments(argv, known)
+    docs = (record(case_id, config, resume_at) for case_id, config, resume_at in cases if not wanted or case_id in wanted)
+    return golden.save(OUT, docs, known, wanted, check, "resume_cases.py")
 
 
 if __name__ == "__main__":

@@ -69,44 +69,15 @@ def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), allow_nan=True) + "\n"
 
 
-def trace_path(case_id: str) -> Path:
-    return TRACES / f"{case_id}.json"
-
-
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    wanted = [a for a in argv if not a.startswith("-")]
+    from record import arguments, save  # tests/golden/record.py, beside this script
+
     cases = load_cases()
     known = {cid for cid, _ in cases}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        print(f"unknown case ids: {', '.join(unknown)}", file=sys.stderr)
-        return 2
+    check, wanted = arguments(argv, known)
     versions()
-    TRACES.mkdir(exist_ok=True)
-    differing = []
-    for case_id, config in cases:
-        if wanted and case_id not in wanted:
-            continue
-        text = dumps(record(case_id, config))
-        path = trace_path(case_id)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        differing.append(case_id)
-        if not check:
-            path.write_text(text, encoding="utf-8")
-    stale = [p for p in sorted(TRACES.glob("*.json")) if p.stem not in known]
-    if check:
-        for case_id in differing:
-            print(f"{case_id}: committed trace differs from a fresh recording", file=sys.stderr)
-        for p in stale:
-            print(f"{p.name}: trace of a case no longer in timm_cases.py", file=sys.stderr)
-        return 1 if differing or stale else 0
-    if not wanted:
-        for p in stale:
-            p.unlink()
-    print(f"{len(differing)} traces written, {len(stale) if not wanted else 0} stale removed, {len(cases)} cases")
-    return 0
+    docs = (record(case_id, config) for case_id, config in cases if not wanted or case_id in wanted)
+    return save(TRACES, docs, known, wanted, check, "timm_cases.py")
 
 
 if __name__ == "__main__":

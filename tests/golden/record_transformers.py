@@ -120,40 +120,17 @@ def worker(given: str, out: str) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--worker"]:
         return worker(argv[1], argv[2])
-    check = "--check" in argv
-    wanted = [a for a in argv if not a.startswith("-")]
+    from record import arguments, save  # tests/golden/record.py, beside this script
+
     cases = load_cases()
     known = {cid for cid, _, _ in cases}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        print(f"unknown case ids: {', '.join(unknown)}", file=sys.stderr)
-        return 2
+    check, wanted = arguments(argv, known)
     versions()
     chosen = [c for c in cases if not wanted or c[0] in wanted]
     docs = [record(*c) for c in chosen if devices(c[2]) == 1]
     for world in sorted({devices(c[2]) for c in chosen} - {1}):
         docs += record_distributed([c for c in chosen if devices(c[2]) == world], world)
-    TRACES.mkdir(exist_ok=True)
-    differing = []
-    for doc in docs:
-        text, path = dumps(doc), trace_path(doc["id"])
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        differing.append(doc["id"])
-        if not check:
-            path.write_text(text, encoding="utf-8")
-    stale = [p for p in sorted(TRACES.glob("*.json")) if p.stem not in known]
-    if check:
-        for case_id in differing:
-            print(f"{case_id}: committed trace differs from a fresh recording", file=sys.stderr)
-        for p in stale:
-            print(f"{p.name}: trace of a case no longer in transformers_cases.py", file=sys.stderr)
-        return 1 if differing or stale else 0
-    if not wanted:
-        for p in stale:
-            p.unlink()
-    print(f"{len(differing)} traces written, {len(stale) if not wanted else 0} stale removed, {len(cases)} cases")
-    return 0
+    return save(TRACES, docs, known, wanted, check, "transformers_cases.py")
 
 
 if __name__ == "__main__":
