@@ -26,6 +26,7 @@ from lrplot.explain import explain
 from lrplot.registry import family
 
 import test_golden as checks
+from emitted import run_emitted
 from examples import CONFIGS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -121,38 +122,11 @@ def test_live_timm_agrees_and_goldens_are_fresh(case_id: str) -> None:
     check_case(case_id, doc["config"], fresh)
 
 
-def _run_emitted(code: str) -> np.ndarray:
-    import warnings
-
-    import torch
-
-    records: list[list[float]] = []
-    originals = {cls: cls.step for cls in (torch.optim.SGD, torch.optim.Adam)}
-
-    def recording(original):
-        def step(self, *args, **kwargs):
-            records.append([float(g["lr"]) for g in self.param_groups])
-            return original(self, *args, **kwargs)
-
-        return step
-
-    try:
-        for cls, original in originals.items():
-            cls.step = recording(original)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exec(compile(code, "<lrplot code>", "exec"), {})  # the test runs lrplot's own output
-    finally:
-        for cls, original in originals.items():
-            cls.step = original
-    return np.array(records).T
-
-
 @pytest.mark.parametrize("case_id", RAN)
 def test_emitted_code_runs_on_timm_bit_for_bit(case_id: str) -> None:
     _live().timm_scheduler_module()  # `from timm.scheduler import ...` without torchvision
     spec = load(golden(case_id)["config"], base_dir=GOLDEN)
-    lr = _run_emitted(lrplot.code.library_code(spec))
+    lr = run_emitted(lrplot.code.library_code(spec))
     expected = np.asarray(golden(case_id)["lr"])
     assert lr.shape == expected.shape
     assert np.array_equal(lr, expected), f"{case_id}: first difference at update {np.argmax((lr != expected).any(axis=0))}"

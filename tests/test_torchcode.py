@@ -13,6 +13,7 @@ from lrplot.config import load
 from lrplot.registry import SCHEDULERS
 from lrplot.code import library_code as torch_code
 
+from emitted import run_emitted
 from examples import example_config
 
 GOLDEN = sorted((Path(__file__).parent / "golden" / "traces").glob("*.json"))
@@ -35,37 +36,11 @@ def test_lengths_filled_from_the_run_are_written_out():
     assert "scheduler.step(epoch + i / 4)" in code
 
 
-def _run_emitted(code: str):
-    torch = pytest.importorskip("torch", reason="torch is not installed: running emitted code needs `pip install -e .[reference]`")
-    import warnings
-
-    records: list[list[float]] = []
-    originals = {cls: cls.step for cls in (torch.optim.SGD, torch.optim.Adam)}
-
-    def recording(original):
-        def step(self, *args, **kwargs):
-            records.append([float(g["lr"]) for g in self.param_groups])
-            return original(self, *args, **kwargs)
-
-        return step
-
-    try:
-        for cls, original in originals.items():
-            cls.step = recording(original)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exec(compile(code, "<lrplot code>", "exec"), {})  # the test runs lrplot's own output
-    finally:
-        for cls, original in originals.items():
-            cls.step = original
-    return np.array(records).T
-
-
 @pytest.mark.parametrize("path", RAN, ids=lambda p: p.stem)
 def test_emitted_code_reproduces_the_golden_trace_on_torch(path):
     case = json.loads(path.read_text())
     spec = load(case["config"], base_dir=path.parent.parent)
-    lr = _run_emitted(torch_code(spec))
+    lr = run_emitted(torch_code(spec))
     expected = lrplot.simulate(spec, exact=True).lr
     assert lr.shape == expected.shape
     assert np.array_equal(lr, expected), f"first difference at step {np.argmax((lr != expected).any(axis=0))}"
@@ -87,7 +62,7 @@ def test_emitted_names_never_clash_with_python_or_each_other():
     assert "range_2 = 10\ntorch_2 = 2\ni_2 = 3\nprint_2 = range_2 * 2\noptimizer = 0.5\n" in code
     assert "class_2 = torch.nn.Linear(1, 1)" in code and "for epoch in range(12):" in code
     assert "lambda epoch: min(1, (epoch + 1) / range_2) * torch_2 / i_2 + print_2 * 0 + optimizer * 0" in code
-    lr = _run_emitted(code)
+    lr = run_emitted(code)
     assert np.array_equal(lr, lrplot.simulate(spec, exact=True).lr)
 
 

@@ -1,0 +1,33 @@
+"""Running the code `lrplot code` prints, on the real library, to compare what it trains with."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def run_emitted(code: str) -> np.ndarray:
+    """The lr each optimizer step of the emitted script trains with (one row per param group)."""
+    torch = pytest.importorskip("torch", reason="torch is not installed: running emitted code needs `pip install -e .[reference]`")
+    import warnings
+
+    records: list[list[float]] = []
+    originals = {cls: cls.step for cls in (torch.optim.SGD, torch.optim.Adam)}
+
+    def recording(original):
+        def step(self, *args, **kwargs):
+            records.append([float(g["lr"]) for g in self.param_groups])
+            return original(self, *args, **kwargs)
+
+        return step
+
+    try:
+        for cls, original in originals.items():
+            cls.step = recording(original)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(code, "<lrplot code>", "exec"), {})  # the test runs lrplot's own output
+    finally:
+        for cls, original in originals.items():
+            cls.step = original
+    return np.array(records).T
