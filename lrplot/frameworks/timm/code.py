@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
+from ...code import metric_lines
 from ...config import Spec
 from ..base import FROM_RUN
 # the optimizer is the one torch's own code builds (the fake optimizer is the same), in a namespace
@@ -64,7 +64,7 @@ def code(spec: Spec) -> str:
         lines.append(f"scheduler = {node.info.library_name}({', '.join(['optimizer', *_keywords(spec)])})")
     lines.append("")
     if plateau:
-        lines += _metric(spec)
+        lines += metric_lines(spec, "PlateauLRScheduler", "metric", ", one per epoch")
     lines += _loop(spec, plateau, section is not None)
     return "\n".join(lines) + "\n"
 
@@ -101,20 +101,6 @@ def _factory(spec: Spec, section: Any) -> list[str]:
     lines.append("    updates_per_epoch=updates_per_epoch,")
     lines.append(")")
     return lines
-
-
-def _metric(spec: Spec) -> list[str]:
-    if spec.metric.values is not None:
-        values = list(spec.metric.values)
-        note = f"these are the config's {spec.metric.source}"
-    else:
-        from ...engine import simulate
-
-        trace = simulate(spec)
-        values = trace.metric[~np.isnan(trace.metric)].tolist()
-        note = "these are what lrplot's synthetic model gave"
-    return [f"# PlateauLRScheduler steps on your validation metric, one per epoch; {note}.",
-            f"metric = {values!r}".replace("nan", "float('nan')"), ""]
 
 
 def _loop(spec: Spec, plateau: bool, factory: bool) -> list[str]:

@@ -13,8 +13,8 @@ import re
 import tokenize
 from typing import Any
 
-import numpy as np
 
+from ...code import metric_lines
 from ...config import SchedulerSpec, Spec
 from ...expr import Expr
 from ..base import FROM_RUN
@@ -44,17 +44,7 @@ def code(spec: Spec) -> str:
     lines.append("")
     metric = spec.scheduler.type == "ReduceLROnPlateau"
     if metric:
-        if spec.metric.values is not None:
-            values = list(spec.metric.values)
-            lines.append(f"# ReduceLROnPlateau steps on your validation metric; these are the config's {spec.metric.source}.")
-        else:
-            from ...engine import simulate
-
-            trace = simulate(spec)
-            values = trace.metric[~np.isnan(trace.metric)].tolist()
-            lines.append("# ReduceLROnPlateau steps on your validation metric; these are what lrplot's synthetic model gave.")
-        lines.append(f"{own['metric']} = {values!r}".replace("nan", "float('nan')"))
-        lines.append("")
+        lines += metric_lines(spec, "ReduceLROnPlateau", own["metric"])
     lines += _loop(spec, metric, own)
     return "\n".join(lines) + "\n"
 

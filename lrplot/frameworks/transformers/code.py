@@ -8,8 +8,8 @@ for the user's own model and dataset; the tests run both against the real librar
 
 from __future__ import annotations
 
-import numpy as np
 
+from ...code import metric_lines
 from ...config import Spec
 from ..base import FROM_RUN
 from ..torch.code import Namespace, _identifier, _loop
@@ -52,7 +52,7 @@ def _get_scheduler_code(spec: Spec) -> str:
     lines.append("")
     metric = info.steps_on_metric
     if metric:
-        lines += _metric_values(spec, own["metric"])
+        lines += metric_lines(spec, spec.scheduler.info.library_name, own["metric"])
     lines += _loop(spec, metric, own)
     return "\n".join(lines) + "\n"
 
@@ -78,20 +78,6 @@ def _optimizer(spec: Spec, ns: Namespace, own: dict[str, str]) -> list[str]:
     lines += [f"    {e}," for e in extra]
     lines.append(")")
     return lines
-
-
-def _metric_values(spec: Spec, name: str) -> list[str]:
-    if spec.metric.values is not None:
-        values = list(spec.metric.values)
-        what = f"the config's {spec.metric.source}"
-    else:
-        from ...engine import simulate
-
-        trace = simulate(spec)
-        values = trace.metric[~np.isnan(trace.metric)].tolist()
-        what = "what lrplot's synthetic model gave"
-    text = f"{name} = {values!r}".replace("nan", "float('nan')")
-    return [f"# {spec.scheduler.info.library_name} steps on your validation metric; these are {what}.", text, ""]
 
 
 def _trainer_code(spec: Spec) -> str:
