@@ -102,12 +102,14 @@ def _far_above(s: Subject):
         if isinstance(peak, (int, float, tuple)) and not isinstance(peak, bool):
             initial = np.maximum(initial, np.broadcast_to(np.asarray(peak, dtype=np.float64), initial.shape))
     top = trace.lr.max(axis=1)
-    over = [g for g in range(len(initial)) if initial[g] > 0 and top[g] > SPIKE * initial[g]]
+    over = [g for g in range(len(initial)) if initial[g] > 0 and top[g] / SPIKE > initial[g]]  # no overflow at 1e308
     if over:
         g = over[0]
         k = int(np.argmax(trace.lr[g]))
+        with np.errstate(over="ignore"):  # an initial lr of 5e-324
+            ratio = float(top[g] / initial[g])
         yield "scheduler", (
-            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {trace.spec.run.at(k)}, {top[g] / initial[g]:.0f}x its initial "
+            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {trace.spec.run.at(k)}, {ratio:.0f}x its initial "
             f"{num(initial[g])}; a schedule's factors scale the optimizer's lr (an lr_lambda returns a factor, not an lr)"
         )
 

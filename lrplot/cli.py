@@ -34,12 +34,48 @@ class RuntimeFailure(click.ClickException):
     exit_code = 1
 
 
+class UsageLine(click.UsageError):
+    """A usage error (a bad option value, a missing argument, an unknown command) in one ``Error:``
+    line like every other error; click's own adds the usage and a hint on three more lines."""
+
+    def __init__(self, exc: click.UsageError):
+        super().__init__(exc.format_message(), exc.ctx)
+        # A missing or unknown name is helped by the command's options; a bad value says enough.
+        self.hint = "" if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) else self._hint()
+
+    def _hint(self) -> str:
+        if self.ctx is None:
+            return ""
+        return f"See '{self.ctx.command_path} --help'."
+
+    def show(self, file: Any = None) -> None:
+        message = self.format_message().rstrip()
+        if self.hint:
+            message += (" " if message.endswith((".", "?")) else ". ") + self.hint
+        click.echo(f"Error: {message}", file=file, err=file is None)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    # `lrplot` alone shows the help (NoArgsIsHelpError, click >= 8.2): that is no error to reword.
+    if isinstance(exc, UsageLine) or type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    return UsageLine(exc)
+
+
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # `lrplot --bogus`
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LrplotError as exc:
             raise UserError(str(exc)) from None
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:

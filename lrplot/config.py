@@ -15,13 +15,13 @@ from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
 from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
-from .values import check_keys, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
+from .values import MAX_STEPS, check_keys, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
 # trace always fits in memory: at most MAX_VALUES lrs (param groups x steps, 8 bytes each, times
-# two with momentum). Checked before anything is allocated.
-MAX_STEPS = 10_000_000
+# two with momentum). Checked before anything is allocated. (MAX_STEPS lives in values.py, where
+# the frameworks' derived counts are checked against it too.)
 MAX_VALUES = 20_000_000
 MAX_GROUPS = 64
 MAX_NESTING = 8
@@ -274,6 +274,8 @@ def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathL
     """
     if isinstance(source, Mapping):
         return from_mapping(source, base_dir=base_dir)
+    if not isinstance(source, (str, os.PathLike)):
+        raise ConfigError("", f"a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got {type_name(source)}" + ("" if source is None else f" {source!r:.40}"))
     from .files import name_of
 
     path = Path(source)

@@ -151,6 +151,32 @@ YAML: list[tuple[str, str | bytes, str]] = [
      "scheduler.schedulers: 300 schedulers; lrplot simulates at most 256"),
     ("too-many-schedulers-nested", "scheduler: {type: chained, schedulers: [" + ", ".join(["{type: chained, schedulers: [" + ", ".join(["cosine"] * 20) + "]}"] * 13) + "]}\nrun: {epochs: 10}\n",
      "scheduler: 274 schedulers in all (nested ones included); lrplot simulates at most 256"),
+    # issue 20 -- finite but huge numbers inside a framework's arithmetic: every derived count is
+    # bounded before it is computed, and where the library's own float arithmetic fails, it says so
+    *[(f"timm-{sched}-cycle-mul-1e308", f"timm: {{sched: {sched}, epochs: 10, lr_cycle_mul: 1e308}}\n",
+       "timm.lr_cycle_mul: t_initial 10 x (lr_cycle_mul 1e+308 ** 1 cycles - 1) / (lr_cycle_mul - 1) is inf in floating point: "
+       "timm raises OverflowError (cannot convert float infinity to integer) in get_cycle_length()") for sched in ("cosine", "tanh", "poly")],
+    ("timm-cycle-mul-grows-past-the-run", "timm: {sched: cosine, epochs: 10, lr_cycle_mul: 1e10, lr_cycle_limit: 3}\n",
+     "timm.lr_cycle_mul: t_initial 10 x (lr_cycle_mul 10,000,000,000 ** 3 cycles - 1) / (lr_cycle_mul - 1) = 1e+21; lrplot simulates at most 10,000,000 steps"),
+    ("timm-cycle-limit-past-the-run", "timm: {sched: cosine, epochs: 10, lr_cycle_limit: 3000000000000}\n", "timm.lr_cycle_limit: t_initial 10 x 3000000000000 cycles"),
+    ("timm-k-decay-1e18", "timm: {sched: cosine, epochs: 10, lr_k_decay: 1e18}\n",
+     "timm.lr_k_decay: timm raises OverflowError (Numerical result out of range) when train.py steps CosineLRScheduler to epoch 5"),
+    ("timm-poly-k-decay-1e18", "timm: {sched: poly, epochs: 10, lr_k_decay: 1e18}\n", "timm.lr_k_decay: timm raises OverflowError"),
+    ("timm-k-decay-1e18-scheduler", "scheduler: {type: timm.cosine, k_decay: 1e18}\nrun: {epochs: 5}\n", "scheduler.k_decay: timm raises OverflowError"),
+    ("timm-wsd-decay-1e308", "timm: {sched: wsd, epochs: 10, decay_epochs: 1e308}\n", "timm.decay_epochs: the decay length (decay_epochs) = 1e+308"),
+    *[(f"transformers-{kind}-epochs-1e308", "transformers: {lr_scheduler_type: " + kind + ", num_train_epochs: 1e308, dataset_size: 1000, eval_strategy: epoch"
+       + (", lr_scheduler_kwargs: {num_decay_steps: 10}" if kind == "warmup_stable_decay" else "") + "}\n",
+       "transformers.num_train_epochs: num_train_epochs 1e+308 x 125 optimizer steps per epoch is inf in floating point: the Trainer raises OverflowError")
+      for kind in ("linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt",
+                   "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay", "greedy")],
+    ("transformers-epochs-1e18", "transformers: {num_train_epochs: 1e18, dataset_size: 1000}\n",
+     "transformers.num_train_epochs: num_train_epochs 1e+18 x 125 optimizer steps per epoch = 1.25e+20; lrplot simulates at most 10,000,000 steps"),
+    ("timm-tanh-warmup-past-the-cycles", "scheduler: {type: timm.tanh, t_initial: 1, cycle_mul: 0.1, cycle_limit: 1, warmup_t: 2}\nrun: {epochs: 3}\n",
+     "scheduler.cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler (its warmup ramps to the lr at t = warmup_t 2"),
+    ("timm-tanh-stepped-past-the-cycles", "scheduler: {type: timm.tanh, t_initial: 2, cycle_mul: 0.1, cycle_limit: 1, warmup_t: 2}\nrun: {iterations: 3}\n",
+     "scheduler.cycle_mul: timm raises ValueError (math domain error) when train.py steps TanhLRScheduler to update 3: with cycle_mul 0.1 < 1"),
+    ("timm-tanh-section-past-the-cycles", "timm: {sched: tanh, epochs: 1, lr_cycle_mul: 0.1, warmup_epochs: 2}\n",
+     "timm.lr_cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler"),
 ]
 
 # (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file,
@@ -200,6 +226,23 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("compare-25-schedules", ["compare", *["cosine"] * 25], "25 schedules; one figure compares at most 24"),
     ("compare-too-many-values", ["compare", "cosine", "step:step_size=3", "exponential:gamma=0.9", "--epochs", "8000000"],
      "the 3 schedules trace 24,000,000 values in all; a comparison traces at most 20,000,000"),
+    # issue 20 -- click's usage errors in one Error: line, as everywhere else (no Usage:, Try ..., blank)
+    ("usage-resume-at-nan", ["export", "CONFIGS/warmup-cosine.yaml", "--resume-at", "nan"], "Error: Invalid value for '--resume-at': 'nan' is not an integer"),
+    ("usage-missing-argument", ["plot"], "Error: Missing argument 'SCHEDULER|CONFIG [SCHEDULER FLAGS]'. See '"),
+    ("usage-missing-runlog", ["verify", "CONFIGS/warmup-cosine.yaml"], "Error: Missing argument 'RUNLOG'. See '"),
+    ("usage-unknown-command", ["plott", "cosine"], "Error: No such command 'plott'."),
+    ("usage-unknown-top-option", ["--bogus"], "Error: No such option '--bogus'"),
+    ("usage-unknown-option", ["check", "--frmat", "json", "CONFIGS"], "No such option '--frmat'. Did you mean '--format'? See '"),
+    ("usage-bad-choice", ["export", "cosine", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of 'json', 'csv'."),
+    ("usage-bad-int-range", ["verify", "CONFIGS/warmup-cosine.yaml", "log.csv", "--first-step", "7"], "Error: Invalid value for '--first-step'"),
+]
+
+# (case id, what is handed to lrplot.simulate, fragment of the LrplotError): the library's own inputs
+LIBRARY: list[tuple[str, object, str]] = [
+    ("simulate-none", None, "a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got nothing"),
+    ("simulate-int", 5, "a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got an integer 5"),
+    ("simulate-bytes", b"scheduler: cosine", "got bytes b'scheduler: cosine'"),
+    ("simulate-list", ["cosine"], "got a list ['cosine']"),
 ]
 
 # Inputs that looked bad to a fuzzer but are good: every command must succeed on them.

@@ -23,7 +23,7 @@ from lrplot.explain import explain
 from lrplot.registry import SCHEDULERS, all_names, lookup
 from lrplot.values import yaml_error_message
 
-from bad_inputs import ARGS, GOOD, YAML
+from bad_inputs import ARGS, GOOD, LIBRARY, YAML
 
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
@@ -47,7 +47,7 @@ def _assert_clean_refusal(tmp_path, result, after, fragment, before_files):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines and lines[-1].startswith("Error:") or "Usage:" in result.output
+    assert len(lines) == 1 and lines[0].startswith("Error:"), f"not one Error: line:\n{result.output}"
     assert fragment in result.output, result.output
     assert after == b'{"old": true}'  # the existing output is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == before_files  # and nothing else was written
@@ -84,6 +84,63 @@ def test_bad_config_files_through_the_library(tmp_path, case_id, content, fragme
 def test_bad_command_lines(tmp_path, case_id, args, fragment):
     result, after = _invoke(tmp_path, args)
     _assert_clean_refusal(tmp_path, result, after, fragment, ["out.json"])
+
+
+@pytest.mark.parametrize(("case_id", "value", "fragment"), LIBRARY, ids=[c[0] for c in LIBRARY])
+def test_bad_library_inputs(case_id, value, fragment):
+    with pytest.raises(LrplotError) as info:
+        lrplot.simulate(value)
+    assert fragment in str(info.value)
+
+
+# Finite numbers a float barely holds, in every numeric keyword of every scheduler and in every key of
+# every framework section (over the section recipes of configs/): the framework arithmetic that
+# derives counts from them must refuse them cleanly, in simulate, check and explain alike.
+EXTREMES = (1e308, -1e308, 1e18, 10**30, 5e-324)
+
+
+def _extreme_configs(family):
+    from lrplot.values import yaml_load
+
+    for info in family.schedulers:
+        for p in info.params:
+            if p.kind in ("int", "float", "per_group", "numbers"):
+                for v in EXTREMES:
+                    if p.kind == "int" and isinstance(v, float):
+                        v = int(v) if abs(v) >= 1 else v
+                    config = {"scheduler": {"type": info.name, **info.example, p.name: v}, "run": {"epochs": 5, "steps_per_epoch": 2}}
+                    if info.steps_on_metric:
+                        config["metric"] = {"synthetic": True}
+                    yield config
+    if family.section is None:
+        return
+    keys = [k for k, _, _ in family.part(family.section_module).keys() if k.isidentifier()]
+    for recipe in sorted(os.listdir(CONFIGS)):
+        data = yaml_load(open(os.path.join(CONFIGS, recipe)).read())
+        if isinstance(data, dict) and isinstance(data.get(family.section), dict):
+            for key in keys:
+                for v in EXTREMES:
+                    yield {**data, family.section: {**data[family.section], key: v}}
+
+
+@pytest.mark.parametrize("family", [f.name for f in __import__("lrplot.registry", fromlist=["FAMILIES"]).FAMILIES])
+def test_extreme_numbers_in_every_keyword_and_section_key_fail_cleanly(tmp_path, family):
+    from lrplot.check import check_file, selected
+    from lrplot.registry import family as by_name
+
+    rules = selected()
+    for i, config in enumerate(_extreme_configs(by_name(family))):
+        for exact in (False, True):
+            try:
+                trace = lrplot.simulate(config, exact=exact)
+            except LrplotError as exc:
+                assert str(exc).strip() and "\n" not in str(exc), (config, str(exc))
+            else:
+                explain(trace)
+        path = tmp_path / f"{i}.yaml"
+        path.write_text(json.dumps(config))
+        checked = check_file(path, rules)  # LrplotErrors become findings or an invalid config, nothing else
+        assert checked.invalid is None or checked.invalid.strip(), config
 
 
 def test_the_corpus_is_large_enough():

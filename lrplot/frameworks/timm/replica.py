@@ -51,6 +51,18 @@ def cycle(t: Any, t_initial: int, cycle_mul: float) -> tuple[Any, Any, Any]:
     return i, t_i, t_curr
 
 
+def cycle_length(t_initial: int, cycle_mul: float, cycles: int) -> float:
+    """``get_cycle_length()`` without the warmup: t_initial over ``cycles`` cycles, floored as timm
+    floors it; ``inf`` where timm's float arithmetic overflows (``int()`` of it raises OverflowError)."""
+    if cycle_mul == 1:
+        return t_initial * cycles
+    try:
+        grown = -t_initial * (cycle_mul ** cycles - 1) / (1 - cycle_mul)
+    except OverflowError:  # cycle_mul ** cycles beyond a float
+        return math.inf
+    return math.floor(grown) if math.isfinite(grown) else math.inf
+
+
 def lr_function(node: SchedulerSpec, base: list[float]) -> Callable[[int], list[float]]:
     """``_get_lr`` of the node's class over the groups' initial lrs (before noise)."""
     p = node.params
