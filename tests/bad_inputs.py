@@ -289,3 +289,12 @@ FIGURE_INPUTS: list[tuple[str, str | None, list[str]]] = [
     ("denormal-lr-log", None, ["step", "--step-size", "10", "--lr", "5e-324", "--log"]),
     ("log-of-zero", None, ["poly", "--total-iters", "5", "--epochs", "10", "--log"]),
 ]
+
+# Terminal sizes no screen has (issue 20): the terminal figure is drawn at most MAX_SIZE and says so.
+# (case id, environment, command line after `lrplot`, fragment of the note)
+TERMINAL: list[tuple[str, dict[str, str], list[str], str]] = [
+    ("lines-of-a-million", {"LINES": "1000000", "COLUMNS": "100"}, ["plot", "cosine", "--term"], "drawn 100 x 300 characters: 100 x 1,000,000 (COLUMNS x LINES) is more than a screen shows"),
+    ("columns-of-a-million", {"COLUMNS": "1000000", "LINES": "30"}, ["plot", "cosine", "--term"], "drawn 1000 x 29 characters"),
+    ("both-a-million-compare", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--term"], "drawn 1000 x 300 characters"),
+    ("both-a-million-grid", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--layout", "grid", "--term"], "drawn 1000 x 300 characters"),
+]

@@ -23,7 +23,7 @@ from lrplot.explain import explain
 from lrplot.registry import SCHEDULERS, all_names, lookup
 from lrplot.values import yaml_error_message
 
-from bad_inputs import ARGS, GOOD, LIBRARY, YAML
+from bad_inputs import ARGS, GOOD, LIBRARY, TERMINAL, YAML
 
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
@@ -141,6 +141,17 @@ def test_extreme_numbers_in_every_keyword_and_section_key_fail_cleanly(tmp_path,
         path.write_text(json.dumps(config))
         checked = check_file(path, rules)  # LrplotErrors become findings or an invalid config, nothing else
         assert checked.invalid is None or checked.invalid.strip(), config
+
+
+@pytest.mark.parametrize(("case_id", "env", "args", "fragment"), TERMINAL, ids=[c[0] for c in TERMINAL])
+def test_terminal_sizes_beyond_a_screen_are_clamped_and_said(case_id, env, args, fragment):
+    from lrplot.term import MAX_SIZE
+
+    result = CliRunner().invoke(cli, args, env={**env, "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) <= MAX_SIZE[1] and max(len(line) for line in lines) <= MAX_SIZE[0]
+    assert lines[-1] == fragment or lines[-1].startswith(fragment), lines[-1]
 
 
 def test_the_corpus_is_large_enough():
