@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from .engine.pitfalls import REPORTED, Finding, Rule, Subject, num
 from .errors import ConfigError, TorchWouldRaise
+from .files import line_path, one_line
 
 if TYPE_CHECKING:
     from .config import Spec
@@ -244,18 +246,23 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
 
 
 def config_files(paths: Sequence[str]) -> list[Path | ConfigError]:
-    """The files to check: each file given, and the YAML files under each folder (hidden ones skipped)."""
+    """The files to check: each file given, and the YAML files under each folder (hidden ones skipped).
+
+    Inside a folder, every ``.yaml``/``.yml`` name that is not a folder counts, whatever it is: a
+    dangling symbolic link or a loop of them is then reported as it is when named directly, not
+    skipped. Links to folders are not followed (so a link to ``..`` cannot loop).
+    """
     out: list[Path | ConfigError] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml") and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = []
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                found += [Path(folder, n) for n in names if not n.startswith(".") and Path(n).suffix in (".yaml", ".yml")]
             if not found:
                 out.append(ConfigError(raw, "has no .yaml configs"))
-            out += found
+            out += sorted(found)
         else:
             out.append(path)
     return out
@@ -293,9 +300,11 @@ def check_paths(paths: Sequence[str], ignore: Sequence[str] = ()) -> Report:
 def as_text(report: Report) -> str:
     lines = []
     for c in report.checked:
+        # One finding per line, whatever a path or a message holds: a newline or a tab in them is escaped.
+        path = line_path(c.path)
         if c.invalid is not None:
-            lines.append(f"{c.path}: invalid config: {c.invalid}")
-        lines += [f"{c.path}: {f.code} {f.message}" for f in c.findings]
+            lines.append(f"{path}: invalid config: {one_line(c.invalid)}")
+        lines += [f"{path}: {f.code} {one_line(f.message)}" for f in c.findings]
     found = [f for _, f in report.all_findings]
     errors = sum(f.severity == "error" for f in found)
     invalid = sum(c.invalid is not None for c in report.checked)

@@ -26,11 +26,21 @@ from .registry import SCHEDULERS, Param
 _RUN_NAMES = {"epochs", "steps_per_epoch"}
 
 
-class UserError(click.ClickException):
+class _OneLine(click.ClickException):
+    """An error said in one ``Error:`` line, whatever a name in it holds (a key ``"lr\\n"`` of a
+    config or a log): control characters are written as escapes."""
+
+    def __init__(self, message: str):
+        from .files import one_line
+
+        super().__init__(one_line(message))
+
+
+class UserError(_OneLine):
     exit_code = 2
 
 
-class RuntimeFailure(click.ClickException):
+class RuntimeFailure(_OneLine):
     exit_code = 1
 
 

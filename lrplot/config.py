@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
 from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
-from .values import MAX_STEPS, check_keys, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
+from .values import MAX_STEPS, check_keys, key_path, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
@@ -811,7 +811,7 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
         if key in _RETIRED:
             raise ConfigError(f"{path}.{key}", _RETIRED[key])
         if key not in known:
-            raise ConfigError(f"{path}.{key}", f"{info.name} has no option {key!r}{suggest(key, known)}; it takes {', '.join(known)}")
+            raise ConfigError(key_path(path, key), f"{info.name} has no option {key!r}{suggest(key, known)}; it takes {', '.join(known)}")
 
     params: dict[str, Any] = {}
     for p in info.params:

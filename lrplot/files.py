@@ -10,7 +10,9 @@ nothing for ``IDLE_SECONDS`` is given up on.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -39,6 +41,24 @@ def shown(path: os.PathLike | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+# Characters that end a line or move a terminal's cursor: C0 and C1 controls, DEL, and Unicode's
+# line and paragraph separators (which some readers also split lines at).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character written as its Python escape (``\\n``, ``\\t``,
+    ``\\x1b``), so that what a line reports stays on one line and cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def line_path(path: os.PathLike | str) -> str:
+    """A path at the start of a report line (``path: CODE message``): as it is, or quoted with
+    repr() when it holds a character that would break the line (a newline, a tab)."""
+    text = shown(path)
+    return repr(text) if _CONTROL.search(text) else text
+
+
 def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
     """At most ``limit`` bytes of ``path``; a ConfigError on ``field`` for anything else.
 
@@ -54,10 +74,14 @@ def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
         _check_kind(os.stat(path).st_mode, field, it)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
+        if os.path.islink(path):  # a symbolic link to nothing: say where it points
+            raise ConfigError(field, f"{it}is a symbolic link to {os.readlink(path)!r}, which does not exist") from None
         raise ConfigError(field, "no such file" + ("" if not it else f": {name}")) from None
     except ValueError:  # a NUL byte in a path given as a Path
         raise ConfigError(field, "the path contains a NUL byte, which no file name can") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(field, f"{it}is a loop of symbolic links (each points on to the next, back to itself)") from None
         raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
     try:
         mode = os.fstat(fd).st_mode

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .values import integer, number, suggest
+from .values import integer, key_path, number, suggest
 
 MODELS = ("closed_loop", "exp_decay", "steps", "noisy")
 MAX_LOG_BYTES = 64 << 20
@@ -68,7 +68,7 @@ def synthetic_spec(data: Any, path: str, scheduler_mode: str) -> SyntheticSpec:
     known = {p.name for p in SYNTHETIC_PARAMS}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{path}.{key}", f"unknown key{suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
+            raise ConfigError(key_path(path, key), f"unknown key{suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
     values = {p.name: data.get(p.name, p.default) for p in SYNTHETIC_PARAMS}
     if values["model"] not in MODELS:
         raise ConfigError(f"{path}.model", f"must be one of {', '.join(MODELS)}, got {values['model']!r}")

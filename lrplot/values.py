@@ -275,10 +275,18 @@ def suggest(word: Any, options: Iterable[str]) -> str:
     return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
 
 
+def key_path(path: str, key: Any) -> str:
+    """The path of an unknown key: ``scheduler.stepsize``, or ``scheduler['lr\\n']`` (repr) for a key
+    a message could not show as it is (a newline in it, a number)."""
+    if isinstance(key, str) and key.isprintable() and key.strip() == key and key:
+        return f"{path}.{key}" if path else key
+    return f"{path}[{key!r}]"
+
+
 def check_keys(data: Mapping[str, Any], path: str, known: Iterable[str]) -> None:
     known = tuple(known)
     for key in data:
         if key not in known:
-            where = f"{path}.{key}" if path else str(key)
+            where = key_path(path, key)
             section = f"`{path}`" if path else "the top level"
             raise ConfigError(where, f"unknown key{suggest(key, known)}; {section} takes {', '.join(known)}")

@@ -175,6 +175,9 @@ YAML: list[tuple[str, str | bytes, str]] = [
      "scheduler.cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler (its warmup ramps to the lr at t = warmup_t 2"),
     ("timm-tanh-stepped-past-the-cycles", "scheduler: {type: timm.tanh, t_initial: 2, cycle_mul: 0.1, cycle_limit: 1, warmup_t: 2}\nrun: {iterations: 3}\n",
      "scheduler.cycle_mul: timm raises ValueError (math domain error) when train.py steps TanhLRScheduler to update 3: with cycle_mul 0.1 < 1"),
+    ("newline-in-a-key", 'scheduler: {type: step, "step_size\\n": 3}\n', "scheduler['step_size\\n']: StepLR has no option 'step_size\\n'"),
+    ("number-for-a-key", "scheduler: {type: step, step_size: 3, 7: 3}\n", "scheduler[7]: StepLR has no option 7"),
+    ("escape-in-a-name", 'name: "a\\x1b[2Jb"\nscheduler: {type: step}\n', "scheduler.step_size: missing"),
     ("timm-tanh-section-past-the-cycles", "timm: {sched: tanh, epochs: 1, lr_cycle_mul: 0.1, warmup_epochs: 2}\n",
      "timm.lr_cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler"),
 ]
@@ -297,4 +300,19 @@ TERMINAL: list[tuple[str, dict[str, str], list[str], str]] = [
     ("columns-of-a-million", {"COLUMNS": "1000000", "LINES": "30"}, ["plot", "cosine", "--term"], "drawn 1000 x 29 characters"),
     ("both-a-million-compare", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--term"], "drawn 1000 x 300 characters"),
     ("both-a-million-grid", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--layout", "grid", "--term"], "drawn 1000 x 300 characters"),
+]
+
+# `lrplot check DIR` (issue 20): one finding per line whatever a file is named, and a file inside a
+# folder reported as it is when named directly. (case id, files to make: name -> YAML text, or
+# ("link", target) for a symbolic link; the line `check` prints for the first of them)
+CHECKS: list[tuple[str, dict[str, str | tuple[str, str]], str]] = [
+    ("newline-in-name", {"a\nb.yaml": "scheduler: {type: step}\n"}, "'a\\nb.yaml': invalid config: scheduler.step_size: missing"),
+    ("tab-in-name", {"a\tb.yaml": "scheduler: {type: linear, start_factor: 0}\n"}, "'a\\tb.yaml': LR001 must be > 0 and <= 1"),
+    ("escape-in-name", {"a\x1b[2Jb.yaml": "scheduler: {type: step}\n"}, "'a\\x1b[2Jb.yaml': invalid config"),
+    ("line-separator-in-name", {"a\u2028b.yaml": "scheduler: {type: step}\n"}, "'a\\u2028b.yaml': invalid config"),
+    ("newline-in-a-key", {"key.yaml": 'scheduler: {type: step, "step_size\\n": 3}\n'}, "key.yaml: invalid config: scheduler['step_size\\n']: StepLR has no option 'step_size\\n'"),
+    ("dangling-symlink", {"x.yaml": ("link", "nowhere.yaml")}, "x.yaml: invalid config: x.yaml: is a symbolic link to 'nowhere.yaml', which does not exist"),
+    ("symlink-loop", {"loop.yaml": ("link", "loop.yaml")}, "loop.yaml: invalid config: loop.yaml: is a loop of symbolic links"),
+    ("symlink-loop-of-two", {"a.yaml": ("link", "b.yaml"), "b.yaml": ("link", "a.yaml")}, "a.yaml: invalid config: a.yaml: is a loop of symbolic links"),
+    ("link-to-the-parent-folder", {"ok.yaml": "scheduler: cosine\n", "up": ("link", ".")}, "1 config checked: no findings"),
 ]

@@ -23,7 +23,7 @@ from lrplot.explain import explain
 from lrplot.registry import SCHEDULERS, all_names, lookup
 from lrplot.values import yaml_error_message
 
-from bad_inputs import ARGS, GOOD, LIBRARY, TERMINAL, YAML
+from bad_inputs import ARGS, CHECKS, GOOD, LIBRARY, TERMINAL, YAML
 
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
@@ -152,6 +152,37 @@ def test_terminal_sizes_beyond_a_screen_are_clamped_and_said(case_id, env, args,
     lines = result.output.splitlines()
     assert len(lines) <= MAX_SIZE[1] and max(len(line) for line in lines) <= MAX_SIZE[0]
     assert lines[-1] == fragment or lines[-1].startswith(fragment), lines[-1]
+
+
+@pytest.mark.parametrize(("case_id", "files", "line"), CHECKS, ids=[c[0] for c in CHECKS])
+def test_check_reports_one_finding_per_line_alike_in_a_folder_and_named(tmp_path, case_id, files, line):
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    for name, content in files.items():
+        if isinstance(content, tuple):
+            os.symlink(content[1], folder / name)
+        else:
+            (folder / name).write_text(content)
+    first = next(iter(files))
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        in_folder = CliRunner().invoke(cli, ["check", "."])
+        named = CliRunner().invoke(cli, ["check", first])
+    finally:
+        os.chdir(cwd)
+    for result in (in_folder, named):
+        assert result.exit_code in (0, 1, 2) and result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+    lines = in_folder.output.splitlines()
+    assert any(shown.startswith(line) for shown in lines), in_folder.output
+    # every line but the summary is one whole finding: its file, then what is wrong
+    *findings, summary = lines
+    names = {repr(n) if not n.isprintable() else n for n in files}
+    assert all(any(f.startswith(n + ": ") for n in names) for f in findings), lines
+    assert summary.endswith(("no findings", "invalid config", "invalid configs")) or " finding" in summary, summary
+    # the first file named directly is reported as it is inside the folder
+    assert named.output.splitlines()[0] == lines[0] and named.exit_code == in_folder.exit_code or first == "ok.yaml"
 
 
 def test_the_corpus_is_large_enough():

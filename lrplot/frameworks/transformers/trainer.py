@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from ...errors import ConfigError, TorchWouldRaise
-from ...values import MAX_STEPS, amount, count, integer, number, suggest, type_name
+from ...values import MAX_STEPS, amount, count, integer, key_path, number, suggest, type_name
 from .records import BY_NAME, PREFIX
 
 SECTION = "transformers"
@@ -239,7 +239,7 @@ def read(section: Any, path: str = SECTION) -> Arguments:
     if not isinstance(section, Mapping):
         raise ConfigError(path, f"must be a mapping of TrainingArguments fields (and dataset_size, devices), got {type_name(section)}")
     for key in section:
-        where = f"{path}.{key}"
+        where = key_path(path, key)
         if key == "warmup_ratio":
             raise TorchWouldRaise(
                 where,
