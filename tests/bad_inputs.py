@@ -232,7 +232,7 @@ ARGS: list[tuple[str, list[str], str]] = [
     # issue 20 -- click's usage errors in one Error: line, as everywhere else (no Usage:, Try ..., blank)
     ("usage-resume-at-nan", ["export", "CONFIGS/warmup-cosine.yaml", "--resume-at", "nan"], "Error: Invalid value for '--resume-at': 'nan' is not an integer"),
     ("usage-missing-argument", ["plot"], "Error: Missing argument 'SCHEDULER|CONFIG [SCHEDULER FLAGS]'. See '"),
-    ("usage-missing-runlog", ["verify", "CONFIGS/warmup-cosine.yaml"], "Error: Missing argument 'RUNLOG'. See '"),
+    ("usage-missing-config", ["verify"], "Error: Missing argument 'CONFIG|RUN_FOLDER'. See '"),
     ("usage-unknown-command", ["plott", "cosine"], "Error: No such command 'plott'."),
     ("usage-unknown-top-option", ["--bogus"], "Error: No such option '--bogus'"),
     ("usage-unknown-option", ["check", "--frmat", "json", "CONFIGS"], "No such option '--frmat'. Did you mean '--format'? See '"),
