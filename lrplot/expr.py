@@ -714,10 +714,22 @@ def _c_binary(node: _Binary):
         # ``(min_lr + 0.5 * (1.0 + cos(...)) * c) / base_lr``: each operation with a constant, one
         # after another on one value, in one call (each checked as its own node would be).
         f = _closure(inner)[0]
+        # On a float with float constants each operation is a float's own method, and every result
+        # a float: nothing to check between them (c.__rsub__(x) is x - c, the same IEEE operation).
+        # tails[i]: the methods of steps i.. when their constants are all floats (else None)
+        tails: list[list[Callable] | None] = []
+        for i in range(len(steps)):
+            rest = steps[i:]
+            tails.append([getattr(c, _METHOD[op, left]) for op, c, left in rest] if all(type(c) is float for _, c, _ in rest) else None)
+        careful = [(op, c, left, tail) for (op, c, left), tail in zip(steps, tails)]
 
         def chain(v):
             x = f(v)
-            for op, c, constant_left in steps:
+            for op, c, constant_left, tail in careful:
+                if tail is not None and type(x) is float:  # floats from here on: the rest in a row
+                    for method in tail:
+                        x = method(x)
+                    return x
                 x = op(c, x) if constant_left else op(x, c)
                 if type(x) is not float:
                     x = _checked(x)
@@ -747,6 +759,17 @@ def _c_binary(node: _Binary):
         r = op(f(v), c)
         return r if type(r) is float else _checked(r)
     return with_constant_right
+
+
+# (operator, constant on the left) -> the constant's method computing it: c + x, x - c, c / x, ...
+_METHOD = {
+    (operator.add, True): "__add__", (operator.add, False): "__radd__",
+    (operator.mul, True): "__mul__", (operator.mul, False): "__rmul__",
+    (operator.sub, True): "__sub__", (operator.sub, False): "__rsub__",
+    (operator.truediv, True): "__truediv__", (operator.truediv, False): "__rtruediv__",
+    (operator.floordiv, True): "__floordiv__", (operator.floordiv, False): "__rfloordiv__",
+    (operator.mod, True): "__mod__", (operator.mod, False): "__rmod__",
+}
 
 
 def _chain(node: _Node) -> tuple[list[tuple[Callable, Any, bool]], _Node]:
@@ -798,10 +821,27 @@ def _c_boolop(node: _BoolOp):
 
 
 def _c_ifexp(node: _IfExp):
-    test, _ = _closure(node.test)
     body, _ = _closure(node.body)
     orelse, _ = _closure(node.orelse)
+    t = node.test
+    if isinstance(t, _Compare) and len(t.rest) == 1 and isinstance(t.first, _Var):
+        # ``a if step < warmup_iters else b``: the comparison made here, not in a call of its own
+        op, _, operand = t.rest[0]
+        c = _constant(operand)
+        if c is not _VARIES and op in _IF_VARIABLE_VS_CONSTANT:
+            return _IF_VARIABLE_VS_CONSTANT[op](c, body, orelse)
+    test, _ = _closure(t)
     return lambda v: body(v) if test(v) else orelse(v)
+
+
+_IF_VARIABLE_VS_CONSTANT: dict[Callable, Callable] = {
+    operator.lt: lambda c, body, orelse: lambda v: body(v) if v < c else orelse(v),
+    operator.le: lambda c, body, orelse: lambda v: body(v) if v <= c else orelse(v),
+    operator.gt: lambda c, body, orelse: lambda v: body(v) if v > c else orelse(v),
+    operator.ge: lambda c, body, orelse: lambda v: body(v) if v >= c else orelse(v),
+    operator.eq: lambda c, body, orelse: lambda v: body(v) if v == c else orelse(v),
+    operator.ne: lambda c, body, orelse: lambda v: body(v) if v != c else orelse(v),
+}
 
 
 def _c_call(node: _Call):
