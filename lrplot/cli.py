@@ -943,8 +943,14 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
         config, runlog = str(config_path), str(log_path)
         click.echo(f"{config}: the plan; {runlog}: the log", err=True)
     spec = build_spec(config, {**plan, "exact": False})
-    log = read_runlog(runlog, columns, step_column, first_step)
+    log = read_runlog(runlog, columns, step_column, first_step, steps=spec.run.total_steps)  # no point past the plan is kept
     verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
+    if output is not None:
+        from .verify import figure_refusal
+
+        refused = figure_refusal(verdict)
+        if refused:  # before the report: one Error: line, no figure and no partial output
+            raise UserError(f"--output: {refused}")
     click.echo(report(verdict), nl=False)
     if output is not None:
         from .render import Look
