@@ -668,6 +668,24 @@ def load_json(data: bytes, where: str) -> Any:
         raise ConfigError(where, f"is not JSON ({exc})") from None
 
 
+_JSON = json.JSONDecoder()
+_JSON_GUARDED = None
+
+
+def _decode_guarded(raw: str, where: str, n: int, exc: ValueError) -> Any:
+    """A line the plain decoder refused, again with integers of more than 300 digits read as floats
+    (what the plain decoder cannot hold); a line that still fails is not JSON."""
+    global _JSON_GUARDED
+    if _JSON_GUARDED is None:
+        _JSON_GUARDED = json.JSONDecoder(parse_int=_json_int)
+    try:
+        return _JSON_GUARDED.decode(raw)
+    except RecursionError:
+        raise ConfigError(where, f"line {n} is nested too deeply to read") from None
+    except ValueError as again:
+        raise ConfigError(where, f"line {n} is not JSON ({getattr(again, 'msg', again)})") from None
+
+
 def _json_int(text: str) -> float | int:
     # Python refuses to read an int of more than 4300 digits (and reading one costs quadratic time).
     return int(text) if len(text) <= 300 else float(text)
@@ -689,53 +707,76 @@ class _JsonFields:
         self._wanted: dict[str, bool] = {}
 
     def wanted(self, name: str) -> bool:
-        known = self._wanted.get(name)
-        if known is None:
-            known = name in self.step_candidates or name in self.request.columns or is_lr_name(name)
-            if len(self._wanted) < 100_000:
-                self._wanted[name] = known
+        """A name that can be a step or an lr (remembered, for the next line's same names)."""
+        known = name in self.step_candidates or name in self.request.columns or is_lr_name(name)
+        if len(self._wanted) < 100_000:
+            self._wanted[name] = known
         return known
 
     def read(self, block: bytes, first_line: int) -> None:
-        where = self.where
-        for offset, raw in enumerate(block.split(b"\n")):
-            if not raw.strip():
+        where, names, values, wanted_names = self.where, self.names, self.values, self._wanted
+        decode = _JSON.raw_decode  # a line starts with its object; what follows it is checked below
+        try:
+            text = block.decode("utf-8-sig" if first_line == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            line = first_line + block.count(b"\n", 0, exc.start)
+            raise ConfigError(where, f"line {line} is not UTF-8 text") from None
+        n = first_line - 1
+        for raw in text.split("\n"):
+            n += 1
+            if not raw or raw.isspace():
                 continue
-            n = first_line + offset
             try:
-                record = json.loads(raw, parse_int=_json_int)
+                record, end = decode(raw)
+                if end != len(raw) and not raw[end:].isspace():
+                    raise ValueError("extra data")
             except RecursionError:
                 raise ConfigError(where, f"line {n} is nested too deeply to read") from None
-            except UnicodeDecodeError:
-                raise ConfigError(where, f"line {n} is not UTF-8 text") from None
-            except ValueError as exc:  # JSONDecodeError, and a string Python cannot hold
-                raise ConfigError(where, f"line {n} is not JSON ({getattr(exc, 'msg', exc)})") from None
-            if not isinstance(record, dict):
+            except ValueError as exc:
+                # Leading blanks, Python's int-string limit (an integer of thousands of digits, read
+                # as a float then), or no JSON: the careful decoder says which.
+                record = _decode_guarded(raw, where, n, exc)
+            if type(record) is not dict:
                 raise ConfigError(where, f"line {n} is not a JSON object; JSON lines logs hold one object per line")
             self.records += 1
-            names = self.names
             for key, value in record.items():
-                if key not in names and len(names) < self.MAX_NAMES:
-                    names[key] = None
-                if value is None or not self.wanted(key):
+                wanted = wanted_names.get(key)
+                if wanted is None:
+                    wanted = self.wanted(key)
+                    if key not in names and len(names) < self.MAX_NAMES:
+                        names[key] = None
+                if not wanted or value is None:
                     continue
-                if type(value) is float or type(value) is int:
-                    number = float(value)
-                else:
+                if type(value) is float:
+                    number = value
+                elif type(value) is int:
                     try:
-                        number = float(value if isinstance(value, str) else str(value))
-                    except (ValueError, OverflowError):
-                        if key not in self.bad:
-                            self.bad[key] = (n, str(value)[:40])
-                        number = math.nan
-                    else:
-                        if isinstance(value, str) and not value.strip():
-                            continue  # an empty string is no value, as an empty cell
-                column = self.values.get(key)
+                        number = float(value)
+                    except OverflowError:  # beyond a float: refused as an lr or a step
+                        number = math.inf if value > 0 else -math.inf
+                else:
+                    number = self._number(key, value, n)
+                    if number is None:
+                        continue
+                column = values.get(key)
                 if column is None:
-                    column = self.values[key] = (array("q"), array("d"))
+                    column = values[key] = (array("q"), array("d"))
                 column[0].append(n)
                 column[1].append(number)
+
+    def _number(self, key: str, value: Any, n: int) -> float | None:
+        """A JSON value as a number (an int, a numeric string); None for an empty string (no value,
+        as an empty cell); NaN, remembered with its line, for what is not a number."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        try:
+            return float(value) if type(value) is int else float(value if isinstance(value, str) else str(value))
+        except (ValueError, OverflowError):
+            if type(value) is int:
+                return math.inf if value > 0 else -math.inf  # beyond a float: refused as an lr or a step
+            if key not in self.bad:
+                self.bad[key] = (n, str(value)[:40])
+            return math.nan
 
     def log(self, kind: str, first_step: int | None) -> RunLog:
         where = self.where
