@@ -826,14 +826,14 @@ def cell(value: Any) -> str:
 def _tensorboard(where: str, files: list[Path], request: LogRequest) -> RunLog:
     # The framing first: a damaged file is said to be one, with or without TensorBoard's reader.
     checked = [check_event_file(f, str(f) if f.name not in where else where) for f in files]
-    try:
-        from tensorboard.backend.event_processing import event_accumulator
-    except ImportError:
-        raise ConfigError(where, TENSORBOARD_HINT) from None
     notes = tuple(note for _, note in checked if note)
     if not any(records for records, _ in checked):
         why = notes[0].replace("; it is read to its last whole record", "") if notes else f"the event file{'s are' if len(files) > 1 else ' is'} empty"
         raise ConfigError(where, f"holds no whole TensorBoard event: {why}")
+    try:
+        from tensorboard.backend.event_processing import event_accumulator
+    except ImportError:
+        raise ConfigError(where, TENSORBOARD_HINT) from None
     scalars = read_scalars(files, event_accumulator)
     names = list(scalars)
     lr_names = choose_lr(names, request.columns, where)

@@ -316,3 +316,97 @@ CHECKS: list[tuple[str, dict[str, str | tuple[str, str]], str]] = [
     ("symlink-loop-of-two", {"a.yaml": ("link", "b.yaml"), "b.yaml": ("link", "a.yaml")}, "a.yaml: invalid config: a.yaml: is a loop of symbolic links"),
     ("link-to-the-parent-folder", {"ok.yaml": "scheduler: cosine\n", "up": ("link", ".")}, "1 config checked: no findings"),
 ]
+
+# ------------------------------------------------------------------------------------------------
+# Logged runs (issue 20): `lrplot verify PLAN LOG` (and `compare PLAN LOG`) bounded by the plan,
+# never by the log; what cannot be read is one Error: line naming the line, what can is judged with
+# notes saying what was left out. PLAN is tests/fixtures/plans/torch-warmup-cosine.yaml (96 steps,
+# lr 0.01 at step 0); the plan's own lrs, as a run that followed it logs them:
+PLAN_LR = [0.010000000000000002, 0.013750000000000002, 0.017499999999999998]
+
+
+def _crc(data: bytes) -> bytes:
+    from lrplot.runlog import _masked_crc32c
+
+    return _masked_crc32c(data).to_bytes(4, "little")
+
+
+def event_file(points: list[tuple[int, float]], tag: str = "lr") -> bytes:
+    """A TensorBoard event file of scalars, framed and encoded by hand (TFRecord; Event and Summary
+    protocol buffers), so the corpus needs no TensorBoard to make one."""
+    import struct
+
+    def field(number: int, wire: int, payload: bytes) -> bytes:
+        return _varint(number << 3 | wire) + payload
+
+    def message(number: int, body: bytes) -> bytes:
+        return field(number, 2, _varint(len(body)) + body)
+
+    out = b""
+    events = [field(1, 1, struct.pack("<d", 0.0)) + message(3, b"brain.Event:2")]  # file_version
+    for step, value in points:
+        scalar = message(1, tag.encode()) + field(2, 5, struct.pack("<f", value))
+        events.append(field(1, 1, struct.pack("<d", 1.0 + step)) + field(2, 0, _varint(step)) + message(5, message(1, scalar)))
+    for data in events:
+        header = len(data).to_bytes(8, "little")
+        out += header + _crc(header) + data + _crc(data)
+    return out
+
+
+def _varint(n: int) -> bytes:
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def _random_bytes(n: int) -> bytes:
+    import random
+
+    return random.Random(20).randbytes(n)
+
+
+_FOLLOWED = [(k, v) for k, v in enumerate(PLAN_LR)]
+_D5000 = "9" * 5000
+
+# (case id, file name, content, extra command-line args, expected exit code, fragment of the output)
+LOGS: list[tuple[str, str, bytes, list[str], int, str]] = [
+    ("stray-step-9999999", "run.csv", b"step,lr\n0,0.01\n9999999,0.01\n", [], 0,
+     "1 logged point past the plan's last optimizer step (95), up to step 9,999,999, is left out"),
+    ("stray-step-100000", "run.csv", b"step,lr\n0,0.01\n100000,0.01\n", [], 0, "up to step 100,000, is left out"),
+    ("rows-past-the-plan", "run.csv", b"step,lr\n" + b"".join(b"%d,%r\n" % (k, v) for k, v in _FOLLOWED) + b"".join(b"%d,0.01\n" % k for k in range(96, 200_000)), [], 0,
+     "199,904 logged points past the plan's last optimizer step (95), up to step 199,999, are left out"),
+    ("only-steps-past-the-plan", "run.csv", b"step,lr\n500,0.01\n9999999,0.01\n", [], 2,
+     "has no step inside the plan: it logs optimizer steps 500..9,999,999, the plan has 0..95"),
+    ("stray-step-in-an-event-file", "events.out.tfevents.1.stray", event_file([(0, 0.01), (9_999_999, 0.01)]), [], 0,
+     "up to step 9,999,999, is left out"),
+    ("integer-of-5000-digits-as-lr", "run.jsonl", ('{"step": 0, "lr": 0.01}\n{"step": 1, "lr": %s}\n' % _D5000).encode(), [], 2,
+     "line 2: 'lr' is inf, not a finite lr"),
+    ("integer-of-5000-digits-as-step", "run.jsonl", ('{"step": 0, "lr": 0.01}\n{"step": %s, "lr": 0.01}\n' % _D5000).encode(), [], 2,
+     "line 2: the step inf is not a whole number"),
+    ("integer-of-5000-digits-in-trainer-state", "trainer_state.json",
+     ('{"log_history": [{"step": 1, "learning_rate": 0.01}, {"step": %s, "learning_rate": 0.01}]}' % _D5000).encode(), [], 2,
+     "entry 2: the step inf is not a whole number"),
+    ("json-nested-100000-deep", "run.jsonl", b'{"step": 0, "lr": 0.01}\n' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_000 + b"\n", [], 2,
+     "line 2 is nested too deeply to read"),
+    ("trainer-state-nested-100000-deep", "trainer_state.json", b'{"log_history": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", [], 2,
+     "is nested too deeply to read"),
+    ("lone-surrogate-in-a-name", "run.jsonl", b'{"step": 0, "\\ud800/lr": 0.01}\n{"step": 1, "\\ud800/lr": 0.01375}\n', ["-o", "v.svg"], 0,
+     "column '\\ud800/lr'"),
+    ("newline-in-a-name", "run.jsonl", b'{"step": 0, "lr\\n": 0.01}\n{"step": 1, "lr\\n": 0.01375}\n', ["-o", "v.svg"], 0, "column 'lr\\n'"),
+    ("newline-in-a-missing-name", "run.jsonl", b'{"step": 0, "lr": 0.01}\n', ["--column", "lr\n"], 2, "has no 'lr\\n'"),
+    ("lr-of-1e308-in-a-figure", "run.jsonl", b"".join(b'{"step": %d, "lr": %s}\n' % (k, b"1e308" if k == 1 else b"0.01") for k in range(3)), ["-o", "v.svg"], 2,
+     "--output: the log's lr 1e+308 at step 1 is beyond 1e+100 times the plan's peak lr"),
+    ("random-bytes-as-an-event-file", "events.out.tfevents.1.random", _random_bytes(4000), [], 2,
+     "is not a TensorBoard event file: its first record's header does not check out"),
+    ("event-file-cut-off", "events.out.tfevents.1.cut", event_file(_FOLLOWED + [(k, 0.01) for k in range(3, 40)])[:-30], [], 1,
+     "is cut off: it ends inside record 41"),
+    ("event-file-cut-in-its-first-header", "events.out.tfevents.1.short", event_file(_FOLLOWED)[:5], [], 2,
+     "holds no whole TensorBoard event: the event file events.out.tfevents.1.short is cut off: it ends inside record 1, at byte 5"),
+    ("empty-event-file", "events.out.tfevents.1.empty", b"", [], 2, "holds no whole TensorBoard event: the event file is empty"),
+    ("not-utf8-jsonl", "run.jsonl", b'{"step": 0, "lr": 0.01}\n\xff\n', [], 2, "line 2 is not UTF-8 text"),
+]
+# Cases whose log TensorBoard's own reader must read (skipped where it is not installed).
+NEEDS_TENSORBOARD = {"stray-step-in-an-event-file", "event-file-cut-off"}

@@ -23,7 +23,7 @@ from lrplot.explain import explain
 from lrplot.registry import SCHEDULERS, all_names, lookup
 from lrplot.values import yaml_error_message
 
-from bad_inputs import ARGS, CHECKS, GOOD, LIBRARY, TERMINAL, YAML
+from bad_inputs import ARGS, CHECKS, GOOD, LIBRARY, LOGS, NEEDS_TENSORBOARD, TERMINAL, YAML
 
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
@@ -183,6 +183,52 @@ def test_check_reports_one_finding_per_line_alike_in_a_folder_and_named(tmp_path
     assert summary.endswith(("no findings", "invalid config", "invalid configs")) or " finding" in summary, summary
     # the first file named directly is reported as it is inside the folder
     assert named.output.splitlines()[0] == lines[0] and named.exit_code == in_folder.exit_code or first == "ok.yaml"
+
+
+PLAN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "plans", "torch-warmup-cosine.yaml")
+
+
+@pytest.mark.parametrize(("case_id", "name", "content", "args", "code", "fragment"), LOGS, ids=[c[0] for c in LOGS])
+def test_logged_runs_are_read_within_the_plan_and_fail_cleanly(tmp_path, case_id, name, content, args, code, fragment):
+    import importlib.util
+    import time
+
+    from lrplot.config import load
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    if case_id in NEEDS_TENSORBOARD and importlib.util.find_spec("tensorboard") is None:
+        pytest.skip("reading this event file needs the tensorboard package")
+    log = tmp_path / name
+    log.write_bytes(content)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        start = time.monotonic()
+        result = CliRunner().invoke(cli, ["verify", PLAN, str(log), *args])
+        took = time.monotonic() - start
+        compared = CliRunner().invoke(cli, ["compare", PLAN, str(log), "-o", "c.svg"]) if code != 2 else None
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert fragment in result.output, result.output
+    assert took < 20, f"{took:.1f} s: the work is not bounded by the plan"  # a stray step once took minutes
+    assert all(line.isprintable() for line in result.output.splitlines()), result.output  # names escaped
+    if code == 2:
+        assert [line for line in result.output.splitlines() if line.strip()] == [result.output.strip()] and result.output.startswith("Error:")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no figure, nothing else
+    elif "-o" in args:
+        assert (tmp_path / "v.svg").stat().st_size > 0
+    if compared is not None:
+        assert compared.exit_code == 0, compared.output
+    # The library says the same: the reader (told the plan's length) and the verdict.
+    spec = load(PLAN)
+    if code == 2 and "--output" not in fragment and "--column" not in args:
+        with pytest.raises(LrplotError) as info:
+            verify(spec, read_runlog(log, steps=spec.run.total_steps))
+        assert fragment.split(": ", 1)[-1] in str(info.value)
 
 
 def test_the_corpus_is_large_enough():
