@@ -19,7 +19,7 @@ import click
 
 from .errors import LrplotError
 from .flags import flag_name, parse_flags, parse_int
-from .registry import SCHEDULERS, Param
+from .registry import Param
 
 # OneCycleLR's own ``epochs`` / ``steps_per_epoch`` keywords share their names with the run
 # options; as flags those names mean the run (the keywords stay available in YAML).
@@ -142,6 +142,8 @@ def _apply(options: list[Callable], f: Callable) -> Callable:
 
 def _scheduler_params() -> dict[str, Param]:
     """Every scheduler keyword that can be a flag, once (for the tests' fuzzing and the docs)."""
+    from .registry import SCHEDULERS
+
     params: dict[str, Param] = {}
     for info in SCHEDULERS:
         for p in info.params:
@@ -150,7 +152,10 @@ def _scheduler_params() -> dict[str, Param]:
     return params
 
 
-SCHEDULER_PARAMS = _scheduler_params()
+def __getattr__(name: str) -> Any:
+    if name == "SCHEDULER_PARAMS":  # every family's keywords: loaded when asked for, not by every command
+        return _scheduler_params()
+    raise AttributeError(f"module 'lrplot.cli' has no attribute {name!r}")
 
 # The commands that describe one schedule take SCHEDULER|CONFIG, then that scheduler's keywords as
 # flags, which click hands over unparsed (see flags.py).
@@ -239,33 +244,72 @@ def resume_at_option(f: Callable) -> Callable:
     )(f)
 
 
-def resume_method_option(f: Callable) -> Callable:
+class _LazyChoice(click.Choice):
+    """A click.Choice whose choices are read when first needed (parsing the option, or --help), so
+    the records they come from do not load with every command."""
+
+    def __init__(self, load: Callable[[], Any]):
+        self._load = load
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> Any:
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
+class _LazyHelpOption(click.Option):
+    """A click option whose help text is made when --help shows it."""
+
+    def __init__(self, *args: Any, make_help: Callable[[], str], **kwargs: Any):
+        self._make_help = make_help
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self) -> str:
+        return self._make_help()
+
+    @help.setter
+    def help(self, value: Any) -> None:
+        pass
+
+
+def _method_names() -> tuple[str, ...]:
     from .whatif import METHOD_NAMES
 
+    return METHOD_NAMES
+
+
+def resume_method_option(f: Callable) -> Callable:
     return click.option(
-        "--resume-method", "resume_method", type=click.Choice(METHOD_NAMES), default=None,
+        "--resume-method", "resume_method", type=_LazyChoice(_method_names), default=None,
         help="How the script resumes [default: plot draws every way; export needs one].",
     )(f)
 
 
-def what_if_option(f: Callable) -> Callable:
+def _what_if_help() -> str:
     from .whatif import MISTAKE_NAMES
 
+    return f"Overlay a stepping mistake: {', '.join(MISTAKE_NAMES)}, or all (those that apply)."
+
+
+def what_if_option(f: Callable) -> Callable:
     return click.option(
-        "--what-if", "what_if", default=None, metavar="MISTAKE[,MISTAKE...]",
-        help=f"Overlay a stepping mistake: {', '.join(MISTAKE_NAMES)}, or all (those that apply).",
+        "--what-if", "what_if", default=None, metavar="MISTAKE[,MISTAKE...]", cls=_LazyHelpOption, make_help=_what_if_help,
     )(f)
 
 
 def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
     """Where the run resumes and by which methods: the flags, else the config's run.resume."""
-    from .config import check_resume_at
-    from .whatif import METHOD_NAMES
-
     at, method = kwargs.pop("resume_at", None), kwargs.pop("resume_method", None)
     declared = trace.spec.run.resume
     if at is None and method is None:
         return (declared.at, (declared.method,)) if declared is not None else None
+    from .config import check_resume_at
+    from .whatif import METHOD_NAMES
     if at is None:
         if declared is None:
             raise UserError("--resume-method needs --resume-at E, the scheduler step the checkpoint was saved after")
@@ -279,12 +323,11 @@ def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, t
 
 
 def _mistakes(trace, text: str | None) -> list[str]:
+    if text is None:
+        return []
     from .values import suggest
     from .engine.whatif import mistake_applies
     from .whatif import MISTAKE_NAMES
-
-    if text is None:
-        return []
     if text.strip() == "all":
         chosen = [m for m in MISTAKE_NAMES if mistake_applies(trace.spec, m) is None]
         if not chosen:
@@ -412,7 +455,8 @@ def _simulate(target: str, kwargs: dict[str, Any], flags: list[str]):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="lrplot")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, param, value: _version(ctx, value),
+              help="Show the version and exit.")  # click.version_option looks up translations at every start-up
 def cli() -> None:
     """See a learning-rate schedule before you train.
 
@@ -431,6 +475,19 @@ def cli() -> None:
       lrplot code onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100
       lrplot list
     """
+
+
+def _version(ctx: click.Context, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("lrplot")
+    except PackageNotFoundError:
+        from . import __version__ as number
+    click.echo(f"{ctx.find_root().info_name}, version {number}")
+    ctx.exit()
 
 
 def _size(ctx, param, value):
@@ -556,13 +613,15 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
     With --resume-at or --what-if (or a config's run.resume), what a resumed run or a stepping
     mistake trains with is drawn over the planned curve.
     """
-    from .output import check_folder, figure_format
-
     look, view, term, watch = _figure_plan(kwargs, output, show)
     flags = list(ctx.args)
     if output:  # before a simulation that may take a while
+        from .output import figure_format
+
         figure_format(output)
     elif not term:  # <name>.png, in the current folder
+        from .output import check_folder
+
         check_folder(Path("."), "--output")
 
     what_if = {k: kwargs.pop(k) for k in ("resume_at", "resume_method", "what_if")}
@@ -586,10 +645,12 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
     """The what-ifs plot draws: the resume the flags (or the config) ask for, and the mistakes."""
-    from .engine import whatif
-
     resume = _resume_request(trace, flags, "plot")
     mistakes = _mistakes(trace, flags.pop("what_if", None))
+    if resume is None and not mistakes:
+        return []
+    from .engine import whatif
+
     outcomes = whatif.resumes(trace, *resume) if resume is not None else []
     return outcomes + (whatif.mistakes(trace, mistakes, exact) if mistakes else [])
 

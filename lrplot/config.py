@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .frozen import record
 from .errors import ConfigError, TorchWouldRaise
 from .sources import MAX_FILE_BYTES, ConfigFile, read_config
-from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
+from .registry import FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup, section_family
 from .values import MAX_STEPS, check_keys, check_text, check_tree, integer, key_path, number, suggest, type_name
 
 STEP_MODES = ("epoch", "iteration", "fractional")
@@ -55,13 +56,13 @@ _PLAN_KEYS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last"
 _RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", *_PLAN_KEYS)
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     name: str
     lr: float
 
 
-@dataclass(frozen=True)
+@record
 class OptimizerSpec:
     """The fake optimizer: SGD, or Adam when ``betas`` is given."""
 
@@ -74,7 +75,7 @@ class OptimizerSpec:
         return "Adam" if self.betas is not None else "SGD"
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """The training plan: what a plain PyTorch loop makes of a dataset, a batch size and devices.
 
@@ -127,7 +128,7 @@ class Plan:
         return lines
 
 
-@dataclass(frozen=True)
+@record
 class Resume:
     """``run.resume``: the run is resumed from a checkpoint saved after scheduler step ``at``.
 
@@ -139,7 +140,7 @@ class Resume:
     method: str = "state_dict"
 
 
-@dataclass(frozen=True)
+@record
 class RunSpec:
     """The run: how many optimizer steps, how they group into epochs, when the scheduler steps.
 
@@ -187,7 +188,7 @@ class RunSpec:
         return f"iteration {k} (epoch {k / spe:g})"
 
 
-@dataclass(frozen=True)
+@record
 class SchedulerSpec:
     type: str  # the registry's type name (torch class name, or <framework>.<name>)
     params: Mapping[str, Any]  # every keyword, defaults filled; children are SchedulerSpecs
@@ -210,7 +211,7 @@ class SchedulerSpec:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
+@record
 class MetricSpec:
     """What ReduceLROnPlateau is fed: fixed ``values`` (given or read from a log) or a ``synthetic`` model."""
 
@@ -219,7 +220,7 @@ class MetricSpec:
     source: str = "values"  # values | csv | synthetic
 
 
-@dataclass(frozen=True)
+@record
 class Var:
     """A named number of the config's ``vars:``, as given (``source``) and as worked out (``value``)."""
 
@@ -229,7 +230,7 @@ class Var:
     expr: Any = None  # the parsed expression (expr.Expr), when the source is one
 
 
-@dataclass(frozen=True)
+@record
 class Spec:
     name: str
     optimizer: OptimizerSpec
@@ -310,7 +311,20 @@ def check_method(name: Any, path: str) -> str:
     return name
 
 
-SECTIONS = {f.section: f for f in FAMILIES if f.section}
+PLAIN_KEYS = ("name", "optimizer", "run", "vars", "scheduler", "metric")
+
+
+def sections() -> dict:
+    """Every framework's config section: its name -> its family (every family loads)."""
+    from .registry import families
+
+    return {f.section: f for f in families() if f.section}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SECTIONS":  # every family's, loaded on first use
+        return sections()
+    raise AttributeError(f"module 'lrplot.config' has no attribute {name!r}")
 
 
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
@@ -326,20 +340,25 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
         raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {type_name(data)}")
     check_tree(data)
     source = data
-    check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric", *SECTIONS))
+    # A key that is not lrplot's own may be a framework's section: only that framework loads.
+    found = {k: section_family(k) for k in data if k not in PLAIN_KEYS}
+    if not all(found.values()):
+        check_keys(data, "", (*PLAIN_KEYS, *sections()))  # names the misspelt key, among every section
     derivation: tuple[str, ...] = ()
-    sections = [k for k in SECTIONS if k in data]
-    if len(sections) > 1:
-        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
-    if not sections:
+    from .registry import PACKAGES
+
+    named = sorted(found, key=PACKAGES.index)
+    if len(named) > 1:
+        raise ConfigError(named[1], f"one framework section per config; this one has {' and '.join(named)}")
+    if not named:
         return _from_plain(data, source, derivation, default_name, base_dir)
     # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
     # scheduler and the run; the family turns it into the plain config it means, and an error in
     # what it made is named by the section's field that caused it.
-    family_ = SECTIONS[sections[0]]
+    family_ = found[named[0]]
     reader = family_.part(family_.section_module)
-    data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
-    data, derivation = reader.translate(data[sections[0]], data, sections[0])
+    data, moved = options_into_section(data, named[0], getattr(reader, "OPTIONS", {}))
+    data, derivation = reader.translate(data[named[0]], data, named[0])
     derivation = moved + tuple(derivation)
     check_tree(data)
     try:
@@ -641,11 +660,10 @@ _RESERVED_VAR_NAMES = {
 
 def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
     """``vars:``: named numbers, each a number or an expression of other vars and the run names."""
-    from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr
-
     path = "vars"
     if data is None:
         return ()
+    from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr  # a config with vars loads the expressions
     if not isinstance(data, Mapping):
         raise ConfigError(path, f"must be a mapping of names to numbers or expressions, got {type_name(data)}")
     if len(data) > MAX_VARS:
@@ -718,7 +736,7 @@ def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
     return tuple(Var(k, values[k], data[k], exprs.get(k)) for k in order)  # each after the vars it uses
 
 
-@dataclass(frozen=True)
+@record
 class Names:
     """What expressions may name: the run names and vars (``shared``), and each group's base_lr."""
 
@@ -733,9 +751,9 @@ class Names:
 
 
 def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -> MetricSpec | None:
-    from .metric import read_log, synthetic_spec
-
     plateau = next((s for s in scheduler.walk() if s.info.steps_on_metric), None)
+    if data is not None or plateau is not None:
+        from .metric import read_log, synthetic_spec  # loaded for a metric (or the error without one)
     if data is None:
         if plateau is not None:
             raise ConfigError(

@@ -44,20 +44,20 @@ def shown(path: os.PathLike | str) -> str:
 
 # Characters that end a line or move a terminal's cursor: C0 and C1 controls, DEL, and Unicode's
 # line and paragraph separators (which some readers also split lines at).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 
 def one_line(text: str) -> str:
     """``text`` with every control character written as its Python escape (``\\n``, ``\\t``,
     ``\\x1b``), so that what a line reports stays on one line and cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return re.sub(_CONTROL, lambda m: repr(m.group())[1:-1], text)
 
 
 def line_path(path: os.PathLike | str) -> str:
     """A path at the start of a report line (``path: CODE message``): as it is, or quoted with
     repr() when it holds a character that would break the line (a newline, a tab)."""
     text = shown(path)
-    return repr(text) if _CONTROL.search(text) else text
+    return repr(text) if re.search(_CONTROL, text) else text
 
 
 def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:

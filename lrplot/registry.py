@@ -5,48 +5,99 @@ joins them into one table and looks names up: torch's class names and aliases as
 (``StepLR``, ``cosine``), other frameworks' as ``<framework>.<name>`` (``transformers.cosine``).
 The config loader, ``lrplot list``, the CLI flags and the tests all read this table; nothing else
 lists schedulers.
+
+A family's records load the first time something asks for that family: a plain name is torch's, a
+prefixed name its framework's, a config's section (named like its framework) that framework's.
+So a command on a torch config loads torch's records alone, however many frameworks are listed
+in ``PACKAGES``; what asks about every framework (``lrplot list``, a suggestion for a misspelt
+name, ``FAMILIES``) loads them all.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, ResolveContext, SchedulerInfo
 
 __all__ = [
     "PACKAGES", "FAMILIES", "SCHEDULERS", "BY_NAME", "FROM_RUN", "REQUIRED", "POSITIVE", "NON_NEGATIVE",
-    "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family",
+    "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family", "families",
+    "section_family",
 ]
 
 # The framework packages under lrplot/frameworks/, in the order `lrplot list` shows them: adding a
-# framework is its package plus one name here. torch comes first: plain names are torch's.
+# framework is its package plus one name here. torch comes first: plain names are torch's. A
+# family's name is its package's, and its config section (if it has one) is named the same.
 PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm")
-FAMILIES: tuple[Family, ...] = tuple(importlib.import_module(f"lrplot.frameworks.{name}.records").FAMILY for name in PACKAGES)
-SCHEDULERS: tuple[SchedulerInfo, ...] = tuple(s for f in FAMILIES for s in f.schedulers)
-BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
-_BY_FAMILY: dict[str, Family] = {f.name: f for f in FAMILIES}
+
+_FAMILY: dict[str, Family] = {}
+_TABLE: dict[str, dict[str, SchedulerInfo]] = {}  # family -> its names and aliases (keyed) -> record
 
 
 def _key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
-_LOOKUP: dict[str, SchedulerInfo] = {}
-for _info in SCHEDULERS:
-    for _n in (_info.name, *_info.aliases):  # other frameworks' aliases carry their prefix too
-        _LOOKUP.setdefault(_key(_n), _info)
+def family(name: str) -> Family:
+    """The framework a scheduler (``info.family``) or a family name belongs to; its records load now."""
+    found = _FAMILY.get(name)
+    if found is None:
+        if name not in PACKAGES:
+            raise KeyError(name)
+        found = importlib.import_module(f"lrplot.frameworks.{name}.records").FAMILY
+        assert found.name == name, f"the family of lrplot.frameworks.{name} is named {found.name!r}: a family is named as its package"
+        _FAMILY[name] = found
+    return found
+
+
+def families() -> tuple[Family, ...]:
+    """Every family, in PACKAGES order (each one's records loaded)."""
+    return tuple(family(name) for name in PACKAGES)
+
+
+def _table(name: str) -> dict[str, SchedulerInfo]:
+    table = _TABLE.get(name)
+    if table is None:
+        table = {}
+        for info in family(name).schedulers:
+            for spelling in (info.name, *info.aliases):  # other frameworks' aliases carry their prefix too
+                table.setdefault(_key(spelling), info)
+        _TABLE[name] = table
+    return table
 
 
 def lookup(name: str) -> SchedulerInfo | None:
-    """The scheduler a type name or alias means: case-insensitive, ``-`` and ``_`` alike."""
-    return _LOOKUP.get(_key(name))
+    """The scheduler a type name or alias means: case-insensitive, ``-`` and ``_`` alike. Loads only
+    the family the name belongs to (torch for a plain name, ``<framework>`` for ``<framework>.name``)."""
+    key = _key(name)
+    prefix, dot, _ = key.partition(".")
+    if not dot:
+        return _table(PACKAGES[0]).get(key)
+    if prefix in PACKAGES:
+        return _table(prefix).get(key)
+    return None
 
 
-def family(name: str) -> Family:
-    """The framework a scheduler (``info.family``) or a family name belongs to."""
-    return _BY_FAMILY[name]
+def section_family(key: Any) -> Family | None:
+    """The family whose config section ``key`` is (``transformers:``), or None; loads that family only."""
+    if isinstance(key, str) and key in PACKAGES and family(key).section == key:
+        return family(key)
+    return None
 
 
 def all_names() -> list[str]:
-    """Every accepted spelling (type names first), for suggestions and help."""
-    return [s.name for s in SCHEDULERS] + [a for s in SCHEDULERS for a in s.aliases]
+    """Every accepted spelling (type names first), for suggestions and help: every family loads."""
+    schedulers = [s for f in families() for s in f.schedulers]
+    return [s.name for s in schedulers] + [a for s in schedulers for a in s.aliases]
+
+
+def __getattr__(name: str) -> Any:
+    # FAMILIES, SCHEDULERS, BY_NAME: every family's records, loaded on first use.
+    if name == "FAMILIES":
+        return families()
+    if name == "SCHEDULERS":
+        return tuple(s for f in families() for s in f.schedulers)
+    if name == "BY_NAME":
+        return {s.name: s for f in families() for s in f.schedulers}
+    raise AttributeError(f"module 'lrplot.registry' has no attribute {name!r}")

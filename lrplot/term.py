@@ -11,11 +11,11 @@ CLI does when stdout is a terminal and NO_COLOR is unset.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .frozen import record
 from .chart import (
     Series, View, XAxis, compact, merge_groups, momentum_note, normalized, scale_exponent, scale_note, scaled, superscript,
     title as chart_title, unique_labels, varies, visible_steps, x_axis,
@@ -38,7 +38,7 @@ MAX_SIZE = (1000, 300)
 LABEL_WIDTH = 6
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     trace: Trace
     series: Series
@@ -79,13 +79,33 @@ class Canvas:
 def terminal_size(size: tuple[int, int] | None = None) -> tuple[int, int, str | None]:
     """Columns and rows to draw in: the terminal's (COLUMNS and LINES override it), a row left for
     the prompt, clamped to what a screen shows; and a note saying so when it was clamped."""
-    import shutil
-
-    cols, rows = size or tuple(shutil.get_terminal_size((100, 30)))
+    cols, rows = size or _terminal()
     drawn = (min(max(MIN_SIZE[0], cols), MAX_SIZE[0]), min(max(MIN_SIZE[1], rows - 1), MAX_SIZE[1]))
     if cols <= MAX_SIZE[0] and rows - 1 <= MAX_SIZE[1]:
         return (*drawn, None)
     return (*drawn, f"drawn {drawn[0]} x {drawn[1]} characters: {cols:,} x {rows:,} (COLUMNS x LINES) is more than a screen shows")
+
+
+def _terminal() -> tuple[int, int]:
+    """shutil.get_terminal_size((100, 30)) without loading shutil (and the compression modules it
+    imports): COLUMNS and LINES first, then the terminal on stdout, then 100 x 30."""
+    import os
+    import sys
+
+    def env(name: str) -> int:
+        try:
+            return int(os.environ.get(name, "0"))
+        except ValueError:
+            return 0
+
+    cols, rows = env("COLUMNS"), env("LINES")
+    if cols <= 0 or rows <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size((100, 30))
+        cols, rows = cols if cols > 0 else size.columns or 100, rows if rows > 0 else size.lines or 30
+    return cols, rows
 
 
 def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: str | None = None, size: tuple[int, int] | None = None, color: bool = False) -> str:

@@ -7,7 +7,6 @@ did-you-mean hint every "unknown ..." message carries.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any, Iterable, Mapping
@@ -271,6 +270,8 @@ def suggest(word: Any, options: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
     lowered = {o.lower().replace("-", "_"): o for o in options}
+    import difflib
+
     match = difflib.get_close_matches(word.lower().replace("-", "_"), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
 

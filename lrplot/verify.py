@@ -49,10 +49,11 @@ def _plan_fields(source: Mapping[str, Any]) -> Iterator[tuple[str, tuple[tuple[s
     """Where a config keeps its device count and gradient accumulation: lrplot's training plan, or
     the keys of a framework section that mean them (its section module's ``OPTIONS``)."""
     yield "run", (("devices", "the {} devices"), ("grad_accum", "grad_accum {}"))
-    from .config import SECTIONS
+    from .registry import section_family
 
-    for section, family in SECTIONS.items():
-        if section in source:
+    for section in source:
+        family = section_family(section)
+        if family is not None:
             options = getattr(family.part(family.section_module), "OPTIONS", {})
             devices, accum = options.get("run.devices"), options.get("run.grad_accum")
             keys = ((devices, "the {} devices"),) if devices else ()

@@ -19,7 +19,6 @@ import numpy as np
 from ...config import Spec
 from ...engine import Simulated, tracks_momentum
 from ...errors import ConfigError, TorchWouldRaise
-from ...metric import MetricFeed
 from . import closed
 
 
@@ -63,7 +62,11 @@ def replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any], raised: Call
     opt = replica.FakeOptimizer(spec.optimizer)
     lr = np.empty((len(spec.optimizer.groups), n))
     momentum = np.empty_like(lr) if tracks_momentum(spec) else None
-    metric = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.scheduler.info.steps_on_metric else None
+    metric = None
+    if spec.scheduler.info.steps_on_metric:
+        from ...metric import MetricFeed
+
+        metric = MetricFeed(spec.metric, spec.optimizer.groups[0].lr)
     k = -1  # the optimizer step being run; -1 while the scheduler is built
     try:
         sched = build(opt)
