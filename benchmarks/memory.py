@@ -110,7 +110,9 @@ def logs(points: int) -> None:
     rng = random.Random(0)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        plan = f"scheduler: {{type: linear, start_factor: 1.0, end_factor: 0.0, total_iters: {points}}}\nrun: {{iterations: {points}, step: iteration}}\n"
+        # the plan the logs follow: the lr falls linearly from 1 to 0
+        plan = (f"optimizer: {{lr: 1.0}}\nscheduler: {{type: linear, start_factor: 1.0, end_factor: 0.0, total_iters: {points}}}\n"
+                f"run: {{iterations: {points}, step: iteration}}\n")
         (root / "plan.yaml").write_text(plan)
         with open(root / "run.jsonl", "w") as f:
             for k in range(points):

@@ -314,7 +314,7 @@ def _first_step(names: Iterable[str], given: int | None) -> int:
 # memory however it is laid out. Points past the longest run lrplot simulates (MAX_STEPS) are
 # counted, not kept: no plan reaches them.
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18  # a quarter megabyte: the numpy parse of a block makes several arrays its size and more
 
 
 def _chunks(source: Path | bytes, where: str) -> Iterator[bytes]:
