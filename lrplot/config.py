@@ -873,6 +873,10 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(path, f"must be true or false, got {value!r}")
         return value
+    if p.kind == "str":
+        if not isinstance(value, str) or not value:
+            raise ConfigError(path, f"must be a string ({p.doc}), got {value!r}")
+        return value
     if p.kind == "choice":
         if not isinstance(value, str) or value not in p.choices:
             msg = f"must be one of {', '.join(p.choices)}, got {value!r}{suggest(value, p.choices)}"
