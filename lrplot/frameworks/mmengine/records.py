@@ -82,7 +82,7 @@ _SHAPES: tuple[tuple[str, str, tuple[Param, ...], dict[str, Any]], ...] = (
     ), {"patience": 2, "factor": 0.5}),
 )
 _ONE_CYCLE = (
-    Param("eta_max", "per_group", 0.0, "the peak lr (or one per group); the cycle starts at eta_max / div_factor"),
+    Param("eta_max", "numbers", 0.0, "the peak lr (or a list: one per group, plus one for OptimWrapper's base group when there are several)"),
     Param("total_steps", "int", None, "length of the cycle (default: end - begin)", POSITIVE, optional=True),
     Param("pct_start", "float", 0.3, "fraction of the cycle spent rising (a float)", Bound(0, True, 1, True), torch_checks=True),
     Param("anneal_strategy", "choice", "cos", "cos or linear", choices=("cos", "linear"), torch_checks=True),
@@ -123,11 +123,7 @@ def is_momentum(node_type: str) -> bool:
 
 
 def default_step(data: Any, info: SchedulerInfo) -> str:
-    """What explain calls the stepping: per iteration when any scheduler counts iterations."""
-    items = data.get("schedulers") if info.composite and isinstance(data, dict) else [data]
-    for item in items if isinstance(items, (list, tuple)) else ():
-        if isinstance(item, dict) and (item.get("by_epoch") is False or item.get("convert_to_iter_based") is True):
-            return "iteration"
+    """``epoch``: the run's rhythm is the epoch's (validation, the metric), whatever each scheduler's by_epoch."""
     return "epoch"
 
 
@@ -143,8 +139,8 @@ def max_epochs(run: Any) -> int:
 def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) -> None:
     """The Runner's default ``end``, the children of a list, and what mmengine refuses when it builds a scheduler."""
     path, run = ctx.path, ctx.run
-    if run.step == "fractional":
-        raise ConfigError("run.step", "mmengine's ParamSchedulerHook steps each scheduler by its by_epoch, never with fractions; drop run.step")
+    if run.step == "fractional" or (run.step == "iteration" and run.unit == "epoch"):
+        raise ConfigError("run.step", "mmengine's ParamSchedulerHook steps each scheduler by its own by_epoch; drop run.step")
     if info.composite:
         if ctx.depth:
             raise ConfigError(path, "a param_scheduler list holds schedulers, not another list")
@@ -194,6 +190,15 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
             raise ConfigError(
                 path, f"{name} is stepped after each validation; lrplot models it in an EpochBasedTrainLoop validating every epoch "
                 "(give run.epochs and run.steps_per_epoch)",
+            )
+    if name == "OneCycleLR" and isinstance(params["eta_max"], tuple):
+        # OptimWrapper's param_groups hold one more group when there are several (base_param_settings:
+        # the optimizer's defaults, logged as base_lr), and OneCycle counts the list against them
+        wanted = ctx.n_groups + 1 if ctx.n_groups > 1 else ctx.n_groups
+        if len(params["eta_max"]) != wanted:
+            extra = " (one per param group, plus one for OptimWrapper's base_param_settings group)" if ctx.n_groups > 1 else ""
+            raise TorchWouldRaise(
+                f"{path}.eta_max", f"mmengine raises ValueError (expected {wanted} values for max_lr, got {len(params['eta_max'])}){extra}",
             )
     if name == "OneCycleLR" and params["total_steps"] is None and params["end"] >= INF:
         raise ConfigError(f"{path}.total_steps", "OneCycleLR needs total_steps, or an end: without either it spans mmengine's INF steps")

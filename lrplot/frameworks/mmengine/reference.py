@@ -30,6 +30,10 @@ class MMEngineError(Exception):
         super().__init__(f"{kind} at step {step}: {message}")
 
 
+class LrplotRefusesWhatMMEngineRuns(Exception):
+    """lrplot refused a config a real mmengine Runner trains without complaint."""
+
+
 def mmengine_version() -> str:
     import mmengine
 
@@ -101,9 +105,18 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
     from ...config import load
     from ...metric import MetricFeed
 
+    from ...errors import LrplotError
+
     plan = _plan(config)
-    spec = load(config, base_dir=base_dir)  # only for the metric: the schedule is mmengine's own
-    metric_feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr) if spec.metric is not None else None
+    try:
+        spec = load(config, base_dir=base_dir)  # for the metric lrplot feeds: the schedule is mmengine's own
+    except LrplotError as exc:
+        spec, refused = None, exc
+    if spec is not None and spec.metric is not None:
+        metric_feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr)
+    else:
+        values = list((config.get("metric") or {}).get("values") or [1.0] * 10_000)
+        metric_feed = type("Feed", (), {"next": lambda self, lr: values.pop(0)})()
     plateau = next((s for s in plan["param_scheduler"] if str(s["type"]).startswith("ReduceOnPlateau")), None)
     custom = list(((plan["optim_wrapper"] or {}).get("paramwise_cfg") or {}).get("custom_keys", {}))
     n_params = len(plan["groups"][0]) if plan["groups"] else 1 + len(custom)
@@ -127,7 +140,9 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
         priority = "HIGHEST"
 
         def before_train_iter(self, runner, batch_idx, data_batch=None):
-            groups = runner.optim_wrapper.param_groups
+            # the optimizer's own groups: OptimWrapper's param_groups adds a `base_param_settings`
+            # pseudo-group (the optimizer's default lr, logged as base_lr) that trains nothing
+            groups = runner.optim_wrapper.optimizer.param_groups
             recorded["lr"].append([float(g["lr"]) for g in groups])
             recorded["momentum"].append([float(g["betas"][0]) if "betas" in g else float(g.get("momentum", 0.0)) for g in groups])
 
@@ -136,7 +151,7 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
             self.results.append(0)
 
         def compute_metrics(self, results):
-            value = metric_feed.next(float(runner.optim_wrapper.param_groups[0]["lr"]))
+            value = metric_feed.next(float(runner.optim_wrapper.optimizer.param_groups[0]["lr"]))
             recorded["metric"].append(value)
             return {plateau.get("monitor", "loss"): value}
 
@@ -144,6 +159,10 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
     HOOKS.register_module(name=name, module=Record, force=True)
     METRICS.register_module(name=name + "_metric", module=FedMetric, force=True)
 
+    from mmengine.runner import loops
+
+    # IterBasedTrainLoop sleeps 2 s whenever its dataloader restarts; the numbers do not depend on it
+    loops.time = type("NoSleep", (), {"sleep": staticmethod(lambda seconds: None), "time": staticmethod(__import__("time").time)})
     world = plan["world_size"] or 1
     real_dist_info = sampler_module.get_dist_info
     sampler_module.get_dist_info = lambda: (0, world)  # DefaultSampler's share of one of `world` processes
@@ -165,7 +184,9 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
             model = Model()
             if optim_wrapper is None:
                 params = [{"params": [p], "lr": lr} for p, lr in zip(model.parameters(), lrs)]
-                opt = torch.optim.Adam(params, betas=tuple(betas)) if betas is not None else torch.optim.SGD(params, momentum=momentum or 0)
+                default = config.get("optimizer", {}).get("lr", 0.1)  # the optimizer's default: OptimWrapper's base group
+                opt = (torch.optim.Adam(params, lr=default, betas=tuple(betas)) if betas is not None
+                       else torch.optim.SGD(params, lr=default, momentum=momentum or 0))
                 optim_wrapper = OptimWrapper(opt)
             extra: dict[str, Any] = {}
             if plateau is not None:
@@ -195,6 +216,8 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
                     handler.close()
                     logger.removeHandler(handler)
             MMLogger._instance_dict.clear()
+    if spec is None:
+        raise LrplotRefusesWhatMMEngineRuns(f"lrplot refuses the config ({refused}) but mmengine runs it")
     lr = [list(col) for col in zip(*recorded["lr"])]
     from .engine import tracks_momentum  # when a trace carries momentum is lrplot's rule
 

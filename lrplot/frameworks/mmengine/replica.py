@@ -137,9 +137,7 @@ class Scheduler:
         eta_max = p["eta_max"]
         pg = self.groups.param_groups
         if isinstance(eta_max, tuple):
-            if len(eta_max) != len(pg):
-                raise ValueError(f"expected {len(pg)} values for max_lr, got {len(eta_max)}")
-            maxes = list(eta_max)
+            maxes = list(eta_max)  # the last is OptimWrapper's base group's, with several groups (records.resolve)
         else:
             maxes = [eta_max] * len(pg)
         for idx, g in enumerate(pg):
