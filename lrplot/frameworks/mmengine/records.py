@@ -123,7 +123,14 @@ def is_momentum(node_type: str) -> bool:
 
 
 def default_step(data: Any, info: SchedulerInfo) -> str:
-    """``epoch``: the run's rhythm is the epoch's (validation, the metric), whatever each scheduler's by_epoch."""
+    """What the run calls its stepping: per iteration when a scheduler counts iterations, unless a
+    ReduceOnPlateau scheduler reads the validation metric, which comes once per epoch."""
+    items = data.get("schedulers") if info.composite and isinstance(data, dict) else [data]
+    items = [i for i in items if isinstance(i, dict)] if isinstance(items, (list, tuple)) else []
+    if any("ReduceOnPlateau" in str(i.get("type")) for i in items):
+        return "epoch"
+    if any(i.get("by_epoch") is False or i.get("convert_to_iter_based") is True for i in items):
+        return "iteration"
     return "epoch"
 
 
@@ -139,7 +146,7 @@ def max_epochs(run: Any) -> int:
 def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) -> None:
     """The Runner's default ``end``, the children of a list, and what mmengine refuses when it builds a scheduler."""
     path, run = ctx.path, ctx.run
-    if run.step == "fractional" or (run.step == "iteration" and run.unit == "epoch"):
+    if ctx.depth == 0 and run.unit == "epoch" and run.step != default_step(_written(info, params), info):
         raise ConfigError("run.step", "mmengine's ParamSchedulerHook steps each scheduler by its own by_epoch; drop run.step")
     if info.composite:
         if ctx.depth:
@@ -202,6 +209,13 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
             )
     if name == "OneCycleLR" and params["total_steps"] is None and params["end"] >= INF:
         raise ConfigError(f"{path}.total_steps", "OneCycleLR needs total_steps, or an end: without either it spans mmengine's INF steps")
+
+
+def _written(info: SchedulerInfo, params: dict[str, Any]) -> dict[str, Any]:
+    """The scheduler's keywords as default_step reads them (the type, for ReduceOnPlateau)."""
+    if info.composite:
+        return {"schedulers": list(params["schedulers"])}
+    return {**params, "type": info.name}
 
 
 def _tuple(value: Any) -> tuple:
