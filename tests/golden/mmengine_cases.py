@@ -142,3 +142,51 @@ add("restart-weights-raises", m("CosineRestartLR", periods=[4, 4], restart_weigh
 add("plateau-iter-raises", m("ReduceOnPlateauLR", by_epoch=False), epochs=4, metric={"values": LOSS[:4]})
 add("adam-linear-momentum", [m("LinearMomentum", start_factor=0.95, by_epoch=False, end=10), m("StepLR", step_size=2)], epochs=4,
     betas=[0.9, 0.99])
+
+# ------------------------------------------------------------------------------------------------
+# The mmengine: section: an OpenMMLab config's keys, given to the Runner as they are
+
+SGD = {"type": "OptimWrapper", "optimizer": {"type": "SGD", "lr": 0.02, "momentum": 0.9, "weight_decay": 0.0001}}
+section("sec-mmdet-1x", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "begin": 0, "end": 25},
+                        {"type": "MultiStepLR", "begin": 0, "end": 6, "by_epoch": True, "milestones": [4, 5], "gamma": 0.1}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 6, "val_interval": 1}, "optim_wrapper": SGD,
+    "auto_scale_lr": {"enable": False, "base_batch_size": 16}, "train_dataloader": {"batch_size": 2}, "dataset_size": 41, "world_size": 2})
+section("sec-swin-auto-scale", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 1e-3, "by_epoch": True, "end": 2, "convert_to_iter_based": True},
+                        {"type": "CosineAnnealingLR", "eta_min": 1e-5, "by_epoch": True, "begin": 2}],
+    "train_cfg": {"by_epoch": True, "max_epochs": 8, "val_interval": 1},
+    "optim_wrapper": {"optimizer": {"type": "AdamW", "lr": 5e-4 * 1024 / 512, "weight_decay": 0.05, "eps": 1e-8, "betas": [0.9, 0.999]},
+                      "paramwise_cfg": {"norm_decay_mult": 0.0, "custom_keys": {".absolute_pos_embed": {"decay_mult": 0.0}}}},
+    "auto_scale_lr": {"enable": True, "base_batch_size": 1024}, "train_dataloader": {"batch_size": 64}, "dataset_size": 300, "world_size": 4})
+section("sec-paramwise-lr-mult", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 8}, {"type": "StepLR", "step_size": 2, "gamma": 0.5}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 6},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.01, "momentum": 0.9, "weight_decay": 1e-4},
+                      "paramwise_cfg": {"custom_keys": {"backbone": {"lr_mult": 0.1}, "head": {"lr_mult": 10.0, "decay_mult": 0.0}}}},
+    "train_dataloader": {"batch_size": 4}, "dataset_size": 19})
+section("sec-decay-mult-without-wd-raises", {
+    "param_scheduler": [{"type": "StepLR", "step_size": 2}], "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 4},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.01}, "paramwise_cfg": {"custom_keys": {"head": {"decay_mult": 0.0}}}},
+    "train_dataloader": {"batch_size": 4}, "dataset_size": 8})
+section("sec-iterloop-poly", {
+    "param_scheduler": [{"type": "PolyLR", "eta_min": 1e-4, "power": 0.9, "begin": 0, "end": 60, "by_epoch": False}],
+    "train_cfg": {"type": "IterBasedTrainLoop", "max_iters": 60, "val_interval": 1000},
+    "optim_wrapper": {"type": "OptimWrapper", "optimizer": {"type": "SGD", "lr": 0.01, "momentum": 0.9, "weight_decay": 0.0005}, "clip_grad": None},
+    "train_dataloader": {"batch_size": 2}, "dataset_size": 24})
+section("sec-iterloop-convert-momentum", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 10},
+                        {"type": "CosineAnnealingLR", "eta_min": 0.0, "begin": 1, "end": 5, "convert_to_iter_based": True},
+                        {"type": "CosineAnnealingMomentum", "eta_min": 0.85, "by_epoch": False, "begin": 10, "end": 50}],
+    "train_cfg": {"type": "IterBasedTrainLoop", "max_iters": 50},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.1, "momentum": 0.95}}, "train_dataloader": {"batch_size": 3}, "dataset_size": 30})
+section("sec-accumulate-drop-last", {
+    "param_scheduler": {"type": "CosineAnnealingLR", "eta_min": 0.001, "by_epoch": False},
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 4},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.05}, "accumulative_counts": 2},
+    "train_dataloader": {"batch_size": 4, "drop_last": True}, "dataset_size": 23})
+section("sec-plateau", {
+    "param_scheduler": [{"type": "ReduceOnPlateauLR", "monitor": "loss", "patience": 1, "factor": 0.5}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 12, "val_interval": 1},
+    "optim_wrapper": {"optimizer": {"type": "Adam", "lr": 0.001}}, "train_dataloader": {"batch_size": 8}, "dataset_size": 16},
+    metric={"values": LOSS[:12]})

@@ -125,9 +125,12 @@ def _milestones_past_end(s: Subject):
 
 
 def _accumulation(s: Subject):
-    section = s.spec.source.get("mmengine")
-    if not isinstance(section, dict):
+    from ...config import options_into_section
+    from .section import OPTIONS
+
+    if not isinstance(s.spec.source.get("mmengine"), dict):
         return
+    section = options_into_section(s.spec.source, "mmengine", OPTIONS)[0]["mmengine"]  # with --grad-accum and the other flags
     counts = (section.get("optim_wrapper") or {}).get("accumulative_counts", 1)
     if isinstance(counts, int) and counts > 1:
         per_iter = [span for span in spans(s.spec) if not span.p["by_epoch"] and span.p["end"] < INF]

@@ -60,6 +60,7 @@ def _plan(config: Mapping[str, Any]) -> dict[str, Any]:
             "param_scheduler": [_strip(s) for s in schedulers],
             "auto_scale_lr": section.get("auto_scale_lr"),
             "batch_size": (section.get("train_dataloader") or {}).get("batch_size", 1),
+            "drop_last": (section.get("train_dataloader") or {}).get("drop_last", False),
             "dataset_size": section.get("dataset_size"),
             "world_size": section.get("world_size", 1),
             "epoch_length": section.get("epoch_length"),
@@ -81,7 +82,7 @@ def _plan(config: Mapping[str, Any]) -> dict[str, Any]:
         lrs = lr if isinstance(lr, list) else [lr]
     return {
         "train_cfg": train_cfg, "optim_wrapper": None, "param_scheduler": [_strip(s) for s in schedulers],
-        "auto_scale_lr": None, "batch_size": 1, "dataset_size": spe, "world_size": 1, "epoch_length": None,
+        "auto_scale_lr": None, "batch_size": 1, "drop_last": False, "dataset_size": spe, "world_size": 1, "epoch_length": None,
         "groups": (lrs, opt.get("momentum"), opt.get("betas")),
     }
 
@@ -118,7 +119,9 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
         values = list((config.get("metric") or {}).get("values") or [1.0] * 10_000)
         metric_feed = type("Feed", (), {"next": lambda self, lr: values.pop(0)})()
     plateau = next((s for s in plan["param_scheduler"] if str(s["type"]).startswith("ReduceOnPlateau")), None)
-    custom = list(((plan["optim_wrapper"] or {}).get("paramwise_cfg") or {}).get("custom_keys", {}))
+    # a parameter under each paramwise_cfg key with an lr_mult (a param group of its own), in its order
+    keyed = ((plan["optim_wrapper"] or {}).get("paramwise_cfg") or {}).get("custom_keys", {})
+    custom = [k for k, v in keyed.items() if "lr_mult" in v]
     n_params = len(plan["groups"][0]) if plan["groups"] else 1 + len(custom)
     recorded: dict[str, list] = {"lr": [], "momentum": [], "metric": []}
 
@@ -126,7 +129,7 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
         def __init__(self):
             super().__init__()
             self.weight = torch.nn.Parameter(torch.zeros(1))
-            for key in custom:  # one parameter under each paramwise_cfg key, in its order
+            for key in custom:
                 module = torch.nn.Module()
                 module.weight = torch.nn.Parameter(torch.zeros(1))
                 self.add_module(key.split(".")[0], module)
@@ -198,7 +201,7 @@ def mmengine_trace(config: Mapping[str, Any], base_dir: Any = None) -> dict[str,
             runner = Runner(
                 model=model, work_dir=work_dir,
                 train_dataloader=dict(dataset=dataset, batch_size=plan["batch_size"], sampler=dict(type="DefaultSampler", shuffle=False),
-                                      collate_fn=dict(type="default_collate"), num_workers=0),
+                                      collate_fn=dict(type="default_collate"), num_workers=0, drop_last=plan["drop_last"]),
                 train_cfg=copy.deepcopy(plan["train_cfg"]), optim_wrapper=optim_wrapper,
                 param_scheduler=copy.deepcopy(plan["param_scheduler"]),
                 default_hooks=dict(checkpoint=None, logger=None), custom_hooks=[dict(type=name)],

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ...errors import ConfigError, LrplotError
+from ...errors import ConfigError, LrplotError, TorchWouldRaise
 from ...values import check_keys, integer, number, suggest, type_name
 
 KEYS: dict[str, tuple[str, str]] = {
@@ -168,6 +168,13 @@ def optimizer(section: Mapping[str, Any], path: str, loader_batch: int | None, w
     paramwise = _mapping(paramwise, f"{where}.paramwise_cfg", "custom_keys, ...")
     custom = paramwise.get("custom_keys") or {}
     custom = _mapping(custom, f"{where}.paramwise_cfg.custom_keys", "{name: {lr_mult: 0.1}}")
+    decays = [k for k in ("bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult") if k in paramwise]
+    decays += [f"custom_keys.{k}.decay_mult" for k, v in custom.items() if isinstance(v, Mapping) and "decay_mult" in v]
+    if decays and opt.get("weight_decay") is None:
+        raise TorchWouldRaise(
+            f"{where}.paramwise_cfg.{decays[0]}",
+            "mmengine raises ValueError (base_wd should not be None): a decay_mult needs the optimizer's weight_decay; give it one",
+        )
     for key, value in custom.items():
         value = _mapping(value, f"{where}.paramwise_cfg.custom_keys.{key}", "lr_mult, decay_mult")
         if "lr_mult" in value:
