@@ -79,6 +79,8 @@ def train_loop(section: Mapping[str, Any], path: str) -> tuple[str, int, dict[st
     """(loop type, max_epochs or max_iters, train_cfg) as the Runner's build_train_loop reads it."""
     cfg = _mapping(section.get("train_cfg"), f"{path}.train_cfg", "type: EpochBasedTrainLoop and max_epochs, or IterBasedTrainLoop and max_iters")
     check_keys(cfg, f"{path}.train_cfg", _TRAIN_CFG)
+    if "type" in cfg and "by_epoch" in cfg:
+        raise TorchWouldRaise(f"{path}.train_cfg.by_epoch", "mmengine raises RuntimeError (Only one of `type` or `by_epoch` can exist in `loop_cfg`.); keep one")
     if "type" in cfg:
         kind = cfg["type"]
         if kind not in LOOPS:
