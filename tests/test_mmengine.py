@@ -1,8 +1,9 @@
 """mmengine: lrplot against golden traces recorded from a real mmengine 0.10.7 Runner, and the family's behaviour.
 
 ``tests/golden/mmengine/<id>.json`` holds a config and what mmengine's Runner trained with, iteration
-by iteration (``tests/golden/record_mmengine.py``). ``--exact`` and the default mode must both be
-bit-identical (mmengine computes in Python floats, and lrplot replays its arithmetic); where mmengine
+by iteration (``tests/golden/record_mmengine.py``). ``--exact`` must be bit-identical (mmengine
+computes in Python floats, and lrplot replays its arithmetic), the default mode within 1e-12 of the
+peak lr (it computes stretches of one scheduler over numpy arrays); where mmengine
 raised lrplot must refuse, naming mmengine's exception. With mmengine and torch importable, the same
 cases run live, and the code ``lrplot code`` writes is run on real mmengine.
 """
@@ -56,7 +57,7 @@ def check_case(case_id: str, config: Any, expected: dict[str, Any]) -> None:
         return
     for exact in (True, False):
         trace = lrplot.simulate(load(config, base_dir=GOLDEN), exact=exact)
-        checks.check_trace(case_id, trace, expected["lr"], expected["momentum"], True)  # bit for bit in both modes
+        checks.check_trace(case_id, trace, expected["lr"], expected["momentum"], exact)
         if expected.get("metric") is not None:
             fed = trace.metric[~np.isnan(trace.metric)].tolist()
             assert fed == expected["metric"], f"{case_id}: lrplot fed the scheduler other metric values than mmengine got"

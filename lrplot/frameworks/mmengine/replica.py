@@ -145,6 +145,13 @@ class Scheduler:
             g["max_lr"] = maxes[idx]
             g["min_lr"] = g["initial_lr"] / p["final_div_factor"]
 
+    def sync(self) -> None:
+        """MomentumSchedulerMixin's write of beta1 after a step (Adam-style optimizers)."""
+        if self.param == "momentum" and self.groups.betas:
+            for group in self.groups.param_groups:
+                _, beta_1 = group["betas"]
+                group["betas"] = (group["momentum"], beta_1)
+
     def step(self) -> None:
         self._global_step += 1
         if self.begin <= self._global_step < self.end:
@@ -152,10 +159,7 @@ class Scheduler:
             values = self._get_value()
             for group, value in zip(self.groups.param_groups, values):
                 group[self.param] = value
-        if self.param == "momentum" and self.groups.betas:
-            for group in self.groups.param_groups:
-                _, beta_1 = group["betas"]
-                group["betas"] = (group["momentum"], beta_1)
+        self.sync()
 
     def _get_value(self) -> list[float]:
         k, pg, name, t = self.kind, self.groups.param_groups, self.param, self.last_step
