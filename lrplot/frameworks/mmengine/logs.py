@@ -26,9 +26,10 @@ def _is_vis_json(path: Path) -> bool:
 
 def _runs(folder: Path) -> list[Path]:
     """The ``scalars.json`` files below a work_dir (one per run), a run folder, or a vis_data folder."""
-    for candidate in (folder / "scalars.json", folder / "vis_data" / "scalars.json"):
-        if candidate.is_file():
-            return [candidate]
+    if folder.name == "vis_data" and (folder / "scalars.json").is_file():
+        return [folder / "scalars.json"]
+    if (folder / "vis_data" / "scalars.json").is_file():
+        return [folder / "vis_data" / "scalars.json"]
     return sorted(p / "vis_data" / "scalars.json" for p in folder.iterdir() if (p / "vis_data" / "scalars.json").is_file())
 
 
