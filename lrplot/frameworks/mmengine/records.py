@@ -23,6 +23,7 @@ from ..base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Pa
 
 PREFIX = "mmengine."
 INF = int(1e9)  # mmengine's INF: the end of a scheduler built outside a Runner
+MAX_PERIODS = 2_000
 
 _COMMON = (
     Param("begin", "int", 0, "step (epoch or iteration, by by_epoch) at which the scheduler starts", NON_NEGATIVE),
@@ -182,6 +183,9 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
             raise TorchWouldRaise(f"{path}.eta_min_ratio", "mmengine raises AssertionError (Either `eta_min` or `eta_min_ratio should be specified); keep one")
         if not given and name.startswith("CosineRestart"):
             raise TorchWouldRaise(f"{path}.eta_min", "mmengine's CosineRestart raises AssertionError without eta_min or eta_min_ratio; give one")
+    if name.startswith("CosineRestart") and len(params["periods"]) > MAX_PERIODS:
+        # mmengine sums the periods up to each one (quadratic work): bound it before building
+        raise ConfigError(f"{path}.periods", f"{len(params['periods']):,} periods; lrplot simulates at most {MAX_PERIODS:,}")
     if name.startswith("CosineRestart") and len(params["periods"]) != len(_tuple(params["restart_weights"])):
         raise TorchWouldRaise(
             f"{path}.restart_weights",
