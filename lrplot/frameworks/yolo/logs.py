@@ -4,8 +4,10 @@
   ``%.6g``, the epoch counted from 1 (``self.epoch + 1``); one ``lr/pgN`` per param group (3, or 8
   under MuSGD).
 - YOLOv5 (``Loggers.on_fit_epoch_end``): a header padded to 20 characters a column (``%20s``), rows
-  ``%20.5g``, the epoch counted from 0, the lrs as ``x/lr0``, ``x/lr1``, ``x/lr2`` - five significant
-  digits, so verify such a log with ``--tolerance 1e-5``.
+  ``%20.5g``, the epoch counted from 0, the lrs as ``x/lr0``, ``x/lr1``, ``x/lr2``.
+
+Six (five) significant digits round an lr by up to 5e-6 (5e-5) of it, more than verify's default
+tolerance: the log says so (``RunLog.digits``) and verify allows that rounding.
 
 Both log each group's ``x["lr"]`` after the epoch's last batch, before the next ``scheduler.step()``:
 the lr the epoch's last batch trained with (``RunLog(per_epoch="last")``). A run folder holds the
@@ -89,7 +91,7 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
     first = 1 if layout == "ultralytics" else 0
     kind = "ultralytics results.csv" if layout == "ultralytics" else "YOLOv5 results.csv (5 significant digits)"
     log = assemble(where, kind, lr_names, steps, values, first, line_offset=2)
-    return replace(log, per_epoch="last")
+    return replace(log, per_epoch="last", digits=6 if layout == "ultralytics" else 5)
 
 
 def run_folder(folder: Path) -> tuple[Path, Path] | None:

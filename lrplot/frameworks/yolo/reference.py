@@ -174,10 +174,13 @@ def _ultralytics_section(section: Mapping[str, Any]) -> dict[str, Any]:
     given = {k: v for k, v in section.items() if k not in ("code", "version", "dataset_size", "devices", "nc")}
     args = SimpleNamespace(**{**u.defaults, **given})
     devices = section.get("devices", 1)
-    nb = _batches(section["dataset_size"], args.batch // max(devices, 1), devices)
+    images = section["dataset_size"]
+    if args.fraction < 1:  # data/base.py get_img_files: max(1, round(len(im_files) * self.fraction)) images
+        images = max(1, round(images * args.fraction))
+    nb = _batches(images, args.batch // max(devices, 1), devices)
     trainer = Trainer(args=args, epochs=args.epochs, batch_size=args.batch, data={"nc": section.get("nc", 10)})
     trainer.accumulate = max(round(args.nbs / trainer.batch_size), 1)  # (what it ramps to moves no lr)
-    iterations = math.ceil(section["dataset_size"] / max(trainer.batch_size, args.nbs)) * trainer.epochs
+    iterations = math.ceil(images / max(trainer.batch_size, args.nbs)) * trainer.epochs  # len(self.train_loader.dataset)
     trainer.optimizer = u.methods["build_optimizer"](
         trainer, model=_yolo_model(), name=args.optimizer, lr=args.lr0, momentum=args.momentum, decay=args.weight_decay, iterations=iterations)
     return _ultralytics_loop(trainer, nb)
