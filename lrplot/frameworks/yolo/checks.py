@@ -7,8 +7,10 @@ suggest but by design; ``explain`` notes them, ``check`` does not report them.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...engine.pitfalls import Rule, Subject, num
-from . import engine
+from . import engine, loop
 from .describe import stuck_until
 
 
@@ -80,15 +82,25 @@ def _warmup_most(s: Subject):
 def _strict_short(s: Subject):
     p = s.spec.scheduler.params
     nw, warm = engine.warmup(s.spec)
-    if engine.code_of(s.spec) != "ultralytics" or p["warmup_rule"] != "strict" or not warm:
-        return
     trace = s.trace
+    if engine.code_of(s.spec) != "ultralytics" or p["warmup_rule"] != "strict" or not warm or trace is None:
+        return
     parts = []
-    if trace is not None and s.spec.optimizer.betas is None:
-        parts.append(f"the momentum stays at {num(trace.momentum[0, -1])} for the rest of the run, short of momentum {num(p['momentum'])}")
+    short = p["momentum"] - float(trace.momentum[0, -1])
+    if s.spec.optimizer.betas is None and abs(short) >= 1e-3 * max(p["momentum"], 1e-12):
+        parts.append(f"the momentum stays at {float(trace.momentum[0, -1]):.6g} for the rest of the run, {abs(short):.2g} short of "
+                     f"momentum {num(p['momentum'])}")
     after = stuck_until(s.spec)
-    if trace is not None and warm < after and (trace.lr[:, warm - 1] != s.spec.optimizer.groups[0].lr).any():
-        parts.append(f"batches {warm}-{after - 1} keep the last warm batch's lr until the epoch ends")
+    if warm < after:
+        # the inclusive rule would end the warmup on the LambdaLR's lr of that epoch: initial_lr * lf(epoch)
+        epoch = (warm - 1) // s.spec.run.steps_per_epoch
+        lf = loop.lf_python("ultralytics", p["cos_lr"], p["lrf"], s.spec.run.epochs)(epoch)
+        target = np.array([g.lr for g in s.spec.optimizer.groups]) * lf
+        held = trace.lr[:, warm - 1]
+        g = int(np.argmax(np.abs(held - target)))
+        if abs(held[g] - target[g]) > 0.01 * target.max():
+            parts.append(f"batches {warm}-{after - 1} keep the last warm batch's lr {num(held[g])} instead of {num(target[g])} until the "
+                         "epoch ends")
     if parts:
         yield _field(s, "version", "warmup_rule"), (
             f"ultralytics 8.4.103-8.4.182 stop the warmup one batch early (ni < nw, nw = {nw}): {'; '.join(parts)}; 8.4.183 warms "

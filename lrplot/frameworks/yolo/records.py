@@ -73,8 +73,6 @@ BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
 def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) -> None:
     """YOLO's loops step the LambdaLR once per epoch and count the warmup in batches of an epoch."""
     run = ctx.run
-    if ctx.depth:
-        raise ConfigError(ctx.path, f"{info.name} is a whole training loop (a warmup over a LambdaLR), not a scheduler to nest")
     if run.step != "epoch":
         raise ConfigError(
             "run.step",
