@@ -22,7 +22,7 @@ def code(spec: Spec) -> str:
     if section is not None:
         args = read_args(section, "yolo")
         given = {k: v for k, v in section.items() if k not in PLAN_KEYS}
-        where = _where(spec, args["dataset_size"], args["devices"])
+        where = _where(spec, args["dataset_size"], args["devices"], args["nc"])
         if args["code"] == "yolov5":
             return _yolov5(given, where)
         return _ultralytics(given, args["version"], args["devices"], where)
@@ -38,9 +38,10 @@ def code(spec: Spec) -> str:
     return _ultralytics({**keys, "optimizer": "SGD"}, version, 1, where)
 
 
-def _where(spec: Spec, images: int, devices: int) -> str:
+def _where(spec: Spec, images: int, devices: int, nc: int | None) -> str:
     on = f" on {devices} devices" if devices > 1 else ""
-    return f"# lrplot drew {images:,} training images{on}: {spec.run.steps_per_epoch:,} batches per epoch, {spec.run.epochs} epochs"
+    classes = f" of {nc} classes" if nc is not None else ""
+    return f"# lrplot drew {images:,} training images{classes}{on}: {spec.run.steps_per_epoch:,} batches per epoch, {spec.run.epochs} epochs"
 
 
 def _ultralytics(given: dict[str, Any], version: str, devices: int, where: str) -> str:

@@ -12,8 +12,11 @@ from . import engine
 
 
 def stuck_until(spec: Spec) -> int:
-    """The batch where the LambdaLR's lr takes over after the warmup (the epoch after its last warm batch)."""
+    """The batch where the LambdaLR's lr takes over after the warmup: under the strict rule (``ni < nw``)
+    the epoch after its last warm batch; under the others the warmup ends on the LambdaLR's lr."""
     _, warm = engine.warmup(spec)
+    if engine.code_of(spec) == "yolov5" or spec.scheduler.params["warmup_rule"] != "strict":
+        return warm
     nb = spec.run.steps_per_epoch
     return min(-(-warm // nb) * nb, spec.run.total_steps)
 
