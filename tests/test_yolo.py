@@ -289,7 +289,7 @@ def test_args_yaml_is_read_as_ultralytics_and_timm_s_is_not() -> None:
 
 
 def test_yolov5_files_are_read(tmp_path) -> None:
-    hyp = read_config(CONFIGS / "yolo" / "hyp.scratch-low.yaml")
+    hyp = read_config(FIXTURES / "hyp.scratch-low.yaml")
     assert hyp.framework == "yolo" and hyp.data == {"yolo": {"code": "yolov5", "lr0": 0.01, "lrf": 0.01, "momentum": 0.937, "weight_decay": 0.0005,
                                                             "warmup_epochs": 3.0, "warmup_momentum": 0.8, "warmup_bias_lr": 0.1}}
     opt = read_config(YOLOV5_RUN / "opt.yaml")
@@ -346,8 +346,9 @@ def test_events_and_phases() -> None:
 
 
 def test_code_round_trips_through_the_section() -> None:
-    for name in ("yolo-500-images-8.4.190.yaml", "yolo-coco-defaults-8.4.102.yaml", "yolo-short-finetune-8.4.102.yaml"):
-        spec = load(CONFIGS / name)
+    short = {"yolo": {"version": "8.4.102", "optimizer": "SGD", "epochs": 10, "dataset_size": 100, "cos_lr": True, "warmup_bias_lr": 0.05}}
+    for spec in (load(CONFIGS / "yolo-500-images-8.4.190.yaml"), load(CONFIGS / "yolo-coco-defaults-8.4.102.yaml"), load(short)):
+        name = spec.name
         text = lrplot.code.library_code(spec)
         call = next(n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "train")
         kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
@@ -383,11 +384,11 @@ def test_command_line_speaks_yolo(tmp_path) -> None:
     plotted = run("plot", str(ULTRALYTICS_RUN / "args.yaml"), "--dataset-size", "420", "-o", str(tmp_path / "a.png"))
     assert plotted.exit_code == 2 and "yolo.nc" in plotted.output  # auto on 420 images needs the classes
     out = tmp_path / "v5.json"
-    exported = run("export", str(CONFIGS / "yolo" / "hyp.scratch-low.yaml"), "--dataset-size", "128", "--epochs", "5", "--format", "json", "-o", str(out))
+    exported = run("export", str(FIXTURES / "hyp.scratch-low.yaml"), "--dataset-size", "128", "--epochs", "5", "--format", "json", "-o", str(out))
     assert exported.exit_code == 0, exported.output
     data = json.loads(out.read_text())
     assert data["groups"] == ["bias", "weight", "bn"] and data["momentum"][0][0] == 0.8 and len(data["lr"][0]) == 5 * 8
-    missing = run("plot", str(CONFIGS / "yolo" / "hyp.scratch-low.yaml"), "-o", str(tmp_path / "x.png"))
+    missing = run("plot", str(FIXTURES / "hyp.scratch-low.yaml"), "-o", str(tmp_path / "x.png"))
     assert missing.exit_code == 2 and "yolo.dataset_size" in missing.output and "Traceback" not in missing.output
     assert not (tmp_path / "x.png").exists()
     compared = run("compare", str(CONFIGS / "yolo-500-images-8.4.190.yaml"), "cosine", "--epochs", "100", "-o", str(tmp_path / "c.svg"))

@@ -12,6 +12,7 @@ import numpy as np
 from ...engine.pitfalls import Rule, Subject, num
 from . import engine, loop
 from .describe import stuck_until
+from .section import ARGS
 
 
 def _field(s: Subject, section_key: str, scheduler_key: str | None = None) -> str:
@@ -30,12 +31,17 @@ def _auto(s: Subject) -> dict | None:
     return section
 
 
+def _given_lr0(section: dict) -> bool:
+    return "lr0" in section and section["lr0"] != ARGS["lr0"][1]
+
+
 def _auto_ignores_lr0(s: Subject):
     section = _auto(s)
     if section is None:
         return
     lr = s.spec.optimizer.groups[-1].lr
-    if "lr0" in section and section["lr0"] != lr:
+    # an args.yaml holds every argument, lr0 too: only an lr0 other than the default was surely given
+    if _given_lr0(section) and section["lr0"] != lr:
         yield "yolo.optimizer", (
             f"optimizer: auto ignores lr0 {num(section['lr0'])}: ultralytics picks the optimizer and trains at lr {num(lr)} "
             f"(explain shows why); name an optimizer (optimizer: SGD) to train at lr0"
@@ -44,7 +50,7 @@ def _auto_ignores_lr0(s: Subject):
 
 def _auto_picks(s: Subject):
     section = _auto(s)
-    if section is None or "lr0" in section:
+    if section is None or _given_lr0(section):
         return
     lr = s.spec.optimizer.groups[-1].lr
     yield "yolo.optimizer", f"optimizer: auto (the default) picks the optimizer and its lr ({num(lr)}) itself and starts the biases' warmup at 0"
@@ -131,7 +137,7 @@ def _yolov5_late(s: Subject):
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("YL101", "auto-ignores-lr0", "warning", "optimizer: auto ignores a given lr0", _auto_ignores_lr0),
+    Rule("YL101", "auto-ignores-lr0", "warning", "optimizer: auto ignores an lr0 set to other than the default", _auto_ignores_lr0),
     Rule("YL102", "warmup-covers-most-of-run", "warning", "a warmup that sets the lr of half the run or more", _warmup_most),
     Rule("YL103", "warmup-stops-one-batch-early", "warning", "ultralytics 8.4.103-8.4.182's ni < nw: momentum short of its target, an epoch's lr stuck", _strict_short),
     Rule("YL104", "bias-warmup-on-first-group", "warning", "ultralytics 8.4.0-8.4.2 warm the first group from warmup_bias_lr, not the biases", _first_group),
