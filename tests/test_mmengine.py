@@ -432,3 +432,12 @@ def test_vis_data_log_steps_are_iterations_plus_one() -> None:
     plan = _file_spec(WORK_DIRS / "mmdet-1x" / "mmdet-1x.py", dataset_size=30)[0]
     trace = lrplot.simulate(plan)
     assert np.array_equal(trace.lr[0, log.step], log.lr[0])
+
+
+def test_mmpose_train_cfg_merges_into_its_base() -> None:
+    path = FIXTURES / "mmpose" / "configs" / "body_2d_keypoint" / "topdown_heatmap" / "coco" / "td-hm_hrnet-w32_8xb64-210e_coco-256x192.py"
+    spec, read = _file_spec(path, dataset_size=149813, devices=8)
+    # the base says by_epoch=True (an EpochBasedTrainLoop), the file max_epochs=210: merged, as Config.fromfile does
+    assert read.data["mmengine"]["train_cfg"] == {"by_epoch": True, "max_epochs": 210, "val_interval": 10}
+    assert spec.run.unit == "epoch" and spec.run.epochs == 210
+    assert any("(over " in line and "default_runtime.py" in line for line in read.lines)
