@@ -20,6 +20,8 @@ def _modes(info):
     if info.family == "timm":
         # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
+    if info.family == "detectron2":
+        return ["iteration"]  # the LRScheduler hook steps after every iteration, and only then
     # torch's composites take no epoch argument, so they cannot be stepped fractionally.
     return [m for m in STEP_MODES if not (info.composite and m == "fractional")]
 
