@@ -78,6 +78,11 @@ def _python(spec: Spec) -> str:
     lines.append("    ...  # forward pass, loss.backward()")
     lines.append(f"    {own['optimizer']}.step()")
     lines.append(f"    {own['scheduler']}.step()  # the LRScheduler hook, after every iteration")
+    from .engine import after_last
+
+    raised = after_last(spec)
+    if raised is not None:
+        lines.append(f"# the step after the last iteration raises {type(raised).__name__} ({raised}), as it does in detectron2's trainer")
     return "\n".join(lines) + "\n"
 
 

@@ -60,7 +60,7 @@ def _yaml(source: SourceFile) -> ConfigFile:
     cfg = _with_base(source, files, origin, ())
     solver = cfg.get("SOLVER", {})
     if not isinstance(solver, dict):
-        raise ConfigError(f"{origin.get('', source.where)}: SOLVER", f"must be a mapping of SOLVER keys, got {type(solver).__name__}")
+        raise ConfigError(f"{source.where}: SOLVER", f"must be a mapping of SOLVER keys, got {type(solver).__name__}")
     section = {k: decode(v) for k, v in solver.items() if k in KEYS}
     lines = []
     schedule = [k for k in section if k not in ("CLIP_GRADIENTS", "AMP")]
