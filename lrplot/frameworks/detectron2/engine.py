@@ -33,7 +33,7 @@ def simulate(spec: Spec, exact: bool = False) -> Simulated:
     if tracks_momentum(spec):
         momentum = np.repeat(initial_momentum(spec)[:, None], n, axis=1)
     lr = None
-    if not exact and spec.scheduler.type not in LEGACY:
+    if not exact:
         lr = _closed(spec, base)
     if lr is None:
         lr = _replay(spec, base, range(n))
@@ -42,12 +42,20 @@ def simulate(spec: Spec, exact: bool = False) -> Simulated:
 
 def _closed(spec: Spec, base: list[float]) -> np.ndarray | None:
     n = spec.run.total_steps
+    if spec.scheduler.type in LEGACY:  # get_lr in the same operations, its warmup method already checked
+        lr = closed.legacy_lrs(spec.scheduler, np.asarray(base, dtype=np.float64), np.arange(n))
+        return lr if np.isfinite(lr).all() else None
+    where = np.arange(n, dtype=np.float64)
+    where /= n  # k / max_iter, as LRMultiplier divides
     try:
-        m = closed.values(spec.scheduler, np.arange(n) / n)
+        m = closed.values(spec.scheduler, where)
     except (ValueError, ZeroDivisionError, OverflowError, IndexError, RuntimeError, TypeError):
         return None  # raised while building (WarmupParamScheduler calls its scheduler): the replica says where
     if m is None or not np.isfinite(m).all():
         return None
+    if len(base) == 1:  # base_lr * multiplier, in place on the fresh multipliers
+        m *= base[0]
+        return m[None, :]
     return np.asarray(base, dtype=np.float64)[:, None] * m[None, :]
 
 
