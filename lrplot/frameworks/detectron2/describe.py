@@ -175,8 +175,10 @@ def summary(spec: Spec) -> str:
     section = spec.source.get("detectron2")
     if section is not None:
         name = section.get("LR_SCHEDULER_NAME", "WarmupMultiStepLR")
-        warm = spec.scheduler.params["warmup_length"] * spec.run.total_steps
-        return f"detectron2 {name}, warmup {warm:,.0f} iterations"
+        length = spec.scheduler.params["warmup_length"]
+        if length >= 1.0:
+            return f"detectron2 {name}, warmup longer than the run"
+        return f"detectron2 {name}, warmup {length * spec.run.total_steps:,.0f} iterations"
     return f"detectron2 {_tree(spec.scheduler)}"
 
 

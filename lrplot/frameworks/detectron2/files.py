@@ -28,7 +28,7 @@ from ...errors import ConfigError
 from ...pysource import Evaluator, Unreadable, need, parse
 from ...sources import ConfigFile, SourceFile, read_source
 from .records import BY_NAME, PREFIX
-from .section import KEYS, decode
+from .section import INERT, KEYS, decode
 
 BASE_KEY = "_BASE_"
 MAX_FILES = 32  # files in one _BASE_ chain or import tree
@@ -63,7 +63,7 @@ def _yaml(source: SourceFile) -> ConfigFile:
         raise ConfigError(f"{source.where}: SOLVER", f"must be a mapping of SOLVER keys, got {type(solver).__name__}")
     section = {k: decode(v) for k, v in solver.items() if k in KEYS}
     lines = []
-    schedule = [k for k in section if k not in ("CLIP_GRADIENTS", "AMP")]
+    schedule = [k for k in section if k not in INERT]
     by_file: dict[str, list[str]] = {}
     for key in schedule:
         by_file.setdefault(origin[key], []).append(key)
