@@ -1,8 +1,8 @@
-"""The detectron2 code that builds a config's schedule: its SOLVER block, or its ParamSchedulers.
+"""The detectron2 code that builds a config's schedule: its SOLVER keys, or its ParamSchedulers.
 
-A ``detectron2:`` section becomes the ``SOLVER:`` block of a detectron2 YAML config (the keys as
-given, the rest left to detectron2's defaults) and the ``train_net.py`` line that trains it on the
-world size given. A ParamScheduler config becomes the Python a LazyConfig's ``lr_multiplier``
+A ``detectron2:`` section becomes the SOLVER keys set on ``get_cfg()`` as detectron2's tutorial sets
+them (the rest left to detectron2's defaults), ``auto_scale_workers`` where DefaultTrainer would
+call it, and ``build_lr_scheduler`` stepped after every iteration. A ParamScheduler config becomes the Python a LazyConfig's ``lr_multiplier``
 instantiates (fvcore's classes and detectron2's ``WarmupParamScheduler``), wrapped in
 ``LRMultiplier`` over the run's iterations and stepped as detectron2's LRScheduler hook steps it;
 the legacy LRSchedulers are built on the optimizer directly. The tests run the Python on fvcore
@@ -27,27 +27,53 @@ def code(spec: Spec) -> str:
 
 
 def _solver(spec: Spec) -> str:
+    """The SOLVER keys set on detectron2's config, as its tutorial sets them, and what DefaultTrainer builds from them."""
+    from .section import read_keys
+
     section = spec.source["detectron2"]
-    lines = ["# detectron2 config (YAML): the SOLVER keys; the others keep detectron2's defaults", "SOLVER:"]
+    cfg = read_keys(section, "detectron2")
+    world = section.get(WORLD_SIZE[0])
+    scales = bool(cfg["REFERENCE_WORLD_SIZE"]) and world is not None and world != cfg["REFERENCE_WORLD_SIZE"]
+    bias = cfg["BIAS_LR_FACTOR"] is not None and cfg["BIAS_LR_FACTOR"] != 1.0
+    solver = ["build_lr_scheduler", *(["build_optimizer"] if bias else [])]
+    lines = ["import torch", "from detectron2.config import get_cfg"]
+    if scales:
+        lines.append("from detectron2.engine import DefaultTrainer")
+    lines += [f"from detectron2.solver import {', '.join(solver)}", "", "cfg = get_cfg()  # detectron2's defaults, then the SOLVER keys"]
     for key in KEYS:
         if key in section:
-            lines.append(f"  {key}: {_yaml(section[key])}")
-    world = section.get(WORLD_SIZE[0])
+            lines.append(f"cfg.SOLVER.{key} = {_python_value(cfg[key])}")
+    if scales:
+        lines.append(f"cfg = DefaultTrainer.auto_scale_workers(cfg, {world})  # DefaultTrainer does this on {world} GPUs")
     lines.append("")
-    gpus = f" --num-gpus {world}" if world else ""
-    lines.append(f"# python tools/train_net.py --config-file config.yaml{gpus}")
-    lines.append(f"# trains {spec.run.total_steps} iterations; the LRScheduler hook steps the schedule after each")
+    lines.append("model = torch.nn.Linear(1, 1)  # stands in for your model")
+    if bias:
+        lines.append("optimizer = build_optimizer(cfg, model)  # its biases at BASE_LR x BIAS_LR_FACTOR")
+    else:
+        lines.append("optimizer = torch.optim.SGD(model.parameters(), lr=cfg.SOLVER.BASE_LR, momentum=cfg.SOLVER.MOMENTUM)")
+    lines.append("scheduler = build_lr_scheduler(cfg, optimizer)")
+    lines.append("")
+    lines.append(f"for iteration in range(cfg.SOLVER.MAX_ITER):  # {spec.run.total_steps}, as DefaultTrainer trains")
+    lines.append("    ...  # forward pass, loss.backward()")
+    lines.append("    optimizer.step()")
+    lines.append("    scheduler.step()  # the LRScheduler hook, after every iteration")
+    lines += _after_last(spec)
     return "\n".join(lines) + "\n"
 
 
-def _yaml(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_yaml(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
+def _python_value(value: Any) -> str:
+    if isinstance(value, list):
+        return repr(tuple(value))
     return repr(value)
+
+
+def _after_last(spec: Spec) -> list[str]:
+    from .engine import after_last
+
+    raised = after_last(spec)
+    if raised is None:
+        return []
+    return [f"# the step after the last iteration raises {type(raised).__name__} ({raised}), as it does in detectron2's trainer"]
 
 
 def _python(spec: Spec) -> str:
@@ -78,11 +104,7 @@ def _python(spec: Spec) -> str:
     lines.append("    ...  # forward pass, loss.backward()")
     lines.append(f"    {own['optimizer']}.step()")
     lines.append(f"    {own['scheduler']}.step()  # the LRScheduler hook, after every iteration")
-    from .engine import after_last
-
-    raised = after_last(spec)
-    if raised is not None:
-        lines.append(f"# the step after the last iteration raises {type(raised).__name__} ({raised}), as it does in detectron2's trainer")
+    lines += _after_last(spec)
     return "\n".join(lines) + "\n"
 
 

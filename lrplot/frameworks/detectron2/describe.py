@@ -48,7 +48,9 @@ def pieces(node: SchedulerSpec, where: np.ndarray) -> tuple[np.ndarray, list[Pie
         if kind == "StepParamScheduler":
             table = list(p["values"])
         else:
-            table = [p["base_value"] * p["gamma"] ** i for i in range(p["num_decays"] + 1)]
+            table = [p["base_value"]]
+            for _ in range(p["num_decays"]):  # as fvcore builds them (an overflow is inf, not an error)
+                table.append(table[-1] * p["gamma"])
         index = np.minimum(np.floor((where + WHERE_EPSILON) * len(table)).astype(np.int64), len(table) - 1)
         return index, [Piece(f"{name}: x{_n(v)} (part {i + 1} of {len(table)})", f"x{_n(v)}") for i, v in enumerate(table)]
     if kind == "CompositeParamScheduler":
@@ -117,7 +119,7 @@ def _legacy(spec: Spec) -> tuple[np.ndarray, list[Piece]]:
         index = np.searchsorted(np.asarray(p["milestones"], dtype=np.int64), k, side="right") + 1
         index[k < w] = 0
         out = [Piece(f"{warm}, on x1", "")]
-        out += [Piece(f"x{_n(p['gamma'] ** i)}" + (" (under the warmup)" if m < w else ""), f"x{_n(p['gamma'] ** i)}")
+        out += [Piece(f"x{_n(_power(p['gamma'], i))}" + (" (under the warmup)" if m < w else ""), f"x{_n(_power(p['gamma'], i))}")
                 for i, m in enumerate([0, *p["milestones"]])]
         out[1] = Piece(out[1].words, "end of warmup")
         return index, out
@@ -125,6 +127,13 @@ def _legacy(spec: Spec) -> tuple[np.ndarray, list[Piece]]:
     out = [Piece(f"{warm}, times the cosine (not aimed at it)", ""), Piece(f"cosine to 0 at max_iters {p['max_iters']}", "end of warmup"),
            Piece("past max_iters the cosine rises again", "max_iters")]
     return index, out
+
+
+def _power(x: float, i: int) -> float:
+    try:
+        return x ** i
+    except OverflowError:  # a level the run never reaches (it would raise there)
+        return float("inf")
 
 
 def labelled(spec: Spec) -> tuple[np.ndarray, list[Piece]]:

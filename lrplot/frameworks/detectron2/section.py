@@ -186,7 +186,11 @@ def build_lr_scheduler(cfg: dict[str, Any], path: str) -> tuple[dict[str, Any], 
             dropped = [x for x in cfg["STEPS"] if x > max_iter]
             lines.append(f"STEPS {dropped} > MAX_ITER {max_iter} dropped (detectron2 warns: SOLVER.STEPS contains values larger than "
                          "SOLVER.MAX_ITER. These values will be ignored.)")
-        values = [cfg["GAMMA"] ** k for k in range(len(steps) + 1)]
+        try:
+            values = [cfg["GAMMA"] ** k for k in range(len(steps) + 1)]
+        except OverflowError:
+            raise TorchWouldRaise(f"{path}.GAMMA", f"detectron2 raises OverflowError computing GAMMA ** k for {len(steps)} STEPS "
+                                  f"(GAMMA {cfg['GAMMA']:g}); give a GAMMA below 1") from None
         main: dict[str, Any] = {"type": "detectron2.MultiStepParamScheduler", "values": values, "milestones": steps, "num_updates": max_iter}
         lines.append(f"MultiStepParamScheduler(values={_list(values)}, milestones={steps}, num_updates={max_iter})")
     elif name == "WarmupCosineLR":
