@@ -528,6 +528,7 @@ _WORDS = {
     "YieldFrom": "a yield", "NamedExpr": "an assignment expression (:=)", "For": "a for loop", "AsyncFor": "a for loop",
     "While": "a while loop", "If": "an if statement", "With": "a with block", "AsyncWith": "a with block",
     "Try": "a try block", "TryStar": "a try block", "Match": "a match statement", "Delete": "a del statement",
+    "Import": "an import", "ImportFrom": "an import", "FunctionDef": "a function definition", "ClassDef": "a class definition",
     "Global": "a global statement", "Nonlocal": "a nonlocal statement", "Raise": "a raise", "Assert": "an assert",
 }
 

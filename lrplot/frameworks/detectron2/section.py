@@ -134,7 +134,7 @@ def _coerced(value: Any, default: Any, where: str) -> Any:
     hint = ""
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
         hint = f"; write {float(value)!r}"
-    elif isinstance(default, int) and isinstance(value, float) and value.is_integer():
+    elif isinstance(default, int) and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         hint = f"; write {int(value)}"
     raise TorchWouldRaise(
         where,
