@@ -1,7 +1,8 @@
 """Stepping detectron2's schedules through a run the way its trainer does.
 
-``TrainerBase.train`` runs iterations ``start_iter .. max_iter - 1``; after each, the LRScheduler
-hook (``engine/hooks.py``) logs the lr and calls ``scheduler.step()``. The scheduler is built before
+``TrainerBase.train`` (facebookresearch/detectron2 at ``records.COMMIT``, ``engine/train_loop.py``)
+runs iterations ``start_iter .. max_iter - 1``; after each, the LRScheduler hook (``engine/hooks.py``)
+logs the lr and calls ``scheduler.step()``. The scheduler is built before
 the first iteration (``before_train``: ``LRMultiplier(optimizer, multiplier, max_iter, last_iter=-1)``,
 whose construction steps once), so iteration k trains with ``base_lr * multiplier(k / max_iter)``
 (the legacy LRSchedulers: their ``get_lr`` at ``last_epoch == k``).
