@@ -16,7 +16,7 @@ from typing import Any
 from ...config import SchedulerSpec, Spec
 from ..torch.code import Namespace
 from ..torch.code import _optimizer as optimizer_lines
-from .records import BY_NAME, LEGACY, PREFIX
+from .records import BY_NAME, LEGACY
 from .section import KEYS, WORLD_SIZE
 
 
@@ -141,6 +141,3 @@ def _literal(value: Any) -> str:
     if isinstance(value, tuple):
         return repr(list(value))
     return repr(value)
-
-
-assert PREFIX  # the records' prefix names every type here

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ConfigError, TorchWouldRaise
-from ..base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Family, Param, ResolveContext, SchedulerInfo
+from ..base import FROM_RUN, POSITIVE, REQUIRED, Family, Param, ResolveContext, SchedulerInfo
 
 PREFIX = "detectron2."
 # detectron2 at the commit its solver is transcribed from (facebookresearch/detectron2).
