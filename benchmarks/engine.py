@@ -1,13 +1,15 @@
 """lrplot's engines against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine (``--exact``,
 bit-identical to the library), and the real library two ways:
 
 - ``loop``: as a training loop steps it (record the lr, ``optimizer.step()`` on one tensor per
-  group, ``scheduler.step()``; timm as its train.py does), timed on a prefix of the long runs and
-  scaled per step;
+  group, ``scheduler.step()``; transformers' get_scheduler over a torch optimizer, timm as its
+  train.py does, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
+  detectron2's transcribed LRMultiplier as its trainer steps them, mmengine's schedulers as its
+  ParamSchedulerHook steps them), timed on a prefix of the long runs and scaled per step;
 - ``scheduler``: the library's scheduler object alone, stepped in a bare loop that records the lr,
   with no optimizer step: the least the library can spend, and what ``--exact`` must beat by 2x
   (``scheduler/exact``). Lambdas are native Python functions here (nanoGPT's ``get_lr`` as its
@@ -24,10 +26,13 @@ import time
 import warnings
 
 import lrplot
+from lrplot.code import library_code
 from lrplot.config import load
+from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
 from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import build_torch_scheduler, torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace, scheduler_arguments
+from lrplot.frameworks.yolo.reference import yolo_trace
 
 NANOGPT = {  # configs/nanogpt-cosine.yaml: GPT-2 124M's schedule in nanoGPT's train.py
     "learning_rate": 6e-4, "warmup_iters": 2000, "lr_decay_iters": 600_000, "min_lr": 6e-5,
@@ -87,6 +92,55 @@ RUNS = {
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
     ),
+    "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
+        {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
+         "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
+        {"epochs": 100, "steps_per_epoch": 10_000},
+    ),
+    "detectron2 Warmup(CosineParamScheduler) (LRMultiplier), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupParamScheduler", "warmup_factor": 0.001, "warmup_length": 0.01,
+                       "scheduler": {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 Composite(Linear, Exponential, Poly), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.CompositeParamScheduler", "lengths": [0.1, 0.6, 0.3], "interval_scaling": ["rescaled"] * 3,
+                       "schedulers": [{"type": "detectron2.LinearParamScheduler", "start_value": 0.0, "end_value": 1.0},
+                                      {"type": "detectron2.ExponentialParamScheduler", "start_value": 1.0, "decay": 0.1},
+                                      {"type": "detectron2.PolynomialDecayParamScheduler", "base_value": 0.1, "power": 2.0}]}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 legacy WarmupMultiStepLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupMultiStepLR", "milestones": [600_000, 800_000], "warmup_iters": 10_000}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 SOLVER 3x (Base-RCNN-FPN: Warmup + MultiStep), 270,000 iterations": (
+        {"detectron2": {"BASE_LR": 0.02, "IMS_PER_BATCH": 16, "STEPS": [210000, 250000], "MAX_ITER": 270000}},
+        None,
+    ),
+    "mmengine LinearLR + CosineAnnealingLR (convert_to_iter_based), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "end": 20, "convert_to_iter_based": True},
+            {"type": "mmengine.CosineAnnealingLR", "eta_min": 1e-5, "begin": 20, "convert_to_iter_based": True}]}},
+        {"epochs": 1000, "steps_per_epoch": 1000},
+    ),
+    "mmengine PolyLR (mmsegmentation), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.PolyLR", "eta_min": 1e-4, "power": 0.9, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine OneCycleLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.OneCycleLR", "eta_max": 0.1, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine LinearLR (500 it) + MultiStepLR (mmdetection 1x), 12 x 7330 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 500},
+            {"type": "mmengine.MultiStepLR", "milestones": [8, 11]}]}},
+        {"epochs": 12, "steps_per_epoch": 7330},
+    ),
+    "StepLR, 100 epochs": (
+        {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
+        {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
+    ),
 }
 LOOP_PREFIX_STEPS = 20_000
 SCHEDULER_PREFIX_STEPS = 200_000
@@ -108,10 +162,17 @@ def _ms(seconds: float) -> str:
 def library_trace(config: dict) -> None:
     """Step the real library as a training loop: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
-    if "timm" in config or kind.startswith("timm."):
+    if "detectron2" in config or kind.startswith("detectron2."):
+        detectron2_trace(config)
+    elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
+    elif kind.startswith("mmengine."):
+        # the code `lrplot code` writes: mmengine's schedulers built by PARAM_SCHEDULERS, stepped as ParamSchedulerHook does
+        exec(compile(library_code(load(config)), "<lrplot code>", "exec"), {})
+    elif kind.startswith("yolo."):
+        yolo_trace(config)  # ultralytics' own schedule code in its training loop's order
     else:
         torch_trace(load(config))
 
@@ -144,10 +205,10 @@ def scheduler_alone(config: dict | str, steps: int) -> float | None:
                 lrs.append(group["lr"])
                 sched.step_update(k)
             return time.perf_counter() - t0
-        elif spec.run.step == "iteration":
+        elif spec.run.step == "iteration" and node.info.family == "torch":
             sched = build_torch_scheduler(opt, node)
         else:
-            return None
+            return None  # the other libraries' schedulers: their loop column stands for them
         group = opt.param_groups[0]
         lrs = []
         t0 = time.perf_counter()

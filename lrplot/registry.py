@@ -29,7 +29,7 @@ __all__ = [
 # The framework packages under lrplot/frameworks/, in the order `lrplot list` shows them: adding a
 # framework is its package plus one name here. torch comes first: plain names are torch's. A
 # family's name is its package's, and its config section (if it has one) is named the same.
-PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm")
+PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm", "yolo", "detectron2", "mmengine")
 
 _FAMILY: dict[str, Family] = {}
 _TABLE: dict[str, dict[str, SchedulerInfo]] = {}  # family -> its names and aliases (keyed) -> record

@@ -88,6 +88,9 @@ class RunLog:
     # epochs (from ``first_step``), and each lr is the one of the epoch's "first" or "last" optimizer
     # step, or the one "after" its last (the next epoch's first). ``on_run`` places them on steps.
     per_epoch: str | None = None
+    # Significant digits the log writes its values with (YOLO's results.csv: %.6g, %20.5g), when fewer
+    # than a float's: verify then allows their rounding, half a unit in the last digit.
+    digits: int | None = None
     # Points at or past the longest run lrplot simulates, counted and not kept: (how many, the last step).
     beyond: tuple[int, int] = (0, -1)
     # What the reader noticed and the verdict should say (an event file cut off inside a record).
@@ -106,7 +109,7 @@ class RunLog:
         step = self.step * spe + offset
         kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
             f"{self.kind}, one point per epoch (the lr after its last step)")
-        return RunLog(self.path, kind, self.columns, step, self.lr, 0, beyond=self.beyond, notes=self.notes)
+        return RunLog(self.path, kind, self.columns, step, self.lr, 0, digits=self.digits, beyond=self.beyond, notes=self.notes)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])
