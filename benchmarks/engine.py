@@ -88,10 +88,6 @@ RUNS = {
         {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
         None,
     ),
-    "StepLR, 100 epochs": (
-        {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
-        {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
-    ),
     "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
         {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
          "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},

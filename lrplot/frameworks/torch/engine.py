@@ -70,8 +70,9 @@ def replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any], raised: Call
     k = -1  # the optimizer step being run; -1 while the scheduler is built
     try:
         sched = build(opt)
-        step = sched.step
-        if metric is not None:
+        if metric is None:
+            step = sched.step
+        else:
             def step(epoch: Any = None, sched: Any = sched) -> None:
                 # The metric of the epoch (or iteration) just trained, at the lr it trained with.
                 sched.step(metric.next(sched.opt.param_groups[0]["lr"]), epoch)
