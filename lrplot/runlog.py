@@ -23,16 +23,28 @@ with, k from 0):
   value as ``train/learning_rate``, numbered the same way, so that name means steps from 1 too.
 - A hand-written loop logs what its author wrote; the convention assumed is the common one, the lr
   read before ``optimizer.step()`` logged with the 0-based step (``--first-step 1`` says otherwise).
+
+Reading is bounded by the log, never by what it says: files are streamed a block at a time and
+only each point's step and lrs are kept (about the log's size in memory, at most); a reader told the
+plan's length (``LogRequest.steps``) keeps no point past it, only counts them (``RunLog.beyond``);
+a number too large for a float is infinite (never Python's int-string limit), a document nested
+too deeply names its line, and names in messages are quoted with repr().
+
+The frameworks' ``logs`` modules read their own formats with the public helpers here, which stay
+as they are: ``csv_log`` and ``json_lines`` (streamed, a format's own step names and numbering
+given), ``load_json`` (a whole JSON document), ``assemble`` (rows already in hand, as text cells),
+``from_scalars`` (series of steps and values), ``choose_lr``, ``read_bytes``/``decode``, and
+:class:`Points` (what a new reader collects points into); each takes the request's ``steps``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-from array import array
 import json
 import math
 import re
+from array import array
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
