@@ -72,8 +72,13 @@ def _replay(spec: Spec, base: list[float], t: np.ndarray, unit: str) -> np.ndarr
     k = -1  # -1: building the scheduler (TanhLRScheduler computes its warmup's target then)
     try:
         lr_at = replica.lr_function(node, base)
-        for k in range(t.size):
-            out[:, k] = lr_at(int(t[k]))
+        if len(base) == 1:  # one row, written value by value: no array made per update
+            row = out[0]
+            for k, tk in enumerate(t.tolist()):
+                row[k] = lr_at(tk)[0]
+        else:
+            for k, tk in enumerate(t.tolist()):
+                out[:, k] = lr_at(tk)
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         # The replica does timm's arithmetic: Python raising here means timm raises too.
         name = node.info.library_name

@@ -62,6 +62,15 @@ def replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any], raised: Call
     opt = replica.FakeOptimizer(spec.optimizer)
     lr = np.empty((len(spec.optimizer.groups), n))
     momentum = np.empty_like(lr) if tracks_momentum(spec) else None
+    if momentum is not None and not any(s.params.get("cycle_momentum", False) for s in spec.scheduler.walk()):
+        # Only CyclicLR and OneCycleLR move the momentum (beta1): for the rest it is the optimizer's
+        # own throughout, written once here rather than read at every step.
+        from ...engine import initial_momentum
+
+        momentum[:] = initial_momentum(spec)[:, None]
+        momentum, constant_momentum = None, momentum
+    else:
+        constant_momentum = None
     metric = None
     if spec.scheduler.info.steps_on_metric:
         from ...metric import MetricFeed
@@ -113,6 +122,8 @@ def replay(spec: Spec, at: np.ndarray, build: Callable[[Any], Any], raised: Call
     except (ZeroDivisionError, OverflowError, ValueError) as exc:
         # The replica does the library's arithmetic; Python raising here means the library raises too.
         raise raised(type(exc).__name__, str(exc), _where(k)) from None
+    if constant_momentum is not None:
+        momentum = constant_momentum
     if metric is None:
         return Simulated(lr, momentum, at)
     return Simulated(lr, momentum, at, metric.fed, sched.log)
