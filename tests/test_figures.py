@@ -19,6 +19,8 @@ from lrplot.chart import View
 from lrplot.render import Look, compare_traces, plot_trace
 from lrplot.term import plot_text
 
+from examples import legend_labels
+
 TERM = Path(__file__).parent / "term"
 WARMUP = {  # nanoGPT's shape: 2,000 warmup steps in a 200k-step run (1%)
     "name": "short-warmup",
@@ -37,7 +39,7 @@ def test_groups_with_the_same_curve_are_one_line_named_after_all():
     trace = lrplot.simulate({"optimizer": {"param_groups": [{"name": "a", "lr": 0.1}, {"name": "b", "lr": 0.1}, {"name": "c", "lr": 0.01}]}, "scheduler": "cosine", "run": {"epochs": 10}})
     ax = plot_trace(trace).axes[0]
     assert [ln.get_label() for ln in _data_lines(ax)] == ["a, b", "c"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a, b", "c"]
+    assert legend_labels(ax.figure, ax) == ["a, b", "c"]
 
 
 def test_progress_axis_and_normalized_lines_line_up_different_runs():
@@ -77,7 +79,7 @@ def test_a_five_way_compare_keeps_its_legend_off_the_curves():
     traces = [lrplot.simulate(build_spec(kind, {"epochs": 100}, keys)) for kind, keys in map(parse_inline, specs)]
     fig = compare_traces(traces, [summary(t.spec) for t in traces])
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["StepLR step_size 30", "MultiStepLR [30, 80]"]
+    assert legend_labels(ax.figure, ax)[:2] == ["StepLR step_size 30", "MultiStepLR [30, 80]"]
     _assert_legend_off_the_data(fig, ax)
     # StepLR and MultiStepLR run together for 30 epochs: the later one is dashed, so both show
     styles = [ln.get_linestyle() for ln in _data_lines(ax)]
@@ -106,9 +108,22 @@ def test_log_axis_draws_a_schedule_that_reaches_zero_and_marks_where():
     trace = lrplot.simulate({"scheduler": {"type": "poly", "total_iters": 5}, "run": {"epochs": 10}})
     ax = plot_trace(trace, Look(log=True)).axes[0]
     assert ax.get_yscale() == "log"
-    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero"]
+    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
     assert zero.get_xdata()[:2].tolist() == [5.0, 10.0]  # lr is 0 from epoch 5 to the end
-    assert "lr = 0 (off the log axis)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lr = 0 (off the log axis)" in legend_labels(ax.figure, ax)
+
+
+def test_log_axis_marks_a_single_zero_step_of_a_long_run_visibly():
+    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel
+    trace = lrplot.simulate({"run": {"iterations": 100_000}, "scheduler": {"type": "LambdaLR", "lr_lambda": "step / 1000 if step < 1000 else 1"}})
+    fig = plot_trace(trace, Look(log=True))
+    ax = fig.axes[0]
+    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
+    assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
+    # square caps reach half the bar's width past each end: the mark is as wide as it is tall
+    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (1.0, 1.0)])
+    drawn_points = (x1 - x0) * 72 / fig.dpi + zero.get_linewidth()
+    assert zero.get_solid_capstyle() == "projecting" and drawn_points >= 4
 
 
 def test_grid_panels_get_their_own_scales_and_compact_ticks():
