@@ -123,6 +123,7 @@ HARD = {
     "compare-five": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "exponential:gamma=0.97"),
     "compare-grid": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", layout="grid"),
     "compare-grid-scales": _compare("cosine:T_max=1000", "onecycle:max_lr=0.4", "exponential:gamma=0.999", layout="grid", epochs=1000),
+    "compare-24": _compare(*[f"step:step_size={k}" for k in range(4, 28)]),
     "compare-plateaus": _compare("plateau:patience=3", "plateau:patience=10", "cosine", metric=True),
     "two-groups-600k": _plot(TWO_GROUPS_600K),
     "log-zero": _plot({"scheduler": {"type": "poly", "total_iters": 50}, "run": {"epochs": 100}}, log=True),

@@ -255,10 +255,11 @@ def draw_metric(ax, axis: XAxis, trace: Trace, fonts: Fonts) -> list[Entry]:
     grey, light = _mix(ink, matplotlib.rcParams["axes.facecolor"], 0.7), _mix(ink, matplotlib.rcParams["axes.facecolor"], 0.45)
     entries = []
     (line,) = ax.plot(x, scaled(y, exponent), lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color=grey, gid="metric")
-    entries.append(Entry(line, "synthetic metric" if synthetic else "metric"))
+    # the metric panel's entries give way first: its label says what the line is
+    entries.append(Entry(line, "synthetic metric" if synthetic else "metric", essential=False))
     if log is not None:
         (best,) = ax.plot(x, scaled(log.best, exponent), drawstyle="steps-post", lw=1.0, ls="--", color=light, gid="metric-best")
-        entries.append(Entry(best, "best so far"))
+        entries.append(Entry(best, "best so far", essential=False))
         step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / axis.steps_per_x(trace)
         params = trace.spec.scheduler.params
         patience = params["patience"] if "patience" in params else params["patience_t"]  # torch's, or timm's PlateauLRScheduler

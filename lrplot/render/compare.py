@@ -149,14 +149,20 @@ def _dashes(traces, series, steps, axis: XAxis, low: float, high: float, shown: 
 
 
 def grid_shape(n: int, size: tuple[float, float] | None) -> tuple[int, int]:
-    """(rows, columns) of a grid of n panels: up to three across by default; for a given size, the
-    columns that make the panels closest to 4:3."""
+    """(rows, columns) of a grid of n panels: by default up to three across (2 x 2 for four); for a
+    given size, the panels closest to 4:3, an empty place counting against a layout as much as a
+    third off that shape."""
     if size is None:
-        cols = min(3, n)
-    else:
-        w, h = size
-        cols = min(n, max(1, round(math.sqrt(n * w / h / 1.33))))
-    return math.ceil(n / cols), cols
+        cols = 2 if n == 4 else min(3, n)
+        return -(-n // cols), cols
+    w, h = size
+
+    def cost(c: int) -> float:
+        rows = -(-n // c)
+        return abs(math.log((w / c) / (h / rows) / 1.33)) + 0.3 * (rows * c - n)
+
+    cols = min(range(1, n + 1), key=cost)
+    return -(-n // cols), cols
 
 
 def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:

@@ -227,6 +227,7 @@ class Entry:
     handle: object
     label: str
     essential: bool = True  # a line's name; events and guides give way first when room runs out
+    short: str | None = None  # fewer words, for when even the essential entries do not fit
 
 
 def make_legend(owner, entries: Sequence[Entry], fonts: Fonts, ncol: int = 1, **kwargs):
@@ -337,6 +338,7 @@ class Frame:
     fonts: Fonts
     title: Sequence[str]  # from the fullest to the shortest: the first that fits is shown
     notes: list[str] = field(default_factory=list)
+    optional: list = field(default_factory=list)  # (panel, note): panels that give way, last first, before the legend does
     hspace_pt: float | None = None
     _title_artist: object = None
     _note_artist: object = None
@@ -403,11 +405,11 @@ class Frame:
         label = ax.yaxis.label
         full = self._ylabels.setdefault(ax, label.get_text())
         room, size = max(ax.bbox.height - 2, 1.0), label.get_fontsize()
-        for text in (full, full.split(" (")[0]):
-            wrapped = wrap(text, room, size, self.renderer, seps=(" ",))
-            if all(text_width(line, size, self.renderer) <= room for line in wrapped.split("\n")):
+        short = full.split(" (")[0]
+        for text in (full, full.replace(" (", "\n("), wrap(full, room, size, self.renderer, seps=(" ",)), short, wrap(short, room, size, self.renderer, seps=(" ",))):
+            if text_width(text, size, self.renderer) <= room:
                 break
-        label.set_text(wrapped)
+        label.set_text(text)
 
     def _height(self, artist) -> float:
         return artist.get_window_extent(self.renderer).height if artist is not None else 0.0
@@ -432,10 +434,10 @@ class Frame:
         inset -> none), so a few rounds settle them."""
         limits = {ax: ax.get_ylim() for ax in self.panels}
         legends = [(ax, entries) for ax, entries in legends if entries]
-        moved: set[int] = set()
-        level = 0  # 0: every entry above; 1: the essential ones; 2: no legend above
+        moved: set = set()  # the panels whose legend is above
+        level = 0  # 0: every entry above; 1: the essential ones; 2: in short; 3: no legend above
         drop_inset = inset is None
-        for _ in range(8):
+        for _ in range(12):
             for ax, lim in limits.items():
                 ax.set_ylim(*lim)
             for ax in self.panels:
@@ -449,8 +451,8 @@ class Frame:
                         text.remove()
             notes = list(self.notes)
             above_entries: list[Entry] = []
-            for i, (ax, entries) in enumerate(legends):
-                if i in moved:
+            for ax, entries in legends:
+                if ax in moved:
                     above_entries += entries
             if above_entries and level == 1:
                 kept = [e for e in above_entries if e.essential]
@@ -458,7 +460,18 @@ class Frame:
                 if left_out:
                     notes.append("not in the legend at this size: " + ", ".join(left_out))
                 above_entries = kept
-            if above_entries and level >= 2:
+            if above_entries and level == 2:
+                above_entries = [Entry(e.handle, e.short or e.label) for e in above_entries]
+            if above_entries and level >= 3 and self.optional:
+                panel, note = self.optional.pop()
+                self._drop_panel(panel)
+                legends = [(ax, entries) for ax, entries in legends if ax is not panel]
+                limits.pop(panel, None)
+                moved.discard(panel)
+                self.notes.append(note)
+                level = 0
+                continue
+            if above_entries and level >= 3:
                 notes.append(f"the legend ({len(above_entries)} entries) needs a larger --size")
                 above_entries = []
             if drop_inset and inset is not None:
@@ -470,22 +483,22 @@ class Frame:
             if above_entries and (not fits or self.panels[0].bbox.height < MIN_PANEL * self.fig.bbox.height):
                 level += 1
                 continue
-            placed: list[tuple[object, object]] = []
-            for i, (ax, entries) in enumerate(legends):
-                if i in moved:
+            placed = []
+            for ax, entries in legends:
+                if ax in moved:
                     continue
                 legend = legend_inside(ax, entries, self.fonts, self.renderer)
                 if legend is None:
-                    moved.add(i)
+                    moved.add(ax)
                     changed = True
                 else:
-                    placed.append((i, legend))
+                    placed.append(legend)
             if changed:
                 continue
             self.fit()  # headroom may have changed the tick labels
-            for i, legend in placed:
+            for legend in placed:
                 if not still_free(legend.axes, legend, self.renderer):
-                    moved.add(i)
+                    moved.add(legend.axes)
                     changed = True
             if changed:
                 continue
@@ -497,6 +510,24 @@ class Frame:
             break
         self._place_labels(labels)
 
+    def _drop_panel(self, panel) -> None:
+        """Leave a panel out: the others share its room, the lowest one takes the x axis."""
+        from matplotlib.gridspec import GridSpec
+
+        last = panel is self.panels[-1]
+        xlabel = self.panels[-1].get_xlabel()
+        ratios = panel.get_subplotspec().get_gridspec().get_height_ratios() or [1.0] * len(self.panels)
+        keep = [(ax, r) for ax, r in zip(self.panels, ratios) if ax is not panel]
+        self.fig.delaxes(panel)
+        grid = GridSpec(len(keep), 1, figure=self.fig, height_ratios=[r for _, r in keep])
+        for i, (ax, _) in enumerate(keep):
+            ax.set_subplotspec(grid[i])
+        self.panels = [ax for ax, _ in keep]
+        if last:
+            bottom = self.panels[-1]
+            bottom.xaxis.set_tick_params(which="both", labelbottom=True)
+            bottom.set_xlabel(xlabel, fontsize=self.fonts.label)
+
     def _legend_above(self, entries: list[Entry]) -> None:
         if self.above is not None:
             self.above.remove()
@@ -505,7 +536,7 @@ class Frame:
             return
         width = self.fig.bbox.width - 2 * self.edge
         # labels wrapped to the width one column has at most; then as many columns as fit
-        entries = [Entry(e.handle, wrap(e.label, 0.8 * width, self.fonts.legend, self.renderer), e.essential) for e in entries]
+        entries = [Entry(e.handle, wrap(e.label, 0.8 * width, self.fonts.legend, self.renderer), e.essential, e.short) for e in entries]
         for ncol in range(min(len(entries), 6), 0, -1):
             legend = make_legend(self.fig, entries, self.fonts, ncol=ncol, loc="lower left", bbox_to_anchor=(0, 0))
             if legend.get_window_extent(self.renderer).width <= width or ncol == 1:
@@ -515,14 +546,24 @@ class Frame:
         self.above = legend
 
     def _place_inset(self, inset: Inset):
+        """The inset at its wished size where that is free, else smaller, down to its least size."""
+        box = inset.ax.bbox
+        w_in, h_in = box.width / self.fig.dpi, box.height / self.fig.dpi
+        # its wish, within two fifths of the panel's width and half its height
+        w, h = min(inset.size_in[0], 0.42 * w_in), min(inset.size_in[1], 0.45 * h_in)
+        for shrink in (1.0, 0.85, 0.7):
+            size = (max(w * shrink, inset.min_in[0]), max(h * shrink, inset.min_in[1]))
+            if size[0] > w or size[1] > h:
+                break
+            placed = self._inset_at(inset, size, (w_in, h_in))
+            if placed is not None:
+                return placed
+        return None
+
+    def _inset_at(self, inset: Inset, size: tuple[float, float], panel: tuple[float, float]):
         ax, r = inset.ax, self.renderer
         box = ax.bbox
-        w_in, h_in = box.width / self.fig.dpi, box.height / self.fig.dpi
-        # the inset's plotting area: its wish, within a third of the panel's width and half its height
-        w = min(inset.size_in[0], 0.42 * w_in)
-        h = min(inset.size_in[1], 0.45 * h_in)
-        if w < inset.min_in[0] or h < inset.min_in[1]:
-            return None
+        (w, h), (w_in, h_in) = size, panel
         trial = inset.draw((0.3, 0.3, w / w_in, h / h_in))
         tight = trial.get_tightbbox(r)
         left = (trial.bbox.x0 - tight.x0) / box.width

@@ -85,7 +85,11 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         axes_x(ax, axes[-1], axis, steps[0] / per, steps[1] / per, on_top, fonts)
         if "metric" in by_panel:
             legends.append((by_panel["metric"], draw_metric(by_panel["metric"], axis, trace, fonts)))
-        frame = Frame(fig, axes, fonts, titles(trace) if look.title is None else [look.title], notes)
+        optional = []
+        if momentum:
+            low, high = (float(f(trace.momentum)) for f in (np.min, np.max))
+            optional.append((by_panel["momentum"], f"{by_panel['momentum'].get_ylabel()} between {low:g} and {high:g} (no room for its panel at this size)"))
+        frame = Frame(fig, axes, fonts, titles(trace) if look.title is None else [look.title], notes, optional)
         end = warmup_end(series)
         inset = None
         if end is not None and view.xlim is None:

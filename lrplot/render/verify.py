@@ -11,6 +11,8 @@ import matplotlib.ticker
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..chart import XAxis, natural_unit, scale_exponent, scaled, secondary
 from .axes import axes_x, pixel_columns, reduce_points, value_axis
@@ -47,28 +49,33 @@ def plot_verdict(verdict: Verdict, look: Look = Look()) -> Figure:
         many = len(log.columns) > 1
         best = verdict.best
         x_log = log.step / per
-        entries: list[Entry] = []
+        # With several groups, the legend says what each style is (in a neutral colour) and which
+        # group each colour is, instead of every style of every group.
+        neutral = _ink() if many else colors[0]
+        entries: list[Entry] = [
+            Entry(Line2D([], [], lw=1.6, color=neutral, alpha=0.55), "plan"),
+            Entry(Line2D([], [], ls="none", marker="o", ms=3.0, color=neutral), "logged"),
+        ]
+        if best is not None:
+            entries.append(Entry(Line2D([], [], ls="--", lw=1.2, color=_ink()), literal(best.mistake.short), short="the mistake"))
         for c, (name, g) in enumerate(zip(log.columns, verdict.groups)):
             color = colors[c % len(colors)]
-            suffix = f" ({name})" if many else ""
             planned = scaled(np.append(plan.lr[g], plan.lr[g][-1]), exponent)
             keep = reduce_points(planned, columns)
             x_plan = np.arange(planned.size) / per
-            (line,) = ax.plot(x_plan[keep], planned[keep], drawstyle="steps-post" if keep.size == planned.size else "default",
-                              lw=1.6, color=color, alpha=0.55, gid=f"plan-{c}")
-            entries.append(Entry(line, literal(f"plan{suffix}")))
+            ax.plot(x_plan[keep], planned[keep], drawstyle="steps-post" if keep.size == planned.size else "default",
+                    lw=1.6, color=color, alpha=0.55, gid=f"plan-{c}")
             logged = scaled(log.lr[c], exponent)
             kept = reduce_points(logged, columns)
             marker = "o" if kept.size <= 200 else None
-            (line,) = ax.plot(x_log[kept], logged[kept], ls="none" if marker else "-", marker=marker, ms=3.0, lw=0.9, color=color, gid=f"log-{c}")
-            entries.append(Entry(line, literal(f"logged{suffix}")))
+            ax.plot(x_log[kept], logged[kept], ls="none" if marker else "-", marker=marker, ms=3.0, lw=0.9, color=color, gid=f"log-{c}")
+            if many:
+                entries.append(Entry(Patch(color=color), literal(name)))
             if best is not None:
                 # Each value holds until the next logged step, as the plan's do.
                 values = scaled(best.lr[c][kept], exponent)
-                (line,) = ax.plot(np.append(x_log[kept], x_log[kept][-1] + 1 / per), np.append(values, values[-1]),
-                                  drawstyle="steps-post" if kept.size == len(log) else "default", ls="--", lw=1.2, color=_ink(), gid=f"mistake-{c}")
-                if c == 0:
-                    entries.append(Entry(line, literal(best.mistake.short)))
+                ax.plot(np.append(x_log[kept], x_log[kept][-1] + 1 / per), np.append(values, values[-1]),
+                        drawstyle="steps-post" if kept.size == len(log) else "default", ls="--", lw=1.2, color=_ink(), gid=f"mistake-{c}")
         first = verdict.first
         if first is not None:
             # a rule through both panels, named in the legend (a label along it ran over the points)
@@ -80,7 +87,8 @@ def plot_verdict(verdict: Verdict, look: Look = Look()) -> Figure:
         residual_entries, limits = _residuals(ax_res, verdict, x_log, colors, fonts)
         end = max(len(plan), int(log.step[-1]) + 1) / per
         axes_x(ax, ax_res, axis, 0.0, end, on_top, fonts)
-        frame = Frame(fig, [ax, ax_res], fonts, [look.title or _headline(verdict), verdict.spec.name])
+        frame = Frame(fig, [ax, ax_res], fonts, [look.title or _headline(verdict), verdict.spec.name],
+                      optional=[(ax_res, "no room for the residuals' panel at this size")])
         frame.fit()
         _residual_ticks(ax_res, limits, verdict.tolerance, frame.renderer)
         frame.arrange([(ax, entries), (ax_res, residual_entries)])
@@ -100,12 +108,13 @@ def _residuals(ax, verdict: Verdict, x: np.ndarray, colors, fonts: Fonts) -> tup
     off_plan = np.nan_to_num((verdict.log.lr - verdict.planned) / verdict.scale[:, None], nan=1.0)
     band = ax.axhspan(-tol, tol, color="#2ca02c", alpha=0.15, lw=0, gid="tolerance")
     entries = [Entry(band, f"within {tol:g}", essential=False)]
-    names = verdict.log.columns
-    many = len(names) > 1
+    many = off_plan.shape[0] > 1
+    marker = "o" if x.size <= 200 else None
     for c in range(off_plan.shape[0]):
-        (line,) = ax.plot(x, off_plan[c], lw=0.9, marker="o" if x.size <= 200 else None, ms=2.5, color=colors[c % len(colors)], gid=f"residual-plan-{c}")
-        # each group's line named: a single entry named a blue line drawn under a red one
-        entries.append(Entry(line, literal(f"log - plan ({names[c]})" if many else "log - plan")))
+        ax.plot(x, off_plan[c], lw=0.9, marker=marker, ms=2.5, color=colors[c % len(colors)], gid=f"residual-plan-{c}")
+    # in the groups' colours (named above): one entry in a neutral colour, not the first group's
+    # colour naming a line drawn under the others
+    entries.append(Entry(Line2D([], [], lw=0.9, marker=marker, ms=2.5, color=_ink() if many else colors[0]), "log - plan"))
     best = verdict.best
     values = [off_plan]
     if best is not None:

@@ -75,7 +75,7 @@ def draw_overlays(ax, axis: XAxis, trace: Trace, outcomes: Sequence[Outcome], st
         off = float(np.abs(o.lr[:, first:stop] - trace.lr[:, first:stop]).max(initial=0.0))
         if not log and float(scaled(np.array([off]), exponent)[0]) < INVISIBLE * (high - low):
             label += f" (at most {_percent(off / float(np.abs(trace.lr).max()))} of the peak off the plan)"
-        out.append(Entry(Line2D([], [], lw=1.6, **style), literal(label)))
+        out.append(Entry(Line2D([], [], lw=1.6, **style), literal(label), short=literal(", ".join(g.name for g in group))))
     # a raise: the steps trained until then, and a cross where it raises (what-ifs raising at the
     # same point with the same error share one mark)
     marks: dict[tuple[int, str], list[Outcome]] = {}
@@ -96,7 +96,8 @@ def draw_overlays(ax, axis: XAxis, trace: Trace, outcomes: Sequence[Outcome], st
             ys = scaled(lr[:, trained - 1], exponent)
             ax.plot([trained / per] * len(ys), ys, ls="none", marker="X", ms=7, mew=0.6, mec=matplotlib.rcParams["axes.facecolor"], color=style["color"], gid=f"raises-{o.name}")
         handle = Line2D([], [], lw=1.6, marker="X", ms=7, mew=0.6, mec=matplotlib.rcParams["axes.facecolor"], **style)
-        out.append(Entry(handle, literal(f"{', '.join(_legend(g) for g in group)}: {error}")))
+        names = ", ".join(g.name for g in group)
+        out.append(Entry(handle, literal(f"{', '.join(_legend(g) for g in group)}: {error}"), short=literal(f"{names}: raises")))
     value_axis(ax, "learning rate", np.concatenate(values), exponent, log, fonts)  # room for every curve drawn
     notes = [literal(f"as planned: {', '.join(_legend(o) for o in same)}")] if same else []
     return out, notes

@@ -156,6 +156,8 @@ def _node_summary(node: SchedulerSpec, source) -> str:
     info = node.info
     # keywords the config sets to something else than the library's default, in the config's order
     keys = [k for k in source if k in node.params and not _is_default(info, k, node.params[k])] if isinstance(source, dict) else []
+    if "step_size_down" in keys and "step_size_up" not in keys:  # a cycle's two halves, named together
+        keys.insert(keys.index("step_size_down"), "step_size_up")
     words = [_keyword_words(k, node.params[k]) for k in keys]
     return " ".join([node.type, ", ".join(w for w in words if w)]).strip()
 
