@@ -174,6 +174,19 @@ def run_options(f: Callable) -> Callable:
         click.option("--momentum", type=click.FLOAT, default=None, help="SGD momentum of the fake optimizer."),
         click.option("--exact", is_flag=True, help="Follow torch's operation order step by step (bit-identical, slower)."),
     ]
+    return _apply(options, plan_options(f), "run")
+
+
+def plan_options(f: Callable) -> Callable:
+    """The training plan (steps per epoch from the data), and which framework a config file is."""
+    options = [
+        click.option("--dataset-size", "dataset_size", type=INT, default=None, help="Training samples (with --batch-size: the steps per epoch)."),
+        click.option("--batch-size", "batch_size", type=INT, default=None, help="Samples per batch, per device."),
+        click.option("--devices", type=INT, default=None, help="Data-parallel processes (GPUs) [default: 1]."),
+        click.option("--grad-accum", "grad_accum", type=INT, default=None, help="Batches per optimizer step [default: 1]."),
+        click.option("--drop-last/--no-drop-last", "drop_last", default=None, help="The data loader drops a last partial batch."),
+        click.option("--framework", default=None, metavar="NAME", help="Read CONFIG as this framework's own file (when lrplot cannot tell)."),
+    ]
     return _apply(options, f, "run")
 
 
@@ -270,17 +283,32 @@ def _looks_like_file(target: str) -> bool:
         return False
 
 
-def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None, flags: list[str] | None = None):
-    """A validated Spec from ``SCHEDULER|CONFIG``, its keyword ``flags`` and the run flags (flags override a file)."""
-    from .config import from_mapping, read_yaml
-    from .registry import lookup
+PLAN_FLAGS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last")
 
-    run = {k: v for k, v in (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")), ("step", kwargs.get("step_mode"))) if v is not None}
+
+def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None = None, name: str | None = None, flags: list[str] | None = None):
+    """A validated Spec from ``SCHEDULER|CONFIG``, its keyword ``flags`` and the run flags (flags override a file).
+
+    CONFIG is lrplot's YAML or a framework's own file (sources.py); the run flags, the plan's among
+    them, go to the config's ``run:``, which a framework section maps onto its own keys.
+    """
+    from .config import from_mapping
+    from .registry import lookup
+    from .sources import read_config
+
+    given_run = (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")),
+                 ("step", kwargs.get("step_mode")), *((k, kwargs.get(k)) for k in PLAN_FLAGS))
+    run = {k: v for k, v in given_run if v is not None}
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
-    default_name = None
-    if _looks_like_file(target):
+    default_name = origin = None
+    framework = kwargs.get("framework")
+    is_file = _looks_like_file(target)
+    if framework is not None and not is_file:
+        raise UserError(f"--framework says which framework a config file belongs to; {target!r} is not a file")
+    if is_file:
         path = Path(target)
-        data = read_yaml(path)
+        origin = read_config(path, framework)
+        data = origin.data
         if not isinstance(data, dict):
             raise UserError(f"{target}: a config must be a mapping with a `scheduler:` key")
         data = dict(data)
@@ -289,6 +317,9 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         default_name = name_of(path)
         sched = data.get("scheduler")
         kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
+        if flags and origin.framework is not None:
+            raise UserError(f"{target} is read as {origin.framework}'s own file, which builds the scheduler; scheduler flags "
+                            f"({' '.join(flags)}) do not apply: change the file, or use the run options")
     else:
         data, sched, kind = {}, None, target
     given = dict(extra or {})
@@ -300,7 +331,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
 
             check(data)
         given.update(parse_flags(flags, info))
-    if _looks_like_file(target):
+    if is_file:
         if given:
             data["scheduler"] = {**(sched if isinstance(sched, dict) else {"type": sched}), **given}
     else:
@@ -320,9 +351,11 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
                     current.pop(other, None)
             data[section] = {**current, **values}
     try:
-        return from_mapping(data, default_name=default_name)
+        return from_mapping(data, default_name=default_name, origin=origin)
     except LrplotError as exc:
-        raise UserError(_as_flag(str(exc), set(given) | set(run) | set(optimizer))) from None
+        # Without a file, every run key can only have come from (or be given by) a flag.
+        implied = set() if is_file else {k for k, _ in given_run}
+        raise UserError(_as_flag(str(exc), set(given) | set(run) | set(optimizer) | implied)) from None
 
 
 def _as_flag(message: str, flags: set[str]) -> str:
@@ -540,7 +573,7 @@ def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
 @cli.command(cls=TopicCommand, short_help="Several schedules (or logged runs) in one figure.")
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC ...]")
 @click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", help="One axes, or small multiples [overlay].")
-@click.option("--x", "x_mode", type=click.Choice(["epoch", "iteration", "progress"]), default=None, help="progress: the share of training [runs' unit].")
+@click.option("--x", "x_mode", type=click.Choice(["epoch", "iteration", "progress"]), default=None, metavar="UNIT", help="epoch, iteration or progress (0 to 1) [runs' unit].")
 @click.option("--normalize", is_flag=True, help="Each line divided by its peak: shapes compare.")
 @click.option("--sweep", default=None, metavar="KEY=V1,V2", help="A line per value of a keyword (one SPEC).")
 @run_options
@@ -564,7 +597,10 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     from .output import figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
-    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum")}
+    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum", *PLAN_FLAGS)}
+    # A config file keeps its own run, but the plan (which a framework's file rarely holds) and
+    # --framework apply to it too.
+    file_flags = {k: kwargs[k] for k in (*PLAN_FLAGS, "framework")}
     metric_flags = {k: v for k, v in kwargs.items() if k.startswith("metric_")}
     if metric_all and not (kwargs.get("metric_model") or kwargs.get("metric_seed") is not None or kwargs.get("metric_noise") is not None):
         raise UserError("--metric-all feeds the synthetic metric to every schedule: add --metric synthetic")
@@ -589,8 +625,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 labels.append(label or log.label)
                 continue
             if _looks_like_file(text):
-                # Run flags are for inline specs; a config file keeps its own run.
-                spec = build_spec(text, {}, extra, name=label)
+                spec = build_spec(text, file_flags, extra, name=label)
                 shown = spec.name
             else:
                 kind, keys = parse_inline(text)
@@ -909,31 +944,37 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
 
 
 @cli.command(short_help="Check a logged run's lr against its plan.")
-@click.argument("config", metavar="CONFIG")
-@click.argument("runlog", metavar="RUNLOG")
+@click.argument("config", metavar="CONFIG|RUN_FOLDER")
+@click.argument("runlog", metavar="[RUNLOG]", required=False)
 @click.option("--column", "columns", multiple=True, metavar="NAME", help="The log's lr column, tag or key; once per param group [default: found by name, like lr-AdamW or learning_rate].")
 @click.option("--step-column", default=None, metavar="NAME", help="The log's step column or key [default: found by name, like step or global_step].")
 @click.option("--first-step", type=click.IntRange(0, 1), default=None, help="The log's number for the first optimizer step [default: 1 for transformers' logs, else 0].")
 @click.option("--tolerance", type=click.FLOAT, default=1e-6, show_default=True, help="Largest difference that still follows the plan, relative to the peak lr.")
 @click.option("-o", "--output", default=None, help="Also draw the plan, the log, the explaining mistake and the residuals (.png, .svg or .pdf).")
-def verify(config: str, runlog: str, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None) -> None:
+@plan_options
+def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None, **plan: Any) -> None:
     """Check a logged run's lr against its plan, and name the mistake that explains a divergence.
 
     RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
     lr column), transformers' trainer_state.json (or its output folder), a TensorBoard event file
-    or run folder (pip install 'lrplot[tensorboard]'), or JSON lines.
+    or run folder (pip install 'lrplot[tensorboard]'), JSON lines, or a framework's own log. A
+    framework's output folder alone (RUN_FOLDER) is enough where it holds both the config and the log.
+    The plan options (--dataset-size, --devices, ...) complete a config that lacks them.
 
     Exit code 0: the run followed the plan; 1: it diverged; 2: bad input.
     """
-    from .config import load
-    from .runlog import read_runlog
+    from .runlog import read_runlog, run_folder
     from .verify import report, verify as judge
 
     if output is not None:
         from .output import figure_format
 
         figure_format(output)
-    spec = load(config)
+    if runlog is None:
+        config_path, log_path = run_folder(config)
+        config, runlog = str(config_path), str(log_path)
+        click.echo(f"{config}: the plan; {runlog}: the log", err=True)
+    spec = build_spec(config, {**plan, "exact": False})
     log = read_runlog(runlog, columns, step_column, first_step)
     verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
     click.echo(report(verdict), nl=False)

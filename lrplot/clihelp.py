@@ -15,7 +15,7 @@ import click
 TOPICS: dict[str, str] = {}
 
 TOPIC_WORDS = {
-    "run": "How long the run is, how the scheduler steps, and the optimizer.",
+    "run": "How long the run is, how the scheduler steps, the optimizer, the training plan and which framework a file is.",
     "metric": "What ReduceLROnPlateau (and every metric-driven schedule) is fed.",
     "what-if": "A resume from a checkpoint, or a stepping mistake, drawn over the plan.",
     "figure": "The figure's size, look and output, in a file or in the terminal.",

@@ -14,8 +14,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import ConfigError, TorchWouldRaise
+from .sources import MAX_FILE_BYTES, ConfigFile, read_config
 from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
-from .values import check_keys, check_text, check_tree, integer, number, suggest, type_name, yaml_error_message, yaml_load
+from .values import check_keys, check_text, check_tree, integer, number, suggest, type_name
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
@@ -30,7 +31,6 @@ MAX_NESTING = 8
 # at the slowest (the step-by-step replicas). And at most MAX_SCHEDULERS in a config.
 MAX_UPDATES = 20_000_000
 MAX_SCHEDULERS = 256
-MAX_FILE_BYTES = 1 << 20
 MAX_VARS = 200
 DEFAULT_LR = 0.1
 DEFAULT_EPOCHS = 100
@@ -238,8 +238,10 @@ class Spec:
     metric: MetricSpec | None = None
     source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     vars: tuple[Var, ...] = ()
-    # How a framework section (``transformers:``, ``timm:``) became this config: its arithmetic, in lines.
+    # How a framework's file and section (``transformers:``, ``timm:``) became this config: which file
+    # gave what, and the framework's arithmetic, in lines.
     derivation: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # every file the config was read from (the config, what it includes or names)
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -266,40 +268,21 @@ def run_names(run: RunSpec) -> dict[str, int | float]:
 # Loading
 
 
-def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathLike | None = None) -> Spec:
-    """Validate a config given as a mapping (the YAML schema) or a path to a YAML file.
+def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathLike | None = None, framework: str | None = None) -> Spec:
+    """Validate a config given as a mapping (the YAML schema) or a path: lrplot's YAML config, or a
+    framework's own file read as it is (an OpenMMLab .py config, timm's args.yaml; see sources.py).
 
     Relative paths inside the config (a metric log) are read from the config file's folder, or
-    from ``base_dir`` (default: the current folder) for a mapping.
+    from ``base_dir`` (default: the current folder) for a mapping. ``framework`` says which
+    framework's file ``source`` is, where lrplot cannot tell.
     """
     if isinstance(source, Mapping):
         return from_mapping(source, base_dir=base_dir)
     from .files import name_of
 
     path = Path(source)
-    return from_mapping(read_yaml(path), default_name=name_of(path), base_dir=path.parent)
-
-
-def read_yaml(path: Path) -> Any:
-    """A config file's data: at most MAX_FILE_BYTES of UTF-8 YAML, whatever kind of file ``path`` is."""
-    import yaml
-
-    from .files import read_limited, shown
-
-    where = shown(path)
-    raw = read_limited(path, MAX_FILE_BYTES, where, "configs")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(where, "is not UTF-8 text; a config is a YAML file") from None
-    try:
-        data = yaml_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(where, yaml_error_message(exc)) from None
-    if data is None:
-        raise ConfigError(where, "is empty; a config needs at least a `scheduler:` mapping")
-    check_tree(data)
-    return data
+    read = read_config(path, framework)
+    return from_mapping(read.data, default_name=name_of(path), base_dir=path.parent, origin=read)
 
 
 def check_resume_at(run: RunSpec, at: Any, path: str) -> int:
@@ -328,7 +311,15 @@ def check_method(name: Any, path: str) -> str:
 SECTIONS = {f.section: f for f in FAMILIES if f.section}
 
 
-def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None) -> Spec:
+def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
+    """Validate a config mapping; ``origin`` is the file it was read from (which file gave what)."""
+    spec = _from_mapping(data, default_name, base_dir)
+    if origin is None or not (origin.lines or origin.files):
+        return spec
+    return replace(spec, derivation=origin.lines + spec.derivation, files=origin.files)
+
+
+def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     if not isinstance(data, Mapping):
         raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {type_name(data)}")
     check_tree(data)
@@ -345,7 +336,9 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     # what it made is named by the section's field that caused it.
     family_ = SECTIONS[sections[0]]
     reader = family_.part(family_.section_module)
+    data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
     data, derivation = reader.translate(data[sections[0]], data, sections[0])
+    derivation = moved + tuple(derivation)
     check_tree(data)
     try:
         return _from_plain(data, source, derivation, default_name, base_dir)
@@ -354,6 +347,42 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
         if made and hasattr(reader, "section_error"):
             raise reader.section_error(exc) from None
         raise
+
+
+def options_into_section(data: Mapping[str, Any], section: str, options: Mapping[str, str]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """The run's and optimizer's values given beside a framework section (a YAML's ``run:``, or
+    ``--dataset-size`` and the other run flags), moved to the section keys they mean (the section
+    module's ``OPTIONS``), over the section's own; and a line saying so for each. Optimizer values
+    the framework has no key for stay where they are, for the section to judge."""
+    own = data.get(section)
+    if not options or not isinstance(own, Mapping):
+        return data, ()
+    out, moved = dict(data), dict(own)
+    lines: list[str] = []
+    for part in ("run", "optimizer"):
+        given = data.get(part)
+        if not isinstance(given, Mapping):
+            continue
+        rest = {}
+        for key, value in given.items():
+            target = options.get(f"{part}.{key}") if isinstance(key, str) else None
+            if target is None:
+                rest[key] = value
+                continue
+            over = f", over the section's {own[target]!r}" if target in own and own[target] != value else ""
+            lines.append(f"{section}.{target} = {value!r} (from {part}.{key}{over})")
+            moved[target] = value
+        if part == "run" and rest:
+            # The section sizes the run itself; name the run keys it does take.
+            takes = ", ".join(f"{k.split('.', 1)[1]} (as {section}.{v})" for k, v in options.items() if k.startswith("run."))
+            key = next(iter(rest))
+            raise ConfigError(f"run.{key}", f"the `{section}:` section sizes the run itself; from the run it takes {takes}")
+        if rest:
+            out[part] = rest
+        else:
+            del out[part]
+    out[section] = moved
+    return out, tuple(lines)
 
 
 def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: tuple[str, ...], default_name: str | None, base_dir: Any) -> Spec:

@@ -9,17 +9,19 @@ lists schedulers.
 
 from __future__ import annotations
 
+import importlib
+
 from .frameworks.base import FROM_RUN, NON_NEGATIVE, POSITIVE, REQUIRED, Bound, Family, Param, ResolveContext, SchedulerInfo
-from .frameworks.timm.records import FAMILY as TIMM
-from .frameworks.torch.records import FAMILY as TORCH
-from .frameworks.transformers.records import FAMILY as TRANSFORMERS
 
 __all__ = [
-    "FAMILIES", "SCHEDULERS", "BY_NAME", "FROM_RUN", "REQUIRED", "POSITIVE", "NON_NEGATIVE",
+    "PACKAGES", "FAMILIES", "SCHEDULERS", "BY_NAME", "FROM_RUN", "REQUIRED", "POSITIVE", "NON_NEGATIVE",
     "Bound", "Family", "Param", "ResolveContext", "SchedulerInfo", "lookup", "all_names", "family",
 ]
 
-FAMILIES: tuple[Family, ...] = (TORCH, TRANSFORMERS, TIMM)
+# The framework packages under lrplot/frameworks/, in the order `lrplot list` shows them: adding a
+# framework is its package plus one name here. torch comes first: plain names are torch's.
+PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm")
+FAMILIES: tuple[Family, ...] = tuple(importlib.import_module(f"lrplot.frameworks.{name}.records").FAMILY for name in PACKAGES)
 SCHEDULERS: tuple[SchedulerInfo, ...] = tuple(s for f in FAMILIES for s in f.schedulers)
 BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}
 _BY_FAMILY: dict[str, Family] = {f.name: f for f in FAMILIES}

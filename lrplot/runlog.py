@@ -53,6 +53,16 @@ _TRANSFORMERS_NAMES = ("train/learning_rate", "train/global_step")
 TENSORBOARD_HINT = "reading TensorBoard event files needs the tensorboard package: pip install 'lrplot[tensorboard]'"
 
 
+@dataclass(frozen=True)
+class LogRequest:
+    """What the user said about a log: its lr columns (one per param group), its step column, and
+    the log's number for the first optimizer step (0 or 1); None where the format or the names decide."""
+
+    columns: tuple[str, ...] = ()
+    step_column: str | None = None
+    first_step: int | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class RunLog:
     """The lr a run logged, at the steps it logged it.
@@ -69,10 +79,25 @@ class RunLog:
     logged_step: np.ndarray
     lr: np.ndarray
     first_step: int
+    # A log with one point per epoch (Keras' CSVLogger, YOLO's results.csv): ``logged_step`` counts
+    # epochs (from ``first_step``), and each lr is the one of the epoch's "first" or "last" optimizer
+    # step, or the one "after" its last (the next epoch's first). ``on_run`` places them on steps.
+    per_epoch: str | None = None
 
     @property
     def step(self) -> np.ndarray:
         return self.logged_step - self.first_step
+
+    def on_run(self, run: RunSpec) -> "RunLog":
+        """The log on the run's optimizer steps: a per-epoch log's points at the step each belongs to."""
+        if self.per_epoch is None:
+            return self
+        spe = run.steps_per_epoch
+        offset = {"first": 0, "last": spe - 1, "after": spe}[self.per_epoch]
+        step = self.step * spe + offset
+        kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
+            f"{self.kind}, one point per epoch (the lr after its last step)")
+        return RunLog(self.path, kind, self.columns, step, self.lr, 0)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])
@@ -100,7 +125,9 @@ def read_runlog(
 
     ``columns`` names the lr column(s) (one per param group), ``step_column`` the step; both are
     found by the names the tools use when not given. ``first_step`` is the log's number for the
-    first optimizer step (0 or 1), where the format does not fix it.
+    first optimizer step (0 or 1), where the format does not fix it. A framework's own logs
+    (trainer_state.json, ...) are read by the framework's ``logs`` module, which knows how that
+    framework numbers its steps.
     """
     where = str(path)
     p = user_path(str(path), where)
@@ -108,46 +135,74 @@ def read_runlog(
         raise ConfigError("--first-step", f"must be 0 or 1 (the log's number for the first optimizer step), got {first_step}")
     if not p.exists():
         raise ConfigError(where, "no such file or folder")
+    request = LogRequest(tuple(columns), step_column, first_step)
+    reader = _framework_reader(p)
+    if reader is not None:
+        return reader.read_log(p, where, request)
     if p.is_dir():
         events = _event_files(p)
-        if events:
-            return _tensorboard(where, events, columns, first_step)
-        state = _trainer_state_in(p)
-        if state is None:
-            raise ConfigError(
-                where,
-                "is a folder with no TensorBoard event files (events.out.tfevents.*) and no trainer_state.json; name the log file",
-            )
-        p = state
+        if not events:
+            raise ConfigError(where, f"is a folder with no TensorBoard event files (events.out.tfevents.*) and no log lrplot knows; {_readable()}")
+        return _tensorboard(where, events, columns, first_step)
     name = p.name
     if name.startswith("events.out.tfevents"):
         if not p.is_file():  # the reader would block on a FIFO, or read a device without end
             raise ConfigError(where, "is not a regular file; a TensorBoard event file is one")
         return _tensorboard(where, [p], columns, first_step)
-    data = _read_bytes(p, where)
-    if name.endswith(".jsonl") or name.endswith(".ndjson"):
-        return _json_lines(where, data, columns, step_column, first_step)
-    if name.endswith(".json"):
-        return _trainer_state(where, data, columns, first_step)
+    if name.endswith((".jsonl", ".ndjson")):
+        return json_lines(where, read_bytes(p, where), request)
     if name.endswith((".csv", ".tsv")):
-        return _csv(where, data, columns, step_column, first_step, "\t" if name.endswith(".tsv") else ",")
-    raise ConfigError(
-        where,
-        "is not a run log lrplot reads: give a .csv, trainer_state.json, a .jsonl file, "
-        "or a TensorBoard event file or run folder",
-    )
+        return _csv(where, read_bytes(p, where), columns, step_column, first_step, "\t" if name.endswith(".tsv") else ",")
+    raise ConfigError(where, f"is not a run log lrplot reads: {_readable()}")
+
+
+def _log_readers() -> list[Any]:
+    from .registry import FAMILIES
+
+    return [f.part(f.logs_module) for f in FAMILIES if f.logs_module]
+
+
+def _framework_reader(p: Path) -> Any:
+    """The logs module of the framework whose log (or output folder) ``p`` is, if any."""
+    try:
+        return next((reader for reader in _log_readers() if reader.claims_log(p)), None)
+    except OSError:
+        return None
+
+
+def _readable() -> str:
+    from .registry import FAMILIES
+
+    theirs = "; ".join(f"{f.name}: {f.part(f.logs_module).LOG_FORMATS}" for f in FAMILIES if f.logs_module)
+    return f"give a .csv, a .jsonl file, a TensorBoard event file or run folder, or a framework's own log ({theirs})"
+
+
+def run_folder(folder: str | Path) -> tuple[Path, Path]:
+    """The config and the log a framework's output folder holds (``lrplot verify WORK_DIR``)."""
+    where = str(folder)
+    p = user_path(where, where)
+    if not p.is_dir():
+        raise ConfigError(where, "is not a folder; give CONFIG RUNLOG, or a framework's output folder (an mmengine work_dir, ...)")
+    for reader in _log_readers():
+        found = reader.run_folder(p)
+        if found is not None:
+            return found
+    from .registry import FAMILIES
+
+    frameworks = ", ".join(f.name for f in FAMILIES if f.logs_module)
+    raise ConfigError(where, f"holds no config and log lrplot can pair ({frameworks} output folders); give CONFIG RUNLOG")
 
 
 # ----------------------------------------------------------------------------------------------
 # Files
 
 
-def _read_bytes(p: Path, where: str) -> bytes:
+def read_bytes(p: Path, where: str) -> bytes:
     # files.read_limited: pipes read with a bound and a timeout, devices refused unopened.
     return read_limited(p, MAX_LOG_BYTES, where, "run logs")
 
 
-def _text(data: bytes, where: str) -> str:
+def decode(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -164,17 +219,6 @@ def _event_files(folder: Path) -> list[Path]:
         shown = ", ".join(str(r.relative_to(folder)) for r in runs[:6])
         raise ConfigError(str(folder), f"holds {len(runs)} TensorBoard runs ({shown}); name one run folder")
     return sorted(f for f in runs[0].iterdir() if f.name.startswith("events.out.tfevents")) if runs else []
-
-
-def _trainer_state_in(folder: Path) -> Path | None:
-    """``trainer_state.json`` in a folder, or in its latest ``checkpoint-N`` (whose log holds the others')."""
-    own = folder / "trainer_state.json"
-    if own.is_file():
-        return own
-    checkpoints = [c for c in folder.glob("checkpoint-*") if c.name[11:].isdigit() and (c / "trainer_state.json").is_file()]
-    if not checkpoints:
-        return None
-    return max(checkpoints, key=lambda c: int(c.name[11:])) / "trainer_state.json"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -250,7 +294,7 @@ def _csv(where: str, data: bytes, columns: Sequence[str], step_column: str | Non
     newline = data.find(b"\n")
     head, body = (data, b"") if newline < 0 else (data[:newline], data[newline + 1 :])
     try:
-        header = [h.strip() for h in next(csv.reader([_text(head, where).rstrip("\r")], delimiter=delimiter), [])]
+        header = [h.strip() for h in next(csv.reader([decode(head, where).rstrip("\r")], delimiter=delimiter), [])]
     except csv.Error as exc:
         raise ConfigError(where, f"is not a readable CSV: {exc}") from None
     if not any(header):
@@ -267,8 +311,8 @@ def _csv(where: str, data: bytes, columns: Sequence[str], step_column: str | Non
         if log is not None:
             return log
     # Quoted cells, ragged rows, or a value that is not a number: the careful way, which names the line.
-    cells = _csv_columns(_text(body, where), wanted, delimiter, where)
-    return _assemble(where, kind, lr_names, cells[0], cells[1:], first, line_offset=2)
+    cells = _csv_columns(decode(body, where), wanted, delimiter, where)
+    return assemble(where, kind, lr_names, cells[0], cells[1:], first, line_offset=2)
 
 
 def _numeric_columns(body: bytes, wanted: list[int], n_fields: int, delimiter: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
@@ -364,10 +408,13 @@ def _csv_columns(body: str, wanted: list[int], delimiter: str, where: str) -> li
     return out
 
 
-def _json_lines(where: str, data: bytes, columns: Sequence[str], step_column: str | None, first_step: int | None) -> RunLog:
+def json_lines(where: str, data: bytes, request: LogRequest, kind: str = "JSON lines", step_names: Sequence[str] = (), first_step: int | None = None) -> RunLog:
+    """A JSON-lines log: one object per line, with a step and an lr field (records without the lr,
+    like other metrics' lines, are skipped). ``step_names`` and ``first_step`` are a format's own
+    step field and numbering, where the user said nothing."""
     records = []
     keys: dict[str, None] = {}
-    for n, line in enumerate(_text(data, where).splitlines(), start=1):
+    for n, line in enumerate(decode(data, where).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -381,35 +428,18 @@ def _json_lines(where: str, data: bytes, columns: Sequence[str], step_column: st
     names = list(keys)
     if not records:
         raise ConfigError(where, "is empty")
-    lr_names = choose_lr(names, columns, where)
-    step_name = _choose_step(names, step_column, where)
-    steps = [_cell(r.get(step_name)) for r in records]
-    values = [[_cell(r.get(name)) for r in records] for name in lr_names]
-    return _assemble(where, "JSON lines", lr_names, steps, values, _first_step(names, first_step), line_offset=1)
+    lr_names = choose_lr(names, request.columns, where)
+    step_given = request.step_column or next((s for s in step_names if s in names), None)
+    step_name = _choose_step(names, step_given, where)
+    steps = [cell(r.get(step_name)) for r in records]
+    values = [[cell(r.get(name)) for r in records] for name in lr_names]
+    numbering = request.first_step if request.first_step is not None else first_step
+    return assemble(where, kind, lr_names, steps, values, _first_step(names, numbering), line_offset=1)
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A JSON value as a CSV-like cell, for ``assemble``."""
     return "" if value is None else str(value)
-
-
-def _trainer_state(where: str, data: bytes, columns: Sequence[str], first_step: int | None) -> RunLog:
-    try:
-        state = json.loads(_text(data, where))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(where, f"is not JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(state, dict) or not isinstance(state.get("log_history"), list):
-        raise ConfigError(where, "has no log_history; lrplot reads transformers' trainer_state.json (or give a .jsonl log)")
-    if first_step not in (None, 1):
-        raise ConfigError("--first-step", "transformers numbers its steps from 1 (global_step after the step); drop --first-step")
-    entries = [e for e in state["log_history"] if isinstance(e, dict)]
-    names = list(dict.fromkeys(k for e in entries for k in e))
-    lr_names = choose_lr(names, columns or (["learning_rate"] if "learning_rate" in names else []), where)
-    if len(lr_names) != 1:
-        raise ConfigError("--column", "trainer_state.json logs one lr (param group 0's); name one column")
-    rows = [e for e in entries if e.get(lr_names[0]) is not None]  # eval and summary entries have none
-    steps = [_cell(e.get("step")) for e in rows]
-    values = [[_cell(e.get(lr_names[0])) for e in rows]]
-    return _assemble(where, "transformers trainer_state.json", lr_names, steps, values, 1, line_offset=None)
 
 
 def _tensorboard(where: str, files: list[Path], columns: Sequence[str], first_step: int | None) -> RunLog:
@@ -469,7 +499,7 @@ def from_scalars(where: str, series: dict[str, tuple[np.ndarray, np.ndarray]], f
 # From cells to arrays
 
 
-def _assemble(where: str, kind: str, names: Sequence[str], steps: list[str], values: list[list[str]], first_step: int, line_offset: int | None) -> RunLog:
+def assemble(where: str, kind: str, names: Sequence[str], steps: list[str], values: list[list[str]], first_step: int, line_offset: int | None) -> RunLog:
     """Rows with an lr become points; rows without one (other metrics' rows) are skipped."""
 
     def at(row: int) -> str:
@@ -551,9 +581,9 @@ def looks_like_runlog(text: str) -> bool:
     """A ``compare`` SPEC that names a logged run rather than a config or an inline schedule."""
     p = Path(text).expanduser()
     name = p.name
-    if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson")) or name.startswith("events.out.tfevents") or name == "trainer_state.json":
+    if name.endswith((".csv", ".tsv", ".jsonl", ".ndjson")) or name.startswith("events.out.tfevents"):
         return True
     try:
-        return p.is_dir() and (any(p.rglob("events.out.tfevents*")) or _trainer_state_in(p) is not None)
+        return _framework_reader(p) is not None or (p.is_dir() and any(p.rglob("events.out.tfevents*")))
     except (OSError, ValueError):  # a name too long for a path, a NUL byte: an inline spec, not a folder
         return False

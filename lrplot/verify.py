@@ -43,12 +43,20 @@ DEFAULT_TOLERANCE = 1e-6
 _STEPPED_FAMILIES = ("torch", "transformers")
 _K_CANDIDATES = range(2, 9)
 _RESUME_CANDIDATES = 3
-# Where a config keeps its device count and gradient accumulation: lrplot's training plan, and the
-# framework sections that size their schedule from them (transformers' TrainingArguments).
-_PLAN_FIELDS = {
-    "run": (("devices", "the {} devices"), ("grad_accum", "grad_accum {}")),
-    "transformers": (("devices", "the {} devices"), ("gradient_accumulation_steps", "gradient_accumulation_steps {}")),
-}
+
+
+def _plan_fields(source: Mapping[str, Any]) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Where a config keeps its device count and gradient accumulation: lrplot's training plan, or
+    the keys of a framework section that mean them (its section module's ``OPTIONS``)."""
+    yield "run", (("devices", "the {} devices"), ("grad_accum", "grad_accum {}"))
+    from .config import SECTIONS
+
+    for section, family in SECTIONS.items():
+        if section in source:
+            options = getattr(family.part(family.section_module), "OPTIONS", {})
+            devices, accum = options.get("run.devices"), options.get("run.grad_accum")
+            keys = ((devices, "the {} devices"),) if devices else ()
+            yield section, keys + (((accum, accum + " {}"),) if accum else ())
 # torch's schedulers that compute the next lr from the optimizer's current one (their chainable
 # get_lr), so a fresh optimizer after a resume changes every lr after it.
 _CHAINABLE = {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "MultiplicativeLR"}
@@ -116,6 +124,7 @@ def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_d
     """
     if not 0 < tolerance < 1:
         raise ConfigError("--tolerance", f"must be a number between 0 and 1 (relative to the peak lr), got {tolerance}")
+    log = log.on_run(spec.run)  # a per-epoch log's points on the steps they belong to
     plan = simulate(spec)
     groups = _groups(spec, log)
     steps = log.step
@@ -362,7 +371,7 @@ class _Judge:
         devices or the gradient accumulation; the run itself took the steps the real plan makes."""
         run = self.spec.run
         source = self.spec.source
-        for section, keys in _PLAN_FIELDS.items():
+        for section, keys in _plan_fields(source):
             plan = source.get(section)
             if not isinstance(plan, Mapping) or (section == "run" and run.plan is None):
                 continue

@@ -91,12 +91,12 @@ def test_the_corpus_is_large_enough():
 
 
 def test_the_readme_states_every_limit():
-    from lrplot import compare, config, files, metric, values
+    from lrplot import compare, config, files, metric, sources, values
 
     readme = open(os.path.join(os.path.dirname(CONFIGS), "README.md")).read()
     section = readme[readme.index("## What a config can and cannot do"):readme.index("## Gallery")]
     stated = {
-        "config bytes": f"{config.MAX_FILE_BYTES >> 20} MiB", "log bytes": f"{metric.MAX_LOG_BYTES >> 20} MiB",
+        "config bytes": f"{sources.MAX_FILE_BYTES >> 20} MiB", "log bytes": f"{metric.MAX_LOG_BYTES >> 20} MiB",
         "idle pipe": f"{files.IDLE_SECONDS:g} s", "values in a config": f"{values.MAX_VALUES_IN_CONFIG:,} values",
         "nesting of a config": f"{values.MAX_DEPTH} levels", "steps": f"{config.MAX_STEPS:,} optimizer steps",
         "traced values": f"{config.MAX_VALUES:,} traced", "groups": f"{config.MAX_GROUPS} param groups",

@@ -146,11 +146,11 @@ def test_a_socket_or_block_device_is_not_read(tmp_path):
 
 def test_a_file_larger_than_its_size_says_is_still_limited(tmp_path, monkeypatch):
     # st_size lies for /proc files and files that grow: the limit is on what is read.
-    from lrplot import config
+    from lrplot import sources
 
     path = tmp_path / "c.yaml"
     path.write_text(CONFIG + "#" * 100)
-    monkeypatch.setattr(config, "MAX_FILE_BYTES", 64)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 64)
     result = CliRunner().invoke(cli, ["export", str(path)])
     assert result.exit_code == 2 and "is larger than 64 bytes; configs are limited to 64 bytes" in result.output
 

@@ -244,9 +244,8 @@ def test_section_explains_what_train_py_derives() -> None:
         ({"timm": {"sched_on_updates": True}}, "timm.sched_on_updates", "updates_per_epoch must be set"),
         ({"timm": {"dataset_size": 100, "batch_size": 128}}, "timm.batch_size", "drops a partial one"),
         ({"timm": {"updates_per_epoch": 5, "dataset_size": 100}}, "timm.dataset_size", "give one or the other"),
-        ({"timm": {}, "run": {"epochs": 5}}, "run", "change timm.epochs"),
+        ({"timm": {}, "run": {"iterations": 5}}, "run.iterations", "sizes the run itself; from the run it takes epochs (as timm.epochs)"),
         ({"timm": {}, "scheduler": "cosine"}, "scheduler", "no `scheduler:`"),
-        ({"timm": {}, "optimizer": {"lr": 0.1}}, "optimizer.lr", "move it there"),
         ({"timm": {"sched": "rsqrt", "epochs": 10, "warmup_epochs": 0, "decay_epochs": 0.2}}, "timm.lr_stable_timescale", "timm raises ValueError"),
     ],
 )
@@ -254,6 +253,15 @@ def test_section_mistakes_are_named(config, path, fragment) -> None:
     with pytest.raises(ConfigError) as err:
         load(config)
     assert err.value.path == path and fragment in err.value.message
+
+
+def test_the_run_and_optimizer_beside_the_section_set_its_keys() -> None:
+    # what --epochs, --lr, --dataset-size and the other run flags do to a `timm:` config
+    beside = load({"timm": {"sched": "cosine", "epochs": 300, "batch_size": 32}, "run": {"epochs": 5, "dataset_size": 1000},
+                   "optimizer": {"lr": 0.2}})
+    inside = load({"timm": {"sched": "cosine", "epochs": 5, "batch_size": 32, "dataset_size": 1000, "lr": 0.2}})
+    assert beside.run == inside.run and beside.optimizer == inside.optimizer and beside.scheduler == inside.scheduler
+    assert "timm.epochs = 5 (from run.epochs, over the section's 300)" in beside.derivation
 
 
 # ------------------------------------------------------------------------------------------------

@@ -311,9 +311,16 @@ def test_section_errors_name_the_training_argument(section, path, fragment):
 
 
 def test_section_replaces_run_optimizer_and_scheduler():
+    # the run's and the optimizer's values beside it are TrainingArguments (what --epochs, --lr do)
+    beside = load({"transformers": {"dataset_size": 100}, "run": {"epochs": 3, "batch_size": 4}, "optimizer": {"lr": 1e-4}})
+    inside = load({"transformers": {"dataset_size": 100, "num_train_epochs": 3, "per_device_train_batch_size": 4, "learning_rate": 1e-4}})
+    assert (beside.run, beside.optimizer, beside.scheduler) == (inside.run, inside.optimizer, inside.scheduler)
     with pytest.raises(ConfigError) as error:
-        load({"transformers": {"dataset_size": 100}, "run": {"epochs": 3}})
-    assert error.value.path == "run" and "num_train_epochs" in error.value.message
+        load({"transformers": {"dataset_size": 100}, "run": {"step": "epoch"}})
+    assert error.value.path == "run.step" and "num_train_epochs" in error.value.message
+    with pytest.raises(ConfigError) as error:
+        load({"transformers": {"dataset_size": 100}, "scheduler": "cosine"})
+    assert error.value.path == "scheduler" and "lr_scheduler_type" in error.value.message
 
 
 def test_section_code_is_the_training_arguments():

@@ -132,8 +132,28 @@ class Family:
     # the config the section describes (a plain ``scheduler:``, ``run:`` and ``optimizer:``) and the
     # lines of arithmetic that derived it, for ``explain``; its optional ``section_error(exc)`` names
     # an error in that config by the section's field that caused it.
+    #
+    # The section module may also map the run's and optimizer's options onto its own keys with
+    # ``OPTIONS`` (``{"run.dataset_size": "dataset_size", "run.devices": "world_size", "optimizer.lr":
+    # "lr"}``): a `run:` or `optimizer:` value beside the section (a YAML's, or a command-line flag
+    # such as ``--dataset-size``) then sets that key of the section; any other is an error naming
+    # the options it takes.
     section: str | None = None
     section_module: str = "section"
+    # The framework's own files, read as they are (an OpenMMLab .py config, a ds_config.json, the
+    # args.yaml timm's train.py writes): the endings it may claim (".py", ".yaml"), and its module
+    # ``files_module`` with ``claims(source) -> str | None`` (what it takes the file for, like "an
+    # OpenMMLab config", or None when the file is not its) and ``read(source) -> ConfigFile``, both
+    # given a :class:`lrplot.sources.SourceFile`. Neither ever executes anything in the file.
+    file_suffixes: tuple[str, ...] = ()
+    files_module: str = "files"
+    # The logs its training loop writes and its output folders: module ``logs_module`` with
+    # ``LOG_FORMATS`` (what it reads, for messages), ``claims_log(path) -> bool`` (a cheap look at a
+    # file's name, or a folder's files), ``read_log(path, where, request) -> RunLog`` (``request``: a
+    # :class:`lrplot.runlog.LogRequest`; the log's steps mapped onto optimizer steps as the framework
+    # numbers them, or ``per_epoch``) and ``run_folder(folder) -> tuple[Path, Path] | None`` (the
+    # config and the log an output folder holds, for ``lrplot verify WORK_DIR``).
+    logs_module: str | None = None
 
     def part(self, module: str) -> Any:
         import importlib

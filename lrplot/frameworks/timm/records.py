@@ -265,4 +265,5 @@ FAMILY = Family(
     "lrplot.frameworks.timm",
     default_step=default_step,
     section="timm",  # train.py's arguments: .section, loaded only for a `timm:` section
+    file_suffixes=(".yaml", ".yml"),  # the args.yaml train.py writes (.files)
 )

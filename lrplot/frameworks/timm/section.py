@@ -71,6 +71,14 @@ ARGS: dict[str, tuple[str, Any, str]] = {
 }
 
 
+# The run's and optimizer's options (a YAML's run:, or --dataset-size and the other flags) as the
+# train.py arguments they mean. timm's train loader always drops a last partial batch: no drop_last.
+OPTIONS = {
+    "run.epochs": "epochs", "run.dataset_size": "dataset_size", "run.batch_size": "batch_size",
+    "run.devices": "world_size", "run.grad_accum": "grad_accum_steps", "optimizer.lr": "lr",
+}
+
+
 def keys() -> list[tuple[str, str, str]]:
     """The section's keys for `lrplot list timm`: (name, default, what it is)."""
     return [(name, "-" if default is None else str(default), doc) for name, (_, default, doc) in ARGS.items()]

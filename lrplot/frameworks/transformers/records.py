@@ -204,4 +204,5 @@ FAMILY = Family(
     "lrplot.frameworks.transformers",
     section="transformers",
     section_module="trainer",  # the Trainer's arithmetic loads only for a `transformers:` section
+    logs_module="logs",  # trainer_state.json
 )

@@ -51,6 +51,13 @@ TRAINING_ARGUMENTS = (
     'do_predict', 'resume_from_checkpoint', 'local_rank',
 )  # fmt: skip
 PLAN_KEYS = ("dataset_size", "devices")  # lrplot's: what the Trainer learns from the dataset and the launcher
+# The run's and optimizer's options (a YAML's run:, or --dataset-size and the other flags) as the
+# TrainingArguments they mean.
+OPTIONS = {
+    "run.epochs": "num_train_epochs", "run.iterations": "max_steps", "run.dataset_size": "dataset_size",
+    "run.batch_size": "per_device_train_batch_size", "run.devices": "devices",
+    "run.grad_accum": "gradient_accumulation_steps", "run.drop_last": "dataloader_drop_last", "optimizer.lr": "learning_rate",
+}
 SCHEDULER_TYPES = tuple(s.library_name for s in BY_NAME.values())  # SchedulerType's values
 DEFAULTS: dict[str, Any] = {  # TrainingArguments' defaults for the fields lrplot reads
     "learning_rate": 5e-5,
