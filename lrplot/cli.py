@@ -943,7 +943,7 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
 
 
-@cli.command(short_help="Check a logged run's lr against its plan.")
+@cli.command(cls=TopicCommand, short_help="Check a logged run's lr against its plan.")
 @click.argument("config", metavar="CONFIG|RUN_FOLDER")
 @click.argument("runlog", metavar="[RUNLOG]", required=False)
 @click.option("--column", "columns", multiple=True, metavar="NAME", help="The log's lr column, tag or key; once per param group [default: found by name, like lr-AdamW or learning_rate].")
