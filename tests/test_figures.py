@@ -336,3 +336,10 @@ def test_svg_element_ids_are_unique():
     for fig in (plot_trace(trace), plot_trace(step, overlays=whatif.resumes(step, 15))):
         ids = Counter(re.findall(rb' id="([^"]+)"', figure_bytes(fig, "svg")))
         assert not [i for i, n in ids.items() if n > 1]
+
+
+def test_a_milestone_named_decay_is_not_a_factor():
+    # transformers' warmup_stable_decay marks where its decay starts with the word "decay"
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "vecformer-wsd.yaml")
+    labels = legend_labels(plot_trace(trace))
+    assert "decay" in labels and not [t for t in labels if "\u00d7" in t]

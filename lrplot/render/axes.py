@@ -170,6 +170,7 @@ def _decay(label: str) -> bool:
 
 
 OTHER_MARKERS = ("o", "s", "D", "P", "X", "*")
+FACTOR, REDUCTION = "\0factor", "\0reduction"  # meanings of markers (never an event's own label)
 
 
 def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tuple[int, int], fonts: Fonts) -> tuple[list[Entry], list[Label]]:
@@ -193,21 +194,21 @@ def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tup
     meanings: dict[str, list] = {}
     for e in shown:
         if e.kind == "milestone":
-            meanings.setdefault("decay" if _decay(e.label) else e.label, []).append(e)
+            meanings.setdefault(FACTOR if _decay(e.label) else e.label, []).append(e)
         elif e.kind == "reduction":
-            meanings.setdefault("\0reduction", []).append(e)
+            meanings.setdefault(REDUCTION, []).append(e)
     others = iter(OTHER_MARKERS)
-    factors = sorted({e.label for e in meanings.get("decay", [])})
+    factors = sorted({e.label for e in meanings.get(FACTOR, [])})
     for meaning, group in meanings.items():
         x = np.repeat([e.step / per for e in group], trace.lr.shape[0])
         y = scaled(np.concatenate([trace.lr[:, e.step] for e in group]), exponent)
-        if meaning == "\0reduction":
+        if meaning == REDUCTION:
             style, text = event_style("reduction"), EVENT_LEGEND["reduction"]
-        elif meaning == "decay":
+        elif meaning == FACTOR:
             style, text = event_style("milestone"), "lr " + " / ".join(f"\u00d7{f[1:]}" for f in factors) if len(factors) <= 2 else "lr decays"
         else:
             style, text = {**event_style("milestone"), "marker": next(others, "o"), "ms": 4.5}, literal(meaning)
-        gid = "event-reduction" if meaning == "\0reduction" else f"event-milestone-{len(entries)}"
+        gid = "event-reduction" if meaning == REDUCTION else f"event-milestone-{len(entries)}"
         (handle,) = ax.plot(x, y, ls="none", **style, gid=gid)
         entries.append(Entry(handle, text, essential=False))
     return entries, labels

@@ -237,7 +237,7 @@ def make_legend(owner, entries: Sequence[Entry], fonts: Fonts, ncol: int = 1, **
     return owner.legend(
         [e.handle for e in entries], [e.label for e in entries], ncol=ncol, fontsize=fonts.legend, frameon=True,
         facecolor=face if face != "none" else "white", edgecolor="none", framealpha=0.9, borderpad=0.25, borderaxespad=0,
-        handlelength=1.8, handletextpad=0.5, labelspacing=0.3, columnspacing=1.2, **kwargs,
+        handlelength=1.6, handletextpad=0.5, labelspacing=0.3, columnspacing=1.0, **kwargs,
     )
 
 
@@ -275,11 +275,13 @@ def still_free(ax, artist, renderer, boxes: Sequence[Bbox] = ()) -> bool:
 
 
 def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] = (", ", " ")) -> str:
-    """``text`` in lines no wider than ``width_px``, split after a separator (commas first)."""
+    """``text`` in lines no wider than ``width_px``, split after a separator: the first of ``seps``
+    that leaves a line at least two fifths full (a title breaks after its name only when the name
+    is a good part of the line), else the last that fits."""
     lines: list[str] = []
     rest = text
     while rest and text_width(rest, size, renderer) > width_px:
-        cut = 0
+        cuts = []
         for sep in seps:
             i = len(rest)
             while True:
@@ -287,10 +289,10 @@ def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] 
                 if i <= 0:
                     break
                 if text_width(rest[: i + len(sep)].rstrip(), size, renderer) <= width_px:
-                    cut = i + len(sep)
+                    cuts.append(i + len(sep))
                     break
-            if cut:
-                break
+        full = [c for c in cuts if text_width(rest[:c].rstrip(), size, renderer) >= 0.4 * width_px]
+        cut = full[0] if full else max(cuts, default=0)
         if not cut:
             break
         lines.append(rest[:cut].rstrip())
@@ -338,7 +340,7 @@ class Frame:
     fonts: Fonts
     title: Sequence[str]  # from the fullest to the shortest: the first that fits is shown
     notes: list[str] = field(default_factory=list)
-    optional: list = field(default_factory=list)  # (panel, note): panels that give way, last first, before the legend does
+    optional: list = field(default_factory=list)  # (panel or top axis, note): what gives way, last first, before the legend does
     hspace_pt: float | None = None
     _title_artist: object = None
     _note_artist: object = None
@@ -350,8 +352,20 @@ class Frame:
         dpi = self.fig.dpi
         self.edge = EDGE_IN * dpi
         self.gap = GAP_PT * dpi / 72
-        width = self.fig.bbox.width - 2 * self.edge
-        self._title_artist = self.fig.text(0, 1, title_text(self.title, width, self.fonts.title, self.renderer), ha="left", va="top", fontsize=self.fonts.title, gid="title")
+        self._title_artist = self.fig.text(0, 1, self._title_fitting(self.title), ha="left", va="top", fontsize=self.fonts.title, gid="title")
+
+    def _title_fitting(self, candidates: Sequence[str]) -> str:
+        return title_text(candidates, self.fig.bbox.width - 2 * self.edge, self.fonts.title, self.renderer)
+
+    def _shorter_title(self) -> bool:
+        """A title of fewer lines (a shorter candidate), when there is one: room for the data."""
+        shown = self._title_artist.get_text()
+        for i in range(1, len(self.title)):
+            text = self._title_fitting(self.title[i:])
+            if text.count("\n") < shown.count("\n"):
+                self._title_artist.set_text(text)
+                return True
+        return False
 
     # -- margins
 
@@ -406,7 +420,8 @@ class Frame:
         full = self._ylabels.setdefault(ax, label.get_text())
         room, size = max(ax.bbox.height - 2, 1.0), label.get_fontsize()
         short = full.split(" (")[0]
-        for text in (full, full.replace(" (", "\n("), wrap(full, room, size, self.renderer, seps=(" ",)), short, wrap(short, room, size, self.renderer, seps=(" ",))):
+        two = wrap(full, room, size, self.renderer, seps=(" ",))
+        for text in (full, full.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else []), short, wrap(short, room, size, self.renderer, seps=(" ",))):
             if text_width(text, size, self.renderer) <= room:
                 break
         label.set_text(text)
@@ -437,7 +452,7 @@ class Frame:
         moved: set = set()  # the panels whose legend is above
         level = 0  # 0: every entry above; 1: the essential ones; 2: in short; 3: no legend above
         drop_inset = inset is None
-        for _ in range(12):
+        for _ in range(60):  # each round moves a decision one way: they settle long before
             for ax, lim in limits.items():
                 ax.set_ylim(*lim)
             for ax in self.panels:
@@ -454,20 +469,26 @@ class Frame:
             for ax, entries in legends:
                 if ax in moved:
                     above_entries += entries
-            if above_entries and level == 1:
+            if above_entries and level >= 1:
                 kept = [e for e in above_entries if e.essential]
                 left_out = [e.label for e in above_entries if not e.essential]
                 if left_out:
-                    notes.append("not in the legend at this size: " + ", ".join(left_out))
+                    notes.append("left out of the legend at this size: " + ", ".join(left_out))
                 above_entries = kept
             if above_entries and level == 2:
                 above_entries = [Entry(e.handle, e.short or e.label) for e in above_entries]
+            if above_entries and level >= 3 and self._shorter_title():
+                level = 2
+                continue
             if above_entries and level >= 3 and self.optional:
                 panel, note = self.optional.pop()
-                self._drop_panel(panel)
-                legends = [(ax, entries) for ax, entries in legends if ax is not panel]
-                limits.pop(panel, None)
-                moved.discard(panel)
+                if panel in self.panels:
+                    self._drop_panel(panel)
+                    legends = [(ax, entries) for ax, entries in legends if ax is not panel]
+                    limits.pop(panel, None)
+                    moved.discard(panel)
+                else:  # a top axis
+                    panel.remove()
                 self.notes.append(note)
                 level = 0
                 continue
@@ -519,6 +540,8 @@ class Frame:
         ratios = panel.get_subplotspec().get_gridspec().get_height_ratios() or [1.0] * len(self.panels)
         keep = [(ax, r) for ax, r in zip(self.panels, ratios) if ax is not panel]
         self.fig.delaxes(panel)
+        # out of the group whose y labels align too (its labels would still push the others left)
+        self.fig._align_label_groups["y"].remove(panel)
         grid = GridSpec(len(keep), 1, figure=self.fig, height_ratios=[r for _, r in keep])
         for i, (ax, _) in enumerate(keep):
             ax.set_subplotspec(grid[i])
@@ -621,7 +644,7 @@ def title_text(candidates: Sequence[str], width_px: float, size: float, renderer
     if isinstance(candidates, str):
         candidates = [candidates]
     for text in candidates:
-        lines = wrap(literal(text), width_px, size, renderer, seps=(" \u2192 ", ": ", ", ", " ")).split("\n")
+        lines = wrap(literal(text), width_px, size, renderer, seps=(" \u2192 ", " + ", ": ", ", ", " ")).split("\n")
         if len(lines) <= MAX_TITLE_LINES and all(text_width(line, size, renderer) <= width_px for line in lines):
             return "\n".join(lines)
     kept = lines[: MAX_TITLE_LINES]

@@ -85,10 +85,14 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         axes_x(ax, axes[-1], axis, steps[0] / per, steps[1] / per, on_top, fonts)
         if "metric" in by_panel:
             legends.append((by_panel["metric"], draw_metric(by_panel["metric"], axis, trace, fonts)))
+        # what gives way before the legend does, the last first: the top axis, then the momentum
         optional = []
         if momentum:
             low, high = (float(f(trace.momentum)) for f in (np.min, np.max))
-            optional.append((by_panel["momentum"], f"{by_panel['momentum'].get_ylabel()} between {low:g} and {high:g} (no room for its panel at this size)"))
+            optional.append((by_panel["momentum"], f"{by_panel['momentum'].get_ylabel()} {low:g}-{high:g} (its panel left out at this size)"))
+        top = [c for c in ax.child_axes if str(c.get_gid()).endswith("-axis")]
+        if top:
+            optional.append((top[0], f"{trace.steps_per_epoch:,} iterations per epoch (the top axis left out at this size)"))
         frame = Frame(fig, axes, fonts, titles(trace) if look.title is None else [look.title], notes, optional)
         end = warmup_end(series)
         inset = None
