@@ -233,13 +233,13 @@ def test_compare_overlays_a_logged_run(tmp_path):
     assert out.read_bytes()[:5] == b"<?xml"
 
 
-def test_readme_transcripts_are_what_verify_prints():
+def test_docs_transcripts_are_what_verify_prints():
     import re
     import shlex
 
     root = FIXTURES.parent.parent
-    readme = (root / "README.md").read_text()
-    (block,) = re.findall(r"```console\n(.*?)```", readme, re.S)
+    page = (root / "docs" / "verify.md").read_text()
+    (block,) = re.findall(r"```console\n(.*?)```", page, re.S)
     for command, expected in re.findall(r"^\$ (lrplot verify .*?)\n(.*?)(?=^\$ |\Z)", block, re.S | re.M):
         args = shlex.split(command)[1:]
         done = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=root, capture_output=True, text=True)
