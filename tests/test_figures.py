@@ -295,6 +295,10 @@ def test_the_warmup_inset_says_how_long_the_warmup_is_and_keeps_log_ticks():
         (inset,) = [a for a in fig.axes[0].child_axes if a.get_gid() == "warmup-inset"]
         assert inset.get_title(loc="left") == "warmup: 2,000 iterations" and inset.get_xlim() == (0.0, 4000.0)
         assert len([t for t in inset.get_yticklabels() if t.get_text()]) >= 2
+    # on an epoch axis, a warmup of part of an epoch is told in iterations (not "0.06808 epochs")
+    mm = plot_trace(lrplot.simulate(Path(__file__).parent.parent / "configs" / "mmengine-mmdet-faster-rcnn-1x.yaml"))
+    (inset,) = [a for a in mm.axes[0].child_axes if a.get_gid() == "warmup-inset"]
+    assert inset.get_title(loc="left") == "warmup: 499 iterations"
 
 
 def test_dark_figures_draw_markers_and_shading_that_show():

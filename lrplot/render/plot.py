@@ -131,6 +131,10 @@ def warmup_inset(ax, axis, trace: Trace, series, end: int, exponent: int, log: b
         spine.set_visible(True)
         spine.set_color("#999999")
     inset.grid(True, lw=0.4)
-    unit = "iterations" if axis.unit == "iteration" else f"{axis.label}s"
-    inset.set_title(f"warmup: {end / per:,.4g} {unit}", fontsize=size, loc="left", pad=2)
+    # a warmup of whole epochs in epochs, else in the iterations a config counts it in (not 0.06808 epochs)
+    if axis.unit == "iteration" or axis.unit == "epoch" and end % trace.steps_per_epoch:
+        length = f"{end:,} iterations"
+    else:
+        length = f"{end / per:,.4g} {axis.label}s"
+    inset.set_title(f"warmup: {length}", fontsize=size, loc="left", pad=2)
     return inset
