@@ -181,10 +181,10 @@ class RunSpec:
         """Optimizer step k in the run's own words: an epoch, an iteration, or both."""
         spe = self.steps_per_epoch
         if self.unit == "epoch" and spe == 1:
-            return f"epoch {k}"
+            return f"epoch {k:,}"
         if not self.has_epochs or spe == 1:
-            return f"iteration {k}"
-        return f"iteration {k} (epoch {k / spe:g})"
+            return f"iteration {k:,}"
+        return f"iteration {k:,} (epoch {k / spe:,.6g})"
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,11 @@ def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int =
 
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+
+
+def legend_labels(fig, ax=None) -> list[str]:
+    """The legend entries a figure shows for ``ax`` (its first panel by default): inside the panel,
+    or in the legend above the panels where they moved for room (a wrapped label read whole)."""
+    ax = fig.axes[0] if ax is None else ax
+    legends = ([ax.get_legend()] if ax.get_legend() is not None else []) + list(fig.legends)
+    return [t.get_text().replace("\n", " ") for legend in legends for t in legend.get_texts()]

@@ -1,4 +1,4 @@
-"""The recipes in configs/, the gallery command, and the README's generated sections."""
+"""The recipes in configs/, the gallery command, and the generated parts of docs/."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from lrplot.code import library_code as torch_code
 from examples import CONFIGS
 
 RECIPES = sorted(CONFIGS.glob("*.yaml"))
-README = CONFIGS.parent / "README.md"
 
 
 def test_there_are_enough_recipes_covering_every_class():
@@ -148,9 +147,10 @@ def test_committed_gallery_index_lists_every_recipe():
         assert f"{path.stem}.svg" in index
 
 
-def test_readme_generated_sections_are_current():
-    text = README.read_text()
-    assert docs.render_readme(text) == text, "README is out of date: run `python -m lrplot.docs`"
+@pytest.mark.parametrize("page", sorted(docs.PAGES))
+def test_generated_docs_are_current(page):
+    text = (CONFIGS.parent / page).read_text()
+    assert docs.render(page, text) == text, f"{page} is out of date: run `python -m lrplot.docs`"
 
 
 def test_readme_compare_figure_is_current():
@@ -161,8 +161,17 @@ def test_every_command_is_documented_with_help():
     import click
 
     root = click.Context(cli)
-    text = README.read_text()
+    text = (CONFIGS.parent / "docs" / "commands.md").read_text()
     for name in cli.list_commands(root):
         command = cli.get_command(root, name)
         assert command.help and len(command.help) > 20
         assert f"#### `lrplot {name}`" in text
+
+
+def test_every_framework_has_its_page_in_the_index():
+    from lrplot.registry import FAMILIES
+
+    index = (CONFIGS.parent / "docs" / "frameworks" / "README.md").read_text()
+    for family in FAMILIES:
+        assert (CONFIGS.parent / "docs" / "frameworks" / f"{family.name}.md").is_file(), f"docs/frameworks/{family.name}.md"
+        assert f"]({family.name}.md)" in index
