@@ -95,6 +95,12 @@ def read_args(section: Any, path: str = SECTION) -> tuple[dict[str, Any], dict[s
     for d, (kind, default, _) in ARGS.items():
         where = f"{path}.{spelled.get(d, d.replace('_', '-'))}"
         value = section[spelled[d]] if d in spelled else default
+        if isinstance(value, str) and "$" in value:
+            raise ConfigError(
+                where, f"is {value!r} as the launch script writes it: a value the script computes or is given when it runs, which "
+                "lrplot does not run it to learn; give the number in an lrplot YAML that includes the script "
+                f"(include: SCRIPT, megatron: {{{spelled.get(d, d)}: ...}})",
+            )
         if value is None:
             args[d] = None
         elif kind == "int":
@@ -129,8 +135,8 @@ class _Where:
 def validate(args: dict[str, Any], where: _Where) -> None:
     """validate_args' checks of these arguments (arguments.py:490-836 at core_v0.16.1), in its words."""
 
-    def refuse(d: str, message: str) -> None:
-        raise TorchWouldRaise(where(d), f"Megatron raises AssertionError ({message})")
+    def refuse(d: str, message: str, fix: str = "") -> None:
+        raise TorchWouldRaise(where(d), f"Megatron raises AssertionError ({message})" + (f"; {fix}" if fix else ""))
 
     if args["lr"] is None:
         raise ConfigError(where("lr"), "missing; Megatron's --lr has no default (the scheduler's max_lr)")
@@ -148,7 +154,8 @@ def validate(args: dict[str, Any], where: _Where) -> None:
             ("rampup_batch_size", "expected no batch-size rampup for iteration-based training"),
         ):
             if args[d] is not None:
-                refuse(d, message)
+                fix = "a ramp-up needs a run in samples: give --train-samples (and --lr-*-samples) instead of --train-iters" if d == "rampup_batch_size" else ""
+                refuse(d, message, fix)
         if args["lr_warmup_samples"] != 0:
             refuse("lr_warmup_samples", "expected iteration-based learning rate warmup")
         if args["lr_warmup_fraction"] is not None and args["lr_warmup_iters"] != 0:
