@@ -62,12 +62,14 @@ def warmup_lr_vector(j: np.ndarray, groups: Sequence[float], p: Mapping[str, Any
     jf = j.astype(np.float64)
     gamma = np.empty_like(jf)
     warm = j < steps
+    gamma[j < 0] = 0.0  # construction: replaced by the min lrs below
+    warm &= j >= 0
     gamma[warm] = inverse_log * np.log(jf[warm] + 1) if p["warmup_type"] == "log" else jf[warm] / steps
     if "total_num_steps" in p:
         total = p["total_num_steps"]
-        gamma[~warm] = np.maximum(0.0, (total - jf[~warm]) / float(max(1.0, total - steps)))
+        gamma[j >= steps] = np.maximum(0.0, (total - jf[j >= steps]) / float(max(1.0, total - steps)))
     else:
-        gamma[~warm] = 1.0
+        gamma[j >= steps] = 1.0
     out = np.array(mins)[:, None] + np.array(deltas)[:, None] * gamma[None, :]
     out[:, j < 0] = np.array(mins)[:, None]
     return out
