@@ -48,6 +48,8 @@ def simulate(spec: Spec, exact: bool = False) -> Simulated:
             lr, moms = schedules.one_cycle_vector(j, groups, p, has_betas)
         if moms is not None:
             momentum = moms
+        elif not has_betas and spec.optimizer.momentum is None:
+            momentum = None  # DeepSpeed disables cycle_momentum without betas: nothing is cycled or set
         return Simulated(lr, momentum, np.arange(n))
     if exact:
         f = schedules.EXACT[name]
