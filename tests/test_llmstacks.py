@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 import lrplot
 import lrplot.code
-from lrplot.cli import main
+from lrplot.cli import cli
 from lrplot.config import load
 from lrplot.errors import ConfigError, TorchWouldRaise
 from lrplot.explain import explain
@@ -131,3 +131,139 @@ def test_emitted_code_runs_on_the_library_bit_for_bit(name: str, case_id: str) -
     expected = np.asarray(golden(name, case_id)["lr"])
     assert lr.shape == expected.shape
     assert np.array_equal(lr, expected), f"{case_id}: first difference at step {np.argmax((lr != expected).any(axis=0))}"
+
+
+# ------------------------------------------------------------------------------------------------
+# The stacks' own files, sections and logs, through the command line
+
+
+def _cli(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_list_shows_the_family_and_its_section(name: str) -> None:
+    result = _cli("list", name)
+    assert result.exit_code == 0, result.output
+    assert f"{name}:" in result.output
+    for info in family(name).schedulers:
+        assert info.name in result.output
+        one = _cli("list", info.name)
+        assert one.exit_code == 0 and all("--" + p.name.replace("_", "-") in one.output for p in info.params), one.output
+
+
+def test_megatron_own_gpt3_script_is_refused_in_megatron_words() -> None:
+    """Megatron-LM's examples/gpt3/train_gpt3_175b_distributed.sh fails its own argument checks, on both sides of 0.16.1."""
+    old = _cli("explain", str(FIXTURES / "megatron" / "gpt3-175b-core-0.16.1.sh"))
+    assert old.exit_code == 2 and "expected no batch-size rampup for iteration-based training" in old.output
+    assert "Traceback" not in old.output and old.output.count("Error:") == 1
+    new = _cli("explain", str(FIXTURES / "megatron" / "gpt3-175b-step-batch-schedule.sh"))
+    assert new.exit_code == 2 and "Cannot specify both --step-batch-size-schedule and --global-batch-size" in new.output
+    assert "line 42" in new.output
+
+
+def test_megatron_launch_script_is_read_without_running_it(tmp_path: Path) -> None:
+    script = tmp_path / "pretrain_gpt.sh"
+    script.write_text(
+        "#!/bin/bash\nGBS=256\nTRAIN_ITERS=2000\nrm -rf /  # never run\n"
+        "TRAINING_ARGS=(\n  --micro-batch-size 4 --global-batch-size ${GBS}\n  --train-iters $TRAIN_ITERS\n"
+        "  --lr 3.0e-4 --min-lr 3.0e-5 --lr-decay-style WSD --lr-wsd-decay-style linear --lr-wsd-decay-iters 400 \\\n"
+        "  --lr-warmup-iters 100 --bf16\n)\ntorchrun pretrain_gpt.py ${TRAINING_ARGS[@]} --num-layers 24\n"
+    )
+    spec = load(script)
+    assert spec.run.total_steps == 2000 and spec.scheduler.params["increment"] == 256
+    assert spec.scheduler.params["wsd_decay_steps"] == 400 * 256
+    out = _cli("explain", str(script)).output
+    assert "read as a Megatron-LM launch script, never executed" in out and "lr_decay_steps = lr-decay-iters = train-iters 2,000" in out
+    unresolved = tmp_path / "args.sh"
+    unresolved.write_text("torchrun pretrain_gpt.py --lr 1e-4 --train-iters $1 --global-batch-size 8\n")
+    result = _cli("plot", str(unresolved), "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 2 and "'$1' as the launch script writes it" in result.output and not (tmp_path / "x.png").exists()
+
+
+def test_torchtitan_toml_and_overrides(tmp_path: Path) -> None:
+    spec = load(FIXTURES / "torchtitan" / "llama3_8b.toml")
+    assert spec.run.total_steps == 1000 and spec.optimizer.groups[0].lr == 3e-4 and spec.scheduler.params["warmup_steps"] == 200
+    config = tmp_path / "titan.yaml"
+    config.write_text("include: " + str(FIXTURES / "torchtitan" / "llama3_8b.toml") + "\ntorchtitan:\n  --lr_scheduler.decay_ratio: 0.2\n")
+    assert load(config).scheduler.params["decay_ratio"] == 0.2
+    result = _cli("plot", str(FIXTURES / "torchtitan" / "llama3_8b.toml"), "--iterations", "500", "--term")
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("torchtitan: {lr_scheduler: {warmup_step: 10}}\n")
+    result = _cli("explain", str(bad))
+    assert result.exit_code == 2 and "did you mean 'warmup_steps'" in result.output
+
+
+def test_trainer_with_a_ds_scheduler_says_loudly_it_replaces_lr_scheduler_type() -> None:
+    doc = golden("deepspeed", "trainer-decay-auto-warmup-cosine-asked")
+    trace = lrplot.simulate(load(doc["config"]))
+    text = explain(trace)
+    assert "THE DS_CONFIG'S SCHEDULER TRAINS: DeepSpeed's WarmupDecayLR replaces lr_scheduler_type 'cosine'" in text
+    assert "(DS101)" in text
+    from lrplot.check import Subject, findings
+
+    codes = {f.code for f in findings(Subject(trace.spec, trace))}
+    assert {"DS101", "DS104"} <= codes
+    # without a ds scheduler the Trainer's own schedule trains, stepped by DeepSpeed's engine
+    plain = load(golden("deepspeed", "trainer-no-ds-scheduler")["config"])
+    assert plain.scheduler.type == "transformers.cosine"
+
+
+@pytest.mark.parametrize(
+    ("name", "case_id", "codes"),
+    [
+        ("deepspeed", "warmupdecay-default-max-0.001", {"DS102", "DS104", "DS103"}),
+        ("deepspeed", "warmupcosine-log-min-ratio", {"DS105"}),
+        ("deepspeed", "onecycle-holds-min", {"DS108", "DS109"}),
+        ("megatron", "cosine-flat-tail", {"MG101"}),
+        ("megatron", "rampup-linear", {"MG104"}),
+        ("megatron", "wsd-exponential-default", {"MG105"}),
+        ("torchtitan", "warmup-longer-than-run", {"TT101"}),
+        ("torchtitan", "decay-cut-short", {"TT102"}),
+        ("torchtitan", "total-steps-shorter-cosine", {"TT103"}),
+    ],
+)
+def test_traps_are_found(name: str, case_id: str, codes: set[str]) -> None:
+    from lrplot.check import Subject, findings
+
+    trace = lrplot.simulate(load(golden(name, case_id)["config"]))
+    assert codes <= {f.code for f in findings(Subject(trace.spec, trace))}
+
+
+@pytest.mark.parametrize("plan", ["deepspeed-monitor", "megatron-tensorboard", "torchtitan-tensorboard"])
+def test_verify_reads_each_stack_log_with_its_step_numbering(plan: str) -> None:
+    pytest.importorskip("tensorboard", reason="reading TensorBoard event files needs the tensorboard extra")
+    result = _cli("verify", str(FIXTURES / "plans" / f"{plan}.yaml"), str(FIXTURES / "stacks" / plan))
+    assert result.exit_code == 0, result.output
+    assert "FOLLOWED THE PLAN" in result.output
+    said = {"deepspeed-monitor": "global_samples / train_batch_size 4", "megatron-tensorboard": "the next iteration's lr",
+            "torchtitan-tensorboard": "step s is optimizer step s-1"}[plan]
+    assert said in result.output
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [
+        ({"megatron": {"lr": 1e-4, "train-iters": 10}}, "megatron.global-batch-size: missing"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10, "global-batch-size": 8, "lr-decay-stlye": "cosine"}}, "did you mean 'lr_decay_style'"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10, "global-batch-size": 8, "lr-decay-style": "cosin"}}, "invalid choice"),
+        ({"megatron": {"lr": 1e-4, "train-samples": 1e300, "global-batch-size": 8}}, "megatron.train-samples"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10**12, "global-batch-size": 8}}, "at most"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}}}, "give steps"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupDecay", "params": {}}, "steps": 5}}, "does not recognize LR scheduler"),
+        ({"deepspeed": {"scheduler": {"type": "StepLR", "params": {"step_size": 5}}, "steps": 5}}, "is torch's"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": "auto"}}, "steps": 5}}, '"auto" is filled'),
+        ({"torchtitan": {"lr_scheduler": {"decay_type": "exp"}}}, "it takes linear, sqrt, cosine"),
+        ({"torchtitan": {"training": {"steps": 1e18}}}, "torchtitan.training.steps"),
+        ({"torchtitan": {}, "deepspeed": {"steps": 3}}, "one framework section per config"),
+    ],
+)
+def test_bad_sections_are_one_clean_error(tmp_path: Path, config: dict, fragment: str) -> None:
+    import yaml
+
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = _cli("explain", str(path))
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and result.output.count("Error:") == 1 and "Traceback" not in result.output

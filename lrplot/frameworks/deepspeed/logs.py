@@ -8,6 +8,7 @@ sample count (the monitor writes every step); the log's steps are S / train_batc
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,9 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
         raise ConfigError(where, f"{_TAG} is not logged at multiples of one batch size (first at {batch} samples); lrplot cannot tell the steps")
     if request.first_step not in (None, 0):
         raise ConfigError("--first-step", "DeepSpeed logs the lr after each step at its samples; lrplot maps them onto steps: drop --first-step")
-    return from_scalars(where, {_TAG: (samples // batch, values)}, first_step=0,
+    log = from_scalars(where, {_TAG: (samples // batch, values)}, first_step=0,
                         kind=f"DeepSpeed monitor (Train/Samples/lr at global_samples / train_batch_size {batch}: the lr after each step, the next step's)")
+    return replace(log, after_run_end=True)
 
 
 def run_folder(folder: Path) -> None:

@@ -55,7 +55,12 @@ def keys() -> list[tuple[str, str, str]]:
 
 
 def takes_over(config: Mapping[str, Any]) -> bool:
-    """A deepspeed: section, or transformers' TrainingArguments naming a ds_config: this section translates the config."""
+    """A deepspeed: section, or transformers' TrainingArguments naming a ds_config: this section translates the config
+    (beside transformers' section only; with any other, config.py says one section per config)."""
+    from ...config import SECTIONS
+
+    if any(k in config for k in SECTIONS if k not in (SECTION, "transformers")):
+        return False
     if SECTION in config:
         return True
     hf = config.get("transformers")

@@ -10,6 +10,7 @@ and the lr of the first step (iteration 1) is never logged. A run is recognised 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ...errors import ConfigError
@@ -55,8 +56,9 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
         raise ConfigError(where, f"has no {name!r} scalar; Megatron logs the lr as learning-rate (it has {', '.join(sorted(found))})")
     if request.first_step not in (None, 0):
         raise ConfigError("--first-step", "Megatron logs at iteration i the lr of optimizer step i (the next iteration's): drop --first-step")
-    return from_scalars(where, {name: found[name]}, first_step=0,
+    log = from_scalars(where, {name: found[name]}, first_step=0,
                         kind="Megatron-LM TensorBoard (learning-rate after each iteration's step: the next iteration's lr)")
+    return replace(log, after_run_end=True)
 
 
 def run_folder(folder: Path) -> None:
