@@ -64,15 +64,17 @@ def _log_warmup(s: Subject):
 
 def _two_steps_at_min(s: Subject):
     p = s.spec.scheduler.params
-    if _name(s) not in ("WarmupLR", "WarmupDecayLR") or s.trace is None or s.trace.lr.shape[1] < 3:
+    if _name(s) not in ("WarmupLR", "WarmupDecayLR", "WarmupCosineLR") or s.trace is None or s.trace.lr.shape[1] < 3:
         return
-    floor = p["warmup_min_lr"][0] if isinstance(p["warmup_min_lr"], tuple) else p["warmup_min_lr"]
+    key = "warmup_min_ratio" if _name(s) == "WarmupCosineLR" else "warmup_min_lr"
+    floor = p[key][0] if isinstance(p[key], tuple) else p[key]
     if floor == 0 and s.trace.lr[0, 0] == 0 and s.trace.lr[0, 1] == 0:
-        why = ("the constructor sets warmup_min_lr and the first step() computes the warmup at iteration 0 (log(1) = 0, or 0 / steps)")
+        why = (f"the constructor sets {'0' if key == 'warmup_min_ratio' else 'warmup_min_lr'} and the first step() computes the warmup at "
+               "iteration 0 (log(1) = 0, or 0 / steps)")
         if _under_trainer(s) and not s.spec.source["transformers"].get("warmup_steps"):
             why = ("with no warmup the Trainer fills warmup_num_steps with max(1, 0) = 1, DeepSpeed warms up over at least 2 steps, and "
                    + why)
-        yield _field(s, "warmup_min_lr"), f"the first two optimizer steps train with lr 0: {why}; give warmup_min_lr above 0"
+        yield _field(s, key), f"the first two optimizer steps train with lr 0: {why}; give {key} above 0"
 
 
 def _cosine_first_zero(s: Subject):
@@ -135,7 +137,7 @@ RULES: tuple[Rule, ...] = (
     Rule("DS101", "scheduler-replaces-lr-scheduler-type", "warning", "a ds_config scheduler under the Trainer replaces lr_scheduler_type", _replaces),
     Rule("DS102", "warmup-max-lr-default", "warning", "WarmupDecayLR without warmup_max_lr peaks at 0.001, not the optimizer's lr", _max_lr_default),
     Rule("DS103", "log-warmup", "info", "DeepSpeed's warmups rise on a log curve unless warmup_type is linear", _log_warmup),
-    Rule("DS104", "two-steps-at-zero", "warning", "WarmupLR/WarmupDecayLR train their first two steps at warmup_min_lr 0", _two_steps_at_min),
+    Rule("DS104", "two-steps-at-zero", "warning", "DeepSpeed's warmups train their first two steps at lr 0 (warmup_min_lr or warmup_min_ratio 0)", _two_steps_at_min),
     Rule("DS105", "cosine-first-step-zero", "warning", "WarmupCosineLR's first step trains at 0 whatever warmup_min_ratio says", _cosine_first_zero),
     Rule("DS106", "warmup-past-total", "warning", "total_num_steps shorter than warmup_num_steps", _warmup_past_total),
     Rule("DS107", "fp16-skipped-steps", "info", "fp16 overflow skips hold the schedule back (skipped_steps shows them)", _fp16),

@@ -22,7 +22,7 @@ def _flat_tail(s: Subject):
     p, n = s.spec.scheduler.params, s.spec.run.total_steps
     if p["lr_decay_style"] in ("constant", "inverse-square-root"):
         return
-    end = first_after(s.spec, p["lr_decay_steps"])
+    end = first_after(s.spec, p["lr_decay_steps"], strict=False)  # the lr is min-lr from lr_decay_steps samples on
     if end < n:
         args = _args(s)
         gbs = p["increment"]
