@@ -17,6 +17,8 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family in ("deepspeed", "megatron", "torchtitan"):
+        return ["iteration"]  # their loops step the scheduler after every optimizer step, and only so
     if info.family == "timm":
         # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
@@ -48,7 +50,7 @@ def test_trace_layout(info):
     assert trace.step.tolist() == list(range(60))
     assert trace.epoch[5] == 1.0 and trace.epoch[7] == 1.4
     assert trace.unit == "iteration"
-    cycles = info.cycles_momentum
+    cycles = info.cycles_momentum and info.family != "deepspeed"  # DeepSpeed's OneCycle cycles only an optimizer with betas
     assert (trace.momentum is not None) == cycles  # SGD without momentum: only cycling shows it
     assert (trace.metric is not None) == info.steps_on_metric
 
