@@ -117,6 +117,8 @@ def lr_vector(num_steps: np.ndarray, max_lr: float, min_lr: float, p: Mapping[st
 # ----------------------------------------------------------------------------------------------
 # Samples per iteration
 
+MAX_RAMP_INCREMENTS = 1_000_000  # each is a stretch of iterations computed on its own
+
 
 def ramp_increments(global_batch: int, ramp: Sequence[int], path: str) -> float:
     """``rampup_samples_per_increment``, after the calculator's own assertions (in its words)."""
@@ -137,6 +139,8 @@ def ramp_increments(global_batch: int, ramp: Sequence[int], path: str) -> float:
         raise TorchWouldRaise(
             path, f"Megatron raises AssertionError (expected global batch size interval ({diff}) to be divisible by global batch size increment ({incr}))"
         )
+    if diff // incr > MAX_RAMP_INCREMENTS:
+        raise ConfigError(path, f"ramps the batch up in {diff // incr:,} increments; lrplot follows at most {MAX_RAMP_INCREMENTS:,}")
     if diff == 0:
         raise TorchWouldRaise(
             path, f"Megatron raises ZeroDivisionError: the start batch size is the global batch size ({global_batch}), so the ramp has no increments; remove rampup_batch_size"
