@@ -1,11 +1,12 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, DeepSpeed's engine on CPU, Megatron's OptimizerParamScheduler stepped in samples, torchtitan's
-LambdaLR) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+steps it, ultralytics' schedule code in its training loop, DeepSpeed's engine on CPU, Megatron's
+OptimizerParamScheduler stepped in samples, or torchtitan's LambdaLR) stepping the same scheduler the
+way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -20,6 +21,7 @@ from lrplot.config import load
 from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace
+from lrplot.frameworks.yolo.reference import yolo_trace
 
 RUNS = {
     "OneCycleLR, 1,000,000 iterations": (
@@ -85,6 +87,11 @@ RUNS = {
                        "min_lr_factor": 0.1, "total_steps": 1_000_000}},
         {"iterations": 1_000_000},
     ),
+    "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
+        {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
+         "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
+        {"epochs": 100, "steps_per_epoch": 10_000},
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -118,6 +125,8 @@ def library_trace(config: dict) -> None:
         timm_trace(config)
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
+    elif kind.startswith("yolo."):
+        yolo_trace(config)  # ultralytics' own schedule code in its training loop's order
     else:
         torch_trace(load(config))
 

@@ -83,6 +83,9 @@ class RunLog:
     # epochs (from ``first_step``), and each lr is the one of the epoch's "first" or "last" optimizer
     # step, or the one "after" its last (the next epoch's first). ``on_run`` places them on steps.
     per_epoch: str | None = None
+    # Significant digits the log writes its values with (YOLO's results.csv: %.6g, %20.5g), when fewer
+    # than a float's: verify then allows their rounding, half a unit in the last digit.
+    digits: int | None = None
     # A log of the lr after each step's scheduler step (Megatron's, DeepSpeed's monitor): its point
     # at the run's last step + 1 is the lr the schedule reached when training ended, which no step
     # trains with; ``on_run`` leaves that one point out.
@@ -96,7 +99,7 @@ class RunLog:
         """The log on the run's optimizer steps: a per-epoch log's points at the step each belongs to."""
         if self.after_run_end:
             keep = self.step != run.total_steps
-            return RunLog(self.path, self.kind, self.columns, self.logged_step[keep], self.lr[:, keep], self.first_step)
+            return RunLog(self.path, self.kind, self.columns, self.logged_step[keep], self.lr[:, keep], self.first_step, digits=self.digits)
         if self.per_epoch is None:
             return self
         spe = run.steps_per_epoch
@@ -104,7 +107,7 @@ class RunLog:
         step = self.step * spe + offset
         kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
             f"{self.kind}, one point per epoch (the lr after its last step)")
-        return RunLog(self.path, kind, self.columns, step, self.lr, 0)
+        return RunLog(self.path, kind, self.columns, step, self.lr, 0, digits=self.digits)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])
