@@ -164,6 +164,8 @@ CASES.update({
     "YL202": (_yolo(epochs=300, dataset_size=118287, batch=64), "moves every group's momentum to momentum 0.937",
               _yolo(epochs=300, dataset_size=118287, batch=64, momentum=0.9)),
     "YL203": (_yolo(code="yolov5"), "epoch e trains at lf(e - 1)", _yolo(optimizer="SGD")),
+})
+
 
 def _ds(name: str, steps: int = 60, betas: bool = False, **keywords) -> dict:
     optimizer = {"lr": 0.01, **({"betas": [0.9, 0.999]} if betas else {})}
