@@ -167,6 +167,38 @@ CASES.update({
 })
 
 
+def _d2(**solver) -> dict:
+    return {"detectron2": {"MAX_ITER": 9000, "STEPS": [6000, 8000], "WARMUP_ITERS": 100, **solver}}
+
+
+def _d2_warmup(inner: dict, **keywords) -> dict:
+    return {"scheduler": {"type": "detectron2.WarmupParamScheduler", "scheduler": inner, "warmup_factor": 0.001, "warmup_length": 0.1,
+                          **keywords}, "run": {"iterations": 100}}
+
+
+_MULTI = {"type": "detectron2.MultiStepParamScheduler", "values": [1.0, 0.1], "milestones": [50], "num_updates": 100}
+_COSINE = {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}
+
+# and detectron2's
+CASES.update({
+    "D2101": (_d2(STEPS=[6000, 8000, 12000]), "build_lr_scheduler drops them", _d2()),
+    "D2102": (_d2(STEPS=[8, 11]), "counts STEPS in iterations, not epochs", _d2()),
+    "D2103": (_d2(WARMUP_ITERS=9000), "the warmup covers the whole run", _d2()),
+    "D2104": (_d2(WARMUP_ITERS=7000), "the lr never reaches BASE_LR", _d2(WARMUP_ITERS=5000)),
+    "D2105": (_d2(LR_SCHEDULER_NAME="WarmupStepWithFixedGammaLR"), "raises IndexError", _d2()),
+    "D2106": (_d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR_END=0.0001, BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8,
+                  WORLD_SIZE=4), "but not BASE_LR_END",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=4)),
+    "D2107": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "max_iters": 50, "warmup_iters": 5}, "run": {"iterations": 100}},
+              "the lr rises again", {"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}),
+    "D2301": (_d2_warmup(_COSINE), "not to x1", _d2_warmup(_COSINE, rescale_interval=True)),
+    "D2302": ({"scheduler": _MULTI, "run": {"iterations": 60}}, "lands at iteration 30", {"scheduler": _MULTI, "run": {"iterations": 100}}),
+    "D2303": (_d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8), "--devices N shows", _d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=8)),
+    "D2304": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}, "the legacy WarmupCosineLR class",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR")),
+})
+
+
 def _ds(name: str, steps: int = 60, betas: bool = False, **keywords) -> dict:
     optimizer = {"lr": 0.01, **({"betas": [0.9, 0.999]} if betas else {})}
     return {"optimizer": optimizer, "run": {"iterations": steps}, "scheduler": {"type": f"deepspeed.{name}", **keywords}}
@@ -265,7 +297,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "DS", "MG", "TT")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "DS", "MG", "TT")
 
 
 def test_field_names_the_config_path():
@@ -366,15 +398,18 @@ def test_list_shows_every_rule():
 
 
 def test_the_repository_recipes_pass():
-    # every recipe is a schedule copied from a real project; only warmups from lr 0 are noted, and the
-    # LLM stacks' traps their recipes show on purpose (a ds_config scheduler replacing the Trainer's,
-    # DeepSpeed's two steps at 0, the flat tail of Megatron's GPT-3 decay span)
+    # every recipe is a schedule copied from a real project; only warmups from lr 0 are noted, detectron2's own
+    # balloon tutorial, whose default warmup outlasts its 300 iterations, and the LLM stacks' traps their recipes
+    # show on purpose (a ds_config scheduler replacing the Trainer's, DeepSpeed's two steps at 0, the flat tail
+    # of Megatron's GPT-3 decay span)
     report = check.check_paths([str(CONFIGS)])
     assert report.exit_code(strict=False) == 0
     found = {(Path(p).name, f.code) for p, f in report.all_findings}
-    assert {code for _, code in found} == {"LR101", "DS101", "DS104", "MG101"} and ("bert-finetune-linear-warmup-decay.yaml", "LR101") in found
-    assert {name for name, code in found if code != "LR101"} == {
-        "deepspeed-trainer-warmupdecay-auto.yaml", "compare-llm-deepspeed.yaml", "megatron-gpt-wsd.yaml"}
+    assert {code for _, code in found} == {"LR101", "D2103", "DS101", "DS104", "MG101"}
+    assert ("bert-finetune-linear-warmup-decay.yaml", "LR101") in found
+    assert {(name, code) for name, code in found if code != "LR101"} == {
+        ("detectron2-balloon-tutorial.yaml", "D2103"), ("deepspeed-trainer-warmupdecay-auto.yaml", "DS101"),
+        ("deepspeed-trainer-warmupdecay-auto.yaml", "DS104"), ("compare-llm-deepspeed.yaml", "DS104"), ("megatron-gpt-wsd.yaml", "MG101")}
 
 
 def test_check_never_imports_matplotlib():

@@ -24,6 +24,8 @@ def _modes(info):
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
     if info.family == "yolo":
         return ["epoch"]  # YOLO's loops step their LambdaLR per epoch and set the warmup per batch themselves
+    if info.family == "detectron2":
+        return ["iteration"]  # the LRScheduler hook steps after every iteration, and only then
     # torch's composites take no epoch argument, so they cannot be stepped fractionally.
     return [m for m in STEP_MODES if not (info.composite and m == "fractional")]
 
