@@ -4,9 +4,10 @@
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
-detectron2's transcribed LRMultiplier as its trainer steps them, or mmengine's schedulers stepped as
-its ParamSchedulerHook steps them) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under detectron2's
+transcribed LRMultiplier as its trainer steps them, mmengine's schedulers stepped as its
+ParamSchedulerHook steps them, DeepSpeed's engine on CPU, Megatron's OptimizerParamScheduler stepped in
+samples, or torchtitan's LambdaLR) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -54,6 +55,40 @@ RUNS = {
     "timm train.py --sched cosine --epochs 150 --warmup-epochs 5 (1251 updates/epoch)": (
         {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
         None,
+    ),
+    "deepspeed.WarmupCosineLR (engine stepping), 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.WarmupCosineLR", "total_num_steps": 1_000_000, "warmup_num_steps": 2000, "warmup_type": "linear"}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.WarmupDecayLR (log warmup, fp16 skips), 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.WarmupDecayLR", "total_num_steps": 1_000_000, "warmup_num_steps": 2000, "warmup_max_lr": 0.001,
+                       "skipped_steps": list(range(12))}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.OneCycle (beta1 cycled), 1,000,000 steps": (
+        {"optimizer": {"lr": 0.01, "betas": [0.9, 0.999]},
+         "scheduler": {"type": "deepspeed.OneCycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 300_000,
+                       "decay_step_size": 1000, "decay_lr_rate": 0.1}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.LRRangeTest, 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.LRRangeTest", "lr_range_test_step_size": 1000, "lr_range_test_staircase": True}},
+        {"iterations": 1_000_000},
+    ),
+    "megatron cosine in samples, batch ramp-up, 1,000,000 iterations": (
+        {"scheduler": {"type": "megatron.OptimizerParamScheduler", "lr_decay_style": "cosine", "lr_warmup_steps": 2_000_000,
+                       "lr_decay_steps": 1_000_000_000, "min_lr": 1e-5, "increment": 1024, "rampup_batch_size": [32, 32, 50_000_000]}},
+        {"iterations": 1_000_000},
+    ),
+    "megatron WSD (minus_sqrt anneal), 1,000,000 iterations": (
+        {"scheduler": {"type": "megatron.OptimizerParamScheduler", "lr_decay_style": "WSD", "lr_wsd_decay_style": "minus_sqrt",
+                       "lr_warmup_steps": 2000, "lr_decay_steps": 1_000_000, "wsd_decay_steps": 200_000}},
+        {"iterations": 1_000_000},
+    ),
+    "torchtitan cosine WSD, 1,000,000 steps": (
+        {"scheduler": {"type": "torchtitan.linear_warmup_stable_decay", "warmup_steps": 2000, "decay_ratio": 0.2, "decay_type": "cosine",
+                       "min_lr_factor": 0.1, "total_steps": 1_000_000}},
+        {"iterations": 1_000_000},
     ),
     "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
         {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
@@ -124,8 +159,13 @@ def _ms(seconds: float) -> str:
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
+    stack = kind.split(".", 1)[0]
     if "detectron2" in config or kind.startswith("detectron2."):
         detectron2_trace(config)
+    elif stack in ("deepspeed", "megatron", "torchtitan"):
+        import importlib
+
+        importlib.import_module(f"lrplot.frameworks.{stack}.reference").trace(config)
     elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
     elif kind.startswith("mmengine."):

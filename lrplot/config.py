@@ -328,17 +328,21 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric", *SECTIONS))
     derivation: tuple[str, ...] = ()
     sections = [k for k in SECTIONS if k in data]
-    if len(sections) > 1:
-        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
     if not sections:
         return _from_plain(data, source, derivation, default_name, base_dir)
+    # One section translates the config: the only one, or the one whose module ``takes_over`` a
+    # config with another beside it (a ds_config under transformers' Trainer).
+    lead = next((k for k in SECTIONS if getattr(SECTIONS[k].part(SECTIONS[k].section_module), "takes_over", lambda d: False)(data)), None)
+    if lead is None and len(sections) > 1:
+        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
+    sections = [lead or sections[0]]
     # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
     # scheduler and the run; the family turns it into the plain config it means, and an error in
     # what it made is named by the section's field that caused it.
     family_ = SECTIONS[sections[0]]
     reader = family_.part(family_.section_module)
     data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
-    data, derivation = reader.translate(data[sections[0]], data, sections[0])
+    data, derivation = reader.translate(data.get(sections[0]), data, sections[0])
     derivation = moved + tuple(derivation)
     check_tree(data)
     try:

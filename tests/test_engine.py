@@ -17,6 +17,8 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family in ("deepspeed", "megatron", "torchtitan"):
+        return ["iteration"]  # their loops step the scheduler after every optimizer step, and only so
     if info.family == "mmengine":
         # ParamSchedulerHook steps each scheduler by its own by_epoch: the run's step is what that makes it
         from lrplot.registry import family
@@ -57,9 +59,10 @@ def test_trace_layout(info):
     assert trace.step.tolist() == list(range(60))
     assert trace.epoch[5] == 1.0 and trace.epoch[7] == 1.4
     assert trace.unit == "iteration"
-    # SGD without momentum: only cycling shows it, or a loop that schedules it (YOLO's momentum warmup,
-    # mmengine's momentum schedulers)
-    cycles = info.cycles_momentum or info.family == "yolo" or (info.family == "mmengine" and info.name.endswith("Momentum"))
+    # SGD without momentum: only cycling shows it (DeepSpeed's OneCycle cycles only an optimizer with betas),
+    # or a loop that schedules it (YOLO's momentum warmup, mmengine's momentum schedulers)
+    cycles = ((info.cycles_momentum and info.family != "deepspeed") or info.family == "yolo"
+              or (info.family == "mmengine" and info.name.endswith("Momentum")))
     assert (trace.momentum is not None) == cycles
     assert (trace.metric is not None) == info.steps_on_metric
 
