@@ -1,10 +1,10 @@
 """Drive real Keras 3.15 (the ``reference`` extra): the ground truth of the tests.
 
-``schedule_trace`` builds the config's schedule with ``keras.optimizers.schedules`` and reads the lr
-each optimizer step trains with: ``SGD(learning_rate=schedule).learning_rate`` (the schedule called
-with ``optimizer.iterations``), then one update. Each update starts from 0 with gradient 1, so the
-variable afterwards is minus the lr that update used; the two must agree. The schedule runs op by
-op, as Keras evaluates it eagerly (and as the torch backend always does).
+``schedule_trace`` builds the config's schedule with ``keras.optimizers.schedules`` and evaluates it
+at each optimizer step's ``optimizer.iterations`` (0, 1, ..., in the iteration variable's dtype), op
+by op, as Keras evaluates it eagerly (and as the torch backend always does). The first updates are
+also run through ``SGD(learning_rate=schedule)``: each starts from 0 with gradient 1, so the variable
+afterwards is minus the lr that update used, which must be the schedule's value.
 
 The backend decides the precision Keras can compute in, and is fixed when Keras is imported:
 float32 on JAX (``KERAS_BACKEND=jax``, Keras' default floatx), float64 on torch
@@ -65,16 +65,34 @@ def schedule_trace(config: Mapping[str, Any]) -> dict[str, Any]:
         optimizer = keras.optimizers.SGD(learning_rate=schedule)
         optimizer.build([variable])
         one = keras.ops.ones((), dtype=dtype)
-        for step in range(spec.run.total_steps):
-            read = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        counter = optimizer.iterations.dtype
+        # one eager call per step, op by op (jax.vmap or jax.jit would stage the whole schedule and let
+        # XLA rewrite it: constants folded, products reassociated, the last bit of float32 moved)
+        values = [float(keras.ops.convert_to_numpy(schedule(keras.ops.convert_to_tensor(k, dtype=counter))))
+                  for k in range(spec.run.total_steps)]
+        for step, value in enumerate(values[:3]):  # the optimizer trains with exactly these values
             variable.assign(np.zeros((), dtype=dtype))
             optimizer.apply([one], [variable])
             trained = -float(keras.ops.convert_to_numpy(variable.value))
-            if trained != read:
-                raise AssertionError(f"step {step}: the update used {trained!r}, optimizer.learning_rate says {read!r}")
-            lrs.append(trained)
+            if trained != value:
+                raise AssertionError(f"step {step}: the update used {trained!r}, the schedule says {value!r}")
+        step = None
+        lrs = values
     except AssertionError:
         raise
     except Exception as exc:  # noqa: BLE001  what the library raises is the recorded outcome
         raise LibraryError(type(exc).__name__, str(exc), step) from None
     return {"lr": [lrs]}
+
+
+def library_error(config: Mapping[str, Any]) -> LibraryError | None:
+    """What Keras raises building the config's schedule from its keywords as written (None: it builds)."""
+    import keras
+
+    written = dict(config["scheduler"])
+    name = written.pop("type").split(".")[-1]
+    try:
+        getattr(keras.optimizers.schedules, name)(**written)
+    except Exception as exc:  # noqa: BLE001
+        return LibraryError(type(exc).__name__, str(exc), None)
+    return None

@@ -88,3 +88,16 @@ def schedule_trace(config: Mapping[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001  what the library raises is the recorded outcome
         raise LibraryError(type(exc).__name__, str(exc), step) from None
     return {"lr": [lrs]}
+
+
+def library_error(config: Mapping[str, Any]) -> LibraryError | None:
+    """What optax raises building the config's schedule from its keywords as written (None: it builds)."""
+    import optax
+
+    written = dict(config["scheduler"])
+    name = written.pop("type").split(".")[-1]
+    try:
+        getattr(optax, name)(**written)
+    except Exception as exc:  # noqa: BLE001
+        return LibraryError(type(exc).__name__, str(exc), None)
+    return None
