@@ -919,7 +919,9 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
     if p.kind == "step_map":  # optax's boundaries_and_scales: {step: factor}
         if not isinstance(value, Mapping):
             raise ConfigError(path, f"must be a mapping of steps to numbers like {{1000: 0.1, 2000: 0.1}}, got {type_name(value)}")
-        return tuple((integer(k, f"{path}[{k!r}]"), _bounded(p, number(v, f"{path}[{k!r}]"), f"{path}[{k!r}]")) for k, v in value.items())
+        # a JSON mapping's keys are strings: "1000" is the step 1000 there
+        steps = [int(k) if isinstance(k, str) and k.strip().lstrip("-").isdigit() else k for k in value]
+        return tuple((integer(k, f"{path}[{k!r}]"), _bounded(p, number(v, f"{path}[{k!r}]"), f"{path}[{k!r}]")) for k, v in zip(steps, value.values()))
     if p.kind in ("expr", "per_group_expr"):
         return _expression(p, value, path, names)
     if p.kind == "schedulers":
