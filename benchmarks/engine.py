@@ -1,11 +1,11 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics)
     python benchmarks/engine.py --closed-forms   # every Keras and optax schedule, 1M steps, float64 and float32
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
-library (torch, transformers' get_scheduler over a torch optimizer, or timm stepped as its train.py
-steps it) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
+steps it, or ultralytics' schedule code in its training loop) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -20,6 +20,7 @@ from lrplot.config import load
 from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace
+from lrplot.frameworks.yolo.reference import yolo_trace
 
 RUNS = {
     "OneCycleLR, 1,000,000 iterations": (
@@ -51,6 +52,11 @@ RUNS = {
         {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
         None,
     ),
+    "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
+        {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
+         "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
+        {"epochs": 100, "steps_per_epoch": 10_000},
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -79,6 +85,8 @@ def library_trace(config: dict) -> None:
         timm_trace(config)
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
+    elif kind.startswith("yolo."):
+        yolo_trace(config)  # ultralytics' own schedule code in its training loop's order
     else:
         torch_trace(load(config))
 

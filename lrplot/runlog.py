@@ -83,6 +83,9 @@ class RunLog:
     # epochs (from ``first_step``), and each lr is the one of the epoch's "first" or "last" optimizer
     # step, or the one "after" its last (the next epoch's first). ``on_run`` places them on steps.
     per_epoch: str | None = None
+    # Significant digits the log writes its values with (YOLO's results.csv: %.6g, %20.5g), when fewer
+    # than a float's: verify then allows their rounding, half a unit in the last digit.
+    digits: int | None = None
 
     @property
     def step(self) -> np.ndarray:
@@ -103,7 +106,7 @@ class RunLog:
             step, lr = step[keep], self.lr[:, keep]
         else:
             lr = self.lr
-        return RunLog(self.path, kind, self.columns, step, lr, 0)
+        return RunLog(self.path, kind, self.columns, step, lr, 0, digits=self.digits)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])

@@ -147,6 +147,26 @@ CASES.update({
 })
 
 
+def _yolo(**section) -> dict:
+    """A `yolo:` section of 300 images (19 batches per epoch of 16) over 10 epochs."""
+    return {"yolo": {"epochs": 10, "dataset_size": 300, "nc": 3, **section}}
+
+
+CASES.update({
+    "YL101": (_yolo(lr0=0.02), "optimizer: auto ignores lr0 0.02", _yolo(lr0=0.02, optimizer="SGD")),
+    "YL102": (_yolo(epochs=5, dataset_size=100, version="8.4.102"), "the whole run (the warmup lasts at least 101 batches",
+              _yolo(epochs=50, dataset_size=100, version="8.4.102")),
+    "YL103": (_yolo(optimizer="SGD", version="8.4.150", warmup_epochs=2.5), "batches 48-56 keep the last warm batch's lr",
+              _yolo(optimizer="SGD", version="8.4.190", warmup_epochs=2.5)),
+    "YL104": (_yolo(optimizer="SGD", version="8.4.2"), "warm the first param group (weight) down from warmup_bias_lr",
+              _yolo(optimizer="SGD", version="8.4.3")),
+    "YL201": (_yolo(), "picks the optimizer and its lr (0.001429)", _yolo(optimizer="SGD")),
+    "YL202": (_yolo(epochs=300, dataset_size=118287, batch=64), "moves every group's momentum to momentum 0.937",
+              _yolo(epochs=300, dataset_size=118287, batch=64, momentum=0.9)),
+    "YL203": (_yolo(code="yolov5"), "epoch e trains at lf(e - 1)", _yolo(optimizer="SGD")),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -181,7 +201,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL")
 
 
 def test_field_names_the_config_path():
