@@ -26,6 +26,8 @@ def float32_moves(s: Subject, why: str) -> str | None:
     peak = float(np.abs(trace.lr).max()) or 1.0
     k = int(np.argmax(diff[0]))
     changed = int(np.count_nonzero(diff[0]))
+    if not changed:  # every lr of this run is a float32 already
+        return None
     if s.spec.run.dtype == "float64":
         head = f"{why}: on this run float32 moves the lr by at most {num(diff[0, k])} ({diff[0, k] / peak:.2g} of the peak) at {s.spec.run.at(k)}"
         return f"{head}, {changed:,} of {diff.shape[1]:,} steps differ; --dtype float32 shows the float32 run"
