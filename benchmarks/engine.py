@@ -1,6 +1,7 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine, ...)
+    python benchmarks/engine.py --closed-forms   # every Keras and optax schedule, 1M steps, float64 and float32
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
@@ -185,7 +186,27 @@ def _prefix(run: dict) -> dict:
     return {**run, "epochs": TORCH_PREFIX_STEPS // run["steps_per_epoch"]}
 
 
+def every_closed_form(steps: int = 1_000_000) -> list[tuple[str, str, float]]:
+    """(schedule, dtype, seconds) for the example of every schedule of the frameworks whose schedules are pure
+    functions of the step (Keras, optax), over ``steps`` steps: the engine evaluates them all at once."""
+    from lrplot.registry import family
+
+    out = []
+    for name in ("keras", "optax"):
+        for info in family(name).schedulers:
+            for dtype in ("float64", "float32"):
+                spec = load({"scheduler": {"type": info.name, **info.example}, "run": {"iterations": steps, "dtype": dtype}})
+                out.append((info.name, dtype, best_of(lambda: lrplot.simulate(spec), 3)))
+    return out
+
+
 def main() -> None:
+    import sys
+
+    if "--closed-forms" in sys.argv:  # no library needed
+        for name, dtype, seconds in every_closed_form():
+            print(f"{name:<44} {dtype}  1,000,000 steps  {_ms(seconds):>8}")
+        return
     import torch
     import transformers
 

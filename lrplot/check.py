@@ -93,7 +93,7 @@ def _far_above(s: Subject):
     import numpy as np
 
     trace = s.trace
-    if trace is None:
+    if trace is None or not s.spec.family.scales_lr:  # a schedule that is the lr itself has no factor to get wrong
         return
     # Schedulers that set their own peak (OneCycleLR's and CyclicLR's max_lr) are measured against it.
     initial = np.array([g.lr for g in s.spec.optimizer.groups], dtype=np.float64)

@@ -173,6 +173,8 @@ def run_options(f: Callable) -> Callable:
         click.option("--lr", type=_FloatOrList(), default=None, help="Initial lr [default: 0.1]; 0.01,0.1 makes two groups."),
         click.option("--momentum", type=click.FLOAT, default=None, help="SGD momentum of the fake optimizer."),
         click.option("--exact", is_flag=True, help="Follow torch's operation order step by step (bit-identical, slower)."),
+        click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+                     help="Precision the schedule is computed in: float32 as Keras and optax compute by default [default: float64]."),
     ]
     return _apply(options, plan_options(f), "run")
 
@@ -297,7 +299,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     from .sources import read_config
 
     given_run = (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")),
-                 ("step", kwargs.get("step_mode")), *((k, kwargs.get(k)) for k in PLAN_FLAGS))
+                 ("step", kwargs.get("step_mode")), ("dtype", kwargs.get("dtype")), *((k, kwargs.get(k)) for k in PLAN_FLAGS))
     run = {k: v for k, v in given_run if v is not None}
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = origin = None
@@ -597,7 +599,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     from .output import figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
-    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum", *PLAN_FLAGS)}
+    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "dtype", "lr", "momentum", *PLAN_FLAGS)}
     # A config file keeps its own run, but the plan (which a framework's file rarely holds) and
     # --framework apply to it too.
     file_flags = {k: kwargs[k] for k in (*PLAN_FLAGS, "framework")}
@@ -894,6 +896,7 @@ _KINDS = {
     "numbers": "number or list",
     "schedulers": "list of schedulers",
     "scheduler": "a scheduler",
+    "step_map": "{step: number, ...}",
 }
 
 

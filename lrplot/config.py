@@ -46,13 +46,15 @@ RUN_KEYS_DOC = (
     ("grad_accum", "integer >= 1", "1", "  batches per optimizer step"),
     ("drop_last", "bool", "false", "  the DataLoader drops a last partial batch"),
     ("step", "epoch | iteration | fractional", "-", "when scheduler.step() is called (default: by scheduler and run)"),
+    ("dtype", "float64 | float32", "float64", "the precision the schedule is computed in (float32: as Keras and optax do by default)"),
     ("resume", "{at: E, method: M}", "-", "the run resumes from a checkpoint saved after scheduler step E, by M"),
 )
 
 # Read-only names every expression sees (DESIGN.md, "Expressions").
 RUN_NAMES = ("total_steps", "steps_per_epoch", "epochs", "base_lr")
 _PLAN_KEYS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last")
-_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", *_PLAN_KEYS)
+_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", "dtype", *_PLAN_KEYS)
+DTYPES = ("float64", "float32")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class RunSpec:
     has_epochs: bool = True
     plan: Plan | None = None
     resume: Resume | None = None
+    dtype: str = "float64"  # the precision the library computes the schedule in (its family's ``dtypes``)
 
     @property
     def epochs(self) -> int:
@@ -420,6 +423,20 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
     run = _run(data.get("run", {}), family(info.family).default_step(scheduler_data, info))
+    framework = family(info.family)
+    if run.dtype not in framework.dtypes:
+        raise ConfigError(
+            "run.dtype",
+            f"{info.name} is computed in {' or '.join(framework.dtypes)} ({framework.name} schedules use Python floats); "
+            f"{run.dtype} applies to the frameworks that compute in it ({', '.join(f.name for f in FAMILIES if run.dtype in f.dtypes)})",
+        )
+    given_lr = isinstance(data.get("optimizer"), Mapping) and [k for k in ("lr", "param_groups") if k in data["optimizer"]]
+    if not framework.scales_lr and given_lr:
+        raise ConfigError(
+            f"optimizer.{given_lr[0]}",
+            f"{info.name} is the optimizer's learning rate itself (the optimizer is built with learning_rate=schedule, "
+            f"one for all its variables), so the optimizer has no lr of its own; set the schedule's keywords (`lrplot list {info.name}`)",
+        )
     if run.resume is not None:
         from .whatif import models_resumes
 
@@ -598,7 +615,10 @@ def _run(data: Any, default_step: str) -> RunSpec:
             f"{path}.step",
             f"`step: {step}` needs epochs: give run.steps_per_epoch (or the dataset and batch sizes) with run.iterations",
         )
-    run = RunSpec(total, spe, step, unit, has_epochs, plan)
+    dtype = data.get("dtype", "float64")
+    if dtype not in DTYPES:
+        raise ConfigError(f"{path}.dtype", f"must be one of {', '.join(DTYPES)}, got {dtype!r}{suggest(dtype, DTYPES)}")
+    run = RunSpec(total, spe, step, unit, has_epochs, plan, dtype=dtype)
     if "resume" in data:
         run = replace(run, resume=_resume(data["resume"], run, f"{path}.resume"))
     return run
@@ -926,6 +946,12 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
                 )
             return tuple(_bounded(p, number(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
         return _bounded(p, number(value, path), path)
+    if p.kind == "step_map":  # optax's boundaries_and_scales: {step: factor}
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, f"must be a mapping of steps to numbers like {{1000: 0.1, 2000: 0.1}}, got {type_name(value)}")
+        # a JSON mapping's keys are strings: "1000" is the step 1000 there
+        steps = [int(k) if isinstance(k, str) and k.strip().lstrip("-").isdigit() else k for k in value]
+        return tuple((integer(k, f"{path}[{k!r}]"), _bounded(p, number(v, f"{path}[{k!r}]"), f"{path}[{k!r}]")) for k, v in zip(steps, value.values()))
     if p.kind in ("expr", "per_group_expr"):
         return _expression(p, value, path, names)
     if p.kind == "choice_list":

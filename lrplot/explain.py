@@ -69,7 +69,9 @@ def run_words(trace: Trace) -> list[str]:
     else:
         length = f"{run.epochs} epochs" + (f", {run.steps_per_epoch:,} iterations each" if run.steps_per_epoch > 1 else "")
     groups = f"; param groups {', '.join(trace.groups)}" if len(trace.groups) > 1 else ""
-    lines = [f"{length}; scheduler stepped {per}{groups}"]
+    # A framework whose schedule is not a stepped scheduler says how its loop evaluates it instead.
+    stepping = getattr(spec.family.part("describe"), "stepping", None)
+    lines = [f"{length}; {stepping(spec) if stepping else f'scheduler stepped {per}'}{groups}"]
     if run.plan is not None:
         lines.append("training plan (plain PyTorch: DistributedSampler, DataLoader, an accumulation loop):")
         lines += [f"  {line}" for line in run.plan.arithmetic()]

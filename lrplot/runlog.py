@@ -107,7 +107,13 @@ class RunLog:
         step = self.step * spe + offset
         kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
             f"{self.kind}, one point per epoch (the lr after its last step)")
-        return RunLog(self.path, kind, self.columns, step, self.lr, 0, digits=self.digits)
+        # the lr after the run's last epoch is one no step of the run trains with: nothing to compare
+        keep = step != run.total_steps if self.per_epoch == "after" else slice(None)
+        if not np.all(keep) and np.any(keep):
+            step, lr = step[keep], self.lr[:, keep]
+        else:
+            lr = self.lr
+        return RunLog(self.path, kind, self.columns, step, lr, 0, digits=self.digits)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])

@@ -6,7 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from lrplot.registry import SchedulerInfo
+from lrplot.registry import family, SchedulerInfo
 
 
 def metric_values(n: int) -> list[float]:
@@ -17,7 +17,8 @@ def metric_values(n: int) -> list[float]:
 def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int = 4, **run: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "name": f"example-{info.name}",
-        "optimizer": {"lr": 0.1, "momentum": 0.9},
+        # a schedule that is the lr itself (Keras, optax) leaves the optimizer no lr to give
+        "optimizer": {"lr": 0.1, "momentum": 0.9} if family(info.family).scales_lr else {"momentum": 0.9},
         "run": {"epochs": epochs, "steps_per_epoch": steps_per_epoch, **run},
         "scheduler": {"type": info.name, **copy.deepcopy(info.example)},
     }

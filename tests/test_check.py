@@ -288,6 +288,36 @@ CASES.update({
 })
 
 
+def _kr(iterations: int = 1000, **scheduler) -> dict:
+    return {"scheduler": {"type": "keras.CosineDecay", "initial_learning_rate": 0.1, **scheduler}, "run": {"iterations": iterations}}
+
+
+def _ox(kind: str, iterations: int = 1000, **scheduler) -> dict:
+    return {"scheduler": {"type": f"optax.{kind}", **scheduler}, "run": {"iterations": iterations}}
+
+
+_WARM = {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 50}
+_HALVES = {"type": "keras.PiecewiseConstantDecay", "boundaries": [10], "values": [0.5, 0.25]}
+CASES.update({
+    "KR101": (_kr(initial_learning_rate=0.0, warmup_target=0.1, warmup_steps=50, decay_steps=1000), "past the run's 1,000 steps",
+              _kr(initial_learning_rate=0.0, warmup_target=0.1, warmup_steps=50, decay_steps=950)),
+    "KR102": (_kr(decay_steps=500), "500 steps before the run does", _kr(decay_steps=1000)),
+    "KR103": (_kr(warmup_steps=50), "Keras ignores warmup_steps without warmup_target", _kr(warmup_steps=50, warmup_target=0.2)),
+    "KR301": ({"scheduler": _HALVES, "run": {"iterations": 20}}, "changes at steps [11]", _kr()),
+    "KR302": (_kr(), "float32 moves the lr by at most", {"scheduler": _HALVES, "run": {"iterations": 20}}),
+    "OX101": (_ox("warmup_cosine_decay_schedule", decay_steps=950, **_WARM), "optax counts decay_steps from 0",
+              _ox("warmup_cosine_decay_schedule", decay_steps=1000, **_WARM)),
+    "OX102": (_ox("cosine_decay_schedule", init_value=0.1, decay_steps=500), "500 before the run does", _ox("cosine_decay_schedule", init_value=0.1)),
+    "OX103": (_ox("linear_schedule", init_value=0.1, end_value=0.0, transition_steps=0), "only logs it",
+              _ox("linear_schedule", init_value=0.1, end_value=0.0)),
+    "OX104": (_ox("linear_onecycle_schedule", 10, peak_value=0.1, transition_steps=1), "keeps only the last",
+              _ox("linear_onecycle_schedule", peak_value=0.1)),
+    "OX301": (_ox("join_schedules", schedules=[{"type": "optax.constant_schedule", "value": 0.1}, {"type": "optax.constant_schedule", "value": 0.5}],
+                  boundaries=[10]), "counts from 0 again", _ox("constant_schedule", value=0.5)),
+    "OX302": (_ox("cosine_decay_schedule", init_value=0.1), "float32 moves the lr", _ox("constant_schedule", value=0.5)),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -322,7 +352,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM", "DS", "MG", "TT")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM", "DS", "MG", "TT", "KR", "OX")
 
 
 def test_field_names_the_config_path():
