@@ -316,7 +316,7 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     spec = _from_mapping(data, default_name, base_dir)
     if origin is None or not (origin.lines or origin.files):
         return spec
-    return replace(spec, derivation=origin.lines + spec.derivation, files=origin.files)
+    return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files)))
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
@@ -414,14 +414,16 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
         )
     variables = _vars(data.get("vars"), run)
     names = Names(run, {**run_names(run), **{v.name: v.value for v in variables}}, tuple(g.lr for g in optimizer.groups))
-    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0)
+    read: dict[str, list] = {"files": [], "lines": []}  # what the schedulers read besides the config
+    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0, base_dir=base_dir, read=read)
     _check_work(scheduler, run)
     metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         raise ConfigError("name", f"must be a string, got {type_name(name)}")
-    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
+    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables,
+                derivation + tuple(read["lines"]), tuple(dict.fromkeys(read["files"])))
 
 
 def _check_work(scheduler: SchedulerSpec, run: RunSpec) -> None:
@@ -818,7 +820,8 @@ _RETIRED = {
 }
 
 
-def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int) -> SchedulerSpec:
+def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int, base_dir: Any = None,
+               read: dict | None = None) -> SchedulerSpec:
     if depth > MAX_NESTING:
         raise ConfigError(path, f"schedulers nested more than {MAX_NESTING} deep")
     if isinstance(data, str):
@@ -853,9 +856,11 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
             params[p.name] = p.default
 
     def child(child_data: Any, child_path: str, child_length: int) -> SchedulerSpec:
-        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1)
+        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1, base_dir, read)
 
-    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child, lookup))
+    read = read if read is not None else {"files": [], "lines": []}
+    context = ResolveContext(path, len(opt.groups), length, depth, run, child, lookup, base_dir, read["files"], read["lines"])
+    family(info.family).resolve(info, params, context)
     return SchedulerSpec(info.name, MappingProxyType(params), path)
 
 
@@ -898,6 +903,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         return _bounded(p, number(value, path), path)
     if p.kind in ("expr", "per_group_expr"):
         return _expression(p, value, path, names)
+    if p.kind == "raw":  # the family's resolve reads it (a file name, a call, a mapping)
+        return value
     if p.kind == "schedulers":
         if not isinstance(value, (list, tuple)):
             raise ConfigError(path, f"must be a list of scheduler mappings, got {type_name(value)}")

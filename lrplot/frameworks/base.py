@@ -54,7 +54,7 @@ class Param:
     ``kind`` is one of: ``int``, ``float``, ``bool``, ``choice``, ``int_list``, ``per_group``
     (a float, or a list with one float per param group), ``numbers`` (a number, or a list of numbers:
     timm's ``noise_range_t``), ``expr`` / ``per_group_expr`` (expressions in ``variable``),
-    ``schedulers`` (nested scheduler configs).
+    ``schedulers`` (nested scheduler configs), ``raw`` (passed as written, for the family's resolve to read).
     """
 
     name: str
@@ -105,6 +105,9 @@ class ResolveContext:
     run: Any  # the config's RunSpec
     child: Callable[[Any, str, int], Any]  # validate a nested scheduler mapping: (data, path, length)
     lookup: Callable[[str], "SchedulerInfo | None"]  # any family's scheduler by type name or alias
+    base_dir: Any = None  # the folder paths in the config are relative to (the config's own)
+    files: list = field(default_factory=list)  # files the scheduler read (for Spec.files: --watch, the gallery)
+    lines: list = field(default_factory=list)  # which file gave what (for explain)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,9 @@ class Family:
     # numbers them, or ``per_epoch``) and ``run_folder(folder) -> tuple[Path, Path] | None`` (the
     # config and the log an output folder holds, for ``lrplot verify WORK_DIR``).
     logs_module: str | None = None
+    # A command-line target in the framework's own words (``train.py:get_lr``): the config mapping
+    # it means, or None when the text is not one of its targets. Checked before anything else.
+    target: Callable[[str], "dict | None"] | None = None
 
     def part(self, module: str) -> Any:
         import importlib

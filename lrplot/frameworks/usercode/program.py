@@ -1,0 +1,219 @@
+"""A translated schedule function: statements over lrplot expressions, and how they run.
+
+The translator (``translate``) turns a user's function into a :class:`Program`: a list of
+statements whose every expression is an :class:`lrplot.expr.Expr` (the safe arithmetic language),
+with the file's constants folded in. Loops over known lists are unrolled, branches on known values
+are decided, so what is left is straight-line code with branches on the step:
+
+* ``Let``: a local variable;
+* ``Branch``: ``if`` on a value of the step;
+* ``Return``: the function's value;
+* ``SetLR``: ``param_group['lr'] = ...`` for one param group;
+* ``Check``: an ``assert``, checked at every call.
+
+It runs for all calls at once over numpy arrays (each statement on the calls that reach it), or
+call by call with Python's own numbers (``exact``, and for functions that read the lr they set
+before, which carry state from call to call).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...errors import ConfigError, TorchWouldRaise
+from ...expr import Expr, ExprError
+
+
+@dataclass(frozen=True)
+class Let:
+    name: str
+    expr: Expr
+    line: int
+
+
+@dataclass(frozen=True)
+class Branch:
+    test: Expr
+    body: tuple
+    orelse: tuple
+    line: int
+
+
+@dataclass(frozen=True)
+class Return:
+    expr: Expr | None
+    line: int
+
+
+@dataclass(frozen=True)
+class SetLR:
+    group: int
+    expr: Expr
+    line: int
+
+
+@dataclass(frozen=True)
+class Check:
+    expr: Expr
+    line: int
+    text: str
+
+
+def state_name(group: int) -> str:
+    """The variable that holds a param group's lr as the function finds it (``param_group['lr']``)."""
+    return f"lr_of_group{group}"
+
+
+@dataclass(frozen=True)
+class Program:
+    """One translated function: its statements, where it came from, and what it reads."""
+
+    where: str  # "train.py:get_lr"
+    file: str  # the file as messages show it
+    body: tuple
+    variables: tuple[str, ...]  # the call's names it reads: epoch, i, step
+    sets_groups: bool  # assigns param_group['lr'] (else: its return value is the lr or a factor)
+    stateful: bool  # reads a param group's lr before setting it
+    lines: tuple[int, ...] = field(default=())  # lines of the statements that give the lr (for phases)
+
+    def statements(self):
+        def walk(block):
+            for stmt in block:
+                yield stmt
+                if isinstance(stmt, Branch):
+                    yield from walk(stmt.body)
+                    yield from walk(stmt.orelse)
+        return walk(self.body)
+
+
+@dataclass
+class Outcome:
+    """What the calls did: per call, the value returned (NaN for none) and each group's lr set (NaN: not set),
+    and which statement gave group 0 its value (its line, 0 for none): the phases of the schedule."""
+
+    returned: np.ndarray
+    set: np.ndarray  # [groups, calls]
+    source: np.ndarray  # line numbers
+
+
+def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int) -> Outcome:
+    """Every call at once: ``env`` holds each variable's value per call."""
+    n = len(next(iter(env.values()))) if env else 0
+    out = Outcome(np.full(n, np.nan), np.full((n_groups, n), np.nan), np.zeros(n, dtype=np.int64))
+    alive = np.ones(n, dtype=bool)
+    values: dict[str, np.ndarray] = dict(env)
+
+    def evaluate(expr: Expr, mask: np.ndarray, line: int) -> np.ndarray:
+        idx = np.nonzero(mask)[0]
+        args = {name: values[name][idx] for name in expr.variables}
+        try:
+            return expr.evaluate_array(**args)
+        except ExprError as exc:
+            raise _raises(program, line, str(exc)) from None
+
+    def block(stmts, mask: np.ndarray) -> None:
+        for stmt in stmts:
+            live = mask & alive
+            if not live.any():
+                return
+            if isinstance(stmt, Let):
+                current = values.get(stmt.name)
+                if current is None:
+                    current = values[stmt.name] = np.full(n, np.nan)
+                current[live] = evaluate(stmt.expr, live, stmt.line)
+            elif isinstance(stmt, Branch):
+                test = np.zeros(n, dtype=bool)
+                test[live] = evaluate(stmt.test, live, stmt.line) != 0
+                block(stmt.body, live & test)
+                block(stmt.orelse, live & ~test)
+            elif isinstance(stmt, Return):
+                if stmt.expr is not None:
+                    out.returned[live] = evaluate(stmt.expr, live, stmt.line)
+                    out.source[live] = stmt.line
+                alive[live] = False
+            elif isinstance(stmt, SetLR):
+                out.set[stmt.group, live] = evaluate(stmt.expr, live, stmt.line)
+                if stmt.group == 0:
+                    out.source[live] = stmt.line
+            elif isinstance(stmt, Check):
+                ok = evaluate(stmt.expr, live, stmt.line) != 0
+                if not ok.all():
+                    k = int(np.nonzero(live)[0][np.nonzero(~ok)[0][0]])
+                    raise _assert_fails(program, stmt, {v: env[v][k] for v in program.variables})
+
+    block(program.body, np.ones(n, dtype=bool))
+    return out
+
+
+def run_scalar(program: Program, point: dict[str, Any], lrs: list[float]) -> tuple[Any, list[float | None], int]:
+    """One call with Python's numbers: (the value returned or None, each group's lr set or None, source line).
+
+    ``lrs`` are the groups' lrs as the call finds them (what ``param_group['lr']`` reads).
+    """
+    values: dict[str, Any] = dict(point)
+    for g, lr in enumerate(lrs):
+        values[state_name(g)] = lr
+    set_: list[float | None] = [None] * len(lrs)
+    source = 0
+
+    def evaluate(expr: Expr, line: int):
+        try:
+            return expr(**{name: values[name] for name in expr.variables})
+        except ExprError as exc:
+            raise _raises(program, line, str(exc)) from None
+
+    def block(stmts) -> tuple[bool, Any]:
+        nonlocal source
+        for stmt in stmts:
+            if isinstance(stmt, Let):
+                values[stmt.name] = evaluate(stmt.expr, stmt.line)
+            elif isinstance(stmt, Branch):
+                done, value = block(stmt.body if evaluate(stmt.test, stmt.line) else stmt.orelse)
+                if done:
+                    return True, value
+            elif isinstance(stmt, Return):
+                if stmt.expr is None:
+                    return True, None
+                source = stmt.line
+                return True, evaluate(stmt.expr, stmt.line)
+            elif isinstance(stmt, SetLR):
+                value = evaluate(stmt.expr, stmt.line)
+                set_[stmt.group] = value
+                values[state_name(stmt.group)] = value  # a later read sees it, as in the dict
+                if stmt.group == 0:
+                    source = stmt.line
+            elif isinstance(stmt, Check):
+                if not evaluate(stmt.expr, stmt.line):
+                    raise _assert_fails(program, stmt, point)
+        return False, None
+
+    _, returned = block(program.body)
+    return returned, set_, source
+
+
+def _at(point: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={_short(v)}" for k, v in point.items())
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+        return f"{float(v):.6g}"
+    return str(int(v)) if isinstance(v, (int, np.integer, float, np.floating)) and math.isfinite(float(v)) else str(v)
+
+
+def _raises(program: Program, line: int, message: str) -> TorchWouldRaise:
+    return TorchWouldRaise(f"{program.file}:{line}", f"{program.where} raises here ({message}): the training script would stop; "
+                           "lrplot draws only what the function computes")
+
+
+def _assert_fails(program: Program, stmt: Check, point: dict[str, Any]) -> TorchWouldRaise:
+    return TorchWouldRaise(f"{program.file}:{stmt.line}", f"`{stmt.text}` fails at {_at(point)} (AssertionError): the training script "
+                           "stops there; change the run's length or the function's names")
+
+
+def not_numeric(where: str, what: str) -> ConfigError:
+    return ConfigError(where, what)
