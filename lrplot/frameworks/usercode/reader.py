@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,12 @@ class _Pinned(pysource.Evaluator):
         if isinstance(target, ast.Name) and target.id in self.pins:
             return
         super().bind(target, value)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        super().statement(stmt)
+        for key in self.pins:  # an import or a loop binds names without bind()
+            if isinstance(self.names.get(key), Unreadable):
+                self.names[key] = copy.deepcopy(self.pins[key])
 
 
 def _dataclass_calls(tree: ast.Module, where: str) -> dict[str, Any]:
@@ -201,9 +208,40 @@ def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[
     return lines
 
 
-class _Rewrites(pysource.Evaluator):
+class _Math(pysource.Evaluator):
+    """An evaluator that also computes ``math.cos(...)``, ``math.pi`` and numpy's scalar math,
+    where a script computes a default with them (SupCon's ``warmup_to``)."""
+
+    modules: dict[str, str] = {}
+
+    def _Attribute(self, node: ast.Attribute) -> Any:
+        if isinstance(node.value, ast.Name) and self.modules.get(node.value.id) in ("math", "numpy") and node.attr in ("pi", "e", "tau", "inf"):
+            return getattr(math, node.attr)
+        return super()._Attribute(node)
+
+    def _Call(self, node: ast.Call) -> Any:
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and self.modules.get(func.value.id) in ("math", "numpy") \
+                and not node.keywords:
+            args = [self.value(a) for a in node.args]
+            for a in args:
+                if isinstance(a, Unreadable):
+                    return a
+            module = math if self.modules[func.value.id] == "math" else __import__("numpy")
+            function = getattr(module, func.attr, None)
+            if callable(function) and all(isinstance(a, (int, float)) for a in args):
+                try:
+                    result = function(*args)
+                except (ArithmeticError, ValueError, TypeError) as exc:
+                    raise ConfigError(self.at(node), f"{ast.unparse(node)[:60]!r} cannot be computed ({exc})") from None
+                return result.item() if hasattr(result, "item") else result
+        return super()._Call(node)
+
+
+class _Rewrites(_Math):
     def __init__(self, module: SourceModule, names: dict[str, Any], namespace: dict[str, Any], pinned: set[str], lines: list[str]):
         super().__init__(module.where, names, pysource.PURE_CALLS)
+        self.modules = module.modules
         self.module, self.namespace, self.pinned, self.lines = module, namespace, pinned, lines
 
     def block(self, body: list[ast.stmt]) -> None:

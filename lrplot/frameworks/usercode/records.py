@@ -49,7 +49,7 @@ def target(text: str) -> dict | None:
     m = _TARGET.match(text)
     if m is None or not Path(m["file"]).is_file():
         return None
-    scheduler: dict[str, Any] = {"type": "code", "function": f"{Path(m['file']).absolute()}:{m['name']}"}
+    scheduler: dict[str, Any] = {"type": "code", "function": text}
     return {"scheduler": scheduler, **_loop_defaults(Path(m["file"]), m["name"])}
 
 

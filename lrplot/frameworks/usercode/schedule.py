@@ -55,6 +55,8 @@ class Part:
     source: str  # the function's text, for `code`
     names: Mapping[str, Any] = field(default_factory=dict)  # the file's names it reads, as read (for `code`)
     first_line: int = 0  # the function's first line in its file
+    namespace: Mapping[str, Any] = field(default_factory=dict)  # the parsed arguments, as read
+    namespace_names: tuple[str, ...] = ()  # what the file calls them
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,12 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
                  + (", its value is " + ("a factor of each group's initial lr (LambdaLR)" if returns == "factor" else "the lr") if not program.sets_groups else ""))
     for key, value in used.items():
         lines.append(f"  {key} = {value!r}")
-    return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno)
+    return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
+                tuple(n for n in module.namespace_names if n in _read_names(function) or n in call))
+
+
+def _read_names(function: ast.FunctionDef) -> set[str]:
+    return {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
 
 
 def _unreadable(value: Any) -> bool:
