@@ -50,6 +50,10 @@ RUNS = {
         {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
         None,
     ),
+    "nanoGPT's get_lr from train.py (type: code), 1,000,000 iterations": (
+        {"scheduler": {"type": "code", "function": "tests/fixtures/code/nanogpt/train.py:get_lr", "when": "iteration"}},
+        {"iterations": 1_000_000},
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -71,10 +75,29 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
 
 
+def function_trace(config: dict) -> None:
+    """The user's own function (a copied fixture), run in its loop: what lrplot's translation stands for."""
+    import ast
+    import math
+
+    spec = load(config)
+    (part,) = spec.scheduler.params["translated"].parts
+    namespace = {"math": math, **dict(part.names)}
+    exec(compile(ast.parse(part.source), part.program.where, "exec"), namespace)  # noqa: S102 - the benchmark runs the fixture
+    function = namespace[ast.parse(part.source).body[0].name]
+    groups = [{"lr": g.lr} for g in spec.optimizer.groups]
+    for step in range(spec.run.total_steps):
+        lr = function(step)
+        for group in groups:
+            group["lr"] = lr
+
+
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
-    if "timm" in config or kind.startswith("timm."):
+    if kind == "code":
+        function_trace(config)
+    elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)

@@ -263,13 +263,14 @@ def schedule_options(f: Callable) -> Callable:
 # From arguments to a Spec
 
 
-def _framework_target(target: str) -> dict | None:
-    """The config a framework makes of a command-line target in its own words, if one does."""
+def _framework_target(target: str, keys: dict | None = None) -> dict | None:
+    """The config a framework makes of a command-line target in its own words (with the scheduler
+    flags given, ``keys``), if one does."""
     from .registry import FAMILIES
 
     for family in FAMILIES:
         if family.target is not None:
-            made = family.target(target)
+            made = family.target(target, keys)
             if made is not None:
                 return made
     return None
@@ -307,17 +308,17 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     framework = kwargs.get("framework")
     made = _framework_target(target)
     if made is not None:  # a target in a framework's own words (train.py:get_lr)
-        data = {**made, "name": name or target}
+        from .registry import lookup
+
+        keys = {**dict(extra or {}), **(parse_flags(flags, lookup(made["scheduler"]["type"])) if flags else {})}
+        data = {**_framework_target(target, keys), **({"name": name} if name else {})}
         for section, values in (("run", run), ("optimizer", optimizer)):
             if values:
                 current = dict(data.get(section) or {})
                 if section == "run" and ("epochs" in values or "iterations" in values):
                     current.pop("epochs", None), current.pop("iterations", None)
                 data[section] = {**current, **values}
-        if flags or extra:
-            from .registry import lookup
-
-            data["scheduler"] = {**data["scheduler"], **dict(extra or {}), **(parse_flags(flags, lookup(data["scheduler"]["type"])) if flags else {})}
+        data["scheduler"] = {**data["scheduler"], **keys}
         try:
             return from_mapping(data)
         except LrplotError as exc:
@@ -371,7 +372,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
                     current.pop(other, None)
             data[section] = {**current, **values}
     try:
-        return from_mapping(data, default_name=default_name, origin=origin)
+        return from_mapping(data, default_name=default_name, base_dir=Path(target).parent if is_file else None, origin=origin)
     except LrplotError as exc:
         # Without a file, every run key can only have come from (or be given by) a flag.
         implied = set() if is_file else {k for k, _ in given_run}
@@ -860,6 +861,7 @@ _KINDS = {
     "int_list": "list of int",
     "numbers": "number or list",
     "schedulers": "list of schedulers",
+    "raw": "text",
 }
 
 

@@ -201,3 +201,50 @@ def test_per_epoch_function_counting_iterations_is_a_warning():
     codes = [f.code for f in findings(Subject(spec, simulate(spec)))]
     assert "UC101" in codes
 
+
+
+def test_verify_a_log_the_function_wrote(tmp_path):
+    # the lr MoCo's loop sets, logged per optimizer step as a CSV logger writes it (step,lr)
+    spec = _spec("moco-steps")
+    logged = _reference(spec)[0]
+    log = tmp_path / "metrics.csv"
+    log.write_text("step,lr\n" + "".join(f"{k},{float(lr)!r}\n" for k, lr in enumerate(logged)))
+    config = tmp_path / "moco.yaml"
+    config.write_text(f"optimizer: {{lr: 0.03}}\nrun: {{epochs: 200, steps_per_epoch: 2}}\n"
+                      f"scheduler: {{type: code, function: '{FIXTURES / 'moco/main_moco.py'}:adjust_learning_rate'}}\n")
+    result = CliRunner().invoke(cli, ["verify", str(config), str(log)])
+    assert result.exit_code == 0, result.output
+    # a run whose milestones moved (--schedule 100 160) diverges, and verify says where
+    log.write_text("step,lr\n" + "".join(f"{k},{(0.003 if 200 <= k < 240 else float(lr))!r}\n" for k, lr in enumerate(logged)))
+    result = CliRunner().invoke(cli, ["verify", str(config), str(log)])
+    assert result.exit_code == 1 and "200" in result.output
+
+
+def test_gallery_recipes_read_the_fixtures():
+    root = Path(__file__).parent.parent / "configs"
+    for name in ("nanogpt-train-py", "imagenet-adjust-learning-rate"):
+        spec = __import__("lrplot.config", fromlist=["load"]).load(root / f"{name}.yaml")
+        assert spec.scheduler.type == "code.function" and len(spec.files) >= 2  # the config and the function's file
+    nanogpt = __import__("lrplot.config", fromlist=["load"]).load(root / "nanogpt-cosine.yaml")
+    assert nanogpt.run.total_steps == 600001  # iterations 0..max_iters, as nanoGPT's loop runs them
+
+
+def test_vars_name_numbers_in_every_numeric_field():
+    spec = from_mapping({"vars": {"max_iters": 1000, "n": "max_iters + 1", "m1": "total_steps // 2", "w": 10},
+                         "run": {"iterations": "n"},
+                         "scheduler": {"type": "multistep", "milestones": ["m1", 900], "gamma": 0.5}})
+    assert spec.run.total_steps == 1001 and spec.scheduler.params["milestones"] == (500, 900)
+    hf = from_mapping({"vars": {"w": 10}, "transformers": {"learning_rate": 5e-5, "warmup_steps": "w", "max_steps": 100}})
+    assert hf.scheduler.params["num_warmup_steps"] == 10
+    with pytest.raises(ConfigError, match="not a defined name.*a var"):
+        from_mapping({"scheduler": {"type": "step", "step_size": "w"}})
+    with pytest.raises(ConfigError, match="uses the run's names, so it cannot size the run"):
+        from_mapping({"vars": {"a": "total_steps"}, "run": {"epochs": "a"}, "scheduler": "cosine"})
+
+
+def test_inline_compare_specs_take_run_and_optimizer_keys(tmp_path):
+    from lrplot.compare import split_run_keys
+
+    assert split_run_keys({"lr": 5e-5, "epochs": 3, "T_max": 3}) == ({"T_max": 3}, {"lr": 5e-5, "epochs": 3})
+    result = CliRunner().invoke(cli, ["compare", "cosine:lr=5e-5,epochs=3", "cosine:lr=6e-4,iterations=100", "-o", str(tmp_path / "c.png")])
+    assert result.exit_code == 0, result.output

@@ -157,9 +157,10 @@ class Family:
     # numbers them, or ``per_epoch``) and ``run_folder(folder) -> tuple[Path, Path] | None`` (the
     # config and the log an output folder holds, for ``lrplot verify WORK_DIR``).
     logs_module: str | None = None
-    # A command-line target in the framework's own words (``train.py:get_lr``): the config mapping
-    # it means, or None when the text is not one of its targets. Checked before anything else.
-    target: Callable[[str], "dict | None"] | None = None
+    # A command-line target in the framework's own words (``train.py:get_lr``): ``target(text, keys)``
+    # gives the config mapping it means (``keys``: the scheduler flags given with it), or None when
+    # the text is not one of its targets. Checked before anything else.
+    target: Callable[..., "dict | None"] | None = None
 
     def part(self, module: str) -> Any:
         import importlib

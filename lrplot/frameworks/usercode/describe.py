@@ -12,10 +12,13 @@ from .schedule import lrs
 MAX_PHASES = 12
 
 
-def _runs(spec: Spec) -> list[tuple[int, int, int]]:
+MAX_STAIRS = 20  # an lr that changes this few times is a staircase: each change is marked
+
+
+def _runs(spec: Spec, lines: np.ndarray | None = None) -> list[tuple[int, int, int]]:
     """(start, end, line) of each stretch of optimizer steps whose group-0 lr one statement gave."""
-    schedule = spec.scheduler.params["translated"]
-    _, lines = lrs(schedule, spec.run, [g.lr for g in spec.optimizer.groups], False)
+    if lines is None:
+        _, lines = lrs(spec.scheduler.params["translated"], spec.run, [g.lr for g in spec.optimizer.groups], False)
     if lines.size == 0:
         return []
     cuts = np.nonzero(np.diff(lines))[0] + 1
@@ -24,10 +27,14 @@ def _runs(spec: Spec) -> list[tuple[int, int, int]]:
 
 
 def events(spec: Spec) -> list[Event]:
-    runs = _runs(spec)
-    if len(runs) > MAX_EVENTS_PER_KIND:
-        return []
-    return [Event(a, "switch", f"line {line}") for a, _, line in runs[1:]]
+    lr, lines = lrs(spec.scheduler.params["translated"], spec.run, [g.lr for g in spec.optimizer.groups], False)
+    runs = _runs(spec, lines)
+    out = [Event(a, "switch", f"line {line}") for a, _, line in runs[1:]] if len(runs) <= MAX_EVENTS_PER_KIND else []
+    if lr.shape[1] > 1:
+        jumps = np.nonzero(lr[0, 1:] != lr[0, :-1])[0] + 1
+        if 0 < jumps.size <= MAX_STAIRS:
+            out += [Event(int(k), "milestone", f"x{lr[0, k] / lr[0, k - 1]:.3g}" if lr[0, k - 1] else "") for k in jumps]
+    return out
 
 
 def phases(spec: Spec) -> list[Phase]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import ConfigError, TorchWouldRaise
+from ...errors import TorchWouldRaise
 from ...expr import Expr, ExprError
 
 
@@ -100,18 +100,30 @@ class Outcome:
     source: np.ndarray  # line numbers
 
 
-def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int) -> Outcome:
-    """Every call at once: ``env`` holds each variable's value per call."""
+def _rounds(expr: Expr) -> bool:
+    """The expression calls libm or raises a float to a power: numpy's last bit may differ from Python's."""
+    return bool(expr.math_names()) or "**" in expr.to_python()
+
+
+def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int, exact: bool = False) -> Outcome:
+    """Every call at once: ``env`` holds each variable's value per call. With ``exact``, what numpy
+    computes with libm (cos, exp, **) is recomputed call by call with Python's own, so every value
+    is the one the function itself computes; the rest of the arithmetic is IEEE's in both."""
     n = len(next(iter(env.values()))) if env else 0
     out = Outcome(np.full(n, np.nan), np.full((n_groups, n), np.nan), np.zeros(n, dtype=np.int64))
     alive = np.ones(n, dtype=bool)
     values: dict[str, np.ndarray] = dict(env)
 
     def evaluate(expr: Expr, mask: np.ndarray, line: int) -> np.ndarray:
-        idx = np.nonzero(mask)[0]
-        args = {name: values[name][idx] for name in expr.variables}
+        whole = bool(mask.all())
+        idx = None if whole else np.nonzero(mask)[0]
+        args = {name: values[name] if whole else values[name][idx] for name in expr.variables}
         try:
-            return expr.evaluate_array(**args)
+            result = expr.evaluate_array(**args)
+            if exact and _rounds(expr) and result.size:
+                columns = [args[name].tolist() for name in expr.variables]
+                result = np.array([expr(*point) for point in zip(*columns)] if columns else [expr()] * result.size, dtype=np.float64)
+            return result
         except ExprError as exc:
             raise _raises(program, line, str(exc)) from None
 
@@ -122,9 +134,12 @@ def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int) -> O
                 return
             if isinstance(stmt, Let):
                 current = values.get(stmt.name)
-                if current is None:
+                if current is None and not live.all():
                     current = values[stmt.name] = np.full(n, np.nan)
-                current[live] = evaluate(stmt.expr, live, stmt.line)
+                if live.all():
+                    values[stmt.name] = evaluate(stmt.expr, live, stmt.line)
+                else:
+                    current[live] = evaluate(stmt.expr, live, stmt.line)
             elif isinstance(stmt, Branch):
                 test = np.zeros(n, dtype=bool)
                 test[live] = evaluate(stmt.test, live, stmt.line) != 0
@@ -215,5 +230,3 @@ def _assert_fails(program: Program, stmt: Check, point: dict[str, Any]) -> Torch
                            "stops there; change the run's length or the function's names")
 
 
-def not_numeric(where: str, what: str) -> ConfigError:
-    return ConfigError(where, what)

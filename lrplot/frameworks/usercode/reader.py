@@ -191,11 +191,12 @@ def argument_defaults(module: SourceModule) -> tuple[dict[str, Any], list[str]]:
     return defaults, lines
 
 
-def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[str]) -> list[str]:
+def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[str]) -> list[tuple[str, str]]:
     """The assignments a script makes to its parsed arguments (``args.lr = args.blr * ...``), in file
     order in every function, where they can be read; an attribute a loop or a branch lrplot cannot
-    decide assigns becomes Unreadable. Pinned attributes keep their value."""
-    lines: list[str] = []
+    decide assigns becomes Unreadable. Pinned attributes keep their value. Returns (attribute, line)
+    for each rewrite, for ``explain``."""
+    lines: list[tuple[str, str]] = []
     for node in module.tree.body:
         bodies = [node.body] if isinstance(node, ast.FunctionDef) else [
             item.body for item in getattr(node, "body", []) if isinstance(item, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else []
@@ -271,7 +272,7 @@ class _Rewrites(_Math):
                 if attr in self.pinned:
                     self.namespace[attr] = before.get(attr)
                 elif attr in self.namespace:
-                    self.lines.append(f"{self.module.line(stmt)}: {self.module.source_line(stmt.lineno)}  (args.{attr} after parsing)")
+                    self.lines.append((attr, f"{self.module.line(stmt)}: {self.module.source_line(stmt.lineno)}  (after parsing)"))
         elif isinstance(stmt, ast.Expr):
             # `opt.lr_decay_epochs.append(...)`: a value changed in place is no longer the one read
             self._unknown(stmt, f"a call at line {stmt.lineno} that changes it in place")

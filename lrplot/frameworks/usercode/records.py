@@ -44,16 +44,17 @@ _TARGET = re.compile(r"^(?P<file>.+\.py):(?P<name>[A-Za-z_][A-Za-z_0-9]*(\.[A-Za
 _STEPPY = ("it", "step", "iter", "iteration", "iter_num", "global_step", "cur_iter", "num_iters", "curr_step", "x")
 
 
-def target(text: str) -> dict | None:
-    """``train.py:get_lr`` on the command line: the config it means (the file from the current folder)."""
+def target(text: str, keys: dict | None = None) -> dict | None:
+    """``train.py:get_lr`` on the command line: the config it means (the file from the current folder);
+    ``keys`` are the scheduler flags given with it (``--set``, ``--set-file``), which the file's loop sees too."""
     m = _TARGET.match(text)
     if m is None or not Path(m["file"]).is_file():
         return None
     scheduler: dict[str, Any] = {"type": "code", "function": text}
-    return {"scheduler": scheduler, **_loop_defaults(Path(m["file"]), m["name"])}
+    return {"name": f"{Path(m['file']).name}:{m['name']}", "scheduler": scheduler, **_loop_defaults(Path(m["file"]), m["name"], keys or {})}
 
 
-def _loop_defaults(path: Path, name: str) -> dict:
+def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
     """What the file says about how its loop calls the function: per iteration when its first
     parameter is a step, and nanoGPT's iterations 0..max_iters (a `while True` loop that breaks
     when `iter_num > max_iters`)."""
@@ -63,8 +64,11 @@ def _loop_defaults(path: Path, name: str) -> dict:
     from ...errors import LrplotError
     from .reader import read_module
 
+    from .schedule import _pins
+
     try:
-        module = read_module(path, str(path))
+        pins, _ = _pins(keys, "scheduler", None, [], [])
+        module = read_module(path, str(path), pins)
     except LrplotError:
         return {}  # resolve reports it, with the config's words
     function = module.functions.get(name)

@@ -79,8 +79,10 @@ def parse_target(text: Any, path: str) -> tuple[str, str]:
 def resolve_path(file: str, base_dir: Path | None) -> Path:
     from ...files import user_path
 
+    import os
+
     path = user_path(file, "function")
-    return path if path.is_absolute() or base_dir is None else Path(base_dir) / path
+    return path if path.is_absolute() or base_dir is None else Path(os.path.normpath(Path(base_dir) / path))
 
 
 def _pins(params: Mapping[str, Any], path: str, base_dir: Path | None, files: list[str], lines: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -200,8 +202,7 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         if reader is not module:
             files.append(reader.where)
     namespace.update(argument_pins)
-    for reader in readers:
-        lines += apply_rewrites(reader, namespace, set(argument_pins))
+    rewrites = [r for reader in readers for r in apply_rewrites(reader, namespace, set(argument_pins))]
     globals_ = dict(module.names)
     for ns in module.namespace_names:
         if namespace and (ns not in globals_ or _unreadable(globals_[ns])):
@@ -222,6 +223,8 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         raise ConfigError(f"{path}.function", f"{where}:{name} neither returns a number nor assigns param_group['lr']: it gives no lr")
     source = ast.get_source_segment(module.text, function) or ""
     used = _names_read(function, globals_)
+    read_attrs = {n.attr for n in ast.walk(function) if isinstance(n, ast.Attribute)}
+    lines += [line for attr, line in rewrites if attr in read_attrs]
     lines.append(f"{where}:{function.lineno}: {name}, read and translated, never run; called {call} at {when.replace('_', ' ')}"
                  + (", its value is " + ("a factor of each group's initial lr (LambdaLR)" if returns == "factor" else "the lr") if not program.sets_groups else ""))
     for key, value in used.items():
@@ -377,33 +380,46 @@ def calls(when: str, run: Any) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
 def lrs(schedule: Schedule, run: Any, base: list[float], exact: bool) -> tuple[np.ndarray, np.ndarray]:
     """lr[g, k] for every optimizer step, and the line that gave group 0's lr (0: the optimizer's own)."""
     n, groups = run.total_steps, len(base)
-    stateful = any(p.program.stateful for p in schedule.parts)
-    if exact or stateful:
+    if any(p.program.stateful for p in schedule.parts):
         return _stepwise(schedule, run, base)
     keys, values, sources = [], [], []
     for order, part in enumerate(schedule.parts):
         env, at, phase = calls(part.when, run)
-        outcome = run_vector(part.program, {v: env[v] for v in part.program.variables} or {"step": env["step"]}, groups)
-        set_ = _set(part, outcome.returned, outcome.set, base)
-        keys.append(np.broadcast_to((at * 3 + phase) * len(schedule.parts) + order, at.shape))
-        values.append(set_)
+        outcome = run_vector(part.program, {v: env[v] for v in part.program.variables} or {"step": env["step"]}, groups, exact)
+        value = _set(part, outcome.returned, outcome.set, base)
+        if len(schedule.parts) == 1:
+            return _carried(value, outcome.source, at, n, base)
+        keys.append((at * 3 + phase) * len(schedule.parts) + order)
+        values.append(value)
         sources.append(outcome.source)
     key = np.concatenate(keys)
-    value = np.concatenate(values, axis=1)
-    source = np.concatenate(sources)
     order = np.argsort(key, kind="stable")
-    key, value, source = key[order], value[:, order], source[order]
-    wanted = (np.arange(n, dtype=np.int64) * 3 + 2) * len(schedule.parts) + len(schedule.parts) - 1
-    out = np.empty((groups, n))
+    value = np.concatenate(values, axis=1)[:, order]
+    source = np.concatenate(sources)[order]
+    # the calls in the loop's order; each step trains with the last value set at or before it
+    at = key[order] // len(schedule.parts) // 3
+    return _carried(value, source, at, n, base)
+
+
+def _carried(value: np.ndarray, source: np.ndarray, at: np.ndarray, n: int, base: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Per step, the value of the last call at or before it that set one (calls in order; NaN: not set)."""
+    out = np.empty((len(base), n))
     lines = np.zeros(n, dtype=np.int64)
-    for g in range(groups):
+    for g in range(len(base)):
         have = ~np.isnan(value[g])
-        k_have = key[have]
-        idx = np.searchsorted(k_have, wanted, side="right") - 1
-        got = value[g][have]
-        out[g] = np.where(idx >= 0, got[np.maximum(idx, 0)], base[g])
+        if at.size == n and have.all() and (at == np.arange(n)).all():
+            out[g] = value[g]
+            if g == 0:
+                lines = source.copy()
+            continue
+        # the index of the last call that set a value, for each call, then for each step
+        marks = np.where(have, np.arange(at.size), -1)
+        last = np.maximum.accumulate(marks) if marks.size else marks
+        first_call = np.searchsorted(at, np.arange(n), side="right") - 1
+        idx = np.where(first_call >= 0, last[np.maximum(first_call, 0)] if last.size else -1, -1)
+        out[g] = np.where(idx >= 0, value[g][np.maximum(idx, 0)], base[g])
         if g == 0:
-            lines = np.where(idx >= 0, source[have][np.maximum(idx, 0)], 0)
+            lines = np.where(idx >= 0, source[np.maximum(idx, 0)], 0)
     return out, lines
 
 
