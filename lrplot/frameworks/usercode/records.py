@@ -97,9 +97,6 @@ def default_step(data: Any, info: SchedulerInfo) -> str:
 def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) -> None:
     from .schedule import read
 
-    if ctx.depth > 0:
-        raise ConfigError(ctx.path, "your own function stands alone: it cannot be a child of SequentialLR or ChainedScheduler "
-                          "(write the whole schedule in it, or use `also:` for a second function)")
     if ctx.run.step == "fractional":
         raise ConfigError("run.step", "a function is called per iteration or per epoch; use step: iteration or step: epoch, "
                           "and say the fraction in `call` (like epoch + i / steps_per_epoch)")
