@@ -49,7 +49,7 @@ YAML: list[tuple[str, str | bytes, str]] = [
     ("bool-for-int", "scheduler: {type: step, step_size: true}\n", "scheduler.step_size: must be an integer"),
     ("list-for-float", "scheduler: {type: step, step_size: 3, gamma: [0.5]}\n", "scheduler.gamma: must be a number"),
     ("string-for-bool", "scheduler: {type: onecycle, max_lr: 0.1, three_phase: 'yes please'}\n", "scheduler.three_phase: must be true or false"),
-    ("milestones-not-ints", "scheduler: {type: multistep, milestones: [a, b]}\n", "scheduler.milestones[0]: must be an integer"),
+    ("milestones-not-ints", "scheduler: {type: multistep, milestones: [a, b]}\n", "scheduler.milestones[0]: 'a' is not a defined name; a numeric field takes a number, or a name"),
     ("optimizer-not-mapping", "optimizer: 0.1\nscheduler: cosine\n", "optimizer: must be a mapping"),
     ("run-not-mapping", "scheduler: cosine\nrun: 100\n", "run: must be a mapping"),
     ("name-not-string", "name: [a]\nscheduler: cosine\n", "name: must be a string"),

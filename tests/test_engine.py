@@ -17,6 +17,8 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family == "code":  # the loop calls a function per epoch or per iteration, never with a fraction it is not given
+        return ["epoch", "iteration"]
     if info.family == "timm":
         # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]

@@ -34,7 +34,7 @@ SCHEDULERS = (
         "code.function", ("code",),
         "your own schedule function, read from your file and translated, never run",
         PARAMS,
-        example={"function": "train.py:get_lr"},
+        example={"function": "tests/fixtures/code/imagenet/main.py:adjust_learning_rate"},  # from the repository's root
         family="code",
         library_name="your function",
     ),

@@ -342,8 +342,10 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
             if param not in defaults:
                 raise ConfigError(f"{path}.call", f"gives no value for {name}'s parameter {param!r}")
             bound[param] = reader.value(defaults[param], {})
-    if positional and (args.posonlyargs + args.args)[0].arg == "self":
-        bound["self"] = {}
+    if (args.posonlyargs + args.args)[:1] and (args.posonlyargs + args.args)[0].arg == "self":
+        # a method: what it reads of self is given with --set self.NAME=VALUE
+        given = globals_.get("self")
+        bound["self"] = given if isinstance(given, dict) else {}
     return bound
 
 

@@ -399,8 +399,11 @@ class Translator:
         if isinstance(owner, dict):
             if node.attr in owner:
                 return owner[node.attr]
-            raise ConfigError(self.module.line(node), f"{self.name} reads {ast.unparse(node)}, which the file's arguments and "
-                              f"names do not hold; give it with --set {ast.unparse(node).split('.', 1)[-1]}=VALUE")
+            text = ast.unparse(node)
+            head = text.split(".", 1)[0]
+            name = text.split(".", 1)[-1] if head in self.module.namespace_names else text
+            raise ConfigError(self.module.line(node), f"{self.name} reads {text}, which the file's arguments and names do not hold; "
+                              f"give it with --set {name}=VALUE")
         raise self.refuse(node, f"the attribute {ast.unparse(node)[:50]}", "lrplot reads attributes of math, numpy, the arguments and the optimizer")
 
     def _Subscript(self, node: ast.Subscript, env):
