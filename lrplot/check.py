@@ -237,9 +237,12 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
     from .config import load
     from .engine import simulate
 
+    from .sources import framework_target
+
     where = str(path)
     try:
-        spec = load(path)
+        made = framework_target(where)  # a target in a framework's own words: train.py:get_lr
+        spec = load(path) if made is None else load(made)
     except TorchWouldRaise as exc:
         # A config torch itself rejects is a finding (it has a code), not a file lrplot cannot read.
         subject = None

@@ -264,16 +264,9 @@ def schedule_options(f: Callable) -> Callable:
 
 
 def _framework_target(target: str, keys: dict | None = None) -> dict | None:
-    """The config a framework makes of a command-line target in its own words (with the scheduler
-    flags given, ``keys``), if one does."""
-    from .registry import FAMILIES
+    from .sources import framework_target
 
-    for family in FAMILIES:
-        if family.target is not None:
-            made = family.target(target, keys)
-            if made is not None:
-                return made
-    return None
+    return framework_target(target, keys)
 
 
 def _looks_like_file(target: str) -> bool:

@@ -248,3 +248,17 @@ def test_inline_compare_specs_take_run_and_optimizer_keys(tmp_path):
     assert split_run_keys({"lr": 5e-5, "epochs": 3, "T_max": 3}) == ({"T_max": 3}, {"lr": 5e-5, "epochs": 3})
     result = CliRunner().invoke(cli, ["compare", "cosine:lr=5e-5,epochs=3", "cosine:lr=6e-4,iterations=100", "-o", str(tmp_path / "c.png")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_target_reads_its_optimizer_and_loop_from_the_file():
+    from lrplot.sources import framework_target
+
+    mocov3 = framework_target(str(FIXTURES / "mocov3/main_moco.py") + ":adjust_learning_rate")
+    assert mocov3["optimizer"] == {"lr": 9.6}  # LARS(..., args.lr) after main's args.lr = args.lr * args.batch_size / 256
+    barlow = framework_target(str(FIXTURES / "barlowtwins/main.py") + ":adjust_learning_rate")
+    assert barlow["optimizer"] == {"lr": [0.0, 0.0]} and barlow["run"] == {"step": "iteration"}  # LARS(parameters, lr=0); two groups set by index
+    nanogpt = framework_target(str(FIXTURES / "nanogpt/train.py") + ":get_lr", {"set": "max_iters=100"})
+    assert nanogpt["run"] == {"iterations": 101}
+    assert framework_target("configs/warmup-cosine.yaml") is None and framework_target("nowhere.py:get_lr") is None
+    result = CliRunner().invoke(cli, ["check", "--strict", str(FIXTURES / "imagenet/main.py") + ":adjust_learning_rate"])
+    assert result.exit_code == 0, result.output

@@ -71,11 +71,21 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
         module = read_module(path, str(path), pins)
     except LrplotError:
         return {}  # resolve reports it, with the config's words
+    from .schedule import optimizer_lr
+
     function = module.functions.get(name)
     params = [a.arg for a in function.args.args] if function is not None else []
-    params = params[1:] if params[:1] == ["self"] else params
     out: dict = {}
-    if params and params[0] in _STEPPY:
+    lr = optimizer_lr(module, pins)
+    # the param groups the function sets by index (optimizer.param_groups[1]) exist in the file's optimizer
+    indices = [n.slice.value for n in ast.walk(function) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute)
+               and n.value.attr == "param_groups" and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, int)] if function else []
+    groups = max(indices, default=0) + 1
+    if lr is not None or groups > 1:  # the file's own optimizer: what steps before the function's first call train with
+        first = 0.1 if lr is None else lr
+        out["optimizer"] = {"lr": first if groups == 1 else [first] * groups}
+    params = params[1:] if params[:1] == ["self"] else params
+    if any(p in _STEPPY for p in params):  # called with the optimizer step: per iteration
         out["run"] = {"step": "iteration"}
         for node in module.tree.body:
             if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value is True:

@@ -237,6 +237,35 @@ def _read_names(function: ast.FunctionDef) -> set[str]:
     return {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
 
 
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "LARS", "LAMB", "Lamb", "RMSprop", "Adagrad", "Adadelta", "NAdam", "RAdam", "Adamax", "Lion")
+
+
+def optimizer_lr(module: SourceModule, pins: dict[str, Any]) -> float | None:
+    """The lr the file builds its optimizer with (``torch.optim.SGD(params, args.lr, ...)``), where
+    one optimizer class is built and its lr can be read; None otherwise."""
+    import copy
+
+    from ... import pysource
+
+    namespace, _ = argument_defaults(module)
+    namespace.update(pins)
+    apply_rewrites(module, namespace, set(pins))
+    names = dict(module.names)
+    for ns in module.namespace_names:
+        if ns not in names or _unreadable(names[ns]):
+            names[ns] = copy.deepcopy(namespace)
+    found = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call):
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            if func in OPTIMIZERS:
+                arg = next((k.value for k in node.keywords if k.arg == "lr"), node.args[1] if len(node.args) > 1 else None)
+                if arg is not None:
+                    found.append(pysource.Evaluator(module.where, dict(names), pysource.PURE_CALLS).value(arg))
+    good = [v for v in found if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0]
+    return float(good[0]) if good and len(set(good)) == 1 and len(good) == len(found) else None
+
+
 def _unreadable(value: Any) -> bool:
     from ...pysource import Unreadable
 
