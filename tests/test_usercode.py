@@ -181,15 +181,16 @@ def test_cli_commands_on_a_function(tmp_path):
     assert result.exit_code == 2 and "Error:" in result.output and "no_such_function" in result.output
 
 
-def test_the_emitted_code_runs_the_function():
-    spec = _spec("imagenet")
+@pytest.mark.parametrize("case", CASES)
+def test_the_emitted_code_runs_the_function(case):
+    spec = _spec(case)
     from lrplot.code import library_code
 
     pytest.importorskip("torch")
     text = library_code(spec)
     namespace: dict = {}
     exec(compile(text, "emitted", "exec"), namespace)  # noqa: S102
-    assert np.array_equal(np.array(namespace["lrs"]).T, simulate(spec).lr)
+    assert np.array_equal(np.array(namespace["lrs"]).T, simulate(spec, exact=True).lr)  # bit for bit, run with torch
 
 
 def test_per_epoch_function_counting_iterations_is_a_warning():

@@ -230,11 +230,11 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
     for key, value in used.items():
         lines.append(f"  {key} = {value!r}")
     return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
-                tuple(n for n in module.namespace_names if n in _read_names(function) or n in call))
+                tuple(n for n in module.namespace_names if n in _read_names(function) | _read_names(ast.parse(call.strip(), mode="eval"))))
 
 
-def _read_names(function: ast.FunctionDef) -> set[str]:
-    return {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+def _read_names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "LARS", "LAMB", "Lamb", "RMSprop", "Adagrad", "Adadelta", "NAdam", "RAdam", "Adamax", "Lion")
