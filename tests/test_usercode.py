@@ -263,3 +263,28 @@ def test_a_target_reads_its_optimizer_and_loop_from_the_file():
     assert framework_target("configs/warmup-cosine.yaml") is None and framework_target("nowhere.py:get_lr") is None
     result = CliRunner().invoke(cli, ["check", "--strict", str(FIXTURES / "imagenet/main.py") + ":adjust_learning_rate"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_function_that_multiplies_the_lr_it_finds(tmp_path):
+    # the pattern of many scripts (`if epoch in schedule: param_group['lr'] *= gamma`): the lr carries state
+    # from call to call, so lrplot runs it call by call; written here, compared with running it
+    source = (
+        "def adjust_lr(optimizer, epoch, gamma):\n"
+        "    schedule = list(range(3, 32, 2))\n"
+        "    if epoch in schedule:\n"
+        "        for param_group in optimizer.param_groups:\n"
+        "            param_group['lr'] *= gamma\n"
+        "    return optimizer.state_dict()['param_groups'][0]['lr']\n"
+    )
+    (tmp_path / "lr.py").write_text(source)
+    spec = from_mapping({"optimizer": {"lr": [0.1, 0.01]}, "run": {"epochs": 40},
+                         "scheduler": {"type": "code", "function": "lr.py:adjust_lr", "call": "adjust_lr(optimizer, epoch, 0.5)"}}, base_dir=tmp_path)
+    namespace: dict = {}
+    exec(compile(source, "lr.py", "exec"), namespace)  # noqa: S102
+    optimizer = _Optimizer([0.1, 0.01])
+    optimizer.state_dict = lambda: {"param_groups": optimizer.param_groups}
+    want = []
+    for epoch in range(40):
+        namespace["adjust_lr"](optimizer, epoch, 0.5)
+        want.append([g["lr"] for g in optimizer.param_groups])
+    assert np.array_equal(simulate(spec).lr, np.array(want).T) and spec.scheduler.params["translated"].parts[0].program.stateful

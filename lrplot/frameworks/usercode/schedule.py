@@ -462,9 +462,17 @@ def _set(part: Part, returned: np.ndarray, set_: np.ndarray, base: list[float]) 
     return np.broadcast_to(returned, set_.shape).copy()
 
 
+MAX_STEPWISE_CALLS = 2_000_000  # a function that reads the lr it set runs call by call in Python: about a minute at most
+
+
 def _stepwise(schedule: Schedule, run: Any, base: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Call by call with Python's numbers, in the loop's order: exact, and for functions that read the lr."""
+    """Call by call with Python's numbers, in the loop's order, for functions that read the lr they set."""
     n, groups = run.total_steps, len(base)
+    total = sum(calls(p.when, run)[1].size for p in schedule.parts)
+    if total > MAX_STEPWISE_CALLS:
+        raise ConfigError(schedule.parts[0].program.file, f"{schedule.parts[0].program.where} reads param_group['lr'], so lrplot runs its "
+                          f"{total:,} calls one by one; it does that for at most {MAX_STEPWISE_CALLS:,} calls (a shorter run, or "
+                          "compute the lr from the step instead of from the last one)")
     events = []
     for order, part in enumerate(schedule.parts):
         env, at, phase = calls(part.when, run)

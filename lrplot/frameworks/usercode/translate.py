@@ -171,7 +171,13 @@ class Translator:
         elif isinstance(stmt, ast.If):
             self.if_statement(stmt, env, out)
         elif isinstance(stmt, ast.Return):
-            value = None if stmt.value is None else self.value(stmt.value, env)
+            try:
+                value = None if stmt.value is None else self.value(stmt.value, env)
+            except ConfigError:
+                if not self.sets:
+                    raise
+                value = None  # a function that has set the groups returns for its caller's logs: not the lr
+            
             if value is None or (not isinstance(value, Sym) and not _is_number(value)):
                 out.append(Return(None, stmt.lineno))  # returns nothing lrplot draws (or not a number: only the groups count)
             else:
@@ -333,6 +339,8 @@ class Translator:
         if not isinstance(items, (list, tuple, range)):
             raise self.refuse(stmt, f"a for loop over {ast.unparse(stmt.iter)[:50]}", "lrplot unrolls loops over a known list, an "
                               "argparse list, a constant range or optimizer.param_groups")
+        if _length(items) > MAX_UNROLLED:
+            raise ConfigError(self.module.line(stmt), f"{self.name} loops over more than {MAX_UNROLLED} items; lrplot unrolls shorter loops")
         for item in items:
             self.unrolled += 1
             if self.unrolled > MAX_UNROLLED:
@@ -606,10 +614,12 @@ class Translator:
             if any(isinstance(a, (Sym, Elementwise)) for a in args):
                 raise self.refuse(node, f"{name}() of a value of the step", "loop over known values")
             args = [[Group(g) for g in range(a.groups)] if isinstance(a, ParamGroups) else a for a in args]
+            if not all(isinstance(a, (int, list, tuple, range, dict, str)) and not isinstance(a, bool) for a in args):
+                raise self.refuse(node, f"{name}() of something that is not a known list or integer", "loop over known values")
             if name == "range":
                 made = range(*args)
-                if len(made) > MAX_UNROLLED:
-                    raise ConfigError(self.module.line(node), f"{self.name}: range of {len(made)} items; lrplot unrolls at most {MAX_UNROLLED}")
+                if _length(made) > MAX_UNROLLED:
+                    raise ConfigError(self.module.line(node), f"{self.name}: a range of more than {MAX_UNROLLED} items; lrplot unrolls at most {MAX_UNROLLED}")
                 return made
             return list({"enumerate": enumerate, "zip": zip, "list": list, "tuple": tuple, "sorted": sorted, "reversed": reversed}[name](*args))
         target = _NUMPY[name] if kind == "numpy" else name
@@ -667,6 +677,14 @@ def _module_member(module: ModuleRef, name: str, node: ast.AST, translator: Tran
     if module.name == "numpy" and (name in _NUMPY or name in ("asarray", "array", "sum")):
         return ("numpy", name)
     raise translator.refuse(node, f"{module.name}.{name}", "lrplot knows math's and numpy's elementary functions")
+
+
+def _length(items: Any) -> int:
+    """len() that also measures a range too long for a C size (range(10 ** 100))."""
+    try:
+        return len(items)
+    except OverflowError:
+        return MAX_UNROLLED + 1
 
 
 def _plain(value: Any) -> Any:
