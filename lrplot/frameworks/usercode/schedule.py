@@ -210,7 +210,7 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
     when = spec.get("when") or ("iteration" if run.step == "iteration" else "epoch_start")
     if when not in WHEN:
         raise ConfigError(f"{path}.when", f"must be one of {', '.join(WHEN)}, got {when!r}")
-    if (when == "iteration") != (run.step == "iteration") and spec is not None and path.count(".also") == 0:
+    if (when == "iteration") != (run.step == "iteration") and ".also" not in path:
         raise ConfigError(f"{path}.when", f"is {when}, but run.step is {run.step}; give run.step: {'iteration' if when == 'iteration' else 'epoch'} "
                           "(or leave one of the two out)")
     call = spec.get("call") or default_call(function, name, when, module.namespace_names, path)
@@ -349,7 +349,7 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
     loop.update({n: Loader(batches) for n in LOADER_NAMES})
     for ns in module.namespace_names:
         loop.setdefault(ns, namespace)
-    reader = Translator(module, function, f"the call {call!r}", globals_, ("epoch", "i", "step"), n_groups)
+    reader = Translator(module, function, f"the call {call!r}", globals_, n_groups)
     args = function.args
     if args.vararg or args.kwarg or args.kwonlyargs:
         raise ConfigError(module.line(function), f"{name} takes *args, **kwargs or keyword-only parameters, which lrplot does not bind")

@@ -97,7 +97,7 @@ UNBOUND = _Unbound()
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, bool)
+    return isinstance(v, (int, float))  # bools too: Python computes with them as 0 and 1
 
 
 # -- the translator ------------------------------------------------------------------------------
@@ -111,13 +111,11 @@ class _Done(Exception):
 
 
 class Translator:
-    def __init__(self, module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], variables: tuple[str, ...],
-                 n_groups: int):
+    def __init__(self, module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], n_groups: int):
         self.module = module
         self.function = function
         self.name = name
         self.globals = globals_
-        self.variables = variables
         self.n_groups = n_groups
         self.counter = 0
         self.unrolled = 0
@@ -485,7 +483,7 @@ class Translator:
         if not parts:
             return value
         if len(parts) == 1:
-            return parts[0] if isinstance(parts[0], Sym) else parts[0]
+            return parts[0]
         return Sym(ast.BoolOp(node.op, [self.node(p, node) for p in parts]))
 
     def _Compare(self, node: ast.Compare, env):
@@ -564,23 +562,22 @@ class Translator:
                 and self.modules[node.func.value.id] not in ("math", "numpy") and node.func.value.id not in env:
             raise self.refuse(node, f"a call of {what}(), a helper from another module (import {self.modules[node.func.value.id]})",
                               "lrplot reads one file's function and the math it calls: write the helper's arithmetic into it")
-        func = self.value(node.func, env)
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self.refuse(node, "a call with * or ** arguments", "pass the arguments one by one")
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            owner = self.value(node.func.value, env)
+            args = [self.value(a, env) for a in node.args]
+            if isinstance(owner, Group) and args and not node.keywords and len(args) <= 2:  # param_group.get('lr_scale', 1.0)
+                if args[0] == "lr":
+                    return self._Subscript(ast.Subscript(node.func.value, ast.Constant("lr"), ast.Load(), lineno=node.lineno), env)
+                return args[1] if len(args) > 1 else None
+            if isinstance(owner, dict) and args and not node.keywords and len(args) <= 2 and not isinstance(args[0], (Sym, list, dict)):
+                return owner.get(*args)
+        func = self.value(node.func, env)
         if isinstance(func, tuple) and len(func) == 2 and func[0] in ("builtin", "math", "numpy"):
             args = [self.value(a, env) for a in node.args]
             kwargs = {k.arg: self.value(k.value, env) for k in node.keywords}
             return self.call(func, args, kwargs, node)
-        if isinstance(func, Group) or isinstance(node.func, ast.Attribute) and node.func.attr == "get":
-            owner = self.value(node.func.value, env) if isinstance(node.func, ast.Attribute) else None
-            if isinstance(owner, Group) and node.func.attr == "get":  # param_group.get('lr_scale', 1.0)
-                args = [self.value(a, env) for a in node.args]
-                if args and args[0] == "lr":
-                    return self._Subscript(ast.Subscript(node.func.value, ast.Constant("lr"), ast.Load(), lineno=node.lineno), env)
-                return args[1] if len(args) > 1 else None
-            if isinstance(owner, dict) and node.func.attr == "get":
-                args = [self.value(a, env) for a in node.args]
-                return owner.get(*args)
         raise self.refuse(node, f"a call of {what}()", "lrplot translates math, numpy's math, min/max/abs/round/int/float and the "
                           "step's arithmetic; write the value, or give it with --set")
 
@@ -591,7 +588,7 @@ class Translator:
                 raise self.refuse(node, f"np.{name} of something that is not a known list", "use a list")
             return Elementwise(tuple(args[0]))
         if kind == "numpy" and name == "sum" or kind == "builtin" and name == "sum":
-            (items,) = args or [None]
+            items = args[0] if len(args) == 1 else None
             seq = items.items if isinstance(items, Elementwise) else items
             if not isinstance(seq, (list, tuple)) or kwargs:
                 raise self.refuse(node, f"{name}() of something that is not a known list or array", "sum a known list")
@@ -649,8 +646,6 @@ class Translator:
             return value.node
         if isinstance(value, Elementwise):
             raise self.refuse(at, "a numpy array where a number is needed", "sum it with np.sum")
-        if isinstance(value, bool):
-            return ast.Constant(int(value)) if False else ast.Constant(value)
         if _is_number(value):
             if isinstance(value, float) and not math.isfinite(value):
                 raise self.refuse(at, f"the number {value}", "use finite numbers")
@@ -721,7 +716,7 @@ def _expression_words(node: ast.expr) -> str:
 def translate(module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], params: dict[str, Any],
               n_groups: int, variables: tuple[str, ...]) -> Program:
     """``function`` with ``params`` bound to what the call passes (numbers, Sym of the call's variables, objects)."""
-    translator = Translator(module, function, name, globals_, variables, n_groups)
+    translator = Translator(module, function, name, globals_, n_groups)
     body = translator.translate(dict(params))
     program = Program(name, module.where, body, variables, translator.sets, translator.stateful)
     used = {n for stmt in program.statements() for expr in _exprs(stmt) for n in expr.variables}
