@@ -148,6 +148,7 @@ CASES.update({
 
 
 _NANOGPT = str(Path(__file__).parent / "fixtures" / "code" / "nanogpt" / "train.py") + ":get_lr"
+_MOCO = str(Path(__file__).parent / "fixtures" / "code" / "moco" / "main_moco.py") + ":adjust_learning_rate"
 
 # the rules on counting steps and on warmups from 0, and the user code family's
 CASES.update({
@@ -160,6 +161,8 @@ CASES.update({
     "UC101": ({"scheduler": {"type": "code", "function": _NANOGPT, "when": "epoch_start", "call": "get_lr(epoch)"}, "run": {"epochs": 12, "steps_per_epoch": 500}},
               "written for per-iteration calls",
               {"scheduler": {"type": "code", "function": _NANOGPT, "when": "iteration"}, "run": {"epochs": 12, "steps_per_epoch": 500, "step": "iteration"}}),
+    "UC102": ({"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true"}, "run": {"epochs": 100}}, "reads args.epochs, which is 200",
+              {"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true,epochs=100"}, "run": {"epochs": 100}}),
 })
 
 

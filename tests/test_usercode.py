@@ -43,6 +43,8 @@ CASES = {
                "set": "cosine=true,batch_size=1024", "also": [{"function": "supcon/util.py:warmup_learning_rate", "when": "iteration",
                                                                "call": "warmup_learning_rate(opt, epoch + 1, i, len(train_loader), optimizer)"}]},
                {"epochs": 40, "steps_per_epoch": 6}, [0.5]),
+    "detectron2-warmup": ("detectron2/lr_scheduler.py:_get_warmup_factor_at_iter", {"returns": "factor", "when": "iteration",
+                          "call": "_get_warmup_factor_at_iter('linear', step, 1000, 0.001)"}, {"iterations": 3000}, [0.02]),
 }
 
 
@@ -148,15 +150,16 @@ def test_nanogpt_loop_runs_max_iters_plus_one():
 
 
 REFUSED = {
-    # MAE's args.lr comes from a helper of another module (misc.get_world_size())
-    "helper-from-another-module": ({"function": "mae/util/lr_sched.py:adjust_learning_rate", "args_from": "mae/main_pretrain.py", "when": "iteration"},
-                                   "main_pretrain.py:165", "misc.get_world_size()"),
     # coiltraine's schedule reads g_conf, a config object of another module
     "object-from-another-module": ({"function": "coiltraine/network/optimizer.py:adjust_learning_rate"}, "optimizer.py:14", "from configs import g_conf"),
     # ... and, given its values, halves the lr in a while loop
     "while-loop": ({"function": "coiltraine/network/optimizer.py:adjust_learning_rate",
                     "set": "g_conf.LEARNING_RATE=2e-4,g_conf.LEARNING_RATE_DECAY_INTERVAL=50000,g_conf.LEARNING_RATE_DECAY_LEVEL=0.5"},
                    "optimizer.py:18", "a while loop"),
+    # detectron2's WarmupMultiStepLR.get_lr calls a helper (and bisect_right): lrplot translates one function
+    "helper-function": ({"function": "detectron2/lr_scheduler.py:WarmupMultiStepLR.get_lr", "call": "get_lr()", "when": "iteration",
+                         "set": "self.warmup_method=linear,self.last_epoch=0,self.warmup_iters=1000,self.warmup_factor=0.001"},
+                        "lr_scheduler.py:169", "a call of _get_warmup_factor_at_iter(), another function of the file"),
 }
 
 
@@ -164,7 +167,7 @@ REFUSED = {
 def test_what_cannot_be_translated_is_refused_by_file_and_line(case):
     keys, where, words = REFUSED[case]
     with pytest.raises(ConfigError) as info:
-        from_mapping({"run": {"epochs": 5, "step": keys.get("when", "epoch").replace("epoch_start", "epoch")}, "scheduler": {"type": "code", **keys}},
+        from_mapping({"run": {"epochs": 5, "step": "iteration" if keys.get("when") == "iteration" else "epoch"}, "scheduler": {"type": "code", **keys}},
                      base_dir=FIXTURES)
     assert where in str(info.value) and words in str(info.value)
 
@@ -257,7 +260,8 @@ def test_a_target_reads_its_optimizer_and_loop_from_the_file():
     mocov3 = framework_target(str(FIXTURES / "mocov3/main_moco.py") + ":adjust_learning_rate")
     assert mocov3["optimizer"] == {"lr": 9.6}  # LARS(..., args.lr) after main's args.lr = args.lr * args.batch_size / 256
     barlow = framework_target(str(FIXTURES / "barlowtwins/main.py") + ":adjust_learning_rate")
-    assert barlow["optimizer"] == {"lr": [0.0, 0.0]} and barlow["run"] == {"step": "iteration"}  # LARS(parameters, lr=0); two groups set by index
+    # LARS(parameters, lr=0); two groups set by index; args.epochs (1000) and the step it takes
+    assert barlow["optimizer"] == {"lr": [0.0, 0.0]} and barlow["run"] == {"epochs": 1000, "step": "iteration"}
     nanogpt = framework_target(str(FIXTURES / "nanogpt/train.py") + ":get_lr", {"set": "max_iters=100"})
     assert nanogpt["run"] == {"iterations": 101}
     assert framework_target("configs/warmup-cosine.yaml") is None and framework_target("nowhere.py:get_lr") is None
@@ -288,3 +292,10 @@ def test_a_function_that_multiplies_the_lr_it_finds(tmp_path):
         namespace["adjust_lr"](optimizer, epoch, 0.5)
         want.append([g["lr"] for g in optimizer.param_groups])
     assert np.array_equal(simulate(spec).lr, np.array(want).T) and spec.scheduler.params["translated"].parts[0].program.stateful
+
+
+def test_a_file_read_is_refused(tmp_path):
+    # written here (the shape of a schedule that reads its lr from a file the user edits while training)
+    (tmp_path / "lr.py").write_text("def manual(epoch, lr):\n    with open('lr.txt') as f:\n        return float(f.read())\n")
+    with pytest.raises(ConfigError, match=r"lr.py:2: .*a with block \(I/O\)"):
+        from_mapping({"scheduler": {"type": "code", "function": "lr.py:manual", "call": "manual(epoch, 0.1)"}}, base_dir=tmp_path)

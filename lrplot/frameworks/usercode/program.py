@@ -97,7 +97,7 @@ class Outcome:
 
     returned: np.ndarray
     set: np.ndarray  # [groups, calls]
-    source: np.ndarray  # line numbers
+    source: np.ndarray  # line numbers: the first of the branch last taken, or the statement's
 
 
 def _rounds(expr: Expr) -> bool:
@@ -112,6 +112,7 @@ def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int, exac
     n = len(next(iter(env.values()))) if env else 0
     out = Outcome(np.full(n, np.nan), np.full((n_groups, n), np.nan), np.zeros(n, dtype=np.int64))
     alive = np.ones(n, dtype=bool)
+    branch_line = np.zeros(n, dtype=np.int64)  # the first line of the branch last taken: the phase a call is in
     values: dict[str, np.ndarray] = dict(env)
 
     def evaluate(expr: Expr, mask: np.ndarray, line: int) -> np.ndarray:
@@ -143,17 +144,20 @@ def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int, exac
             elif isinstance(stmt, Branch):
                 test = np.zeros(n, dtype=bool)
                 test[live] = evaluate(stmt.test, live, stmt.line) != 0
-                block(stmt.body, live & test)
-                block(stmt.orelse, live & ~test)
+                for taken, body in ((live & test, stmt.body), (live & ~test, stmt.orelse)):
+                    if body:
+                        branch_line[taken] = body[0].line
+                    block(body, taken)
             elif isinstance(stmt, Return):
                 if stmt.expr is not None:
                     out.returned[live] = evaluate(stmt.expr, live, stmt.line)
-                    out.source[live] = stmt.line
+                    if not program.sets_groups:
+                        out.source[live] = np.where(branch_line[live] > 0, branch_line[live], stmt.line)
                 alive[live] = False
             elif isinstance(stmt, SetLR):
                 out.set[stmt.group, live] = evaluate(stmt.expr, live, stmt.line)
                 if stmt.group == 0:
-                    out.source[live] = stmt.line
+                    out.source[live] = np.where(branch_line[live] > 0, branch_line[live], stmt.line)
             elif isinstance(stmt, Check):
                 ok = evaluate(stmt.expr, live, stmt.line) != 0
                 if not ok.all():
@@ -173,7 +177,7 @@ def run_scalar(program: Program, point: dict[str, Any], lrs: list[float]) -> tup
     for g, lr in enumerate(lrs):
         values[state_name(g)] = lr
     set_: list[float | None] = [None] * len(lrs)
-    source = 0
+    source = branch_line = 0
 
     def evaluate(expr: Expr, line: int):
         try:
@@ -182,25 +186,29 @@ def run_scalar(program: Program, point: dict[str, Any], lrs: list[float]) -> tup
             raise _raises(program, line, str(exc)) from None
 
     def block(stmts) -> tuple[bool, Any]:
-        nonlocal source
+        nonlocal source, branch_line
         for stmt in stmts:
             if isinstance(stmt, Let):
                 values[stmt.name] = evaluate(stmt.expr, stmt.line)
             elif isinstance(stmt, Branch):
-                done, value = block(stmt.body if evaluate(stmt.test, stmt.line) else stmt.orelse)
+                body = stmt.body if evaluate(stmt.test, stmt.line) else stmt.orelse
+                if body:
+                    branch_line = body[0].line
+                done, value = block(body)
                 if done:
                     return True, value
             elif isinstance(stmt, Return):
                 if stmt.expr is None:
                     return True, None
-                source = stmt.line
+                if not program.sets_groups:
+                    source = branch_line or stmt.line
                 return True, evaluate(stmt.expr, stmt.line)
             elif isinstance(stmt, SetLR):
                 value = evaluate(stmt.expr, stmt.line)
                 set_[stmt.group] = value
                 values[state_name(stmt.group)] = value  # a later read sees it, as in the dict
                 if stmt.group == 0:
-                    source = stmt.line
+                    source = branch_line or stmt.line
             elif isinstance(stmt, Check):
                 if not evaluate(stmt.expr, stmt.line):
                     raise _assert_fails(program, stmt, point)

@@ -191,11 +191,11 @@ def argument_defaults(module: SourceModule) -> tuple[dict[str, Any], list[str]]:
     return defaults, lines
 
 
-def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[str]) -> list[tuple[str, str]]:
+def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[str], devices: int | None = None) -> list[tuple[str, str]]:
     """The assignments a script makes to its parsed arguments (``args.lr = args.blr * ...``), in file
     order in every function, where they can be read; an attribute a loop or a branch lrplot cannot
-    decide assigns becomes Unreadable. Pinned attributes keep their value. Returns (attribute, line)
-    for each rewrite, for ``explain``."""
+    decide assigns becomes Unreadable. Pinned attributes keep their value; ``get_world_size()`` is
+    ``devices`` (the run's). Returns (attribute, line) for each rewrite, for ``explain``."""
     lines: list[tuple[str, str]] = []
     for node in module.tree.body:
         bodies = [node.body] if isinstance(node, ast.FunctionDef) else [
@@ -205,15 +205,21 @@ def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[
             for ns in module.namespace_names:
                 names[ns] = namespace
             evaluator = _Rewrites(module, names, namespace, pinned, lines)
+            evaluator.devices = devices
             evaluator.block(body)
     return lines
 
 
+WORLD_SIZE_CALLS = ("get_world_size",)  # torch.distributed's, and the helpers scripts wrap it in (MAE's misc.get_world_size())
+
+
 class _Math(pysource.Evaluator):
     """An evaluator that also computes ``math.cos(...)``, ``math.pi`` and numpy's scalar math,
-    where a script computes a default with them (SupCon's ``warmup_to``)."""
+    where a script computes a default with them (SupCon's ``warmup_to``), and the world size a
+    script asks torch.distributed for (the run's devices)."""
 
     modules: dict[str, str] = {}
+    devices: int | None = None
 
     def _Attribute(self, node: ast.Attribute) -> Any:
         if isinstance(node.value, ast.Name) and self.modules.get(node.value.id) in ("math", "numpy") and node.attr in ("pi", "e", "tau", "inf"):
@@ -222,6 +228,9 @@ class _Math(pysource.Evaluator):
 
     def _Call(self, node: ast.Call) -> Any:
         func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if called in WORLD_SIZE_CALLS and not node.args and self.devices is not None:
+            return self.devices
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and self.modules.get(func.value.id) in ("math", "numpy") \
                 and not node.keywords:
             args = [self.value(a) for a in node.args]

@@ -55,9 +55,9 @@ def target(text: str, keys: dict | None = None) -> dict | None:
 
 
 def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
-    """What the file says about how its loop calls the function: per iteration when its first
-    parameter is a step, and nanoGPT's iterations 0..max_iters (a `while True` loop that breaks
-    when `iter_num > max_iters`)."""
+    """What the file says about how its loop calls the function: per iteration when a parameter is
+    the step, nanoGPT's iterations 0..max_iters (a `while True` loop that breaks when `iter_num >
+    max_iters`), the epochs of `args.epochs` when the function reads it, the optimizer's lr."""
     import ast
 
     from ... import pysource
@@ -85,8 +85,11 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
         first = 0.1 if lr is None else lr
         out["optimizer"] = {"lr": first if groups == 1 else [first] * groups}
     params = params[1:] if params[:1] == ["self"] else params
+    epochs = _args_epochs(module, function, pins)
+    if epochs is not None:  # `for epoch in range(args.start_epoch, args.epochs)`: the function's own length is the run's
+        out["run"] = {"epochs": epochs}
     if any(p in _STEPPY for p in params):  # called with the optimizer step: per iteration
-        out["run"] = {"step": "iteration"}
+        out["run"] = {**out.get("run", {}), "step": "iteration"}
         for node in module.tree.body:
             if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value is True:
                 for sub in ast.walk(node):
@@ -97,6 +100,19 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
                             # `if iter_num > max_iters: break` after `iter_num += 1`: iterations 0..max_iters train
                             out["run"] = {"iterations": limit + 1 if isinstance(sub.test.ops[0], ast.Gt) else limit}
     return out
+
+
+def _args_epochs(module, function, pins: dict) -> int | None:
+    """``args.epochs`` (argparse's default, or --set), where the function reads it."""
+    import ast
+
+    from .reader import argument_defaults
+
+    if function is None or not any(isinstance(n, ast.Attribute) and n.attr == "epochs" and isinstance(n.value, ast.Name)
+                                   and n.value.id in module.namespace_names for n in ast.walk(function)):
+        return None
+    value = pins.get("epochs", argument_defaults(module)[0].get("epochs"))
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def default_step(data: Any, info: SchedulerInfo) -> str:

@@ -31,7 +31,7 @@ import numpy as np
 
 from ...errors import ConfigError
 from .program import Program, run_scalar, run_vector
-from .reader import SourceModule, apply_rewrites, argument_defaults, read_module
+from .reader import WORLD_SIZE_CALLS, SourceModule, apply_rewrites, argument_defaults, read_module
 from .translate import Loader, Optimizer, Sym, Translator, translate
 
 WHEN = ("iteration", "epoch_start", "epoch_end")
@@ -202,7 +202,10 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         if reader is not module:
             files.append(reader.where)
     namespace.update(argument_pins)
-    rewrites = [r for reader in readers for r in apply_rewrites(reader, namespace, set(argument_pins))]
+    devices = run.plan.devices if run.plan is not None else 1
+    rewrites = [r for reader in readers for r in apply_rewrites(reader, namespace, set(argument_pins), devices)]
+    if any(WORLD_SIZE_CALLS[0] in reader.text for reader in readers):
+        lines.append(f"  get_world_size() = {devices} (run.devices)")
     globals_ = dict(module.names)
     for ns in module.namespace_names:
         if namespace and (ns not in globals_ or _unreadable(globals_[ns])):
