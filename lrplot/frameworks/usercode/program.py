@@ -115,10 +115,10 @@ def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int, exac
     branch_line = np.zeros(n, dtype=np.int64)  # the first line of the branch last taken: the phase a call is in
     values: dict[str, np.ndarray] = dict(env)
 
-    def evaluate(expr: Expr, mask: np.ndarray, line: int) -> np.ndarray:
-        whole = bool(mask.all())
-        idx = None if whole else np.nonzero(mask)[0]
-        args = {name: values[name] if whole else values[name][idx] for name in expr.variables}
+    returns = [0]  # how many Returns have run: the calls still alive change only then
+
+    def evaluate(expr: Expr, idx: np.ndarray | None, line: int) -> np.ndarray:
+        args = {name: values[name] if idx is None else values[name][idx] for name in expr.variables}
         try:
             result = expr.evaluate_array(**args)
             if exact and _rounds(expr) and result.size:
@@ -129,39 +129,46 @@ def run_vector(program: Program, env: dict[str, np.ndarray], n_groups: int, exac
             raise _raises(program, line, str(exc)) from None
 
     def block(stmts, mask: np.ndarray) -> None:
+        seen = -1
         for stmt in stmts:
-            live = mask & alive
-            if not live.any():
-                return
+            if seen != returns[0]:  # the calls this statement runs for, and their indices (None: all of them)
+                seen = returns[0]
+                live = mask & alive
+                count = int(live.sum())
+                if count == 0:
+                    return
+                idx = None if count == n else np.nonzero(live)[0]
+                at = slice(None) if idx is None else idx
             if isinstance(stmt, Let):
-                current = values.get(stmt.name)
-                if current is None and not live.all():
-                    current = values[stmt.name] = np.full(n, np.nan)
-                if live.all():
-                    values[stmt.name] = evaluate(stmt.expr, live, stmt.line)
+                if idx is None:
+                    values[stmt.name] = evaluate(stmt.expr, None, stmt.line)
                 else:
-                    current[live] = evaluate(stmt.expr, live, stmt.line)
+                    current = values.get(stmt.name)
+                    if current is None:
+                        current = values[stmt.name] = np.full(n, np.nan)
+                    current[idx] = evaluate(stmt.expr, idx, stmt.line)
             elif isinstance(stmt, Branch):
                 test = np.zeros(n, dtype=bool)
-                test[live] = evaluate(stmt.test, live, stmt.line) != 0
+                test[at] = evaluate(stmt.test, idx, stmt.line) != 0
                 for taken, body in ((live & test, stmt.body), (live & ~test, stmt.orelse)):
                     if body:
                         branch_line[taken] = body[0].line
                     block(body, taken)
             elif isinstance(stmt, Return):
                 if stmt.expr is not None:
-                    out.returned[live] = evaluate(stmt.expr, live, stmt.line)
+                    out.returned[at] = evaluate(stmt.expr, idx, stmt.line)
                     if not program.sets_groups:
-                        out.source[live] = np.where(branch_line[live] > 0, branch_line[live], stmt.line)
-                alive[live] = False
+                        out.source[at] = np.where(branch_line[at] > 0, branch_line[at], stmt.line)
+                alive[at] = False
+                returns[0] += 1
             elif isinstance(stmt, SetLR):
-                out.set[stmt.group, live] = evaluate(stmt.expr, live, stmt.line)
+                out.set[stmt.group, at] = evaluate(stmt.expr, idx, stmt.line)
                 if stmt.group == 0:
-                    out.source[live] = np.where(branch_line[live] > 0, branch_line[live], stmt.line)
+                    out.source[at] = np.where(branch_line[at] > 0, branch_line[at], stmt.line)
             elif isinstance(stmt, Check):
-                ok = evaluate(stmt.expr, live, stmt.line) != 0
+                ok = evaluate(stmt.expr, idx, stmt.line) != 0
                 if not ok.all():
-                    k = int(np.nonzero(live)[0][np.nonzero(~ok)[0][0]])
+                    k = int(np.arange(n)[at][np.nonzero(~ok)[0][0]])
                     raise _assert_fails(program, stmt, {v: env[v][k] for v in program.variables})
 
     block(program.body, np.ones(n, dtype=bool))
