@@ -160,7 +160,19 @@ def read(params: Mapping[str, Any], path: str, base_dir: Path | None, run: Any, 
     lines: list[str] = []
     module_pins, argument_pins = _pins(params, path, base_dir, files, lines)
     specs = [(params, path)]
-    for i, extra in enumerate(params.get("also") or ()):
+    also = params.get("also") or ()
+    if isinstance(also, str):  # --also "[{function: ..., call: ..., when: ...}]": YAML, as a config writes it
+        from ...values import yaml_load
+
+        try:
+            also = yaml_load(also)
+        except Exception:  # noqa: BLE001 - any YAML error: the message below says what to write
+            raise ConfigError(f"{path}.also", "must be a YAML list of {function: FILE.py:NAME, call: ..., when: ...}") from None
+    if isinstance(also, Mapping):
+        also = [also]
+    if not isinstance(also, (list, tuple)):
+        raise ConfigError(f"{path}.also", "must be a list of {function: FILE.py:NAME, call: ..., when: ...}")
+    for i, extra in enumerate(also):
         where = f"{path}.also[{i}]"
         if not isinstance(extra, Mapping):
             raise ConfigError(where, "must be a mapping {function: FILE.py:NAME, call: ..., when: ...}")
