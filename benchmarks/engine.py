@@ -1,10 +1,12 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
-library (torch, transformers' get_scheduler over a torch optimizer, or timm stepped as its train.py
-steps it) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
+steps it, ultralytics' schedule code in its training loop, or fvcore's ParamSchedulers under
+detectron2's transcribed LRMultiplier as its trainer steps them) stepping the same scheduler the way
+DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -16,9 +18,11 @@ import time
 
 import lrplot
 from lrplot.config import load
+from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
 from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace
+from lrplot.frameworks.yolo.reference import yolo_trace
 
 RUNS = {
     "OneCycleLR, 1,000,000 iterations": (
@@ -53,6 +57,31 @@ RUNS = {
     "nanoGPT's get_lr from train.py (type: code), 1,000,000 iterations": (
         {"scheduler": {"type": "code", "function": "tests/fixtures/code/nanogpt/train.py:get_lr", "when": "iteration"}},
         {"iterations": 1_000_000},
+    ),
+    "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
+        {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
+         "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
+        {"epochs": 100, "steps_per_epoch": 10_000},
+    ),
+    "detectron2 Warmup(CosineParamScheduler) (LRMultiplier), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupParamScheduler", "warmup_factor": 0.001, "warmup_length": 0.01,
+                       "scheduler": {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 Composite(Linear, Exponential, Poly), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.CompositeParamScheduler", "lengths": [0.1, 0.6, 0.3], "interval_scaling": ["rescaled"] * 3,
+                       "schedulers": [{"type": "detectron2.LinearParamScheduler", "start_value": 0.0, "end_value": 1.0},
+                                      {"type": "detectron2.ExponentialParamScheduler", "start_value": 1.0, "decay": 0.1},
+                                      {"type": "detectron2.PolynomialDecayParamScheduler", "base_value": 0.1, "power": 2.0}]}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 legacy WarmupMultiStepLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupMultiStepLR", "milestones": [600_000, 800_000], "warmup_iters": 10_000}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 SOLVER 3x (Base-RCNN-FPN: Warmup + MultiStep), 270,000 iterations": (
+        {"detectron2": {"BASE_LR": 0.02, "IMS_PER_BATCH": 16, "STEPS": [210000, 250000], "MAX_ITER": 270000}},
+        None,
     ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
@@ -97,10 +126,14 @@ def library_trace(config: dict) -> None:
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
     if kind == "code":
         function_trace(config)
+    elif "detectron2" in config or kind.startswith("detectron2."):
+        detectron2_trace(config)
     elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
+    elif kind.startswith("yolo."):
+        yolo_trace(config)  # ultralytics' own schedule code in its training loop's order
     else:
         torch_trace(load(config))
 
@@ -120,7 +153,7 @@ def main() -> None:
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, timm {timm_version()}, lrplot {lrplot.__version__}")
     print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'library':>10} {'library/lrplot':>15}")
     for label, (config, run) in RUNS.items():
-        if run is None:  # a timm: section sets its own run
+        if run is None:  # a timm: or detectron2: section sets its own run
             spec = load(config)
             fast = best_of(lambda: lrplot.simulate(spec), 5)
             exact = best_of(lambda: lrplot.simulate(spec, exact=True), 5)

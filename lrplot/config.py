@@ -195,7 +195,8 @@ class SchedulerSpec:
 
     @property
     def children(self) -> tuple[SchedulerSpec, ...]:
-        return tuple(self.params.get("schedulers", ()))
+        one = self.params.get("scheduler")  # a wrapper's one nested scheduler (Param kind "scheduler")
+        return tuple(self.params.get("schedulers", ())) + ((one,) if isinstance(one, SchedulerSpec) else ())
 
     @property
     def info(self) -> SchedulerInfo:
@@ -960,6 +961,17 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         return _bounded(p, number(value, path), path)
     if p.kind in ("expr", "per_group_expr"):
         return _expression(p, value, path, names)
+    if p.kind == "choice_list":
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or item not in p.choices:
+                msg = f"must be a list of {', '.join(p.choices)}, got {item!r}{suggest(str(item), p.choices)}"
+                raise (TorchWouldRaise if p.torch_checks else ConfigError)(f"{path}[{i}]", msg)
+        return tuple(items)
+    if p.kind == "scheduler":
+        if not isinstance(value, (Mapping, str)):
+            raise ConfigError(path, f"must be a scheduler mapping with a `type:`, got {type_name(value)}")
+        return value  # validated by the family's resolve, like `schedulers`
     if p.kind == "raw":  # the family's resolve reads it (a file name, a call, a mapping)
         return value
     if p.kind == "schedulers":

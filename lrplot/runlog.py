@@ -83,6 +83,9 @@ class RunLog:
     # epochs (from ``first_step``), and each lr is the one of the epoch's "first" or "last" optimizer
     # step, or the one "after" its last (the next epoch's first). ``on_run`` places them on steps.
     per_epoch: str | None = None
+    # Significant digits the log writes its values with (YOLO's results.csv: %.6g, %20.5g), when fewer
+    # than a float's: verify then allows their rounding, half a unit in the last digit.
+    digits: int | None = None
 
     @property
     def step(self) -> np.ndarray:
@@ -97,7 +100,7 @@ class RunLog:
         step = self.step * spe + offset
         kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
             f"{self.kind}, one point per epoch (the lr after its last step)")
-        return RunLog(self.path, kind, self.columns, step, self.lr, 0)
+        return RunLog(self.path, kind, self.columns, step, self.lr, 0, digits=self.digits)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])

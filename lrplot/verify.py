@@ -125,6 +125,8 @@ def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_d
     if not 0 < tolerance < 1:
         raise ConfigError("--tolerance", f"must be a number between 0 and 1 (relative to the peak lr), got {tolerance}")
     log = log.on_run(spec.run)  # a per-epoch log's points on the steps they belong to
+    if log.digits is not None:  # %.Ng rounds a value by half a unit in its N-th digit, at most 0.5 * 10**(1 - N) of it
+        tolerance = max(tolerance, 0.5 * 10.0 ** (1 - log.digits))
     plan = simulate(spec)
     groups = _groups(spec, log)
     steps = log.step

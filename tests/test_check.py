@@ -147,6 +147,58 @@ CASES.update({
 })
 
 
+def _yolo(**section) -> dict:
+    """A `yolo:` section of 300 images (19 batches per epoch of 16) over 10 epochs."""
+    return {"yolo": {"epochs": 10, "dataset_size": 300, "nc": 3, **section}}
+
+
+CASES.update({
+    "YL101": (_yolo(lr0=0.02), "optimizer: auto ignores lr0 0.02", _yolo(lr0=0.02, optimizer="SGD")),
+    "YL102": (_yolo(epochs=5, dataset_size=100, version="8.4.102"), "the whole run (the warmup lasts at least 101 batches",
+              _yolo(epochs=50, dataset_size=100, version="8.4.102")),
+    "YL103": (_yolo(optimizer="SGD", version="8.4.150", warmup_epochs=2.5), "batches 48-56 keep the last warm batch's lr",
+              _yolo(optimizer="SGD", version="8.4.190", warmup_epochs=2.5)),
+    "YL104": (_yolo(optimizer="SGD", version="8.4.2"), "warm the first param group (weight) down from warmup_bias_lr",
+              _yolo(optimizer="SGD", version="8.4.3")),
+    "YL201": (_yolo(), "picks the optimizer and its lr (0.001429)", _yolo(optimizer="SGD")),
+    "YL202": (_yolo(epochs=300, dataset_size=118287, batch=64), "moves every group's momentum to momentum 0.937",
+              _yolo(epochs=300, dataset_size=118287, batch=64, momentum=0.9)),
+    "YL203": (_yolo(code="yolov5"), "epoch e trains at lf(e - 1)", _yolo(optimizer="SGD")),
+})
+
+
+def _d2(**solver) -> dict:
+    return {"detectron2": {"MAX_ITER": 9000, "STEPS": [6000, 8000], "WARMUP_ITERS": 100, **solver}}
+
+
+def _d2_warmup(inner: dict, **keywords) -> dict:
+    return {"scheduler": {"type": "detectron2.WarmupParamScheduler", "scheduler": inner, "warmup_factor": 0.001, "warmup_length": 0.1,
+                          **keywords}, "run": {"iterations": 100}}
+
+
+_MULTI = {"type": "detectron2.MultiStepParamScheduler", "values": [1.0, 0.1], "milestones": [50], "num_updates": 100}
+_COSINE = {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}
+
+# and detectron2's
+CASES.update({
+    "D2101": (_d2(STEPS=[6000, 8000, 12000]), "build_lr_scheduler drops them", _d2()),
+    "D2102": (_d2(STEPS=[8, 11]), "counts STEPS in iterations, not epochs", _d2()),
+    "D2103": (_d2(WARMUP_ITERS=9000), "the warmup covers the whole run", _d2()),
+    "D2104": (_d2(WARMUP_ITERS=7000), "the lr never reaches BASE_LR", _d2(WARMUP_ITERS=5000)),
+    "D2105": (_d2(LR_SCHEDULER_NAME="WarmupStepWithFixedGammaLR"), "raises IndexError", _d2()),
+    "D2106": (_d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR_END=0.0001, BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8,
+                  WORLD_SIZE=4), "but not BASE_LR_END",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=4)),
+    "D2107": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "max_iters": 50, "warmup_iters": 5}, "run": {"iterations": 100}},
+              "the lr rises again", {"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}),
+    "D2301": (_d2_warmup(_COSINE), "not to x1", _d2_warmup(_COSINE, rescale_interval=True)),
+    "D2302": ({"scheduler": _MULTI, "run": {"iterations": 60}}, "lands at iteration 30", {"scheduler": _MULTI, "run": {"iterations": 100}}),
+    "D2303": (_d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8), "--devices N shows", _d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=8)),
+    "D2304": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}, "the legacy WarmupCosineLR class",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR")),
+})
+
+
 _NANOGPT = str(Path(__file__).parent / "fixtures" / "code" / "nanogpt" / "train.py") + ":get_lr"
 _MOCO = str(Path(__file__).parent / "fixtures" / "code" / "moco" / "main_moco.py") + ":adjust_learning_rate"
 
@@ -200,7 +252,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "UC")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "UC")
 
 
 def test_field_names_the_config_path():
@@ -301,11 +353,13 @@ def test_list_shows_every_rule():
 
 
 def test_the_repository_recipes_pass():
-    # every recipe is a schedule copied from a real project; only Hugging Face's warmups from lr 0 are noted
+    # every recipe is a schedule copied from a real project; only Hugging Face's warmups from lr 0 are noted,
+    # and detectron2's own balloon tutorial, whose default warmup outlasts its 300 iterations
     report = check.check_paths([str(CONFIGS)])
     assert report.exit_code(strict=False) == 0
     found = {Path(p).name: f.code for p, f in report.all_findings}
-    assert set(found.values()) == {"LR101"} and "bert-finetune-linear-warmup-decay.yaml" in found
+    assert set(found.values()) == {"LR101", "D2103"} and "bert-finetune-linear-warmup-decay.yaml" in found
+    assert [name for name, code in found.items() if code == "D2103"] == ["detectron2-balloon-tutorial.yaml"]
 
 
 def test_check_never_imports_matplotlib():

@@ -22,6 +22,10 @@ def _modes(info):
     if info.family == "timm":
         # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
+    if info.family == "yolo":
+        return ["epoch"]  # YOLO's loops step their LambdaLR per epoch and set the warmup per batch themselves
+    if info.family == "detectron2":
+        return ["iteration"]  # the LRScheduler hook steps after every iteration, and only then
     # torch's composites take no epoch argument, so they cannot be stepped fractionally.
     return [m for m in STEP_MODES if not (info.composite and m == "fractional")]
 
@@ -50,8 +54,9 @@ def test_trace_layout(info):
     assert trace.step.tolist() == list(range(60))
     assert trace.epoch[5] == 1.0 and trace.epoch[7] == 1.4
     assert trace.unit == "iteration"
-    cycles = info.cycles_momentum
-    assert (trace.momentum is not None) == cycles  # SGD without momentum: only cycling shows it
+    # SGD without momentum: only cycling shows it, or a loop that schedules it (YOLO's momentum warmup)
+    cycles = info.cycles_momentum or info.family == "yolo"
+    assert (trace.momentum is not None) == cycles
     assert (trace.metric is not None) == info.steps_on_metric
 
 
