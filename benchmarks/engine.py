@@ -91,6 +91,10 @@ RUNS = {
                        "min_lr_factor": 0.1, "total_steps": 1_000_000}},
         {"iterations": 1_000_000},
     ),
+    "nanoGPT's get_lr from train.py (type: code), 1,000,000 iterations": (
+        {"scheduler": {"type": "code", "function": "tests/fixtures/code/nanogpt/train.py:get_lr", "when": "iteration"}},
+        {"iterations": 1_000_000},
+    ),
     "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
         {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
          "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
@@ -157,11 +161,30 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
 
 
+def function_trace(config: dict) -> None:
+    """The user's own function (a copied fixture), run in its loop: what lrplot's translation stands for."""
+    import ast
+    import math
+
+    spec = load(config)
+    (part,) = spec.scheduler.params["translated"].parts
+    namespace = {"math": math, **dict(part.names)}
+    exec(compile(ast.parse(part.source), part.program.where, "exec"), namespace)  # noqa: S102 - the benchmark runs the fixture
+    function = namespace[ast.parse(part.source).body[0].name]
+    groups = [{"lr": g.lr} for g in spec.optimizer.groups]
+    for step in range(spec.run.total_steps):
+        lr = function(step)
+        for group in groups:
+            group["lr"] = lr
+
+
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
     stack = kind.split(".", 1)[0]
-    if "detectron2" in config or kind.startswith("detectron2."):
+    if kind == "code":
+        function_trace(config)
+    elif "detectron2" in config or kind.startswith("detectron2."):
         detectron2_trace(config)
     elif stack in ("deepspeed", "megatron", "torchtitan"):
         import importlib

@@ -276,7 +276,15 @@ def schedule_options(f: Callable) -> Callable:
 # From arguments to a Spec
 
 
+def _framework_target(target: str, keys: dict | None = None) -> dict | None:
+    from .sources import framework_target
+
+    return framework_target(target, keys)
+
+
 def _looks_like_file(target: str) -> bool:
+    if _framework_target(target) is not None:
+        return False
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         return True
     try:  # a FIFO or a device is a file too (`lrplot plot <(...)`); a folder is not
@@ -304,6 +312,23 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = origin = None
     framework = kwargs.get("framework")
+    made = _framework_target(target)
+    if made is not None:  # a target in a framework's own words (train.py:get_lr)
+        from .registry import lookup
+
+        keys = {**dict(extra or {}), **(parse_flags(flags, lookup(made["scheduler"]["type"])) if flags else {})}
+        data = {**_framework_target(target, keys), **({"name": name} if name else {})}
+        for section, values in (("run", run), ("optimizer", optimizer)):
+            if values:
+                current = dict(data.get(section) or {})
+                if section == "run" and ("epochs" in values or "iterations" in values):
+                    current.pop("epochs", None), current.pop("iterations", None)
+                data[section] = {**current, **values}
+        data["scheduler"] = {**data["scheduler"], **keys}
+        try:
+            return from_mapping(data)
+        except LrplotError as exc:
+            raise UserError(_as_flag(str(exc), set(run) | set(optimizer))) from None
     is_file = _looks_like_file(target)
     if framework is not None and not is_file:
         raise UserError(f"--framework says which framework a config file belongs to; {target!r} is not a file")
@@ -353,7 +378,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
                     current.pop(other, None)
             data[section] = {**current, **values}
     try:
-        return from_mapping(data, default_name=default_name, origin=origin)
+        return from_mapping(data, default_name=default_name, base_dir=Path(target).parent if is_file else None, origin=origin)
     except LrplotError as exc:
         # Without a file, every run key can only have come from (or be given by) a flag.
         implied = set() if is_file else {k for k, _ in given_run}
@@ -559,7 +584,17 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
         _save_figure(lambda: plot_trace(trace, look, view=view, overlays=outcomes), output, trace.name, look, show)
 
-    _draw(draw, watch, [target] if _looks_like_file(target) else [], term)
+    _draw(draw, watch, _watched(target), term)
+
+
+def _watched(target: str) -> list[str]:
+    """The files --watch follows: the config and every file it reads (Spec.files)."""
+    if not (_looks_like_file(target) or _framework_target(target) is not None):
+        return []
+    try:
+        return list(build_spec(target, {}).files) or [target]
+    except (LrplotError, click.ClickException):
+        return [target.rpartition(":")[0]] if _framework_target(target) is not None else [target]
 
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
@@ -593,7 +628,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
       lrplot compare base=run.yaml cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
     """
-    from .compare import check_count, check_total, expand_sweep, parse_inline, split_label
+    from .compare import check_count, check_total, expand_sweep, parse_inline, split_label, split_run_keys
     from .engine import simulate
     from .explain import summary
     from .output import figure_format
@@ -629,6 +664,9 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
             if _looks_like_file(text):
                 spec = build_spec(text, file_flags, extra, name=label)
                 shown = spec.name
+            elif _framework_target(text) is not None:
+                spec = build_spec(text, run_flags, extra, name=label)
+                shown = spec.name
             else:
                 kind, keys = parse_inline(text)
                 from .registry import lookup
@@ -636,7 +674,8 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 info = lookup(kind)
                 # The same metric for every plateau spec (and, with --metric-all, for every spec).
                 wants_metric = metric_all or (info is not None and info.steps_on_metric)
-                spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
+                keys, own = split_run_keys(keys)  # `cosine:lr=5e-5,epochs=3`: the run's and optimizer's keys
+                spec = build_spec(kind, {**run_flags, **own, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
                 shown = label or summary(spec)
             built.append(spec)
             labels.append(shown)
@@ -897,6 +936,7 @@ _KINDS = {
     "schedulers": "list of schedulers",
     "scheduler": "a scheduler",
     "step_map": "{step: number, ...}",
+    "raw": "text",
 }
 
 

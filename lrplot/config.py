@@ -320,7 +320,7 @@ def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.
     spec = _from_mapping(data, default_name, base_dir)
     if origin is None or not (origin.lines or origin.files):
         return spec
-    return replace(spec, derivation=origin.lines + spec.derivation, files=origin.files)
+    return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files)))
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
@@ -345,6 +345,8 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     family_ = SECTIONS[sections[0]]
     reader = family_.part(family_.section_module)
     data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
+    if data.get("vars") is not None and sections[0] in data:  # a section's keys may name vars (those that do not use the run), which it then consumes
+        data = {k: v for k, v in data.items() if k != "vars"} | {sections[0]: named_fields(data[sections[0]], early_vars(data["vars"]), sections[0])}
     data, derivation = reader.translate(data.get(sections[0]), data, sections[0])
     derivation = moved + tuple(derivation)
     check_tree(data)
@@ -422,7 +424,10 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
     if isinstance(scheduler_data, str):  # `scheduler: cosine` is shorthand for `{type: cosine}`
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
-    run = _run(data.get("run", {}), family(info.family).default_step(scheduler_data, info))
+    early = early_vars(data.get("vars"))
+    later = set(data.get("vars") or ()) - set(early) if isinstance(data.get("vars"), Mapping) else set()
+    run = _run(named_fields(data.get("run", {}), early, "run", _RUN_NUMBERS, later),
+               family(info.family).default_step(scheduler_data, info))
     framework = family(info.family)
     if run.dtype not in framework.dtypes:
         raise ConfigError(
@@ -456,14 +461,16 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
         )
     variables = _vars(data.get("vars"), run)
     names = Names(run, {**run_names(run), **{v.name: v.value for v in variables}}, tuple(g.lr for g in optimizer.groups))
-    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0)
+    read: dict[str, list] = {"files": [], "lines": []}  # what the schedulers read besides the config
+    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0, base_dir=base_dir, read=read)
     _check_work(scheduler, run)
     metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         raise ConfigError("name", f"must be a string, got {type_name(name)}")
-    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
+    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables,
+                derivation + tuple(read["lines"]), tuple(dict.fromkeys(read["files"])))
 
 
 def _check_work(scheduler: SchedulerSpec, run: RunSpec) -> None:
@@ -635,6 +642,38 @@ def _resume(data: Any, run: RunSpec, path: str) -> Resume:
     return Resume(at, check_method(data.get("method", "state_dict"), f"{path}.method"))
 
 
+_RUN_NUMBERS = ("epochs", "iterations", "steps_per_epoch", "dataset_size", "batch_size", "devices", "grad_accum")
+NAMES_WHERE = "a number, or a name: a var (vars:) or, outside run:, the run's total_steps, steps_per_epoch or epochs"
+
+
+def named(value: Any, path: str, names: Mapping[str, Any]) -> Any:
+    """A numeric field's value: a name (a var, a run name) stands for its number."""
+    if isinstance(value, str) and value.strip().isidentifier():
+        name = value.strip()
+        if name in names:
+            return names[name]
+        raise ConfigError(path, f"{name!r} is not a defined name; a numeric field takes {NAMES_WHERE}{suggest(name, list(names))}")
+    return value
+
+
+def named_fields(data: Any, names: Mapping[str, Any], path: str, keys: tuple[str, ...] | None = None, later: Any = ()) -> Any:
+    """A mapping whose numeric fields (``keys``; every string value that is a defined name, when None) name vars."""
+    if not isinstance(data, Mapping) or not names and keys is None:
+        return data
+    out = dict(data)
+    for key, value in data.items():
+        if keys is not None and key in keys:
+            if isinstance(value, str) and value.strip().isidentifier() and value.strip() in RUN_NAMES:
+                raise ConfigError(f"{path}.{key}", f"{value!r} is the run's own number, which run: defines; give a number or a var")
+            if isinstance(value, str) and value.strip() in later:
+                raise ConfigError(f"{path}.{key}", f"the var {value.strip()!r} uses the run's names, so it cannot size the run; a run "
+                                  "field takes a number or a var that does not depend on the run")
+            out[key] = named(value, f"{path}.{key}", names)
+        elif keys is None and isinstance(value, str) and value.strip() in names:
+            out[key] = names[value.strip()]
+    return out
+
+
 def _positive_int(value: Any, path: str) -> int:
     n = integer(value, path)
     if n < 1:
@@ -682,8 +721,16 @@ _RESERVED_VAR_NAMES = {
 }
 
 
-def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
-    """``vars:``: named numbers, each a number or an expression of other vars and the run names."""
+def early_vars(data: Any) -> dict[str, int | float]:
+    """The vars that do not use the run's names, worked out before the run (its fields may name them)."""
+    return {v.name: v.value for v in _vars(data, None)}
+
+
+def _vars(data: Any, run: RunSpec | None) -> tuple[Var, ...]:
+    """``vars:``: named numbers, each a number or an expression of other vars and the run names.
+
+    With ``run`` None (before the run is known), the vars that use a run name, and those that use
+    them, are left out."""
     from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr
 
     path = "vars"
@@ -705,12 +752,12 @@ def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
             raise ConfigError(vpath, f"shadows the {'constant' if key in CONSTANTS else 'function'} {key}; pick another name")
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ConfigError(vpath, f"must be a number or an expression, got {type_name(value)}")
-    base = run_names(run)
+    base = run_names(run) if run is not None else {n: 1 for n in RUN_NAMES if n != "base_lr"}
     unavailable = {
         "epoch": "vars are numbers fixed for the run; use epoch (or step) in lr_lambda itself",
         "step": "vars are numbers fixed for the run; use step (or epoch) in lr_lambda itself",
         "base_lr": "each param group has its own base_lr; use it in lr_lambda itself",
-        **({} if run.has_epochs else {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}),
+        **({} if run is None or run.has_epochs else {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}),
     }
     # Dependencies first (any order is allowed in the file), with cycles named.
     deps: dict[str, tuple[str, ...]] = {}
@@ -742,6 +789,16 @@ def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
         visit(key, [])
     values: dict[str, int | float] = {}
     exprs: dict[str, Any] = {}
+    if run is None:  # before the run: leave out what uses the run's names, directly or through another var
+        uses_run = set()
+        for key in order:
+            raw = data[key]
+            if isinstance(raw, str):
+                probe = parse_expr(raw, (), {**base, **{k: 0 for k in data}})
+                if any(n in base or n in uses_run for n in probe.used_names()):
+                    uses_run.add(key)
+        order = [k for k in order if k not in uses_run]
+        base = {}
     for key in order:
         raw = data[key]
         vpath = f"{path}.{key}"
@@ -864,7 +921,8 @@ _RETIRED = {
 }
 
 
-def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int) -> SchedulerSpec:
+def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int, base_dir: Any = None,
+               read: dict | None = None) -> SchedulerSpec:
     if depth > MAX_NESTING:
         raise ConfigError(path, f"schedulers nested more than {MAX_NESTING} deep")
     if isinstance(data, str):
@@ -899,9 +957,11 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
             params[p.name] = p.default
 
     def child(child_data: Any, child_path: str, child_length: int) -> SchedulerSpec:
-        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1)
+        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1, base_dir, read)
 
-    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child, lookup))
+    read = read if read is not None else {"files": [], "lines": []}
+    context = ResolveContext(path, len(opt.groups), length, depth, run, child, lookup, base_dir, read["files"], read["lines"])
+    family(info.family).resolve(info, params, context)
     return SchedulerSpec(info.name, MappingProxyType(params), path)
 
 
@@ -911,6 +971,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if p.optional:
             return None
         raise ConfigError(path, f"must not be empty ({p.doc})")
+    if p.kind in ("int", "float", "int_list", "numbers", "per_group"):
+        value = [named(v, f"{path}[{i}]", names.shared) for i, v in enumerate(value)] if isinstance(value, (list, tuple)) else named(value, path, names.shared)
     if p.kind == "int":
         return _bounded(p, integer(value, path), path)
     if p.kind == "float":
@@ -965,6 +1027,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if not isinstance(value, (Mapping, str)):
             raise ConfigError(path, f"must be a scheduler mapping with a `type:`, got {type_name(value)}")
         return value  # validated by the family's resolve, like `schedulers`
+    if p.kind == "raw":  # the family's resolve reads it (a file name, a call, a mapping)
+        return value
     if p.kind == "schedulers":
         if not isinstance(value, (list, tuple)):
             raise ConfigError(path, f"must be a list of scheduler mappings, got {type_name(value)}")

@@ -22,7 +22,7 @@ def explain(trace: Trace, resume_at: int | None = None) -> str:
     describe = spec.family.part("describe")
     n = len(trace)
     title = summary(spec)
-    lines = [title if trace.name == spec.scheduler.type else f"{trace.name}: {title}"]
+    lines = [title if trace.name in (spec.scheduler.type, title) else f"{trace.name}: {title}"]
     lines += [f"  {line}" for line in run_words(trace)]
     lines.append("")
     rows: list[tuple[str, str]] = []

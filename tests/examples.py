@@ -22,6 +22,8 @@ def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int =
         "run": {"epochs": epochs, "steps_per_epoch": steps_per_epoch, **run},
         "scheduler": {"type": info.name, **copy.deepcopy(info.example)},
     }
+    if "function" in info.example:  # your own code: a fixture file, named from the repository's root
+        config["scheduler"]["function"] = str(ROOT / info.example["function"])
     if info.steps_on_metric:
         step = run.get("step", info.default_step)
         n = epochs if step == "epoch" else epochs * steps_per_epoch
@@ -29,7 +31,8 @@ def example_config(info: SchedulerInfo, epochs: int = 30, steps_per_epoch: int =
     return config
 
 
-CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = ROOT / "configs"
 
 
 def legend_labels(fig, ax=None) -> list[str]:

@@ -318,6 +318,25 @@ CASES.update({
 })
 
 
+_NANOGPT = str(Path(__file__).parent / "fixtures" / "code" / "nanogpt" / "train.py") + ":get_lr"
+_MOCO = str(Path(__file__).parent / "fixtures" / "code" / "moco" / "main_moco.py") + ":adjust_learning_rate"
+
+# the rules on counting steps and on warmups from 0, and the user code family's
+CASES.update({
+    "PT103": ({"scheduler": {"type": "LambdaLR", "lr_lambda": "step / 500 if step < 500 else 1.0"}, "run": {"epochs": 12, "steps_per_epoch": 400}},
+              "did you mean run.step: iteration",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "step / 500 if step < 500 else 1.0"},
+               "run": {"epochs": 12, "steps_per_epoch": 400, "step": "iteration"}}),
+    "LR105": (_hf_schedule("linear", num_warmup_steps=10), "no TrainingArguments field changes it",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "min(1.0, (epoch + 1) / 5)"}, "run": {"epochs": 10}}),
+    "UC101": ({"scheduler": {"type": "code", "function": _NANOGPT, "when": "epoch_start", "call": "get_lr(epoch)"}, "run": {"epochs": 12, "steps_per_epoch": 500}},
+              "written for per-iteration calls",
+              {"scheduler": {"type": "code", "function": _NANOGPT, "when": "iteration"}, "run": {"epochs": 12, "steps_per_epoch": 500, "step": "iteration"}}),
+    "UC102": ({"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true"}, "run": {"epochs": 100}}, "reads args.epochs, which is 200",
+              {"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true,epochs=100"}, "run": {"epochs": 100}}),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -352,7 +371,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM", "DS", "MG", "TT", "KR", "OX")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM", "DS", "MG", "TT", "KR", "OX", "UC")
 
 
 def test_field_names_the_config_path():

@@ -19,6 +19,8 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 def _modes(info):
     if info.family in ("deepspeed", "megatron", "torchtitan"):
         return ["iteration"]  # their loops step the scheduler after every optimizer step, and only so
+    if info.family == "code":  # the loop calls a function per epoch or per iteration, never with a fraction it is not given
+        return ["epoch", "iteration"]
     if info.family == "mmengine":
         # ParamSchedulerHook steps each scheduler by its own by_epoch: the run's step is what that makes it
         from lrplot.registry import family
