@@ -259,6 +259,34 @@ def draw(request: Request, where: Path | None = None) -> Figure:
     return figure
 
 
+def sources(path: str | None, body: str | None, compare: str | None, base: str, root: str | None = None) -> tuple[Source, ...]:
+    """A docs figure's schedules: a config path or YAML text (not both), then ``compare``'s items, split
+    as a shell splits them: config paths or inline specs (``cosine:T_max=50``). Paths are relative to
+    ``base``; with ``root`` (Sphinx's source folder), one starting with ``/`` is relative to ``root``."""
+    import shlex
+
+    def at(item: str) -> str:
+        return os.path.join(root, item.lstrip("/")) if root is not None and item.startswith("/") else os.path.join(base, item)
+
+    if path and body:
+        raise ConfigError("", "give a config path or YAML in the body, not both")
+    found = []
+    if path:
+        found.append(Source("file", at(path)))
+    elif body and body.strip():
+        found.append(Source("yaml", body, base))
+    try:
+        items = shlex.split(compare or "")
+    except ValueError as exc:
+        raise ConfigError("compare", f"{exc} (quote a spec holding spaces whole)") from None
+    for item in items:
+        is_file = item.endswith((".yaml", ".yml", ".py", ".json", ".toml")) or "/" in item or os.sep in item or os.path.isfile(at(item))
+        found.append(Source("file", at(item)) if is_file else Source("spec", item))
+    if not found:
+        raise ConfigError("", "give a config path, YAML in the body, or schedules to compare")
+    return tuple(found)
+
+
 def load_source(source: Source):
     """The validated Spec of one source; errors name the file (a file) or stay as the config gives them."""
     from .config import from_mapping, load
