@@ -48,6 +48,7 @@ from .errors import LrplotError
 
 logger = logging.getLogger(__name__)
 FOLDER = "lrplot"  # under the build's doctree folder: the figures Sphinx then copies into _images/
+_BUILDER = {"svg": True}  # whether the running builder shows SVG (set when it starts; parallel readers inherit it)
 
 
 def _choice(*values: str):
@@ -72,7 +73,7 @@ class LrplotDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         env = self.env
         doc_dir = Path(env.doc2path(env.docname)).parent
-        fmt = self.options.get("format") or ("svg" if "image/svg+xml" in env.app.builder.supported_image_types else "png")
+        fmt = self.options.get("format") or ("svg" if _BUILDER["svg"] else "png")
         try:
             wanted = sources(self.arguments[0] if self.arguments else None, "\n".join(self.content), self.options.get("compare"),
                              str(doc_dir), root=str(env.srcdir))
@@ -89,7 +90,7 @@ class LrplotDirective(SphinxDirective):
         data = figure.outputs[fmt].read()
         slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", figure.title).strip("-.")[:40] or "lrplot"
         # Named by content: identical figures share one file; a changed one never overwrites another's.
-        target = Path(env.app.doctreedir) / FOLDER / f"{slug}-{hashlib.sha256(data).hexdigest()[:16]}.{fmt}"
+        target = Path(env.doctreedir) / FOLDER / f"{slug}-{hashlib.sha256(data).hexdigest()[:16]}.{fmt}"
         if not target.is_file():
             from .output import write_atomic
 
@@ -137,8 +138,13 @@ def _finished(app: Any, exception: Exception | None) -> None:
         app.statuscode = 1
 
 
+def _builder_started(app: Any) -> None:
+    _BUILDER["svg"] = "image/svg+xml" in app.builder.supported_image_types
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("lrplot", LrplotDirective)
+    app.connect("builder-inited", _builder_started)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("build-finished", _finished)
