@@ -96,6 +96,12 @@ class Figure:
     files: tuple[str, ...] = ()
 
 
+def css_width(png: bytes, dpi: int) -> int:
+    """The width in CSS pixels (96 an inch) a PNG drawn at ``dpi`` shows at as large as its SVG would
+    (a 150-dpi PNG at its own pixel size is half as large again, and blurred where it is scaled)."""
+    return round(int.from_bytes(png[16:20], "big") * 96 / dpi)  # the IHDR chunk's width
+
+
 def folder() -> Path:
     """Where entries live: $LRPLOT_CACHE_DIR, else $XDG_CACHE_HOME/lrplot, else ~/.cache/lrplot."""
     if os.environ.get("LRPLOT_CACHE_DIR"):

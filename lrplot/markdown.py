@@ -38,7 +38,7 @@ from typing import Any
 
 from pymdownx.superfences import SuperFencesException
 
-from .cache import Request, draw, sources
+from .cache import Request, css_width, draw, sources
 from .errors import LrplotError
 
 OPTIONS = ("alt", "caption", "width", "format", "compare", "inline")
@@ -67,14 +67,18 @@ def fence(source: str, language: str, class_name: str, options: dict[str, str], 
     fmt = options.get("format", "svg")
     try:
         wanted = sources(body if is_path else None, None if is_path else source, options.get("compare"), os.getcwd())
-        figure = draw(Request(wanted, (fmt,)))
+        request = Request(wanted, (fmt,))
+        figure = draw(request)
     except LrplotError as exc:
         said = body if is_path else (body.splitlines() or [""])[0] + (" ..." if "\n" in body else "")
         raise SuperFencesException(f"lrplot fence ({said}): {exc}") from None
     data = figure.outputs[fmt].read()
     digest = hashlib.sha256(data).hexdigest()
     alt = options.get("alt", figure.title)
-    width = f' style="width: {html.escape(options["width"])}"' if "width" in options else ""
+    if "width" in options:
+        width = f' style="width: {html.escape(options["width"])}"'
+    else:
+        width = f' width="{css_width(data, request.dpi)}"' if fmt == "png" else ""
     if options.get("inline", "true") == "false":
         src = html.escape(_beside_page(md, figure.title, digest, fmt, data))
         shown = f'<img src="{src}" alt="{html.escape(alt)}"{width}>'

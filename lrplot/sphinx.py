@@ -43,7 +43,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .cache import Request, draw, sources
+from .cache import Request, css_width, draw, sources
 from .errors import LrplotError
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,8 @@ class LrplotDirective(SphinxDirective):
             for source in wanted:
                 if source.kind == "file":
                     env.note_dependency(os.path.abspath(source.text))
-            figure = draw(Request(wanted, (fmt,)))
+            request = Request(wanted, (fmt,))
+            figure = draw(request)
         except LrplotError as exc:
             return self._failed(str(exc))
         for path in figure.files:
@@ -99,6 +100,8 @@ class LrplotDirective(SphinxDirective):
         image = nodes.image(uri=os.path.relpath(target, doc_dir).replace(os.sep, "/"), alt=self.options.get("alt", figure.title))
         if "width" in self.options:
             image["width"] = self.options["width"]
+        elif fmt == "png":
+            image["width"] = f"{css_width(data, request.dpi)}px"
         node = nodes.figure("", image, classes=["lrplot"])
         if "align" in self.options:
             node["align"] = self.options["align"]

@@ -43,7 +43,7 @@ class Page(html.parser.HTMLParser):
         if tag == "figure":
             self.figures.append({"class": attrs.get("class", ""), "caption": ""})
         elif self.figures and tag == "img":
-            self.figures[-1].update(src=attrs["src"], alt=attrs.get("alt"), style=attrs.get("style"))
+            self.figures[-1].update(src=attrs["src"], alt=attrs.get("alt"), style=attrs.get("style"), width=attrs.get("width"))
         elif self.figures and tag == "svg" and "svg" not in self.figures[-1]:
             self.figures[-1].update(svg=True, style=attrs.get("style"))
         elif tag in ("figcaption", "title"):
@@ -135,7 +135,7 @@ def test_sphinx_build_draws_each_figure_once_and_follows_its_config(schedules, m
     config = schedules / "schedules" / "warmup-cosine.yaml"
     assert (out / first["src"]).read_bytes() == cache.draw(cache.Request((cache.Source("file", str(config)),))).outputs["svg"].read()
     assert inline["alt"] == "halving every 10 epochs" and inline["src"].endswith(".png")
-    assert (out / inline["src"]).read_bytes().startswith(b"\x89PNG")
+    assert (out / inline["src"]).read_bytes().startswith(b"\x89PNG") and re.fullmatch(r"width: \d+px;", inline["style"])
     assert compared["alt"] == "warmup-cosine, step-every-10-halve, MultiStepLR [3, 8]"
 
     # A second build from nothing (another output folder, a fresh environment) takes every figure from the cache.
@@ -232,11 +232,15 @@ def test_markdown_fence_inlines_svg_with_ids_of_its_own(monkeypatch):
 def test_markdown_fence_png_and_compare(monkeypatch):
     monkeypatch.chdir(CONFIGS)
     _drawn("warmup-cosine.yaml", "step-every-10-halve.yaml", fmt="png")
+    svg = _drawn("warmup-cosine.yaml", "step-every-10-halve.yaml").decode()
     monkeypatch.setattr(cache, "render", lambda request: pytest.fail(f"drew {request.sources} again"))
     text = _markdown('```lrplot format="png" compare="step-every-10-halve.yaml"\nwarmup-cosine.yaml\n```\n')
     figure = page(text).figures[0]
     assert figure["alt"] == "warmup-cosine, step-every-10-halve"
     assert base64.b64decode(figure["src"].removeprefix("data:image/png;base64,")) == _drawn("warmup-cosine.yaml", "step-every-10-halve.yaml", fmt="png")
+    # shown as large as the SVG (its width in pt, 4/3 CSS px each), not at its 150-dpi pixel size
+    svg_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+    assert int(figure["width"]) == round(svg_pt * 4 / 3)
 
 
 @pytest.mark.parametrize("fence, message", [
