@@ -163,10 +163,24 @@ def library_versions() -> dict[str, str]:
 
 
 def _sha256(path: str) -> str | None:
+    """The hash of a regular file, read in chunks (None for anything else: a pipe is never waited on)."""
+    import stat
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        h = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def key(request: Request) -> str:

@@ -854,10 +854,13 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     if check:
         problems = compare_with(out_dir, files)
         if problems:
-            check_folder(out_dir, "--output")
-            click.echo("\n".join(write_stale(out_dir, files, problems)), err=True)
-            click.echo(f"{len(problems)} gallery files are out of date (what they should be now, and the difference images, are in "
-                       f"{out_dir / 'stale'}): run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
+            try:
+                check_folder(out_dir, "--output")
+                lines, where = write_stale(out_dir, files, problems), f"what they should be now, and the difference images, are in {out_dir / 'stale'}"
+            except (LrplotError, OSError) as exc:  # a read-only checkout: the list still says what is stale
+                lines, where = [f"{problem}: {name}" for name, problem in problems], f"nothing written: {exc}"
+            click.echo("\n".join(lines), err=True)
+            click.echo(f"{len(problems)} gallery files are out of date ({where}): run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
             sys.exit(1)
         click.echo(f"{out_dir}: {len(configs)} figures up to date")
         return

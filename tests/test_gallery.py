@@ -192,6 +192,17 @@ def test_gallery_check_writes_each_stale_file_and_a_difference_image(tmp_path):
     assert runner.invoke(cli, ["gallery", str(configs), "-o", str(out), "--check"]).exit_code == 0
 
 
+def test_gallery_check_lists_stale_files_where_it_cannot_write_them(tmp_path):
+    configs = _mini_configs(tmp_path)
+    out = tmp_path / "gallery"
+    assert CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out)]).exit_code == 0
+    (out / "warmup-cosine.png").write_bytes(b"not the figure")
+    (out / "stale").write_text("a file where the folder would go")
+    result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out), "--check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:-1] == ["differs: warmup-cosine.png"] and "(nothing written: " in result.output
+
+
 def test_gallery_errors_name_the_config(tmp_path):
     configs = _mini_configs(tmp_path)
     (configs / "broken.yaml").write_text("scheduler: {type: stepp}\n")
