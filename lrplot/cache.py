@@ -286,7 +286,7 @@ def sources(path: str | None, body: str | None, compare: str | None, base: str, 
     import shlex
 
     def at(item: str) -> str:
-        return os.path.join(root, item.lstrip("/")) if root is not None and item.startswith("/") else os.path.join(base, item)
+        return os.path.normpath(os.path.join(root, item.lstrip("/")) if root is not None and item.startswith("/") else os.path.join(base, item))
 
     if path and body:
         raise ConfigError("", "give a config path or YAML in the body, not both")
