@@ -1,10 +1,12 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, or ultralytics' schedule code in its training loop) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
+detectron2's transcribed LRMultiplier as its trainer steps them, or mmengine's schedulers stepped as
+its ParamSchedulerHook steps them) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -15,7 +17,9 @@ from __future__ import annotations
 import time
 
 import lrplot
+from lrplot.code import library_code
 from lrplot.config import load
+from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
 from lrplot.frameworks.timm.reference import timm_trace
 from lrplot.frameworks.torch.reference import torch_trace
 from lrplot.frameworks.transformers.reference import get_scheduler_trace
@@ -56,6 +60,46 @@ RUNS = {
          "scheduler": {"type": "yolo.ultralytics", "cos_lr": True, "warmup_epochs": 3.0}},
         {"epochs": 100, "steps_per_epoch": 10_000},
     ),
+    "detectron2 Warmup(CosineParamScheduler) (LRMultiplier), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupParamScheduler", "warmup_factor": 0.001, "warmup_length": 0.01,
+                       "scheduler": {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 Composite(Linear, Exponential, Poly), 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.CompositeParamScheduler", "lengths": [0.1, 0.6, 0.3], "interval_scaling": ["rescaled"] * 3,
+                       "schedulers": [{"type": "detectron2.LinearParamScheduler", "start_value": 0.0, "end_value": 1.0},
+                                      {"type": "detectron2.ExponentialParamScheduler", "start_value": 1.0, "decay": 0.1},
+                                      {"type": "detectron2.PolynomialDecayParamScheduler", "base_value": 0.1, "power": 2.0}]}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 legacy WarmupMultiStepLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "detectron2.WarmupMultiStepLR", "milestones": [600_000, 800_000], "warmup_iters": 10_000}},
+        {"iterations": 1_000_000},
+    ),
+    "detectron2 SOLVER 3x (Base-RCNN-FPN: Warmup + MultiStep), 270,000 iterations": (
+        {"detectron2": {"BASE_LR": 0.02, "IMS_PER_BATCH": 16, "STEPS": [210000, 250000], "MAX_ITER": 270000}},
+        None,
+    ),
+    "mmengine LinearLR + CosineAnnealingLR (convert_to_iter_based), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "end": 20, "convert_to_iter_based": True},
+            {"type": "mmengine.CosineAnnealingLR", "eta_min": 1e-5, "begin": 20, "convert_to_iter_based": True}]}},
+        {"epochs": 1000, "steps_per_epoch": 1000},
+    ),
+    "mmengine PolyLR (mmsegmentation), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.PolyLR", "eta_min": 1e-4, "power": 0.9, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine OneCycleLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.OneCycleLR", "eta_max": 0.1, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine LinearLR (500 it) + MultiStepLR (mmdetection 1x), 12 x 7330 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 500},
+            {"type": "mmengine.MultiStepLR", "milestones": [8, 11]}]}},
+        {"epochs": 12, "steps_per_epoch": 7330},
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -80,8 +124,13 @@ def _ms(seconds: float) -> str:
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
-    if "timm" in config or kind.startswith("timm."):
+    if "detectron2" in config or kind.startswith("detectron2."):
+        detectron2_trace(config)
+    elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
+    elif kind.startswith("mmengine."):
+        # the code `lrplot code` writes: mmengine's schedulers built by PARAM_SCHEDULERS, stepped as ParamSchedulerHook does
+        exec(compile(library_code(load(config)), "<lrplot code>", "exec"), {})
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
     elif kind.startswith("yolo."):
@@ -105,7 +154,7 @@ def main() -> None:
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, timm {timm_version()}, lrplot {lrplot.__version__}")
     print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'library':>10} {'library/lrplot':>15}")
     for label, (config, run) in RUNS.items():
-        if run is None:  # a timm: section sets its own run
+        if run is None:  # a timm: or detectron2: section sets its own run
             spec = load(config)
             fast = best_of(lambda: lrplot.simulate(spec), 5)
             exact = best_of(lambda: lrplot.simulate(spec, exact=True), 5)

@@ -99,7 +99,7 @@ def _scheduler_params() -> dict[str, Param]:
     params: dict[str, Param] = {}
     for info in SCHEDULERS:
         for p in info.params:
-            if p.kind != "schedulers" and p.name not in _RUN_NAMES:
+            if not p.nested and p.name not in _RUN_NAMES:
                 params.setdefault(p.name, p)
     return params
 
@@ -803,7 +803,7 @@ def _echo_scheduler(info, flags: bool = False) -> None:
         else:
             default = str(p.default)
         name = p.name
-        if flags and p.kind != "schedulers":
+        if flags and not p.nested:
             name = f"{flag_name(p.name)}{'/--no-' + p.name.replace('_', '-') if p.kind == 'bool' else ''}"
         click.echo(f"    {name:<{30 if flags else 17}} {_kind(p):<34} {default:<9} {p.doc}")
     click.echo()
@@ -815,12 +815,13 @@ _KINDS = {
     "int_list": "list of int",
     "numbers": "number or list",
     "schedulers": "list of schedulers",
+    "scheduler": "a scheduler",
 }
 
 
 def _kind(p: Param) -> str:
     if p.choices:
-        return " | ".join(p.choices)
+        return ("list of " if p.kind == "choice_list" else "") + " | ".join(p.choices)
     kind = _KINDS.get(p.kind, p.kind)
     if p.variable:
         kind += f" in {p.variable}" if p.kind == "expr" else ""

@@ -36,7 +36,7 @@ def parse_flags(args: list[str], info: SchedulerInfo) -> dict[str, Any]:
     """The keywords ``args`` (what follows SCHEDULER on the command line) give ``info``."""
     by_flag: dict[str, Param] = {}
     for p in info.params:
-        if p.kind == "schedulers":
+        if p.nested:
             continue
         by_flag[flag_name(p.name)] = p
         by_flag.setdefault(flag_name(p.name).lower(), p)  # --t-max for --T-max
@@ -56,7 +56,7 @@ def parse_flags(args: list[str], info: SchedulerInfo) -> dict[str, Any]:
             if not negated:
                 p = None
         if p is None:
-            known = [flag_name(q.name) for q in info.params if q.kind != "schedulers"]
+            known = [flag_name(q.name) for q in info.params if not q.nested]
             hint = suggest(name, known)
             takes = f"it takes {', '.join(known)}" if known else "it takes no keywords as flags"
             raise ConfigError(name, f"{info.name} has no option {name[2:].replace('-', '_')!r}{hint}; {takes} (see `lrplot list {info.name}`)")
@@ -90,6 +90,8 @@ def _value(p: Param, text: str, flag: str) -> Any:
         if p.kind in ("per_group", "numbers"):
             items = [float(v) for v in text.split(",")]
             return items[0] if len(items) == 1 else items
+        if p.kind == "choice_list":
+            return [v.strip() for v in text.split(",")]
     except (ValueError, OverflowError):
         what = {
             "int": "an integer (like 600000 or 6e5)",

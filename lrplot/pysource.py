@@ -4,10 +4,13 @@ Frameworks configure themselves in Python (an OpenMMLab config, a detectron2 Laz
 users write their schedule in their own train.py. lrplot reads such a file as data: module-level
 assignments of literals (numbers, strings, lists, tuples, dicts, ``dict(...)``), arithmetic on them,
 names assigned earlier in the file, items and attributes of what those names hold, and the few
-pure calls a reader allows (``calls``). Everything else — an import, another call, a loop, a
-function — is not evaluated: the names it would bind hold an :class:`Unreadable` that says which
-line and construct it was, and it becomes an error (:func:`need`) only when something lrplot needs
-is made of it. So a config whose model part calls functions still gives its schedule.
+pure calls a reader allows (``calls``). A reader may also let the file's own module-level
+functions be called (``functions=True``): a call with readable arguments runs the function's body
+statically — assignments, ``if``/``elif``/``else`` and ``return``, no loops — as a detectron2
+LazyConfig's ``default_X_scheduler(1)``. Everything else — an import, another call, a loop — is
+not evaluated: the names it would bind hold an :class:`Unreadable` that says which line and
+construct it was, and it becomes an error (:func:`need`) only when something lrplot needs is made
+of it. So a config whose model part calls functions still gives its schedule.
 
 The work is bounded: the file is at most ``sources.MAX_FILE_BYTES``, and no value grows beyond
 ``MAX_ITEMS`` items or ``MAX_INT_BITS`` bits (``10 ** 10 ** 10`` is refused, not computed).
@@ -26,6 +29,7 @@ from .errors import ConfigError
 MAX_ITEMS = 100_000  # items in a list, tuple, dict or string a file builds
 MAX_INT_BITS = 4096
 MAX_NODES = 200_000  # ast nodes evaluated for one file
+MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
 
 
 @dataclass(frozen=True)
@@ -93,18 +97,34 @@ PURE_CALLS: dict[str, Callable[..., Any]] = {
 }
 
 
+@dataclass(frozen=True)
+class Function:
+    """A module-level function of the file, for a reader that lets them be called (``functions=True``)."""
+
+    node: ast.FunctionDef
+    defaults: tuple[Any, ...]  # evaluated where the function is defined, as Python does
+    kw_defaults: tuple[Any, ...]
+
+
+_NO_RETURN = object()
+
+
 class Evaluator:
     """Evaluates expression nodes of one file against ``names``.
 
     ``calls`` maps a called name to a function of the evaluated arguments (``dict`` is always
-    allowed and builds a dict); a call of anything else is Unreadable.
+    allowed and builds a dict); a call of anything else is Unreadable, except, with ``functions``,
+    a call of a function the file defines (:meth:`call_function`).
     """
 
-    def __init__(self, where: str, names: dict[str, Any] | None = None, calls: Mapping[str, Callable[..., Any]] | None = None):
+    def __init__(self, where: str, names: dict[str, Any] | None = None, calls: Mapping[str, Callable[..., Any]] | None = None,
+                 functions: bool = False):
         self.where = where
         self.names: dict[str, Any] = names if names is not None else {}
         self.calls = {"dict": _dict_call, **(calls or {})}
+        self.functions = functions
         self.nodes = 0
+        self.depth = 0
 
     def at(self, node: ast.AST) -> str:
         return f"{self.where}:{getattr(node, 'lineno', 1)}"
@@ -284,6 +304,8 @@ class Evaluator:
 
     def _Call(self, node: ast.Call) -> Any:
         name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name is not None and isinstance(self.names.get(name), Function):
+            return self.call_function(node, self.names[name])
         function = self.calls.get(name) if name is not None else None
         if function is None:
             return self.unreadable(node, f"a call of {ast.unparse(node.func)[:60]}()", "write its result as a plain value")
@@ -305,6 +327,68 @@ class Evaluator:
             return self._sized(node, function(*args, **kwargs))
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise ConfigError(self.at(node), f"{ast.unparse(node)[:60]!r} cannot be computed ({type(exc).__name__}: {exc})") from None
+
+    def call_function(self, node: ast.Call, fn: Function) -> Any:
+        """A call of the file's own function: its body run statically over the module's names and the
+        arguments (assignments, if/elif/else, return); Unreadable where it does anything else."""
+        args = self._items(node.args)
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                return self.unreadable(kw, "a ** in a call of the file's own function", "pass its arguments by name")
+            kwargs[kw.arg] = self.value(kw.value)
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, Unreadable):
+                return a
+        spec = fn.node.args
+        if spec.vararg or spec.kwarg:
+            return self.unreadable(node, f"a call of {fn.node.name}(), which takes *args or **kwargs")
+        if self.depth >= MAX_CALL_DEPTH:
+            raise ConfigError(self.at(node), f"calls the file's functions more than {MAX_CALL_DEPTH} deep; lrplot reads no recursion")
+        positional = [*spec.posonlyargs, *spec.args]
+        if len(args) > len(positional):
+            return self.unreadable(node, f"a call of {fn.node.name}() with {len(args)} positional arguments")
+        bound = {a.arg: value for a, value in zip(positional, args)}
+        named = {a.arg for a in (*spec.args, *spec.kwonlyargs)}
+        for key, value in kwargs.items():
+            if key not in named or key in bound:
+                return self.unreadable(node, f"a call of {fn.node.name}() with an unexpected argument {key!r}")
+            bound[key] = value
+        defaults = dict(zip([a.arg for a in positional][len(positional) - len(fn.defaults):], fn.defaults))
+        defaults.update({a.arg: d for a, d in zip(spec.kwonlyargs, fn.kw_defaults) if d is not _NO_RETURN})
+        for a in (*positional, *spec.kwonlyargs):
+            if a.arg not in bound:
+                if a.arg not in defaults:
+                    return self.unreadable(node, f"a call of {fn.node.name}() without its argument {a.arg!r}")
+                bound[a.arg] = defaults[a.arg]
+        scope = {**self.names, **bound}  # the module's names as they are when it is called, then its arguments
+        inner = type(self).__new__(type(self))
+        inner.__dict__.update(self.__dict__)
+        inner.names, inner.depth = scope, self.depth + 1
+        try:
+            result = inner.body(fn.node.body)
+        finally:
+            self.nodes = inner.nodes
+        return None if result is _NO_RETURN else result
+
+    def body(self, stmts: list[ast.stmt]) -> Any:
+        """A function's statements in order: the value it returns (``_NO_RETURN`` when it falls off the end)."""
+        for stmt in stmts:
+            if isinstance(stmt, ast.Return):
+                return None if stmt.value is None else self.value(stmt.value)
+            if isinstance(stmt, ast.If):
+                test = self.value(stmt.test)
+                if isinstance(test, Unreadable):
+                    return test
+                result = self.body(stmt.body if test else stmt.orelse)
+                if result is not _NO_RETURN:
+                    return result
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)) or (
+                    isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+                self.statement(stmt)  # binds in the call's own scope
+            else:
+                return self.unreadable(stmt, f"{_describe(stmt)} in a function", "write the function with assignments, if/else and return only")
+        return _NO_RETURN
 
     def _sized(self, node: ast.AST, value: Any) -> Any:
         if isinstance(value, (list, tuple, dict, str)) and len(value) > MAX_ITEMS:
@@ -337,6 +421,10 @@ class Evaluator:
                 name = (alias.asname or alias.name).split(".")[0]
                 if name != "*":
                     self.names[name] = self.unreadable(stmt, f"an import ({ast.unparse(stmt)[:60]})", "write the value in the file instead of importing it")
+        elif isinstance(stmt, ast.FunctionDef) and self.functions and not stmt.decorator_list:
+            defaults = tuple(self.value(d) for d in stmt.args.defaults)
+            kw_defaults = tuple(_NO_RETURN if d is None else self.value(d) for d in stmt.args.kw_defaults)
+            self.names[stmt.name] = Function(stmt, defaults, kw_defaults)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.names[stmt.name] = self.unreadable(stmt, f"the {'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name}")
         elif isinstance(stmt, ast.Expr) or isinstance(stmt, ast.Pass):
@@ -371,11 +459,12 @@ class Evaluator:
             self.bind(target.value, self.unreadable(target, "a starred assignment"))
 
 
-def module_names(text: str, where: str, names: dict[str, Any] | None = None, calls: Mapping[str, Callable[..., Any]] | None = None) -> dict[str, Any]:
+def module_names(text: str, where: str, names: dict[str, Any] | None = None, calls: Mapping[str, Callable[..., Any]] | None = None,
+                 functions: bool = False) -> dict[str, Any]:
     """The names a file's module-level statements bind, read statically (Unreadable where they can't be)."""
     tree = parse(text, where)
     try:
-        return Evaluator(where, names, calls).run(tree.body)
+        return Evaluator(where, names, calls, functions).run(tree.body)
     except RecursionError:
         raise ConfigError(where, "holds an expression nested too deeply to read") from None
 
@@ -439,6 +528,7 @@ _WORDS = {
     "YieldFrom": "a yield", "NamedExpr": "an assignment expression (:=)", "For": "a for loop", "AsyncFor": "a for loop",
     "While": "a while loop", "If": "an if statement", "With": "a with block", "AsyncWith": "a with block",
     "Try": "a try block", "TryStar": "a try block", "Match": "a match statement", "Delete": "a del statement",
+    "Import": "an import", "ImportFrom": "an import", "FunctionDef": "a function definition", "ClassDef": "a class definition",
     "Global": "a global statement", "Nonlocal": "a nonlocal statement", "Raise": "a raise", "Assert": "an assert",
 }
 

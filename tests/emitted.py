@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 
-def run_emitted(code: str) -> np.ndarray:
-    """The lr each optimizer step of the emitted script trains with (one row per param group)."""
+def run_emitted(code: str, raises: str | None = None) -> np.ndarray:
+    """The lr each optimizer step of the emitted script trains with (one row per param group).
+
+    ``raises``: the exception class the script ends with (detectron2's hook stepping past the end), checked.
+    """
     torch = pytest.importorskip("torch", reason="torch is not installed: running emitted code needs `pip install -e .[reference]`")
     import warnings
 
@@ -26,7 +29,13 @@ def run_emitted(code: str) -> np.ndarray:
             cls.step = recording(original)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            exec(compile(code, "<lrplot code>", "exec"), {})  # the test runs lrplot's own output
+            try:
+                exec(compile(code, "<lrplot code>", "exec"), {})  # the test runs lrplot's own output
+            except Exception as exc:  # noqa: BLE001
+                if type(exc).__name__ != raises:
+                    raise
+            else:
+                assert raises is None, f"the emitted code ran to its end; the library raised {raises}"
     finally:
         for cls, original in originals.items():
             cls.step = original

@@ -177,7 +177,7 @@ VALUES = st.one_of(
     st.lists(st.integers(-3, 60), max_size=4),
     st.lists(st.floats(0, 1), min_size=1, max_size=3),
 )
-KEYS = st.sampled_from(sorted({p.name for s in SCHEDULERS for p in s.params if p.kind != "schedulers"} | {"typo_key", "last_epoch"}))
+KEYS = st.sampled_from(sorted({p.name for s in SCHEDULERS for p in s.params if not p.nested} | {"typo_key", "last_epoch"}))
 
 
 def plausible(p):
@@ -209,7 +209,7 @@ def schedulers(draw, depth=0):
     # what succeeds is tried as hard as what fails.
     info = draw(st.sampled_from([i for i in SCHEDULERS if depth < 2 or not i.composite]))
     node = {"type": draw(st.sampled_from([info.name, *info.aliases])), **copy.deepcopy(info.example)}
-    for p in draw(st.lists(st.sampled_from([p for p in info.params if p.kind != "schedulers"] or [None]), max_size=2, unique_by=id)):
+    for p in draw(st.lists(st.sampled_from([p for p in info.params if not p.nested] or [None]), max_size=2, unique_by=id)):
         if p is not None:
             node[p.name] = draw(st.one_of(plausible(p), VALUES) if draw(st.integers(0, 3)) == 0 else plausible(p))
     if info.composite:

@@ -167,6 +167,63 @@ CASES.update({
 })
 
 
+def _d2(**solver) -> dict:
+    return {"detectron2": {"MAX_ITER": 9000, "STEPS": [6000, 8000], "WARMUP_ITERS": 100, **solver}}
+
+
+def _d2_warmup(inner: dict, **keywords) -> dict:
+    return {"scheduler": {"type": "detectron2.WarmupParamScheduler", "scheduler": inner, "warmup_factor": 0.001, "warmup_length": 0.1,
+                          **keywords}, "run": {"iterations": 100}}
+
+
+_MULTI = {"type": "detectron2.MultiStepParamScheduler", "values": [1.0, 0.1], "milestones": [50], "num_updates": 100}
+_COSINE = {"type": "detectron2.CosineParamScheduler", "start_value": 1.0, "end_value": 0.0}
+
+# and detectron2's
+CASES.update({
+    "D2101": (_d2(STEPS=[6000, 8000, 12000]), "build_lr_scheduler drops them", _d2()),
+    "D2102": (_d2(STEPS=[8, 11]), "counts STEPS in iterations, not epochs", _d2()),
+    "D2103": (_d2(WARMUP_ITERS=9000), "the warmup covers the whole run", _d2()),
+    "D2104": (_d2(WARMUP_ITERS=7000), "the lr never reaches BASE_LR", _d2(WARMUP_ITERS=5000)),
+    "D2105": (_d2(LR_SCHEDULER_NAME="WarmupStepWithFixedGammaLR"), "raises IndexError", _d2()),
+    "D2106": (_d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR_END=0.0001, BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8,
+                  WORLD_SIZE=4), "but not BASE_LR_END",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR", BASE_LR=0.01, IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=4)),
+    "D2107": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "max_iters": 50, "warmup_iters": 5}, "run": {"iterations": 100}},
+              "the lr rises again", {"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}),
+    "D2301": (_d2_warmup(_COSINE), "not to x1", _d2_warmup(_COSINE, rescale_interval=True)),
+    "D2302": ({"scheduler": _MULTI, "run": {"iterations": 60}}, "lands at iteration 30", {"scheduler": _MULTI, "run": {"iterations": 100}}),
+    "D2303": (_d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8), "--devices N shows", _d2(IMS_PER_BATCH=16, REFERENCE_WORLD_SIZE=8, WORLD_SIZE=8)),
+    "D2304": ({"scheduler": {"type": "detectron2.WarmupCosineLR", "warmup_iters": 5}, "run": {"iterations": 100}}, "the legacy WarmupCosineLR class",
+              _d2(LR_SCHEDULER_NAME="WarmupCosineLR")),
+})
+
+
+def _mm(*schedulers: dict, grad_accum: int = 1, **run) -> dict:
+    """An mmengine: section of a 12-epoch run of 100 iterations (or an IterBasedTrainLoop with `iterations`)."""
+    loop = {"type": "IterBasedTrainLoop", "max_iters": run["iterations"]} if "iterations" in run else {"type": "EpochBasedTrainLoop", "max_epochs": 12}
+    return {"mmengine": {"param_scheduler": list(schedulers), "train_cfg": loop, "epoch_length": 100,
+                         "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.02}, "accumulative_counts": grad_accum}}}
+
+
+_WARMUP = {"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 50}
+# and mmengine's
+CASES.update({
+    "MM101": (_mm({"type": "MultiStepLR", "milestones": [8], "end": 20}), "past the run's 12 epochs", _mm({"type": "MultiStepLR", "milestones": [8]})),
+    "MM102": (_mm({"type": "LinearLR", "by_epoch": False, "end": 12}), "end 12 counts iterations", _mm({"type": "LinearLR", "end": 12})),
+    "MM103": (_mm(_WARMUP, {"type": "MultiStepLR", "milestones": [1]}, iterations=300), "never changes the lr", _mm(_WARMUP, iterations=300)),
+    "MM104": (_mm({**_WARMUP, "end": 5000}), "longer than the run", _mm(_WARMUP)),
+    "MM201": (_mm({**_WARMUP, "end": 300}, {"type": "ExponentialLR", "gamma": 0.9}), "the warmup ends below the lr it aims at",
+              _mm({**_WARMUP, "end": 100}, {"type": "ExponentialLR", "gamma": 0.9})),
+    "MM202": (_mm({"type": "MultiStepLR", "milestones": [4, 12], "begin": 2, "end": 12}), "so they never apply",
+              _mm({"type": "MultiStepLR", "milestones": [4, 8], "begin": 2, "end": 12})),
+    "MM203": (_mm(_WARMUP, grad_accum=4), "the schedulers count iterations", _mm(_WARMUP)),
+    "MM301": (_mm({"type": "CosineAnnealingLR", "eta_min": 0.0}), "one short of eta_min", _mm({"type": "CosineAnnealingLR", "eta_min": 0.0, "T_max": 11})),
+    "MM302": (_mm(_WARMUP), "(end - 1): end is exclusive", _mm({"type": "MultiStepLR", "milestones": [8]})),
+    "MM303": (_mm({"type": "MultiStepLR", "milestones": [4], "begin": 2}), "counts its milestones from begin 2", _mm({"type": "MultiStepLR", "milestones": [4]})),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -201,7 +258,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM")
 
 
 def test_field_names_the_config_path():
@@ -302,11 +359,13 @@ def test_list_shows_every_rule():
 
 
 def test_the_repository_recipes_pass():
-    # every recipe is a schedule copied from a real project; only Hugging Face's warmups from lr 0 are noted
+    # every recipe is a schedule copied from a real project; only Hugging Face's warmups from lr 0 are noted,
+    # and detectron2's own balloon tutorial, whose default warmup outlasts its 300 iterations
     report = check.check_paths([str(CONFIGS)])
     assert report.exit_code(strict=False) == 0
     found = {Path(p).name: f.code for p, f in report.all_findings}
-    assert set(found.values()) == {"LR101"} and "bert-finetune-linear-warmup-decay.yaml" in found
+    assert set(found.values()) == {"LR101", "D2103"} and "bert-finetune-linear-warmup-decay.yaml" in found
+    assert [name for name, code in found.items() if code == "D2103"] == ["detectron2-balloon-tutorial.yaml"]
 
 
 def test_check_never_imports_matplotlib():

@@ -97,7 +97,7 @@ def test_list_shows_every_scheduler_alias_and_option():
 def test_every_scheduler_keyword_is_a_flag_listed_by_list_name(info):
     listed = run("list", info.name).output
     for p in info.params:
-        if p.kind != "schedulers":
+        if not p.nested:
             assert "--" + p.name.replace("_", "-") in listed
     # --help stays short: it points to `lrplot list NAME` instead of listing every keyword
     help_text = run("plot", "--help").output

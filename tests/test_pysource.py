@@ -90,3 +90,54 @@ def test_nothing_runs():
     import os
 
     assert ns["lr"] == 1 and not os.path.exists("/tmp/lrplot-must-not-exist")
+
+
+SCHEDULE = '''
+BASE = 90000
+def default_X_scheduler(num_X, factor=0.001, *, method="linear"):
+    """a docstring"""
+    total = num_X * BASE
+    if num_X <= 2:
+        milestones = [60000, 80000]
+    elif num_X == 3:
+        milestones = [total - 60000, total - 20000]
+    else:
+        return dict(total=total)
+    return dict(milestones=milestones, total=total, factor=factor, method=method)
+one = default_X_scheduler(1)
+three = default_X_scheduler(3, factor=0.01, method="constant")
+nine = default_X_scheduler(9)
+'''
+
+
+def test_the_files_own_functions_are_called_when_a_reader_allows():
+    ns = module_names(SCHEDULE, "s.py", functions=True)
+    assert ns["one"] == {"milestones": [60000, 80000], "total": 90000, "factor": 0.001, "method": "linear"}
+    assert ns["three"] == {"milestones": [210000, 250000], "total": 270000, "factor": 0.01, "method": "constant"}
+    assert ns["nine"] == {"total": 810000}
+    assert isinstance(module_names(SCHEDULE, "s.py")["one"], Unreadable)  # not unless asked
+
+
+@pytest.mark.parametrize("body, construct", [
+    ("    for i in range(n):\n        pass\n    return n\n", "a for loop in a function"),
+    ("    import os\n    return n\n", "an import in a function"),
+    ("    while n:\n        n -= 1\n    return n\n", "a while loop in a function"),
+    ("    return f(n)\n", "more than 16 deep"),
+])
+def test_a_function_that_does_more_is_unreadable_or_refused(body, construct):
+    text = "def f(n):\n" + body + "x = f(3)\n"
+    try:
+        value = module_names(text, "f.py", functions=True)["x"]
+    except ConfigError as exc:
+        assert construct in str(exc)
+        return
+    assert isinstance(value, Unreadable) and construct in value.construct and value.where == "f.py:2"
+
+
+@pytest.mark.parametrize("call, construct", [
+    ("f()", "without its argument 'n'"), ("f(1, 2)", "with 2 positional arguments"), ("f(m=1)", "unexpected argument 'm'"),
+    ("f(open('x'))", "a call of open()"),
+])
+def test_calls_that_do_not_fit_the_function_are_unreadable(call, construct):
+    value = module_names(f"def f(n):\n    return n\nx = {call}\n", "f.py", functions=True)["x"]
+    assert isinstance(value, Unreadable) and construct in value.construct
