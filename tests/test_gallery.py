@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -86,6 +88,11 @@ def test_gallery_check_of_an_unchanged_gallery_draws_nothing(tmp_path, monkeypat
     monkeypatch.setattr(cache, "render", no_drawing)
     result = CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out), "--check"])
     assert result.exit_code == 0, result.output
+    # nor imports matplotlib: a fresh process
+    code = ("import sys; from lrplot.cli import main; sys.argv = ['lrplot', 'gallery', %r, '-o', %r, '--check']\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    print(exc.code, 'matplotlib' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code % (str(configs), str(out))], capture_output=True, text=True)
+    assert proc.stdout.splitlines()[-1] == "0 False", proc.stdout + proc.stderr
     # and a write of an unchanged gallery rewrites nothing either
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     assert CliRunner().invoke(cli, ["gallery", str(configs), "-o", str(out)]).exit_code == 0
