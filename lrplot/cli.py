@@ -954,13 +954,16 @@ def _kind(p: Param) -> str:
 @cli.command(short_help="Render a folder of configs, reproducibly (docs, CI).")
 @click.argument("config_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the figures and the index.")
-@click.option("--check", is_flag=True, help="Render into memory and exit 1 listing every figure that is missing or differs.")
+@click.option("--check", is_flag=True, help="Exit 1 listing every file that is missing or differs, each written as it should be now, "
+              "with a difference image per figure, into OUTPUT/stale/.")
 def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     """Render every config of a folder (SVG and PNG) with a README.md table and an index.html.
 
-    Byte-for-byte reproducible, so CI can check that a committed gallery is current.
+    Byte-for-byte reproducible, so CI can check that a committed gallery is current. Figures are
+    cached by content (the config and the files it reads, lrplot's code, matplotlib's version) in
+    $LRPLOT_CACHE_DIR (default ~/.cache/lrplot): an unchanged config is not drawn again.
     """
-    from .gallery import compare_with, find_configs, render_gallery
+    from .gallery import clear_stale, compare_with, find_configs, render_gallery, write_stale
     from .output import check_folder
 
     configs = find_configs(config_dir)
@@ -973,17 +976,22 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     if check:
         problems = compare_with(out_dir, files)
         if problems:
-            click.echo("\n".join(problems), err=True)
-            click.echo(f"{len(problems)} gallery files are out of date: run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
+            try:
+                check_folder(out_dir, "--output")
+                lines, where = write_stale(out_dir, files, problems), f"what they should be now, and the difference images, are in {out_dir / 'stale'}"
+            except (LrplotError, OSError) as exc:  # a read-only checkout: the list still says what is stale
+                lines, where = [f"{problem}: {name}" for name, problem in problems], f"nothing written: {exc}"
+            click.echo("\n".join(lines), err=True)
+            click.echo(f"{len(problems)} gallery files are out of date ({where}): run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
             sys.exit(1)
         click.echo(f"{out_dir}: {len(configs)} figures up to date")
         return
     from .output import destination, write
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != data:
-            write(destination(str(out_dir / name)), [data])
+    for name, _ in compare_with(out_dir, files):
+        write(destination(str(out_dir / name)), [files[name].read()])
+    clear_stale(out_dir, files)
     click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
 
 

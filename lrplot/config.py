@@ -221,6 +221,7 @@ class MetricSpec:
     values: tuple[float, ...] | None = None
     synthetic: Any = None  # metric.SyntheticSpec
     source: str = "values"  # values | csv | synthetic
+    file: str | None = None  # the log the values were read from (csv)
 
 
 @dataclass(frozen=True)
@@ -318,9 +319,10 @@ SECTIONS = {f.section: f for f in FAMILIES if f.section}
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
     """Validate a config mapping; ``origin`` is the file it was read from (which file gave what)."""
     spec = _from_mapping(data, default_name, base_dir)
+    log = (spec.metric.file,) if spec.metric is not None and spec.metric.file else ()  # a file read too
     if origin is None or not (origin.lines or origin.files):
-        return spec
-    return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files)))
+        return replace(spec, files=tuple(dict.fromkeys(spec.files + log))) if log else spec
+    return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files + log)))
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
@@ -872,7 +874,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
         log = user_path(data["csv"], f"{path}.csv")
         log = log if log.is_absolute() else base_dir / log
         values = read_log(log, data.get("column"), data.get("epoch_column"), path, run.scheduler_steps)
-        where = f"{path}.csv"
+        where, file = f"{path}.csv", str(log)
     else:
         raw = data["values"]
         if not isinstance(raw, (list, tuple)):
@@ -885,7 +887,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
                 raise ConfigError(f"{path}.values[{i}]", f"must be a number or NaN (a bad epoch), got {v}")
             else:
                 values.append(number(v, f"{path}.values[{i}]"))
-        where = f"{path}.values"
+        where, file = f"{path}.values", None
     needed = run.scheduler_steps
     if len(values) < needed:
         fix = f"shorten run.epochs to {len(values)}" if run.step == "epoch" else "shorten the run"
@@ -893,7 +895,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
             where,
             f"{len(values)} values for {needed} scheduler steps ({run.step} stepping); give one value per step, or {fix}",
         )
-    return MetricSpec(values=tuple(values[:needed]), source=kind)
+    return MetricSpec(values=tuple(values[:needed]), source=kind, file=file)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -498,4 +498,6 @@ def test_pre_commit_hook_and_action_run_check():
     assert hook["id"] == "lrplot-check" and hook["entry"] == "lrplot check" and hook["language"] == "python"
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert action["runs"]["steps"][-1]["run"] == "lrplot check ${{ inputs.args }} ${{ inputs.paths }}"
+    (step,) = [s for s in action["runs"]["steps"] if s.get("name") == "lrplot check"]  # tests/test_action.py runs it
+    assert step["env"] == {"LRPLOT_PATHS": "${{ inputs.paths }}", "LRPLOT_ARGS": "${{ inputs.args }}"}
+    assert step["run"].splitlines()[-1] == "lrplot check $LRPLOT_ARGS $LRPLOT_PATHS"
