@@ -28,61 +28,78 @@ __all__ = [
 
 # The framework packages under lrplot/frameworks/, in the order `lrplot list` shows them: adding a
 # framework is its package plus one name here. torch comes first: plain names are torch's. A
-# family's name is its package's, and its config section (if it has one) is named the same.
-PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm", "yolo", "detectron2", "mmengine")
+# family's config section (if it has one) is named as its package.
+PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm", "yolo", "keras", "optax", "detectron2", "mmengine", "deepspeed", "megatron",
+                             "torchtitan", "usercode")
 
-_FAMILY: dict[str, Family] = {}
-_TABLE: dict[str, dict[str, SchedulerInfo]] = {}  # family -> its names and aliases (keyed) -> record
+_PACKAGE: dict[str, Family] = {}  # package -> its family, loaded
+_FAMILY: dict[str, Family] = {}  # family name -> family, of the loaded ones
+_TABLE: dict[str, dict[str, SchedulerInfo]] = {}  # package -> its names and aliases (keyed) -> record
 
 
 def _key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
+def _load(package: str) -> Family:
+    found = _PACKAGE.get(package)
+    if found is None:
+        found = importlib.import_module(f"lrplot.frameworks.{package}.records").FAMILY
+        _PACKAGE[package] = found
+        _FAMILY[found.name] = found
+    return found
+
+
 def family(name: str) -> Family:
-    """The framework a scheduler (``info.family``) or a family name belongs to; its records load now."""
+    """The framework a scheduler (``info.family``) or a family name belongs to; its records load now
+    (a family named unlike its package, usercode's ``code``, is found among every family's)."""
     found = _FAMILY.get(name)
     if found is None:
-        if name not in PACKAGES:
-            raise KeyError(name)
-        found = importlib.import_module(f"lrplot.frameworks.{name}.records").FAMILY
-        assert found.name == name, f"the family of lrplot.frameworks.{name} is named {found.name!r}: a family is named as its package"
-        _FAMILY[name] = found
+        if name in PACKAGES:
+            _load(name)
+        found = _FAMILY.get(name)
+        if found is None:
+            families()
+            found = _FAMILY[name]  # KeyError: no such family
     return found
 
 
 def families() -> tuple[Family, ...]:
     """Every family, in PACKAGES order (each one's records loaded)."""
-    return tuple(family(name) for name in PACKAGES)
+    return tuple(_load(package) for package in PACKAGES)
 
 
-def _table(name: str) -> dict[str, SchedulerInfo]:
-    table = _TABLE.get(name)
+def _table(package: str) -> dict[str, SchedulerInfo]:
+    table = _TABLE.get(package)
     if table is None:
         table = {}
-        for info in family(name).schedulers:
+        for info in _load(package).schedulers:
             for spelling in (info.name, *info.aliases):  # other frameworks' aliases carry their prefix too
                 table.setdefault(_key(spelling), info)
-        _TABLE[name] = table
+        _TABLE[package] = table
     return table
 
 
 def lookup(name: str) -> SchedulerInfo | None:
     """The scheduler a type name or alias means: case-insensitive, ``-`` and ``_`` alike. Loads only
-    the family the name belongs to (torch for a plain name, ``<framework>`` for ``<framework>.name``)."""
+    the family the name belongs to (torch for a plain name of torch's, ``<framework>`` for
+    ``<framework>.name``; any other name is looked for in every family)."""
     key = _key(name)
     prefix, dot, _ = key.partition(".")
-    if not dot:
-        return _table(PACKAGES[0]).get(key)
-    if prefix in PACKAGES:
+    if dot and prefix in PACKAGES:
         return _table(prefix).get(key)
-    return None
+    found = None if dot else _table(PACKAGES[0]).get(key)
+    if found is None:
+        # A plain name torch lacks, or a family named unlike its package (usercode's `code`,
+        # `code.function`): every family loads to find it.
+        found = next((t[key] for t in map(_table, PACKAGES) if key in t), None)
+    return found
 
 
 def section_family(key: Any) -> Family | None:
     """The family whose config section ``key`` is (``transformers:``), or None; loads that family only."""
-    if isinstance(key, str) and key in PACKAGES and family(key).section == key:
-        return family(key)
+    if isinstance(key, str) and key in PACKAGES and _load(key).section == key:
+        return _load(key)
     return None
 
 

@@ -213,3 +213,23 @@ def _own(source: SourceFile, depth: int) -> ConfigFile:
         lines += (f"{source.where}: includes {shown(included_path)}, and sets {', '.join(overridden)} over it",)
     return ConfigFile(merged, included.framework, lines, (source.where, *included.files))
 
+
+def framework_target(text: str, keys: Mapping[str, Any] | None = None) -> dict | None:
+    """The config a framework makes of a target in its own words (``train.py:get_lr``; ``keys``: the
+    scheduler keywords given with it), or None when no framework takes the text for one of its own.
+
+    A file or folder that exists, or a scheduler's name, is no such target: asking every framework
+    (which loads every one's records) is kept for the text that could be one."""
+    from .registry import families, lookup
+
+    try:
+        if lookup(text) is not None or Path(text).exists():
+            return None
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        pass
+    for family in families():
+        if family.target is not None:
+            made = family.target(text, dict(keys) if keys else None)
+            if made is not None:
+                return made
+    return None
