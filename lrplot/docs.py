@@ -118,6 +118,33 @@ def compare_figure() -> bytes:
     return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
 
 
+# The same intended schedule written for several frameworks (their docs pages show where they differ):
+# the figure, the configs as `lrplot compare` takes them, and the zoom (--xlim) if any.
+FRAMEWORK_COMPARES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "docs/frameworks/detection-compare.svg": (
+        ("configs/compare-detection-torch.yaml", "configs/compare-detection-mmengine.yaml", "configs/compare-detection-detectron2.yaml"), None),
+    "docs/frameworks/detection-compare-decay.svg": (
+        ("configs/compare-detection-torch.yaml", "configs/compare-detection-mmengine.yaml", "configs/compare-detection-detectron2.yaml"),
+        "58000:60000"),
+    "docs/frameworks/warmup5-cosine1-compare.svg": (
+        tuple(f"configs/warmup5-cosine1-{name}.yaml" for name in ("torch", "transformers", "timm", "keras", "optax")), None),
+    "docs/frameworks/llm-stacks-compare.svg": (
+        tuple(f"configs/compare-llm-{name}.yaml" for name in ("transformers", "deepspeed", "megatron", "torchtitan")), None),
+}
+
+
+def framework_compare(name: str) -> bytes:
+    """A cross-framework figure: what `lrplot compare CONFIG... [--xlim A:B] -o NAME` draws."""
+    from .chart import View, parse_xlim
+    from .config import load
+    from .engine import simulate
+    from .render import compare_traces, figure_bytes
+
+    configs, xlim = FRAMEWORK_COMPARES[name]
+    traces = [simulate(load(ROOT / config)) for config in configs]
+    return figure_bytes(compare_traces(traces, [t.name for t in traces], view=View(xlim=parse_xlim(xlim))), "svg")
+
+
 def whatif_figure(name: str) -> bytes:
     """A what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
     from . import whatif
@@ -141,7 +168,9 @@ def main() -> int:
     (ROOT / COMPARE_FIGURE).write_bytes(compare_figure())
     for name in WHATIF_FIGURES:
         (ROOT / name).write_bytes(whatif_figure(name))
-    print(f"updated {', '.join(PAGES)}, {COMPARE_FIGURE} and {', '.join(WHATIF_FIGURES)}")
+    for name in FRAMEWORK_COMPARES:
+        (ROOT / name).write_bytes(framework_compare(name))
+    print(f"updated {', '.join(PAGES)}, {COMPARE_FIGURE}, {', '.join(WHATIF_FIGURES)} and {', '.join(FRAMEWORK_COMPARES)}")
     return 0
 
 
