@@ -31,12 +31,15 @@ CSS_PX_PER_INCH = 96  # a PNG shown in a notebook at the size its SVG shows at (
 class Drawing:
     """A figure of one or several traces, drawn when first shown or saved."""
 
-    def __init__(self, traces: Sequence[Trace], labels: Sequence[str], look: Look, view: View, draw: Callable[[], Figure]):
+    def __init__(self, traces: Sequence[Trace], labels: Sequence[str], look: Look, view: View, draw: Callable[[], Figure],
+                 layout: str = "single", overlays: Sequence[Any] = ()):
         self.traces = list(traces)
         self.labels = list(labels)
         self.look = look
         self.view = view
-        self._draw = draw
+        self.layout = layout  # "single" (one run), or a comparison's "overlay" (one axes) or "grid" (a panel per run)
+        self.overlays = list(overlays)  # what-ifs drawn over a plot (lrplot.engine.whatif's outcomes)
+        self.draw = draw  # a new Figure each call
         self._figure: Figure | None = None
         self._bytes: dict[str, bytes] = {}
 
@@ -44,7 +47,7 @@ class Drawing:
     def figure(self) -> Figure:
         """The matplotlib Figure (built once; change it and ``save`` writes the change)."""
         if self._figure is None:
-            self._figure = self._draw()
+            self._figure = self.draw()
         return self._figure
 
     def to_bytes(self, fmt: str) -> bytes:
@@ -197,7 +200,7 @@ def comparison(traces: Sequence[Trace], labels: Sequence[str], look: Look, view:
 
         return compare_traces(traces, labels, look, layout, view)
 
-    return Comparison(traces, labels, look, view, draw)
+    return Comparison(traces, labels, look, view, draw, layout)
 
 
 def plotted(trace: Trace, look: Look, view: View, overlays: Sequence[Any] = ()) -> Plot:
@@ -208,4 +211,4 @@ def plotted(trace: Trace, look: Look, view: View, overlays: Sequence[Any] = ()) 
 
         return plot_trace(trace, look, view=view, overlays=overlays)
 
-    return Plot([trace], [trace.name], look, view, draw)
+    return Plot([trace], [trace.name], look, view, draw, overlays=overlays)
