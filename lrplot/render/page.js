@@ -290,6 +290,7 @@
     while (overlay.firstChild) overlay.removeChild(overlay.firstChild);
   });
   svg.addEventListener("dblclick", zoomOut);
+  window.lrplotZoom = function (i) { return axes[i].zoom.slice(); };  // an axes' shown x range, for scripts
   reset.addEventListener("click", zoomOut);
 
   // ------------------------------------------------------------------------------------------
