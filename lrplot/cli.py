@@ -623,7 +623,8 @@ def _default_figure_name(name: str) -> str:
 @schedule_options
 @resume_at_option
 @resume_method_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tensorboard"]), default=None,
+              help="Data format, or a TensorBoard run in the folder -o names [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_context
 def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
@@ -631,13 +632,20 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 
     A resumed run (--resume-at E --resume-method M, or the config's run.resume) is written as it
     trains: the planned steps before the checkpoint, then what the resumed run trains with.
+    --format tensorboard -o DIR writes the plan as a TensorBoard run (pip install
+    'lrplot[tensorboard]'), under the tags and step numbers the framework's loop logs with.
     """
     from .output import csv_chunks, destination, json_chunks, write
 
     if fmt is None:
         ext = Path(output).suffix.lower().lstrip(".")
         fmt = ext if ext in ("json", "csv") else "json"
-    dest = destination(output)
+    if fmt == "tensorboard":
+        from .dashboards import run_folder
+
+        dest = run_folder(output)
+    else:
+        dest = destination(output)
     trace = _simulate(target, kwargs, ctx.args)
     method_flag = kwargs.get("resume_method") is not None
     resume = _resume_request(trace, kwargs, "export")
@@ -646,6 +654,11 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 
         (method,) = resume[1]
         trace = resumed_trace(trace, resume[0], method, "--resume-method" if method_flag else "run.resume.method")
+    if fmt == "tensorboard":
+        from .dashboards import write_tensorboard
+
+        click.echo(write_tensorboard(trace, dest))
+        return
     write(dest, csv_chunks(trace) if fmt == "csv" else json_chunks(trace))
 
 
