@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .config import Spec, load
     from .drawing import compare, plot
     from .engine import Trace, simulate
-    from .explore import explore
+    from .explorer import explore
 
 
 def __getattr__(name: str) -> Any:
@@ -38,7 +38,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(drawing, name)
     if name == "explore":
-        from .explore import explore
+        from .explorer import explore
 
         return explore
     raise AttributeError(f"module 'lrplot' has no attribute {name!r}")
