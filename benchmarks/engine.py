@@ -1,12 +1,12 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine)
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, ultralytics' schedule code in its training loop, or fvcore's ParamSchedulers under
-detectron2's transcribed LRMultiplier as its trainer steps them) stepping the same scheduler the way
-DESIGN.md says. The library is timed on a prefix
+steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
+detectron2's transcribed LRMultiplier as its trainer steps them, or mmengine's schedulers stepped as
+its ParamSchedulerHook steps them) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 
 import lrplot
+from lrplot.code import library_code
 from lrplot.config import load
 from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
 from lrplot.frameworks.timm.reference import timm_trace
@@ -79,6 +80,26 @@ RUNS = {
         {"detectron2": {"BASE_LR": 0.02, "IMS_PER_BATCH": 16, "STEPS": [210000, 250000], "MAX_ITER": 270000}},
         None,
     ),
+    "mmengine LinearLR + CosineAnnealingLR (convert_to_iter_based), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "end": 20, "convert_to_iter_based": True},
+            {"type": "mmengine.CosineAnnealingLR", "eta_min": 1e-5, "begin": 20, "convert_to_iter_based": True}]}},
+        {"epochs": 1000, "steps_per_epoch": 1000},
+    ),
+    "mmengine PolyLR (mmsegmentation), 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.PolyLR", "eta_min": 1e-4, "power": 0.9, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine OneCycleLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "mmengine.OneCycleLR", "eta_max": 0.1, "by_epoch": False}},
+        {"iterations": 1_000_000},
+    ),
+    "mmengine LinearLR (500 it) + MultiStepLR (mmdetection 1x), 12 x 7330 iterations": (
+        {"scheduler": {"type": "mmengine.param_scheduler", "schedulers": [
+            {"type": "mmengine.LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 500},
+            {"type": "mmengine.MultiStepLR", "milestones": [8, 11]}]}},
+        {"epochs": 12, "steps_per_epoch": 7330},
+    ),
     "StepLR, 100 epochs": (
         {"scheduler": {"type": "StepLR", "step_size": 30, "gamma": 0.1}},
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
@@ -107,6 +128,9 @@ def library_trace(config: dict) -> None:
         detectron2_trace(config)
     elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
+    elif kind.startswith("mmengine."):
+        # the code `lrplot code` writes: mmengine's schedulers built by PARAM_SCHEDULERS, stepped as ParamSchedulerHook does
+        exec(compile(library_code(load(config)), "<lrplot code>", "exec"), {})
     elif kind.startswith("transformers."):
         get_scheduler_trace(config)
     elif kind.startswith("yolo."):

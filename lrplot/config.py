@@ -353,7 +353,7 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
 def options_into_section(data: Mapping[str, Any], section: str, options: Mapping[str, str]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
     """The run's and optimizer's values given beside a framework section (a YAML's ``run:``, or
     ``--dataset-size`` and the other run flags), moved to the section keys they mean (the section
-    module's ``OPTIONS``), over the section's own; and a line saying so for each. Optimizer values
+    module's ``OPTIONS``, ``a.b`` naming a nested key), over the section's own; and a line saying so for each. Optimizer values
     the framework has no key for stay where they are, for the section to judge."""
     own = data.get(section)
     if not options or not isinstance(own, Mapping):
@@ -370,9 +370,10 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             if target is None:
                 rest[key] = value
                 continue
-            over = f", over the section's {own[target]!r}" if target in own and own[target] != value else ""
+            current = _dotted(own, target)
+            over = f", over the section's {current!r}" if current is not None and current != value else ""
             lines.append(f"{section}.{target} = {value!r} (from {part}.{key}{over})")
-            moved[target] = value
+            _set_dotted(moved, target, value)
         if part == "run" and rest:
             # The section sizes the run itself; name the run keys it does take.
             takes = ", ".join(f"{k.split('.', 1)[1]} (as {section}.{v})" for k, v in options.items() if k.startswith("run."))
@@ -384,6 +385,25 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             del out[part]
     out[section] = moved
     return out, tuple(lines)
+
+
+def _dotted(data: Mapping[str, Any], target: str) -> Any:
+    """``data["a"]["b"]`` for the target ``a.b`` (an OPTIONS key may name a nested key), or None."""
+    for part in target.split("."):
+        if not isinstance(data, Mapping) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _set_dotted(data: dict, target: str, value: Any) -> None:
+    """Set the key ``a.b`` of ``data``, copying the mappings on the way (the section's own stay as written)."""
+    *outer, last = target.split(".")
+    for part in outer:
+        inner = data.get(part)
+        data[part] = dict(inner) if isinstance(inner, Mapping) else {}
+        data = data[part]
+    data[last] = value
 
 
 def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: tuple[str, ...], default_name: str | None, base_dir: Any) -> Spec:
@@ -756,7 +776,8 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
     if kind == "synthetic":
         # Any schedule may carry a synthetic metric: it then shows the metric that schedule would
         # produce (only ReduceLROnPlateau reacts to it).
-        mode = plateau.params["mode"] if plateau is not None else "min"
+        # torch's `mode` (min/max), or mmengine's `rule` (less/greater)
+        mode = "min" if plateau is None else plateau.params.get("mode") or ("max" if plateau.params.get("rule") == "greater" else "min")
         return MetricSpec(synthetic=synthetic_spec(data["synthetic"], f"{path}.synthetic", mode), source="synthetic")
     if plateau is None:
         raise ConfigError(
@@ -873,6 +894,10 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
     if p.kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(path, f"must be true or false, got {value!r}")
+        return value
+    if p.kind == "str":
+        if not isinstance(value, str) or not value:
+            raise ConfigError(path, f"must be a string ({p.doc}), got {value!r}")
         return value
     if p.kind == "choice":
         if not isinstance(value, str) or value not in p.choices:

@@ -199,6 +199,31 @@ CASES.update({
 })
 
 
+def _mm(*schedulers: dict, grad_accum: int = 1, **run) -> dict:
+    """An mmengine: section of a 12-epoch run of 100 iterations (or an IterBasedTrainLoop with `iterations`)."""
+    loop = {"type": "IterBasedTrainLoop", "max_iters": run["iterations"]} if "iterations" in run else {"type": "EpochBasedTrainLoop", "max_epochs": 12}
+    return {"mmengine": {"param_scheduler": list(schedulers), "train_cfg": loop, "epoch_length": 100,
+                         "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.02}, "accumulative_counts": grad_accum}}}
+
+
+_WARMUP = {"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 50}
+# and mmengine's
+CASES.update({
+    "MM101": (_mm({"type": "MultiStepLR", "milestones": [8], "end": 20}), "past the run's 12 epochs", _mm({"type": "MultiStepLR", "milestones": [8]})),
+    "MM102": (_mm({"type": "LinearLR", "by_epoch": False, "end": 12}), "end 12 counts iterations", _mm({"type": "LinearLR", "end": 12})),
+    "MM103": (_mm(_WARMUP, {"type": "MultiStepLR", "milestones": [1]}, iterations=300), "never changes the lr", _mm(_WARMUP, iterations=300)),
+    "MM104": (_mm({**_WARMUP, "end": 5000}), "longer than the run", _mm(_WARMUP)),
+    "MM201": (_mm({**_WARMUP, "end": 300}, {"type": "ExponentialLR", "gamma": 0.9}), "the warmup ends below the lr it aims at",
+              _mm({**_WARMUP, "end": 100}, {"type": "ExponentialLR", "gamma": 0.9})),
+    "MM202": (_mm({"type": "MultiStepLR", "milestones": [4, 12], "begin": 2, "end": 12}), "so they never apply",
+              _mm({"type": "MultiStepLR", "milestones": [4, 8], "begin": 2, "end": 12})),
+    "MM203": (_mm(_WARMUP, grad_accum=4), "the schedulers count iterations", _mm(_WARMUP)),
+    "MM301": (_mm({"type": "CosineAnnealingLR", "eta_min": 0.0}), "one short of eta_min", _mm({"type": "CosineAnnealingLR", "eta_min": 0.0, "T_max": 11})),
+    "MM302": (_mm(_WARMUP), "(end - 1): end is exclusive", _mm({"type": "MultiStepLR", "milestones": [8]})),
+    "MM303": (_mm({"type": "MultiStepLR", "milestones": [4], "begin": 2}), "counts its milestones from begin 2", _mm({"type": "MultiStepLR", "milestones": [4]})),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -233,7 +258,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM")
 
 
 def test_field_names_the_config_path():

@@ -137,3 +137,19 @@ def test_without_tensorboard_the_error_names_the_extra(tmp_path):
             f"sys.argv = ['lrplot', 'export', 'cosine', '--format', 'tensorboard', '-o', {str(tmp_path / 'plan')!r}]; main()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 2 and "pip install 'lrplot[tensorboard]'" in proc.stderr and not (tmp_path / "plan").exists()
+
+
+@pytest.mark.parametrize(("name", "flags"), [("mmdet-1x", ["--dataset-size", "30"]), ("mmdet-1x-paramwise", ["--dataset-size", "30"]), ("iter-poly", [])])
+def test_lines_up_with_mmengines_logged_scalars(tmp_path, name, flags):
+    """mmengine's LoggerHook hands every visualizer backend (TensorBoard's as the local one) the same
+    scalars: each logged point of a real run's vis_data is the plan's point at that step."""
+    work_dir = FIXTURES / "mmengine" / "work_dirs" / name
+    plan = export(work_dir / f"{name}.py", tmp_path / "plan", *flags)
+    logged = [json.loads(line) for line in (work_dir / "run" / "vis_data" / "scalars.json").read_text().splitlines()]
+    tag = "lr" if "lr" in plan else "base_lr"  # several groups: the base group, as mmengine names it
+    steps, values = plan[tag]
+    at = {int(s): v for s, v in zip(steps, values)}
+    points = [(row["step"], row[tag]) for row in logged if tag in row]
+    assert len(points) >= 8 and steps[0] == 1
+    peak = values.max()
+    assert all(abs(at[s] - v) <= 1e-12 * peak for s, v in points)

@@ -17,6 +17,11 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family == "mmengine":
+        # ParamSchedulerHook steps each scheduler by its own by_epoch: the run's step is what that makes it
+        from lrplot.registry import family
+
+        return [family("mmengine").default_step({"type": info.name, **info.example}, info)]
     if info.family == "timm":
         # train.py tells timm whole epochs or update counts (t_in_epochs); PlateauLRScheduler only epochs.
         return ["epoch", "iteration"] if any(p.name == "t_in_epochs" for p in info.params) else ["epoch"]
@@ -52,8 +57,9 @@ def test_trace_layout(info):
     assert trace.step.tolist() == list(range(60))
     assert trace.epoch[5] == 1.0 and trace.epoch[7] == 1.4
     assert trace.unit == "iteration"
-    # SGD without momentum: only cycling shows it, or a loop that schedules it (YOLO's momentum warmup)
-    cycles = info.cycles_momentum or info.family == "yolo"
+    # SGD without momentum: only cycling shows it, or a loop that schedules it (YOLO's momentum warmup,
+    # mmengine's momentum schedulers)
+    cycles = info.cycles_momentum or info.family == "yolo" or (info.family == "mmengine" and info.name.endswith("Momentum"))
     assert (trace.momentum is not None) == cycles
     assert (trace.metric is not None) == info.steps_on_metric
 

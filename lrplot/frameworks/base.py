@@ -51,11 +51,11 @@ NON_NEGATIVE = Bound(low=0)
 class Param:
     """One constructor keyword.
 
-    ``kind`` is one of: ``int``, ``float``, ``bool``, ``choice``, ``choice_list`` (a list of
-    ``choices``), ``int_list``, ``per_group`` (a float, or a list with one float per param group),
-    ``numbers`` (a number, or a list of numbers: timm's ``noise_range_t``), ``expr`` /
-    ``per_group_expr`` (expressions in ``variable``), ``schedulers`` (nested scheduler configs) and
-    ``scheduler`` (one nested scheduler config: detectron2's WarmupParamScheduler wraps one).
+    ``kind`` is one of: ``int``, ``float``, ``bool``, ``str`` (a name: mmengine's ``monitor``), ``choice``,
+    ``choice_list`` (a list of ``choices``), ``int_list``, ``per_group`` (a float, or a list with one
+    float per param group), ``numbers`` (a number, or a list of numbers: timm's ``noise_range_t``),
+    ``expr`` / ``per_group_expr`` (expressions in ``variable``), ``schedulers`` (nested scheduler
+    configs) and ``scheduler`` (one nested scheduler config: detectron2's WarmupParamScheduler wraps one).
     """
 
     name: str

@@ -1,0 +1,226 @@
+"""OpenMMLab Python configs, read as mmengine's ``Config.fromfile`` would, without running them.
+
+A config (mmdetection's ``faster-rcnn_r50_fpn_1x_coco.py``) names its ``_base_`` files (a path or
+a list, relative to its own folder), which are read first, in order, and merged: the bases may not
+share a top-level key (mmengine raises KeyError), and the file's own keys are merged into theirs
+the way ``Config._merge_a_into_b`` does: a dict merges key by key into the base's dict, unless it
+says ``_delete_=True`` (then it replaces it); anything else (a list, a number) replaces. A
+``{{_base_.key}}`` in the text, and ``_base_.key`` in an expression, read the merged bases.
+New-style configs import their bases inside ``with read_base():`` (``from .._base_.x import *``,
+relative to the file); those are read the same way.
+
+Each file is parsed with :mod:`lrplot.pysource`, never executed: the model and data parts may call
+functions or import modules, which is only an error where the schedule needs it (the optimizer,
+``param_scheduler``, ``train_cfg``, ``auto_scale_lr`` and the train dataloader's ``batch_size``). A
+base that cannot be found, a package-scoped base (``mmdet::...``) or one computed at run time is an
+error naming the file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ... import pysource
+from ...errors import ConfigError
+from ...sources import ConfigFile, SourceFile, read_source
+
+MAX_DEPTH = 16  # _base_ chains nest a few files deep; a cycle is refused before this
+SCHEDULE_KEYS = ("param_scheduler", "train_cfg", "optim_wrapper", "auto_scale_lr")
+_BASE_VAR = re.compile(r"\{\{\s*_base_\.([\w\.]+)\s*\}\}")
+_INSTEAD = "write the value itself in the file (a number, a string, a list or a dict(...))"
+
+
+def _top_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+        if isinstance(stmt, ast.With) and _is_read_base(stmt):
+            names.add("_base_")
+    return names
+
+
+def claims(source: SourceFile) -> str | None:
+    """An OpenMMLab config: a ``_base_`` (or ``read_base()``) chain, or a ``param_scheduler`` of its own."""
+    try:
+        tree = ast.parse(_BASE_VAR.sub("None", source.text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    names = _top_names(tree)
+    if "_base_" in names or "param_scheduler" in names:
+        return "an OpenMMLab (mmengine) config"
+    return None
+
+
+class _Reader:
+    """Follows one config's base chain; ``origin`` remembers which file set each top-level key."""
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.origin: dict[str, str] = {}
+
+    def read(self, path: Path, where: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
+        key = str(path.resolve())
+        if key in chain:
+            raise ConfigError(where, "its _base_ chain includes itself; mmengine would recurse without end")
+        if len(chain) > MAX_DEPTH:
+            raise ConfigError(where, f"a _base_ chain more than {MAX_DEPTH} files deep")
+        source = read_source(path, where)
+        self.files.append(source.where)
+        placeholders: dict[str, str] = {}
+
+        def placeholder(match: re.Match) -> str:
+            name = f"_lrplot_base_var_{len(placeholders)}"
+            placeholders[name] = match.group(1)
+            return name
+
+        text = _BASE_VAR.sub(placeholder, source.text)
+        tree = pysource.parse(text, source.where)
+        bases, body = self._bases(tree, path, source.where, chain + (key,))
+        base = self._merge_bases(bases, source.where)
+        names: dict[str, Any] = {"_base_": copy.deepcopy(base)}
+        for name, dotted in placeholders.items():
+            names[name] = _lookup(base, dotted, source.where)
+        evaluator = pysource.Evaluator(source.where, names)
+        evaluator.run(body)
+        own = {k: v for k, v in evaluator.names.items()
+               if k != "_base_" and k not in placeholders and not k.startswith("__") and not _is_import(v)}
+        for k in own:
+            self.origin[k] = source.where if k not in base else f"{source.where} (over {self.origin.get(k, 'its base')})"
+        return merge(own, copy.deepcopy(base))
+
+    def _bases(self, tree: ast.Module, path: Path, where: str, chain: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[ast.stmt]]:
+        """The base files' configs, in order, and the statements of the file itself."""
+        found: list[dict[str, Any]] = []
+        body: list[ast.stmt] = []
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_base_" for t in stmt.targets):
+                value = pysource.Evaluator(where).value(stmt.value)
+                at = f"{where}:{stmt.lineno}"
+                items = [value] if isinstance(value, str) else value
+                if isinstance(value, pysource.Unreadable) or not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+                    raise ConfigError(at, "_base_ must be a path or a list of paths written as strings, which lrplot reads without running the file")
+                for item in items:
+                    found.append(self._base_file(item, path, at, chain))
+            elif isinstance(stmt, ast.With) and _is_read_base(stmt):
+                for inner in stmt.body:
+                    found.append(self._import_base(inner, path, f"{where}:{inner.lineno}", chain))
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and _imports_read_base(stmt):
+                continue
+            else:
+                body.append(stmt)
+        return found, body
+
+    def _base_file(self, item: str, path: Path, at: str, chain: tuple[str, ...]) -> dict[str, Any]:
+        if "::" in item:
+            raise ConfigError(at, f"the base {item!r} is in an installed package (package::path), which lrplot does not import; "
+                              "copy that file beside this one and name it by its relative path")
+        if not item.endswith(".py"):
+            raise ConfigError(at, f"the base {item!r} is not a .py config; lrplot reads Python configs (write its .py relative path)")
+        target = Path(os.path.normpath(path.parent / item))
+        if not target.is_file():
+            raise ConfigError(at, f"the base {item!r} is not there ({target}); _base_ paths are relative to the file's folder")
+        from ...files import shown
+
+        return self.read(target, shown(target), chain)
+
+    def _import_base(self, stmt: ast.stmt, path: Path, at: str, chain: tuple[str, ...]) -> dict[str, Any]:
+        """``from .._base_.schedules.schedule_1x import *`` inside ``with read_base():``."""
+        if not isinstance(stmt, ast.ImportFrom) or not stmt.level:
+            what = ast.unparse(stmt)[:60]
+            raise ConfigError(at, f"{what!r} inside read_base() is not a relative import of a config; lrplot reads "
+                              "`from .path.to.config import *` relative to the file (a package's configs are not imported)")
+        folder = path.parent
+        for _ in range(stmt.level - 1):
+            folder = folder.parent
+        target = Path(os.path.normpath(folder.joinpath(*(stmt.module or "").split(".")).with_suffix(".py")))
+        if not target.is_file():
+            raise ConfigError(at, f"the base {ast.unparse(stmt)!r} names {target}, which is not there")
+        from ...files import shown
+
+        data = self.read(target, shown(target), chain)
+        if any(a.name == "*" for a in stmt.names):
+            return data
+        out = {}
+        for alias in stmt.names:
+            if alias.name not in data:
+                raise ConfigError(at, f"{target.name} has no {alias.name!r} to import")
+            out[alias.asname or alias.name] = data[alias.name]
+        return out
+
+    def _merge_bases(self, bases: list[dict[str, Any]], where: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for base in bases:
+            shared = sorted(set(base) & set(merged))
+            if shared:
+                raise ConfigError(where, f"its bases share the keys {', '.join(shared)}; mmengine raises KeyError (Duplicate key is not allowed among bases)")
+            merged.update(base)
+        return merged
+
+
+def _is_read_base(stmt: ast.With) -> bool:
+    return any(isinstance(i.context_expr, ast.Call) and ast.unparse(i.context_expr.func).endswith("read_base") for i in stmt.items)
+
+
+def _imports_read_base(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and any(a.name == "read_base" for a in stmt.names)
+
+
+def _is_import(value: Any) -> bool:
+    return isinstance(value, pysource.Unreadable) and value.construct.startswith(("an import", "the function", "the class"))
+
+
+def _lookup(base: dict[str, Any], dotted: str, where: str) -> Any:
+    value: Any = base
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return pysource.Unreadable(where, f"{{{{_base_.{dotted}}}}}, which its bases do not hold", "name a key the _base_ files set")
+    return copy.deepcopy(value)
+
+
+def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """``Config._merge_a_into_b``: a's dicts merge into b's key by key unless ``_delete_=True``; the rest replaces."""
+    for key, value in a.items():
+        if isinstance(value, dict) and key in b and not value.get("_delete_", False):
+            if isinstance(b[key], dict):
+                b[key] = merge({k: v for k, v in value.items() if k != "_delete_"}, b[key])
+                continue
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k != "_delete_"}
+        b[key] = value
+    return b
+
+
+def read(source: SourceFile) -> ConfigFile:
+    reader = _Reader()
+    data = reader.read(source.path, source.where)
+    section: dict[str, Any] = {}
+    lines = []
+    for key in SCHEDULE_KEYS:
+        if key in data:
+            section[key] = pysource.need(data[key], key)
+            lines.append(f"  {key} from {reader.origin.get(key, source.where)}")
+    loader = data.get("train_dataloader")
+    if isinstance(loader, dict) and "batch_size" in loader:
+        section["train_dataloader"] = {"batch_size": pysource.need(loader["batch_size"], "train_dataloader.batch_size")}
+        if "drop_last" in loader:
+            section["train_dataloader"]["drop_last"] = pysource.need(loader["drop_last"], "train_dataloader.drop_last")
+        lines.append(f"  train_dataloader.batch_size {section['train_dataloader']['batch_size']} from {reader.origin.get('train_dataloader', source.where)}")
+    missing = [k for k in ("param_scheduler", "train_cfg", "optim_wrapper") if k not in section]
+    if missing:
+        raise ConfigError(source.where, f"has no {', '.join(missing)} (nor do its bases); lrplot draws the param_scheduler an OpenMMLab config trains with")
+    wrapper = section["optim_wrapper"]
+    if isinstance(wrapper, dict) and wrapper.get("constructor") not in (None, "DefaultOptimWrapperConstructor"):
+        lines.append(f"  optim_wrapper.constructor {wrapper['constructor']!r} builds its own param groups (layer-wise lrs): lrplot draws the base lr's group")
+    from ...files import name_of
+
+    return ConfigFile({"mmengine": section, "name": name_of(source.path)}, "mmengine", tuple(lines), tuple(reader.files))
