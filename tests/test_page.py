@@ -21,6 +21,8 @@ from lrplot.cli import cli
 from browser import Browser
 from examples import CONFIGS
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 TWO_GROUPS = {  # a schedule with two groups, a cycled momentum (a second panel) and iterations on top
     "name": "two-groups",
     "optimizer": {"param_groups": [{"name": "backbone", "lr": 0.01}, {"name": "head", "lr": 0.1}], "momentum": 0.9},
@@ -207,3 +209,14 @@ def test_cli_writes_the_same_page_on_every_run(tmp_path):
     trace = lrplot.simulate(CONFIGS / "warmup-cosine.yaml")
     steps = np.array(data["runs"][0]["steps"])
     assert np.array_equal(data["runs"][0]["lr"][0], trace.lr[0, steps]) and len(whatifs) >= 3
+
+
+def test_a_logged_run_compares_with_its_unlogged_steps_empty(tmp_path):
+    """A logged run (transformers, every 5 steps) holds no lr before its first logged step: null in the page."""
+    out = tmp_path / "logged.html"
+    result = CliRunner().invoke(cli, ["compare", str(FIXTURES / "plans" / "transformers-linear-warmup.yaml"),
+                                      str(FIXTURES / "runs" / "transformers-every-5" / "trainer_state.json"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    plan, logged = _data(out.read_text())["runs"]
+    assert logged["steps"][0] == 0 and logged["lr"][0][0] is None and logged["lr"][0][-1] is not None
+    assert None not in plan["lr"][0]

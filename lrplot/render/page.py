@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.text import Annotation
 
-from .style import figure_bytes
-
 from ..chart import secondary, x_axis
+from .style import figure_bytes
 
 if TYPE_CHECKING:
     from ..drawing import Drawing
@@ -66,7 +65,7 @@ def page(drawing: Drawing) -> str:
                 continue
             # render/ names a line <kind>-<its groups>; a comparison's overlay <kind>-<run>-<its groups>
             kind, _, rest = gid.partition("-")
-            t = a if drawing.layout == "grid" else 0
+            t = a if grid else 0
             if drawing.layout == "overlay":
                 run, _, rest = rest.partition("-")
                 t = int(run)
@@ -135,7 +134,7 @@ def _line(artist, kind: str, rest: str, trace: Trace, outcomes, per: float) -> d
     row = values[g]
     # The line is drawn in units of 10**exponent, or divided by its peak: the page draws its
     # hover dots from the values, in the line's own units.
-    scale = next((float(row[k] / v) for k, v in zip(steps[inside], y[inside]) if v != 0 and math.isfinite(v) and row[k] != 0), 1.0)
+    scale = next((float(row[k] / v) for k, v in zip(steps[inside], y[inside]) if v != 0 and math.isfinite(v) and row[k] != 0 and math.isfinite(row[k])), 1.0)
     # What the legend calls it: the what-ifs that train this curve, "planned" under them, the run
     # in a comparison; then the groups, where the run has several.
     label = str(artist.get_label())
