@@ -211,6 +211,15 @@ def test_cli_writes_the_same_page_on_every_run(tmp_path):
     assert np.array_equal(data["runs"][0]["lr"][0], trace.lr[0, steps]) and len(whatifs) >= 3
 
 
+def test_a_grids_lines_are_named_by_their_panels():
+    c = lrplot.compare({"scheduler": "cosine", "run": {"epochs": 10}},
+                       {"optimizer": {"param_groups": [{"name": "a", "lr": 0.1}, {"name": "b", "lr": 0.01}]}, "scheduler": "cosine", "run": {"epochs": 10}},
+                       labels=["one", "two"], layout="grid")
+    data = _data(c.to_bytes("html").decode())
+    assert [(ln["run"], ln["axes"], ln["label"]) for ln in data["lines"]] == [(0, 0, "one"), (1, 1, "two: a"), (1, 1, "two: b")]
+    assert [a["run"] for a in data["axes"]] == [0, 1]
+
+
 def test_a_logged_run_compares_with_its_unlogged_steps_empty(tmp_path):
     """A logged run (transformers, every 5 steps) holds no lr before its first logged step: null in the page."""
     out = tmp_path / "logged.html"

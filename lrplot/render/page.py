@@ -71,6 +71,8 @@ def page(drawing: Drawing) -> str:
                 t = int(run)
             line = _line(artist, kind, rest, traces[t], outcomes, axis.steps_per_x(traces[t]))
             line.update(axes=a, run=t)
+            if grid:  # a panel's lines are named by its title, the run
+                line["label"] = drawing.labels[t] if len(traces[t].groups) == 1 else f"{drawing.labels[t]}: {line['label']}"
             lines.append(line)
             kept[t].update(line.pop("steps"))
     svg = figure_bytes(fig, "svg", drawing.look).decode()
