@@ -1,12 +1,14 @@
 """lrplot's engine against stepping the real library, side by side in one process.
 
-    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine)
+    python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine, ...)
+    python benchmarks/engine.py --closed-forms   # every Keras and optax schedule, 1M steps, float64 and float32
 
 For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
 library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
-detectron2's transcribed LRMultiplier as its trainer steps them, or mmengine's schedulers stepped as
-its ParamSchedulerHook steps them) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
+steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under detectron2's
+transcribed LRMultiplier as its trainer steps them, mmengine's schedulers stepped as its
+ParamSchedulerHook steps them, DeepSpeed's engine on CPU, Megatron's OptimizerParamScheduler stepped in
+samples, or torchtitan's LambdaLR) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
 of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
 so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
 are what to read, since this machine is shared and noisy.
@@ -54,6 +56,44 @@ RUNS = {
     "timm train.py --sched cosine --epochs 150 --warmup-epochs 5 (1251 updates/epoch)": (
         {"timm": {"sched": "cosine", "epochs": 150, "warmup_epochs": 5, "lr": 0.4, "updates_per_epoch": 1251}},
         None,
+    ),
+    "deepspeed.WarmupCosineLR (engine stepping), 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.WarmupCosineLR", "total_num_steps": 1_000_000, "warmup_num_steps": 2000, "warmup_type": "linear"}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.WarmupDecayLR (log warmup, fp16 skips), 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.WarmupDecayLR", "total_num_steps": 1_000_000, "warmup_num_steps": 2000, "warmup_max_lr": 0.001,
+                       "skipped_steps": list(range(12))}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.OneCycle (beta1 cycled), 1,000,000 steps": (
+        {"optimizer": {"lr": 0.01, "betas": [0.9, 0.999]},
+         "scheduler": {"type": "deepspeed.OneCycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 300_000,
+                       "decay_step_size": 1000, "decay_lr_rate": 0.1}},
+        {"iterations": 1_000_000},
+    ),
+    "deepspeed.LRRangeTest, 1,000,000 steps": (
+        {"scheduler": {"type": "deepspeed.LRRangeTest", "lr_range_test_step_size": 1000, "lr_range_test_staircase": True}},
+        {"iterations": 1_000_000},
+    ),
+    "megatron cosine in samples, batch ramp-up, 1,000,000 iterations": (
+        {"scheduler": {"type": "megatron.OptimizerParamScheduler", "lr_decay_style": "cosine", "lr_warmup_steps": 2_000_000,
+                       "lr_decay_steps": 1_000_000_000, "min_lr": 1e-5, "increment": 1024, "rampup_batch_size": [32, 32, 50_000_000]}},
+        {"iterations": 1_000_000},
+    ),
+    "megatron WSD (minus_sqrt anneal), 1,000,000 iterations": (
+        {"scheduler": {"type": "megatron.OptimizerParamScheduler", "lr_decay_style": "WSD", "lr_wsd_decay_style": "minus_sqrt",
+                       "lr_warmup_steps": 2000, "lr_decay_steps": 1_000_000, "wsd_decay_steps": 200_000}},
+        {"iterations": 1_000_000},
+    ),
+    "torchtitan cosine WSD, 1,000,000 steps": (
+        {"scheduler": {"type": "torchtitan.linear_warmup_stable_decay", "warmup_steps": 2000, "decay_ratio": 0.2, "decay_type": "cosine",
+                       "min_lr_factor": 0.1, "total_steps": 1_000_000}},
+        {"iterations": 1_000_000},
+    ),
+    "nanoGPT's get_lr from train.py (type: code), 1,000,000 iterations": (
+        {"scheduler": {"type": "code", "function": "tests/fixtures/code/nanogpt/train.py:get_lr", "when": "iteration"}},
+        {"iterations": 1_000_000},
     ),
     "yolo.ultralytics (cos_lr, 3-epoch warmup of lr and momentum), 1,000,000 batches": (
         {"optimizer": {"momentum": 0.937, "param_groups": [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]},
@@ -121,11 +161,35 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
 
 
+def function_trace(config: dict) -> None:
+    """The user's own function (a copied fixture), run in its loop: what lrplot's translation stands for."""
+    import ast
+    import math
+
+    spec = load(config)
+    (part,) = spec.scheduler.params["translated"].parts
+    namespace = {"math": math, **dict(part.names)}
+    exec(compile(ast.parse(part.source), part.program.where, "exec"), namespace)  # noqa: S102 - the benchmark runs the fixture
+    function = namespace[ast.parse(part.source).body[0].name]
+    groups = [{"lr": g.lr} for g in spec.optimizer.groups]
+    for step in range(spec.run.total_steps):
+        lr = function(step)
+        for group in groups:
+            group["lr"] = lr
+
+
 def library_trace(config: dict) -> None:
     """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
-    if "detectron2" in config or kind.startswith("detectron2."):
+    stack = kind.split(".", 1)[0]
+    if kind == "code":
+        function_trace(config)
+    elif "detectron2" in config or kind.startswith("detectron2."):
         detectron2_trace(config)
+    elif stack in ("deepspeed", "megatron", "torchtitan"):
+        import importlib
+
+        importlib.import_module(f"lrplot.frameworks.{stack}.reference").trace(config)
     elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
     elif kind.startswith("mmengine."):
@@ -145,7 +209,27 @@ def _prefix(run: dict) -> dict:
     return {**run, "epochs": TORCH_PREFIX_STEPS // run["steps_per_epoch"]}
 
 
+def every_closed_form(steps: int = 1_000_000) -> list[tuple[str, str, float]]:
+    """(schedule, dtype, seconds) for the example of every schedule of the frameworks whose schedules are pure
+    functions of the step (Keras, optax), over ``steps`` steps: the engine evaluates them all at once."""
+    from lrplot.registry import family
+
+    out = []
+    for name in ("keras", "optax"):
+        for info in family(name).schedulers:
+            for dtype in ("float64", "float32"):
+                spec = load({"scheduler": {"type": info.name, **info.example}, "run": {"iterations": steps, "dtype": dtype}})
+                out.append((info.name, dtype, best_of(lambda: lrplot.simulate(spec), 3)))
+    return out
+
+
 def main() -> None:
+    import sys
+
+    if "--closed-forms" in sys.argv:  # no library needed
+        for name, dtype, seconds in every_closed_form():
+            print(f"{name:<44} {dtype}  1,000,000 steps  {_ms(seconds):>8}")
+        return
     import torch
     import transformers
 

@@ -267,11 +267,62 @@ def summary(spec: Spec) -> str:
 
 def title(trace: Trace) -> str:
     """The config's name and what the schedule is; the name alone when it already says it."""
-    what = summary(trace.spec)
+    return titles(trace)[0]
+
+
+def titles(trace: Trace) -> list[str]:
+    """Titles from the fullest to the shortest, for a figure to show the first that fits its width:
+    the name and the summary; the name and the schedulers' names; the name.
+
+    A schedule written as an expression too long for a title (nanoGPT's ``get_lr`` as a LambdaLR)
+    is named by the shape of its curve instead of "custom lr_lambda": five recipes read the same.
+    """
+    spec = trace.spec
+    what = summary(spec)
+    node = spec.scheduler
+    if not node.children and CUSTOM.search(what):
+        what = CUSTOM.sub(lambda m: ", " + shape_words(trace), what, count=1)
     name = trace.name
-    if name in (trace.spec.scheduler.type, what):
-        return what
-    return f"{name}: {what}"
+    short = (" \u2192 " if node.type == "SequentialLR" else " + ").join(c.type for c in node.children) if node.children else node.type
+    short = short.replace(".", " ")
+    if name in (node.type, what):
+        return list(dict.fromkeys([what, short]))
+    return list(dict.fromkeys([f"{name}: {what}", f"{name}: {short}", name]))
+
+
+CUSTOM = re.compile(r" custom \w+")
+
+
+def shape_words(trace: Trace) -> str:
+    """The shape of the highest line, in a few words: ``warmup 2,000 iterations, then decay to 6e-05``."""
+    series = max(merge_groups(trace.lr, trace.groups), key=lambda s: float(np.max(s.values)))
+    v = series.values
+    n = v.size
+    peak = float(v.max())
+    if not n or not peak > 0:
+        return f"lr {_g(peak)}"
+    unit = "epochs" if trace.spec.run.unit == "epoch" else "iterations"
+    per = trace.steps_per_epoch if unit == "epochs" else 1
+    top = int(np.argmax(v >= peak * (1 - 1e-9)))
+    words = []
+    if top > 0 and v[0] < 0.5 * peak and np.all(np.diff(v[: top + 1]) >= 0):
+        words.append(f"warmup {top / per:,.4g} {unit}")
+    held = top + int(np.argmax(v[top:] < peak * (1 - 1e-9))) if (v[top:] < peak * (1 - 1e-9)).any() else n
+    if held - top >= 0.05 * n and held < n:
+        words.append(f"constant to {unit[:-1]} {held / per:,.4g}")
+    rest = v[held:]
+    if rest.size:
+        if np.all(np.diff(rest) <= 0):
+            words.append(f"decay to {_g(rest[-1])}")
+        else:
+            words.append(f"between {_g(rest.min())} and {_g(rest.max())}")
+    if not words:
+        return f"lr {_g(peak)}"
+    return ", then ".join(words) if len(words) <= 2 else f"{words[0]}, {words[1]}, then {words[2]}"
+
+
+def _g(value: float) -> str:
+    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), f"{float(value):.3g}")
 
 
 def unique_labels(labels: Sequence[str]) -> list[str]:

@@ -42,11 +42,33 @@ def _first_step_zero(s: Subject):
         return
     # A warmup from 0 (the next step trains); a group held at 0 for longer is frozen on purpose.
     zero = [g for g in range(trace.lr.shape[0]) if trace.lr[g, 0] == 0 and trace.lr[g, 1] > 0]
-    if zero:
+    if zero and _zero_start_by_design(s.spec) is None:
         yield "scheduler", (
             f"the first step trains with lr 0{_group_words(s.spec, zero)}: a warmup that starts at 0 wastes that step; "
             "start it above 0"
         )
+
+
+def _zero_start_by_design(spec: Spec) -> str | None:
+    """Why a first step at lr 0 is the framework's documented behaviour, which its own configuration
+    cannot change (the family's ``checks.zero_start_by_design``), or None where the user wrote it."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{spec.family.package}.checks")
+    except ModuleNotFoundError:
+        return None
+    hook = getattr(module, "zero_start_by_design", None)
+    return hook(spec) if hook is not None else None
+
+
+def _first_step_zero_by_design(s: Subject):
+    trace = s.trace
+    if trace is None or trace.lr.shape[1] < 2 or not any(trace.lr[g, 0] == 0 and trace.lr[g, 1] > 0 for g in range(trace.lr.shape[0])):
+        return
+    why = _zero_start_by_design(s.spec)
+    if why is not None:
+        yield "scheduler", f"the first step trains with lr 0: {why}"
 
 
 def _reaches_zero(s: Subject):
@@ -93,7 +115,7 @@ def _far_above(s: Subject):
     import numpy as np
 
     trace = s.trace
-    if trace is None:
+    if trace is None or not s.spec.family.scales_lr:  # a schedule that is the lr itself has no factor to get wrong
         return
     # Schedulers that set their own peak (OneCycleLR's and CyclicLR's max_lr) are measured against it.
     initial = np.array([g.lr for g in s.spec.optimizer.groups], dtype=np.float64)
@@ -129,6 +151,7 @@ def _resume(s: Subject, raises: bool):
 GENERAL_RULES: tuple[Rule, ...] = (
     Rule("LR001", "library-raises", "error", "the library raises while building or stepping the schedule", _raises, fallback=True),
     Rule("LR101", "first-step-zero", "warning", "the first step trains with lr 0", _first_step_zero),
+    Rule("LR105", "first-step-zero-by-design", "info", "the first step trains with lr 0, as the framework documents", _first_step_zero_by_design),
     Rule("LR102", "lr-reaches-zero", "warning", "the lr reaches 0 before the run ends (no floor)", _reaches_zero),
     Rule("LR103", "lr-negative", "error", "the lr goes negative", _negative),
     Rule("LR104", "lr-far-above-initial", "warning", f"the lr rises above {SPIKE:g}x its initial value", _far_above),
@@ -214,9 +237,12 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
     from .config import load
     from .engine import simulate
 
+    from .sources import framework_target
+
     where = str(path)
     try:
-        spec = load(path)
+        made = framework_target(where)  # a target in a framework's own words: train.py:get_lr
+        spec = load(path) if made is None else load(made)
     except TorchWouldRaise as exc:
         # A config torch itself rejects is a finding (it has a code), not a file lrplot cannot read.
         subject = None

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import click
 
+from .clihelp import TOPICS, TopicCommand
 from .errors import LrplotError
 from .flags import flag_name, parse_flags, parse_int
 from .registry import SCHEDULERS, Param
@@ -87,10 +88,14 @@ class _FloatOrList(click.ParamType):
         return items[0] if len(items) == 1 else items
 
 
-def _apply(options: list[Callable], f: Callable) -> Callable:
-    """Decorate ``f`` with click options, listed in the order --help shows them."""
+def _apply(options: list[Callable], f: Callable, topic: str | None = None) -> Callable:
+    """Decorate ``f`` with click options, listed in the order --help shows them; with a ``topic``
+    (run, metric, what-if, figure), --help names them under it unless they are common (clihelp)."""
     for option in reversed(options):
         f = option(f)
+    if topic is not None:
+        for param in f.__click_params__[-len(options):]:
+            TOPICS[param.name] = topic
     return f
 
 
@@ -110,9 +115,8 @@ SCHEDULER_PARAMS = _scheduler_params()
 # flags, which click hands over unparsed (see flags.py).
 SCHEDULE_COMMAND = {"ignore_unknown_options": True, "allow_extra_args": True}
 SCHEDULER_FLAGS_HELP = (
-    "SCHEDULER is a scheduler name (see `lrplot list`), its keywords given as flags named like the "
-    "library's keywords (--step-size 10, --milestones 30,80, --num-warmup-steps 100; `lrplot list "
-    "NAME` lists them); CONFIG is a YAML file, which flags override."
+    "SCHEDULER is a scheduler name (`lrplot list`) with its keywords as flags (--step-size 10, "
+    "--milestones 30,80; `lrplot list NAME` lists them); CONFIG is a YAML file, which flags override."
 )
 
 
@@ -129,7 +133,7 @@ def metric_options(f: Callable) -> Callable:
         click.option("--metric-column", default=None, help="The log's column to replay, like val_loss."),
         click.option("--metric-epoch-column", default=None, help="Take the last value per epoch of this column (Lightning logs)."),
     ]
-    return _apply(options, f)
+    return _apply(options, f, "metric")
 
 
 def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
@@ -157,7 +161,7 @@ def _metric_section(kwargs: dict[str, Any]) -> dict[str, Any] | None:
 def run_options(f: Callable) -> Callable:
     options = [
         click.option("--epochs", type=INT, default=None, help="Epochs to simulate [default: 100]."),
-        click.option("--iterations", type=INT, default=None, help="Or a run counted in optimizer steps (like nanoGPT's max_iters)."),
+        click.option("--iterations", type=INT, default=None, help="Or a length in optimizer steps (nanoGPT's max_iters)."),
         click.option("--steps-per-epoch", "steps_per_epoch", type=INT, default=None, help="Optimizer steps per epoch [default: 1]."),
         click.option(
             "--step",
@@ -166,11 +170,13 @@ def run_options(f: Callable) -> Callable:
             default=None,
             help="When scheduler.step() is called [default: iteration for OneCycleLR/CyclicLR, else epoch].",
         ),
-        click.option("--lr", type=_FloatOrList(), default=None, help="Initial lr; a comma-separated list makes one param group each [default: 0.1]."),
+        click.option("--lr", type=_FloatOrList(), default=None, help="Initial lr [default: 0.1]; 0.01,0.1 makes two groups."),
         click.option("--momentum", type=click.FLOAT, default=None, help="SGD momentum of the fake optimizer."),
         click.option("--exact", is_flag=True, help="Follow torch's operation order step by step (bit-identical, slower)."),
+        click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+                     help="Precision the schedule is computed in: float32 as Keras and optax compute by default [default: float64]."),
     ]
-    return _apply(options, plan_options(f))
+    return _apply(options, plan_options(f), "run")
 
 
 def plan_options(f: Callable) -> Callable:
@@ -183,32 +189,32 @@ def plan_options(f: Callable) -> Callable:
         click.option("--drop-last/--no-drop-last", "drop_last", default=None, help="The data loader drops a last partial batch."),
         click.option("--framework", default=None, metavar="NAME", help="Read CONFIG as this framework's own file (when lrplot cannot tell)."),
     ]
-    return _apply(options, f)
+    return _apply(options, f, "run")
 
 
 def resume_at_option(f: Callable) -> Callable:
-    return click.option(
+    return _apply([click.option(
         "--resume-at", "resume_at", type=INT, default=None, metavar="E",
-        help="Resume from a checkpoint saved after scheduler step E (overrides the config's run.resume).",
-    )(f)
+        help="Resume after scheduler step E (over run.resume).",
+    )], f, "what-if")
 
 
 def resume_method_option(f: Callable) -> Callable:
     from .whatif import METHOD_NAMES
 
-    return click.option(
-        "--resume-method", "resume_method", type=click.Choice(METHOD_NAMES), default=None,
-        help="How the script resumes [default: plot draws every way; export needs one].",
-    )(f)
+    return _apply([click.option(
+        "--resume-method", "resume_method", type=click.Choice(METHOD_NAMES), default=None, metavar="METHOD",
+        help=f"How the script resumes: {', '.join(METHOD_NAMES)} [default: plot draws every way; export needs one].",
+    )], f, "what-if")
 
 
 def what_if_option(f: Callable) -> Callable:
     from .whatif import MISTAKE_NAMES
 
-    return click.option(
-        "--what-if", "what_if", default=None, metavar="MISTAKE[,MISTAKE...]",
-        help=f"Overlay a stepping mistake: {', '.join(MISTAKE_NAMES)}, or all (those that apply).",
-    )(f)
+    return _apply([click.option(
+        "--what-if", "what_if", default=None, metavar="MISTAKES",
+        help=f"Stepping mistakes to draw: {', '.join(MISTAKE_NAMES)}, or all (those that apply).",
+    )], f, "what-if")
 
 
 def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
@@ -216,6 +222,13 @@ def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, t
     from .engine.whatif import resume_request
 
     return resume_request(trace, kwargs.pop("resume_at", None), kwargs.pop("resume_method", None), command)
+
+
+def metric_all_option(f: Callable) -> Callable:
+    return _apply([click.option(
+        "--metric-all", is_flag=True,
+        help="Feed the synthetic metric to every schedule, not only ReduceLROnPlateau, to show the metric each would produce.",
+    )], f, "metric")
 
 
 def schedule_options(f: Callable) -> Callable:
@@ -227,7 +240,15 @@ def schedule_options(f: Callable) -> Callable:
 # From arguments to a Spec
 
 
+def _framework_target(target: str, keys: dict | None = None) -> dict | None:
+    from .sources import framework_target
+
+    return framework_target(target, keys)
+
+
 def _looks_like_file(target: str) -> bool:
+    if _framework_target(target) is not None:
+        return False
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         return True
     try:  # a FIFO or a device is a file too (`lrplot plot <(...)`); a folder is not
@@ -250,11 +271,28 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     from .sources import read_config
 
     given_run = (("epochs", kwargs.get("epochs")), ("iterations", kwargs.get("iterations")), ("steps_per_epoch", kwargs.get("steps_per_epoch")),
-                 ("step", kwargs.get("step_mode")), *((k, kwargs.get(k)) for k in PLAN_FLAGS))
+                 ("step", kwargs.get("step_mode")), ("dtype", kwargs.get("dtype")), *((k, kwargs.get(k)) for k in PLAN_FLAGS))
     run = {k: v for k, v in given_run if v is not None}
     optimizer = {k: kwargs[k] for k in ("lr", "momentum") if kwargs.get(k) is not None}
     default_name = origin = None
     framework = kwargs.get("framework")
+    made = _framework_target(target)
+    if made is not None:  # a target in a framework's own words (train.py:get_lr)
+        from .registry import lookup
+
+        keys = {**dict(extra or {}), **(parse_flags(flags, lookup(made["scheduler"]["type"])) if flags else {})}
+        data = {**_framework_target(target, keys), **({"name": name} if name else {})}
+        for section, values in (("run", run), ("optimizer", optimizer)):
+            if values:
+                current = dict(data.get(section) or {})
+                if section == "run" and ("epochs" in values or "iterations" in values):
+                    current.pop("epochs", None), current.pop("iterations", None)
+                data[section] = {**current, **values}
+        data["scheduler"] = {**data["scheduler"], **keys}
+        try:
+            return from_mapping(data)
+        except LrplotError as exc:
+            raise UserError(_as_flag(str(exc), set(run) | set(optimizer))) from None
     is_file = _looks_like_file(target)
     if framework is not None and not is_file:
         raise UserError(f"--framework says which framework a config file belongs to; {target!r} is not a file")
@@ -304,7 +342,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
                     current.pop(other, None)
             data[section] = {**current, **values}
     try:
-        return from_mapping(data, default_name=default_name, origin=origin)
+        return from_mapping(data, default_name=default_name, base_dir=Path(target).parent if is_file else None, origin=origin)
     except LrplotError as exc:
         # Without a file, every run key can only have come from (or be given by) a flag.
         implied = set() if is_file else {k for k, _ in given_run}
@@ -334,21 +372,33 @@ def _simulate(target: str, kwargs: dict[str, Any], flags: list[str]):
 def cli() -> None:
     """See a learning-rate schedule before you train.
 
-    lrplot simulates torch.optim.lr_scheduler exactly (same numbers as PyTorch 2.13, no torch
-    needed) from a YAML config or from flags, and draws or exports the curve.
+    lrplot computes the lr PyTorch's schedulers and {frameworks} train with, exactly and without
+    those libraries, from a YAML config or from flags: it draws and compares schedules, writes the
+    numbers, explains them in words, checks configs for the mistakes that make a schedule silently
+    wrong, and checks a logged run against its plan.
 
     \b
     Examples:
       lrplot plot step --step-size 10 --gamma 0.5
-      lrplot plot onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100 -o onecycle.svg
+      lrplot plot configs/warmup-cosine.yaml --resume-at 50
       lrplot compare step:step_size=30 cosine --epochs 100
       lrplot export cosine --T-max 100 --epochs 100 --format csv
-      lrplot explain configs/warmup-cosine.yaml
+      lrplot explain configs/run-glue-mrpc-linear-warmup.yaml
       lrplot check configs/
-      lrplot plot configs/warmup-cosine.yaml --resume-at 50
-      lrplot code onecycle --max-lr 0.1 --epochs 10 --steps-per-epoch 100
-      lrplot list
+      lrplot verify plan.yaml lightning_logs/version_0/metrics.csv
+      lrplot list transformers
+      lrplot help plot        every option (--help shows the common ones)
     """
+
+
+def _frameworks() -> str:
+    from .registry import FAMILIES
+
+    names = [f.name for f in FAMILIES if f.name != "torch"]
+    return "those of " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) if names else "nothing else"
+
+
+cli.help = (cli.help or "").replace("{frameworks}", _frameworks())
 
 
 def _size(ctx, param, value):
@@ -363,19 +413,19 @@ def _size(ctx, param, value):
 
 def figure_options(f: Callable) -> Callable:
     options = [
-        click.option("-o", "--output", default=None, help="Figure file (.png, .svg, .pdf, or .html: an interactive page) [default: <name>.png]."),
+        click.option("-o", "--output", default=None, metavar="FILE", help="A .png, .svg, .pdf, or .html (an interactive page) [default: NAME.png]."),
         click.option("--title", default=None, help="Figure title."),
-        click.option("--log", "log_scale", is_flag=True, help="Logarithmic lr axis (where the lr is 0 is marked along the bottom)."),
+        click.option("--log", "log_scale", is_flag=True, help="Log lr axis (a zero lr is marked at the bottom)."),
         click.option("--xlim", default=None, metavar="A:B", help="Zoom to x from A to B in the figure's unit (epochs or iterations), like 0:2000 or :5."),
-        click.option("--size", callback=_size, default=None, help="Figure size in inches, WIDTHxHEIGHT (like 7x4)."),
+        click.option("--size", callback=_size, default=None, metavar="WxH", help="Size in inches, like 3.5x2.6 or 7x4."),
         click.option("--dpi", type=click.INT, default=150, show_default=True, help="Resolution of PNG output."),
         click.option("--style", default=None, help="A matplotlib style name (like ggplot or seaborn-v0_8-paper)."),
         click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
         click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
-        click.option("--term", is_flag=True, help="Draw in the terminal instead (Unicode braille; sized to the terminal, or COLUMNS and LINES)."),
+        click.option("--term", is_flag=True, help="Draw in the terminal (braille; COLUMNS x LINES)."),
         click.option("--watch", is_flag=True, help="Draw again whenever a config file changes, until Ctrl-C."),
     ]
-    return _apply(options, f)
+    return _apply(options, f, "figure")
 
 
 def _look(kwargs: dict[str, Any]):
@@ -453,7 +503,7 @@ def _show(path: str) -> None:
     click.launch(path)
 
 
-@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@cli.command(cls=TopicCommand, context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP, short_help="Draw one schedule, with what-ifs over it.")
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @resume_at_option
@@ -462,10 +512,9 @@ def _show(path: str) -> None:
 @figure_options
 @click.pass_context
 def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwargs: Any) -> None:
-    """Draw one schedule: lr (and a changing momentum) against epoch or iteration, with its events marked.
-
-    With --resume-at or --what-if (or a config's run.resume), what a resumed run or a stepping
-    mistake trains with is drawn over the planned curve.
+    """Draw one schedule: lr (and a changing momentum) against epoch or iteration, events marked;
+    with --resume-at or --what-if (or run.resume), what a resumed run or a stepping mistake trains
+    with, over the plan.
     """
     from .output import PAGE_FORMATS, check_folder, figure_format
 
@@ -492,7 +541,17 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
         _save_figure(plotted(trace, look, view, outcomes), output, trace.name, show)
 
-    _draw(draw, watch, [target] if _looks_like_file(target) else [], term)
+    _draw(draw, watch, _watched(target), term)
+
+
+def _watched(target: str) -> list[str]:
+    """The files --watch follows: the config and every file it reads (Spec.files)."""
+    if not (_looks_like_file(target) or _framework_target(target) is not None):
+        return []
+    try:
+        return list(build_spec(target, {}).files) or [target]
+    except (LrplotError, click.ClickException):
+        return [target.rpartition(":")[0]] if _framework_target(target) is not None else [target]
 
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
@@ -502,35 +561,34 @@ def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
     return overlays(trace, flags["resume_at"], flags["resume_method"], flags["what_if"], exact)
 
 
-@cli.command()
+@cli.command(cls=TopicCommand, short_help="Several schedules (or logged runs) in one figure.")
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC ...]")
-@click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", show_default=True, help="One axes with a legend, or small multiples (each with its own scale where the runs differ).")
-@click.option("--x", "x_mode", type=click.Choice(["epoch", "iteration", "progress"]), default=None, help="The x axis: epochs, iterations, or progress (the fraction of training, 0..1) to line up runs of different lengths [default: the runs' own unit].")
-@click.option("--normalize", is_flag=True, help="Divide each line by its peak, to compare the shapes of runs at different scales.")
-@click.option("--sweep", default=None, metavar="KEY=V1,V2,...", help="One line per value of a scheduler keyword (with a single SPEC).")
-@click.option("--metric-all", is_flag=True, help="Feed the synthetic metric to every schedule, not only ReduceLROnPlateau, to show the metric each would produce.")
+@click.option("--layout", type=click.Choice(["overlay", "grid"]), default="overlay", help="One axes, or small multiples [overlay].")
+@click.option("--x", "x_mode", type=click.Choice(["epoch", "iteration", "progress"]), default=None, metavar="UNIT", help="epoch, iteration or progress (0 to 1) [runs' unit].")
+@click.option("--normalize", is_flag=True, help="Each line divided by its peak: shapes compare.")
+@click.option("--sweep", default=None, metavar="KEY=V1,V2", help="A line per value of a keyword (one SPEC).")
 @run_options
 @metric_options
+@metric_all_option
 @figure_options
 def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: bool, sweep: str | None, metric_all: bool, output: str | None, show: bool, **kwargs: Any) -> None:
     """Several schedules in one figure.
 
+    A SPEC is a config file, an inline `alias:key=value,...` (run options apply to these) or a
+    logged run, named by what it is unless labelled: `LABEL=SPEC`.
+
     \b
-    A SPEC is a config file, inline `alias:key=value,key=value`, or a logged run (see `lrplot
-    verify`), named in the legend by what it is unless you give it a label, `LABEL=SPEC`:
       lrplot compare step:step_size=30 cosine multistep:milestones=[30,80]
-      lrplot compare baseline=configs/run.yaml tuned=cosine:T_max=50 --x progress --normalize
+      lrplot compare base=run.yaml cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
-      lrplot compare plan.yaml lightning_logs/version_0/metrics.csv
-    Run options (--epochs, --lr, ...) apply to inline specs.
     """
-    from .inline import check_count, check_total, expand_sweep, parse_inline, split_label
+    from .inline import check_count, check_total, expand_sweep, parse_inline, split_label, split_run_keys
     from .engine import simulate
     from .explain import summary
     from .output import PAGE_FORMATS, figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
-    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "lr", "momentum", *PLAN_FLAGS)}
+    run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "dtype", "lr", "momentum", *PLAN_FLAGS)}
     # A config file keeps its own run, but the plan (which a framework's file rarely holds) and
     # --framework apply to it too.
     file_flags = {k: kwargs[k] for k in (*PLAN_FLAGS, "framework")}
@@ -560,6 +618,9 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
             if _looks_like_file(text):
                 spec = build_spec(text, file_flags, extra, name=label)
                 shown = spec.name
+            elif _framework_target(text) is not None:
+                spec = build_spec(text, run_flags, extra, name=label)
+                shown = spec.name
             else:
                 kind, keys = parse_inline(text)
                 from .registry import lookup
@@ -567,7 +628,8 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 info = lookup(kind)
                 # The same metric for every plateau spec (and, with --metric-all, for every spec).
                 wants_metric = metric_all or (info is not None and info.steps_on_metric)
-                spec = build_spec(kind, {**run_flags, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
+                keys, own = split_run_keys(keys)  # `cosine:lr=5e-5,epochs=3`: the run's and optimizer's keys
+                spec = build_spec(kind, {**run_flags, **own, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
                 shown = label or summary(spec)
             built.append(spec)
             labels.append(shown)
@@ -586,7 +648,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     _draw(draw, watch, files, term)
 
 
-@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@cli.command(cls=TopicCommand, context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP, short_help="The schedule in words: phases, extremes, pitfalls.")
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @resume_at_option
@@ -603,7 +665,7 @@ def explain(ctx: click.Context, target: str, resume_at: int | None, **kwargs: An
     click.echo(explain_trace(trace, resume_at), nl=False)
 
 
-@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@cli.command(cls=TopicCommand, context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP, short_help="The code that builds the schedule with its own library.")
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @click.pass_context
@@ -618,7 +680,7 @@ def _default_figure_name(name: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "schedule") + ".png"
 
 
-@cli.command(context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP)
+@cli.command(cls=TopicCommand, context_settings=SCHEDULE_COMMAND, epilog=SCHEDULER_FLAGS_HELP, short_help="The numbers, one row per optimizer step (CSV or JSON).")
 @click.argument("target", metavar="SCHEDULER|CONFIG [SCHEDULER FLAGS]")
 @schedule_options
 @resume_at_option
@@ -662,7 +724,7 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
     write(dest, csv_chunks(trace) if fmt == "csv" else json_chunks(trace))
 
 
-@cli.command()
+@cli.command(short_help="Find the mistakes that make a schedule silently wrong.")
 @click.argument("paths", nargs=-1, metavar="CONFIG|FOLDER...")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (errors always do).")
 @click.option("--ignore", default=None, metavar="CODE[,CODE...]", help="Skip these rules (a code, or a prefix like PT2).")
@@ -671,10 +733,11 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, list_rules: bool) -> None:
     """Check schedule configs for the mistakes that make a schedule silently wrong.
 
-    \b
     Each finding is a `path: CODE message` line; the codes are stable (`lrplot check --list`).
     Exit code: 0 clean (or only warnings), 1 an error (with --strict, any finding), 2 a config
     lrplot cannot read. Folders are searched for .yaml/.yml files.
+
+    \b
       lrplot check configs/
       lrplot check --strict --ignore PT203 schedule.yaml
     """
@@ -690,15 +753,15 @@ def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, li
     sys.exit(report.exit_code(strict))
 
 
-@cli.command(name="list")
+@cli.command(name="list", short_help="Schedulers, frameworks and their keywords.")
 @click.argument("what", required=False, metavar="[NAME|FRAMEWORK]")
 def list_(what: str | None) -> None:
     """Schedulers with their keywords and defaults: torch's and the frameworks', one framework, or one scheduler.
 
     \b
-      lrplot list                  torch's classes, the frameworks, the run, vars and metric keys
-      lrplot list transformers     every schedule of a framework
-      lrplot list cosine           one scheduler, every keyword (and its flag)
+      lrplot list               torch's classes, the frameworks, run, vars, metric
+      lrplot list transformers  a framework's schedules and its section's keys
+      lrplot list cosine        one scheduler, every keyword (and its flag)
     """
     from .registry import FAMILIES, family, lookup
 
@@ -706,14 +769,13 @@ def list_(what: str | None) -> None:
         families = {f.name: f for f in FAMILIES}
         if what.lower() in families:
             chosen = family(what.lower())
-            click.echo(click.style(chosen.name, bold=True) + f"  {chosen.title}")
+            _heading(chosen.name, chosen.title)
             click.echo()
             for info in chosen.schedulers:
                 _echo_scheduler(info)
             if chosen.section is not None:
-                click.echo(click.style(f"{chosen.section}:", bold=True) + "  a config section in the framework's own words, which lrplot turns into the schedule it means")
-                for key, default, doc in chosen.part(chosen.section_module).keys():
-                    click.echo(f"    {key:<28} {default:<10} {doc}")
+                _heading(f"{chosen.section}:", "a config section in the framework's own words, which lrplot turns into the schedule it means")
+                _table([(key, _word(default), doc) for key, default, doc in chosen.part(chosen.section_module).keys()])
             return
         info = lookup(what)
         if info is None:
@@ -728,36 +790,89 @@ def list_(what: str | None) -> None:
         _echo_scheduler(info)
     for other in others:
         names = ", ".join(i.name.split(".", 1)[1] for i in other.schedulers)
-        click.echo(click.style(other.name, bold=True) + f"  {other.title}")
-        click.echo(f"    {names}  (lrplot list {other.name})")
+        _heading(other.name, other.title)
+        _table([(f"{names}  (lrplot list {other.name})",)])
         click.echo()
     from .config import RUN_KEYS_DOC, RUN_NAMES
 
-    click.echo(click.style("run", bold=True) + "  how long the run is and when the scheduler steps (flags: --epochs, --iterations, --steps-per-epoch, --step)")
-    for key, kind, default, doc in RUN_KEYS_DOC:
-        click.echo(f"    {key:<17} {kind:<34} {default:<9} {doc}")
+    _heading("run", "how long the run is and when the scheduler steps (flags: --epochs, --iterations, --steps-per-epoch, --step)")
+    _table([(key, kind, _word(default), doc) for key, kind, default, doc in RUN_KEYS_DOC])
     click.echo()
-    click.echo(click.style("vars", bold=True) + "  named numbers for expressions: a number, or an expression of other vars and the run's names")
-    click.echo(f"    expressions (lr_lambda in epoch, also spelled step; scale_fn in x) see {', '.join(RUN_NAMES)} and the vars")
+    _heading("vars", "named numbers for expressions: a number, or an expression of other vars and the run's names")
+    _table([(f"expressions (lr_lambda in epoch, also spelled step; scale_fn in x) see {', '.join(RUN_NAMES)} and the vars",)])
     click.echo()
     from .metric import SYNTHETIC_PARAMS
 
-    click.echo(click.style("metric", bold=True) + "  what ReduceLROnPlateau is fed, one value per scheduler step")
-    click.echo("    values            list of numbers                    explicit values")
-    click.echo("    csv               path, with column [epoch_column]   replay a log (--metric-csv, --metric-column)")
-    click.echo("    synthetic         true or a mapping of:              a seeded simulated metric (--metric synthetic)")
-    for p in SYNTHETIC_PARAMS:
-        default = "-" if p.default is None else str(p.default)
-        click.echo(f"      {p.name:<15} {default:<34} {p.doc}")
+    _heading("metric", "what ReduceLROnPlateau is fed, one value per scheduler step")
+    rows = [
+        ("values", "list of numbers", "-", "explicit values"),
+        ("csv", "path", "-", "replay a log (--metric-csv); with column, epoch_column (--metric-column)"),
+        ("synthetic", "true or a mapping", "-", "a seeded simulated metric (--metric synthetic), with the keys:"),
+    ]
+    rows += [(f"  {p.name}", "", "-" if p.default is None else _word(str(p.default)), p.doc) for p in SYNTHETIC_PARAMS]
+    _table(rows)
+
+
+LIST_WIDTH = 100  # `lrplot list` fits this many columns (or the terminal, when narrower)
+
+
+def _width() -> int:
+    import shutil
+
+    return min(LIST_WIDTH, shutil.get_terminal_size((LIST_WIDTH, 24)).columns)
+
+
+def _heading(name: str, words: str) -> None:
+    """A bold name and its words, wrapped under it."""
+    import textwrap
+
+    lines = textwrap.wrap(f"{name}  {words}", _width(), subsequent_indent="    ", break_on_hyphens=False)
+    click.echo(click.style(name, bold=True) + lines[0][len(name):])
+    for line in lines[1:]:
+        click.echo(line)
+
+
+def _word(value: str) -> str:
+    """A default as a config writes it: booleans one way (true, false), like YAML."""
+    return value.lower() if value in ("True", "False") else value
+
+
+def _table(rows: list[tuple[str, ...]], indent: int = 4) -> None:
+    """Rows of cells in columns as wide as their widest cell, the last column wrapped in what is
+    left, every line within the width."""
+    import textwrap
+
+    width = _width()
+    columns = max(len(r) for r in rows)
+    # the first column (a name) is never cut; the others take at most a third of the width
+    widths = [min(max(len(r[i]) for r in rows if len(r) > i + 1), width // (2 if i == 0 else 3)) for i in range(columns - 1)]
+    last = width - indent - sum(w + 2 for w in widths)
+    below = last < 30  # too narrow for words: the last column goes under its row, indented
+    for row in rows:
+        cells = [textwrap.wrap(cell, w, break_on_hyphens=False) or [""] for cell, w in zip(row[:-1], widths)]
+        if below and len(row) == columns:
+            cells.append([""])
+            for k in range(max(len(c) for c in cells)):
+                parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells[:-1], widths)]
+                click.echo((" " * indent + "  ".join(parts)).rstrip())
+            for line in textwrap.wrap(row[-1], width - indent - 4, break_on_hyphens=False):
+                click.echo(" " * (indent + 4) + line)
+            continue
+        cells.append(textwrap.wrap(row[-1], last if len(row) == columns else width - indent, break_on_hyphens=False) or [""])
+        for k in range(max(len(c) for c in cells)):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells[:-1], widths)]
+            text = cells[-1][k] if k < len(cells[-1]) else ""
+            click.echo((" " * indent + "  ".join([*parts, text])).rstrip())
 
 
 def _echo_scheduler(info, flags: bool = False) -> None:
     from .registry import FROM_RUN, REQUIRED
 
     aliases = f"  ({', '.join(info.aliases)})" if info.aliases else ""
-    click.echo(click.style(info.name, bold=True) + f"{aliases}  {info.description}")
+    _heading(info.name, f"{aliases.strip()}  {info.description}".strip())
     if info.default_step != "epoch":
         click.echo(f"    steps per {info.default_step} by default")
+    rows = []
     for p in info.params:
         if p.default is REQUIRED:
             default = "required"
@@ -765,6 +880,8 @@ def _echo_scheduler(info, flags: bool = False) -> None:
             default = "from run"
         elif p.default is None:
             default = "-"
+        elif isinstance(p.default, bool):
+            default = str(p.default).lower()
         elif isinstance(p.default, float):
             default = f"{p.default:g}"
         else:
@@ -772,7 +889,9 @@ def _echo_scheduler(info, flags: bool = False) -> None:
         name = p.name
         if flags and not p.nested:
             name = f"{flag_name(p.name)}{'/--no-' + p.name.replace('_', '-') if p.kind == 'bool' else ''}"
-        click.echo(f"    {name:<{30 if flags else 17}} {_kind(p):<34} {default:<9} {p.doc}")
+        rows.append((name, _kind(p), default, p.doc))
+    if rows:
+        _table(rows)
     click.echo()
 
 
@@ -783,6 +902,8 @@ _KINDS = {
     "numbers": "number or list",
     "schedulers": "list of schedulers",
     "scheduler": "a scheduler",
+    "step_map": "{step: number, ...}",
+    "raw": "text",
 }
 
 
@@ -797,16 +918,19 @@ def _kind(p: Param) -> str:
     return kind
 
 
-@cli.command()
+@cli.command(short_help="Render a folder of configs, reproducibly (docs, CI).")
 @click.argument("config_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the figures and the index.")
-@click.option("--check", is_flag=True, help="Render into memory and exit 1 listing every figure that is missing or differs.")
+@click.option("--check", is_flag=True, help="Exit 1 listing every file that is missing or differs, each written as it should be now, "
+              "with a difference image per figure, into OUTPUT/stale/.")
 def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     """Render every config of a folder (SVG and PNG) with a README.md table and an index.html.
 
-    Byte-for-byte reproducible, so CI can check that a committed gallery is current.
+    Byte-for-byte reproducible, so CI can check that a committed gallery is current. Figures are
+    cached by content (the config and the files it reads, lrplot's code, matplotlib's version) in
+    $LRPLOT_CACHE_DIR (default ~/.cache/lrplot): an unchanged config is not drawn again.
     """
-    from .gallery import compare_with, find_configs, render_gallery
+    from .gallery import clear_stale, compare_with, find_configs, render_gallery, write_stale
     from .output import check_folder
 
     configs = find_configs(config_dir)
@@ -819,21 +943,26 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     if check:
         problems = compare_with(out_dir, files)
         if problems:
-            click.echo("\n".join(problems), err=True)
-            click.echo(f"{len(problems)} gallery files are out of date: run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
+            try:
+                check_folder(out_dir, "--output")
+                lines, where = write_stale(out_dir, files, problems), f"what they should be now, and the difference images, are in {out_dir / 'stale'}"
+            except (LrplotError, OSError) as exc:  # a read-only checkout: the list still says what is stale
+                lines, where = [f"{problem}: {name}" for name, problem in problems], f"nothing written: {exc}"
+            click.echo("\n".join(lines), err=True)
+            click.echo(f"{len(problems)} gallery files are out of date ({where}): run `lrplot gallery {config_dir} -o {out_dir}`", err=True)
             sys.exit(1)
         click.echo(f"{out_dir}: {len(configs)} figures up to date")
         return
     from .output import destination, write
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != data:
-            write(destination(str(out_dir / name)), [data])
+    for name, _ in compare_with(out_dir, files):
+        write(destination(str(out_dir / name)), [files[name].read()])
+    clear_stale(out_dir, files)
     click.echo(f"{out_dir}: {len(configs)} figures, README.md, index.html")
 
 
-@cli.command()
+@cli.command(cls=TopicCommand, short_help="Check a logged run's lr against its plan.")
 @click.argument("config", metavar="CONFIG|RUN_FOLDER")
 @click.argument("runlog", metavar="[RUNLOG]", required=False)
 @click.option("--column", "columns", multiple=True, metavar="NAME", help="The log's lr column, tag or key; once per param group [default: found by name, like lr-AdamW or learning_rate].")
@@ -845,12 +974,12 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
 def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None, **plan: Any) -> None:
     """Check a logged run's lr against its plan, and name the mistake that explains a divergence.
 
-    \b
     RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
     lr column), transformers' trainer_state.json (or its output folder), a TensorBoard event file
     or run folder (pip install 'lrplot[tensorboard]'), JSON lines, or a framework's own log. A
     framework's output folder alone (RUN_FOLDER) is enough where it holds both the config and the log.
     The plan options (--dataset-size, --devices, ...) complete a config that lacks them.
+
     Exit code 0: the run followed the plan; 1: it diverged; 2: bad input.
     """
     from .runlog import read_runlog, run_folder
@@ -877,6 +1006,35 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
         _save_figure(Drawing([], [spec.name], Look(), View(), lambda: plot_verdict(verdict, Look())), output, spec.name, False)
     if not verdict.followed:
         sys.exit(1)
+
+
+@cli.command(name="help", short_help="Every option of a command, or of a topic.")
+@click.argument("what", required=False, metavar="[COMMAND|TOPIC]")
+@click.pass_context
+def help_(ctx: click.Context, what: str | None) -> None:
+    """Every option of a command (its --help shows the common ones), or the options of a topic:
+    run, metric, what-if or figure.
+
+    \b
+      lrplot help plot        every option of plot, by topic
+      lrplot help run         the run's options, and the commands that take them
+    """
+    from .clihelp import TOPIC_WORDS, full_help, topic_help
+
+    root = ctx.find_root()
+    if what is None:
+        click.echo(root.get_help())
+        return
+    if what in TOPIC_WORDS:
+        click.echo(topic_help(cli, root, what), nl=False)
+        return
+    command = cli.get_command(root, what)
+    if command is None:
+        from .values import suggest
+
+        choices = [*cli.list_commands(root), *TOPIC_WORDS]
+        raise UserError(f"lrplot help: no command or topic {what!r}{suggest(what, choices)}; choose from {', '.join(choices)}")
+    click.echo(full_help(command, click.Context(command, info_name=what, parent=root)))
 
 
 def main() -> None:

@@ -46,13 +46,15 @@ RUN_KEYS_DOC = (
     ("grad_accum", "integer >= 1", "1", "  batches per optimizer step"),
     ("drop_last", "bool", "false", "  the DataLoader drops a last partial batch"),
     ("step", "epoch | iteration | fractional", "-", "when scheduler.step() is called (default: by scheduler and run)"),
+    ("dtype", "float64 | float32", "float64", "the precision the schedule is computed in (float32: as Keras and optax do by default)"),
     ("resume", "{at: E, method: M}", "-", "the run resumes from a checkpoint saved after scheduler step E, by M"),
 )
 
 # Read-only names every expression sees (DESIGN.md, "Expressions").
 RUN_NAMES = ("total_steps", "steps_per_epoch", "epochs", "base_lr")
 _PLAN_KEYS = ("dataset_size", "batch_size", "devices", "grad_accum", "drop_last")
-_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", *_PLAN_KEYS)
+_RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", "dtype", *_PLAN_KEYS)
+DTYPES = ("float64", "float32")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class RunSpec:
     has_epochs: bool = True
     plan: Plan | None = None
     resume: Resume | None = None
+    dtype: str = "float64"  # the precision the library computes the schedule in (its family's ``dtypes``)
 
     @property
     def epochs(self) -> int:
@@ -181,10 +184,10 @@ class RunSpec:
         """Optimizer step k in the run's own words: an epoch, an iteration, or both."""
         spe = self.steps_per_epoch
         if self.unit == "epoch" and spe == 1:
-            return f"epoch {k}"
+            return f"epoch {k:,}"
         if not self.has_epochs or spe == 1:
-            return f"iteration {k}"
-        return f"iteration {k} (epoch {k / spe:g})"
+            return f"iteration {k:,}"
+        return f"iteration {k:,} (epoch {k / spe:,.6g})"
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ class MetricSpec:
     values: tuple[float, ...] | None = None
     synthetic: Any = None  # metric.SyntheticSpec
     source: str = "values"  # values | csv | synthetic
+    file: str | None = None  # the log the values were read from (csv)
 
 
 @dataclass(frozen=True)
@@ -315,9 +319,10 @@ SECTIONS = {f.section: f for f in FAMILIES if f.section}
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
     """Validate a config mapping; ``origin`` is the file it was read from (which file gave what)."""
     spec = _from_mapping(data, default_name, base_dir)
+    log = (spec.metric.file,) if spec.metric is not None and spec.metric.file else ()  # a file read too
     if origin is None or not (origin.lines or origin.files):
-        return spec
-    return replace(spec, derivation=origin.lines + spec.derivation, files=origin.files)
+        return replace(spec, files=tuple(dict.fromkeys(spec.files + log))) if log else spec
+    return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files + log)))
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
@@ -328,17 +333,23 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric", *SECTIONS))
     derivation: tuple[str, ...] = ()
     sections = [k for k in SECTIONS if k in data]
-    if len(sections) > 1:
-        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
     if not sections:
         return _from_plain(data, source, derivation, default_name, base_dir)
+    # One section translates the config: the only one, or the one whose module ``takes_over`` a
+    # config with another beside it (a ds_config under transformers' Trainer).
+    lead = next((k for k in SECTIONS if getattr(SECTIONS[k].part(SECTIONS[k].section_module), "takes_over", lambda d: False)(data)), None)
+    if lead is None and len(sections) > 1:
+        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
+    sections = [lead or sections[0]]
     # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
     # scheduler and the run; the family turns it into the plain config it means, and an error in
     # what it made is named by the section's field that caused it.
     family_ = SECTIONS[sections[0]]
     reader = family_.part(family_.section_module)
     data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
-    data, derivation = reader.translate(data[sections[0]], data, sections[0])
+    if data.get("vars") is not None and sections[0] in data:  # a section's keys may name vars (those that do not use the run), which it then consumes
+        data = {k: v for k, v in data.items() if k != "vars"} | {sections[0]: named_fields(data[sections[0]], early_vars(data["vars"]), sections[0])}
+    data, derivation = reader.translate(data.get(sections[0]), data, sections[0])
     derivation = moved + tuple(derivation)
     check_tree(data)
     try:
@@ -415,7 +426,24 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
     if isinstance(scheduler_data, str):  # `scheduler: cosine` is shorthand for `{type: cosine}`
         scheduler_data = {"type": scheduler_data}
     info = _scheduler_info(scheduler_data, "scheduler")
-    run = _run(data.get("run", {}), family(info.family).default_step(scheduler_data, info))
+    early = early_vars(data.get("vars"))
+    later = set(data.get("vars") or ()) - set(early) if isinstance(data.get("vars"), Mapping) else set()
+    run = _run(named_fields(data.get("run", {}), early, "run", _RUN_NUMBERS, later),
+               family(info.family).default_step(scheduler_data, info))
+    framework = family(info.family)
+    if run.dtype not in framework.dtypes:
+        raise ConfigError(
+            "run.dtype",
+            f"{info.name} is computed in {' or '.join(framework.dtypes)} ({framework.name} schedules use Python floats); "
+            f"{run.dtype} applies to the frameworks that compute in it ({', '.join(f.name for f in FAMILIES if run.dtype in f.dtypes)})",
+        )
+    given_lr = isinstance(data.get("optimizer"), Mapping) and [k for k in ("lr", "param_groups") if k in data["optimizer"]]
+    if not framework.scales_lr and given_lr:
+        raise ConfigError(
+            f"optimizer.{given_lr[0]}",
+            f"{info.name} is the optimizer's learning rate itself (the optimizer is built with learning_rate=schedule, "
+            f"one for all its variables), so the optimizer has no lr of its own; set the schedule's keywords (`lrplot list {info.name}`)",
+        )
     if run.resume is not None:
         from .whatif import models_resumes
 
@@ -435,14 +463,16 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
         )
     variables = _vars(data.get("vars"), run)
     names = Names(run, {**run_names(run), **{v.name: v.value for v in variables}}, tuple(g.lr for g in optimizer.groups))
-    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0)
+    read: dict[str, list] = {"files": [], "lines": []}  # what the schedulers read besides the config
+    scheduler = _scheduler(scheduler_data, "scheduler", optimizer, run, names, run.length, depth=0, base_dir=base_dir, read=read)
     _check_work(scheduler, run)
     metric = _metric(data.get("metric"), scheduler, run, Path(base_dir) if base_dir is not None else Path("."))
 
     name = data.get("name", default_name or scheduler.type)
     if not isinstance(name, (str, int, float)) or isinstance(name, bool):
         raise ConfigError("name", f"must be a string, got {type_name(name)}")
-    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables, derivation)
+    return Spec(check_text(str(name), "name"), optimizer, run, scheduler, metric, MappingProxyType(dict(source)), variables,
+                derivation + tuple(read["lines"]), tuple(dict.fromkeys(read["files"])))
 
 
 def _check_work(scheduler: SchedulerSpec, run: RunSpec) -> None:
@@ -594,7 +624,10 @@ def _run(data: Any, default_step: str) -> RunSpec:
             f"{path}.step",
             f"`step: {step}` needs epochs: give run.steps_per_epoch (or the dataset and batch sizes) with run.iterations",
         )
-    run = RunSpec(total, spe, step, unit, has_epochs, plan)
+    dtype = data.get("dtype", "float64")
+    if dtype not in DTYPES:
+        raise ConfigError(f"{path}.dtype", f"must be one of {', '.join(DTYPES)}, got {dtype!r}{suggest(dtype, DTYPES)}")
+    run = RunSpec(total, spe, step, unit, has_epochs, plan, dtype=dtype)
     if "resume" in data:
         run = replace(run, resume=_resume(data["resume"], run, f"{path}.resume"))
     return run
@@ -609,6 +642,38 @@ def _resume(data: Any, run: RunSpec, path: str) -> Resume:
         raise ConfigError(f"{path}.at", "missing; the scheduler step after which the checkpoint was saved")
     at = check_resume_at(run, data["at"], f"{path}.at")
     return Resume(at, check_method(data.get("method", "state_dict"), f"{path}.method"))
+
+
+_RUN_NUMBERS = ("epochs", "iterations", "steps_per_epoch", "dataset_size", "batch_size", "devices", "grad_accum")
+NAMES_WHERE = "a number, or a name: a var (vars:) or, outside run:, the run's total_steps, steps_per_epoch or epochs"
+
+
+def named(value: Any, path: str, names: Mapping[str, Any]) -> Any:
+    """A numeric field's value: a name (a var, a run name) stands for its number."""
+    if isinstance(value, str) and value.strip().isidentifier():
+        name = value.strip()
+        if name in names:
+            return names[name]
+        raise ConfigError(path, f"{name!r} is not a defined name; a numeric field takes {NAMES_WHERE}{suggest(name, list(names))}")
+    return value
+
+
+def named_fields(data: Any, names: Mapping[str, Any], path: str, keys: tuple[str, ...] | None = None, later: Any = ()) -> Any:
+    """A mapping whose numeric fields (``keys``; every string value that is a defined name, when None) name vars."""
+    if not isinstance(data, Mapping) or not names and keys is None:
+        return data
+    out = dict(data)
+    for key, value in data.items():
+        if keys is not None and key in keys:
+            if isinstance(value, str) and value.strip().isidentifier() and value.strip() in RUN_NAMES:
+                raise ConfigError(f"{path}.{key}", f"{value!r} is the run's own number, which run: defines; give a number or a var")
+            if isinstance(value, str) and value.strip() in later:
+                raise ConfigError(f"{path}.{key}", f"the var {value.strip()!r} uses the run's names, so it cannot size the run; a run "
+                                  "field takes a number or a var that does not depend on the run")
+            out[key] = named(value, f"{path}.{key}", names)
+        elif keys is None and isinstance(value, str) and value.strip() in names:
+            out[key] = names[value.strip()]
+    return out
 
 
 def _positive_int(value: Any, path: str) -> int:
@@ -658,8 +723,16 @@ _RESERVED_VAR_NAMES = {
 }
 
 
-def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
-    """``vars:``: named numbers, each a number or an expression of other vars and the run names."""
+def early_vars(data: Any) -> dict[str, int | float]:
+    """The vars that do not use the run's names, worked out before the run (its fields may name them)."""
+    return {v.name: v.value for v in _vars(data, None)}
+
+
+def _vars(data: Any, run: RunSpec | None) -> tuple[Var, ...]:
+    """``vars:``: named numbers, each a number or an expression of other vars and the run names.
+
+    With ``run`` None (before the run is known), the vars that use a run name, and those that use
+    them, are left out."""
     from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr
 
     path = "vars"
@@ -681,12 +754,12 @@ def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
             raise ConfigError(vpath, f"shadows the {'constant' if key in CONSTANTS else 'function'} {key}; pick another name")
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ConfigError(vpath, f"must be a number or an expression, got {type_name(value)}")
-    base = run_names(run)
+    base = run_names(run) if run is not None else {n: 1 for n in RUN_NAMES if n != "base_lr"}
     unavailable = {
         "epoch": "vars are numbers fixed for the run; use epoch (or step) in lr_lambda itself",
         "step": "vars are numbers fixed for the run; use step (or epoch) in lr_lambda itself",
         "base_lr": "each param group has its own base_lr; use it in lr_lambda itself",
-        **({} if run.has_epochs else {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}),
+        **({} if run is None or run.has_epochs else {n: "the run has no epochs; give run.steps_per_epoch" for n in ("steps_per_epoch", "epochs")}),
     }
     # Dependencies first (any order is allowed in the file), with cycles named.
     deps: dict[str, tuple[str, ...]] = {}
@@ -718,6 +791,16 @@ def _vars(data: Any, run: RunSpec) -> tuple[Var, ...]:
         visit(key, [])
     values: dict[str, int | float] = {}
     exprs: dict[str, Any] = {}
+    if run is None:  # before the run: leave out what uses the run's names, directly or through another var
+        uses_run = set()
+        for key in order:
+            raw = data[key]
+            if isinstance(raw, str):
+                probe = parse_expr(raw, (), {**base, **{k: 0 for k in data}})
+                if any(n in base or n in uses_run for n in probe.used_names()):
+                    uses_run.add(key)
+        order = [k for k in order if k not in uses_run]
+        base = {}
     for key in order:
         raw = data[key]
         vpath = f"{path}.{key}"
@@ -791,7 +874,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
         log = user_path(data["csv"], f"{path}.csv")
         log = log if log.is_absolute() else base_dir / log
         values = read_log(log, data.get("column"), data.get("epoch_column"), path, run.scheduler_steps)
-        where = f"{path}.csv"
+        where, file = f"{path}.csv", str(log)
     else:
         raw = data["values"]
         if not isinstance(raw, (list, tuple)):
@@ -804,7 +887,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
                 raise ConfigError(f"{path}.values[{i}]", f"must be a number or NaN (a bad epoch), got {v}")
             else:
                 values.append(number(v, f"{path}.values[{i}]"))
-        where = f"{path}.values"
+        where, file = f"{path}.values", None
     needed = run.scheduler_steps
     if len(values) < needed:
         fix = f"shorten run.epochs to {len(values)}" if run.step == "epoch" else "shorten the run"
@@ -812,7 +895,7 @@ def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -
             where,
             f"{len(values)} values for {needed} scheduler steps ({run.step} stepping); give one value per step, or {fix}",
         )
-    return MetricSpec(values=tuple(values[:needed]), source=kind)
+    return MetricSpec(values=tuple(values[:needed]), source=kind, file=file)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -840,7 +923,8 @@ _RETIRED = {
 }
 
 
-def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int) -> SchedulerSpec:
+def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Names, length: int, depth: int, base_dir: Any = None,
+               read: dict | None = None) -> SchedulerSpec:
     if depth > MAX_NESTING:
         raise ConfigError(path, f"schedulers nested more than {MAX_NESTING} deep")
     if isinstance(data, str):
@@ -875,9 +959,11 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
             params[p.name] = p.default
 
     def child(child_data: Any, child_path: str, child_length: int) -> SchedulerSpec:
-        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1)
+        return _scheduler(child_data, child_path, opt, run, names, child_length, depth + 1, base_dir, read)
 
-    family(info.family).resolve(info, params, ResolveContext(path, len(opt.groups), length, depth, run, child, lookup))
+    read = read if read is not None else {"files": [], "lines": []}
+    context = ResolveContext(path, len(opt.groups), length, depth, run, child, lookup, base_dir, read["files"], read["lines"])
+    family(info.family).resolve(info, params, context)
     return SchedulerSpec(info.name, MappingProxyType(params), path)
 
 
@@ -887,6 +973,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if p.optional:
             return None
         raise ConfigError(path, f"must not be empty ({p.doc})")
+    if p.kind in ("int", "float", "int_list", "numbers", "per_group"):
+        value = [named(v, f"{path}[{i}]", names.shared) for i, v in enumerate(value)] if isinstance(value, (list, tuple)) else named(value, path, names.shared)
     if p.kind == "int":
         return _bounded(p, integer(value, path), path)
     if p.kind == "float":
@@ -922,6 +1010,12 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
                 )
             return tuple(_bounded(p, number(v, f"{path}[{i}]"), f"{path}[{i}]") for i, v in enumerate(value))
         return _bounded(p, number(value, path), path)
+    if p.kind == "step_map":  # optax's boundaries_and_scales: {step: factor}
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, f"must be a mapping of steps to numbers like {{1000: 0.1, 2000: 0.1}}, got {type_name(value)}")
+        # a JSON mapping's keys are strings: "1000" is the step 1000 there
+        steps = [int(k) if isinstance(k, str) and k.strip().lstrip("-").isdigit() else k for k in value]
+        return tuple((integer(k, f"{path}[{k!r}]"), _bounded(p, number(v, f"{path}[{k!r}]"), f"{path}[{k!r}]")) for k, v in zip(steps, value.values()))
     if p.kind in ("expr", "per_group_expr"):
         return _expression(p, value, path, names)
     if p.kind == "choice_list":
@@ -935,6 +1029,8 @@ def _param_value(p: Param, value: Any, path: str, names: Names) -> Any:
         if not isinstance(value, (Mapping, str)):
             raise ConfigError(path, f"must be a scheduler mapping with a `type:`, got {type_name(value)}")
         return value  # validated by the family's resolve, like `schedulers`
+    if p.kind == "raw":  # the family's resolve reads it (a file name, a call, a mapping)
+        return value
     if p.kind == "schedulers":
         if not isinstance(value, (list, tuple)):
             raise ConfigError(path, f"must be a list of scheduler mappings, got {type_name(value)}")

@@ -1,10 +1,11 @@
-"""The generated parts of the README: the command reference, the gallery table, the check rules,
-the resume methods, and the compare and what-if figures.
+"""The generated parts of the documentation: the command reference, the check rules, the resume
+methods and stepping mistakes, the gallery table, the frameworks' index, and the README's figures.
 
-    python -m lrplot.docs          # rewrite them in README.md (and gallery/readme-*.svg)
+    python -m lrplot.docs          # rewrite them in docs/*.md (and gallery/readme-*.svg)
 
-The tests regenerate each part and fail when the committed README differs, so the docs can't drift
-from the CLI's own help or from the gallery.
+Each page holds its generated parts between ``<!-- generated:NAME -->`` markers. The tests
+regenerate every part and fail when a committed page differs, so the docs can't drift from the
+CLI's own help, the registry or the gallery.
 """
 
 from __future__ import annotations
@@ -16,68 +17,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE_FIGURE = "gallery/readme-compare.svg"
 COMPARE_ARGS = ["step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "--epochs", "100"]
-# The README's what-if figures: a config, and where it resumes (every method) or which mistakes.
+# The what-if figures of docs/what-if.md: a config, and where it resumes (every method) or which mistakes.
 WHATIF_FIGURES = {
     "gallery/readme-resume.svg": ("configs/warmup-cosine.yaml", {"resume_at": 50}),
     "gallery/readme-mistakes.svg": ("configs/onecycle-per-batch.yaml", {"what_if": "all"}),
 }
+WIDTH = 100  # the command reference, as a 100-column terminal shows it
 
 
 def command_reference() -> str:
+    """``lrplot --help``, then every option of every command (``lrplot help COMMAND``)."""
     import click
 
     from .cli import cli
+    from .clihelp import full_help
 
     # the settings a real invocation gets (help_option_names), at a fixed width
-    root = click.Context(cli, info_name="lrplot", **{**cli.context_settings, "terminal_width": 100, "max_content_width": 100})
+    root = click.Context(cli, info_name="lrplot", **{**cli.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH})
     parts = ["```text", cli.get_help(root), "```"]
     for name in cli.list_commands(root):
         command = cli.get_command(root, name)
-        ctx = click.Context(command, info_name=name, parent=root, terminal_width=100, max_content_width=100)
-        parts += ["", f"#### `lrplot {name}`", "", "```text", command.get_help(ctx), "```"]
+        ctx = click.Context(command, info_name=name, parent=root, terminal_width=WIDTH, max_content_width=WIDTH)
+        parts += ["", f"#### `lrplot {name}`", "", "```text", full_help(command, ctx), "```"]
     return "\n".join(parts)
 
 
 def gallery_table(root: Path = ROOT) -> str:
+    from .config import load
     from .gallery import Entry, description, find_configs, markdown_index
 
-    entries = []
-    for path in find_configs(root / "configs"):
-        from .config import load
-
-        entries.append(Entry(path.stem, load(path).name, description(path), path.name))
-    lines = markdown_index(entries, "configs", image_prefix="gallery/").splitlines()
+    entries = [Entry(path.stem, load(path).name, description(path), path.name) for path in find_configs(root / "configs")]
+    lines = markdown_index(entries, "../configs", image_prefix="../gallery/").splitlines()
     return "\n".join(lines[lines.index("| figure | recipe |") :])
 
 
-def compare_figure() -> bytes:
-    """The README's compare figure: what `lrplot compare` with COMPARE_ARGS draws."""
-    from .cli import build_spec
-    from .inline import parse_inline
-    from .engine import simulate
-    from .explain import summary
-    from .render import compare_traces, figure_bytes
+def frameworks_index() -> str:
+    """One row per framework of the registry, linking its page (``docs/frameworks/<name>.md``)."""
+    from .registry import FAMILIES
 
-    specs, flags = COMPARE_ARGS[:-2], {"epochs": int(COMPARE_ARGS[-1])}
-    traces = [simulate(build_spec(kind, flags, keys)) for text in specs for kind, keys in [parse_inline(text)]]
-    # labelled as `lrplot compare` labels unnamed inline specs: by what they are
-    return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
-
-
-def whatif_figure(name: str) -> bytes:
-    """A README what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
-    from . import whatif
-    from .engine import whatif as curves
-    from .engine import simulate
-    from .render import figure_bytes, plot_trace
-
-    config, request = WHATIF_FIGURES[name]
-    trace = simulate(ROOT / config)
-    if "resume_at" in request:
-        outcomes = curves.resumes(trace, request["resume_at"])
-    else:
-        outcomes = curves.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if curves.mistake_applies(trace.spec, m) is None])
-    return figure_bytes(plot_trace(trace, overlays=outcomes), "svg")
+    lines = ["| framework | what lrplot computes | schedulers |", "| --- | --- | --- |"]
+    for family in FAMILIES:
+        lines.append(f"| [`{family.name}`]({family.name}.md) | {family.title} | {len(family.schedulers)} |")
+    return "\n".join(lines)
 
 
 def check_rules() -> str:
@@ -103,29 +84,64 @@ def stepping_mistakes() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {
-    "commands": command_reference, "gallery": gallery_table, "check-rules": check_rules,
-    "resume-methods": resume_methods, "stepping-mistakes": stepping_mistakes,
+# page -> the generated parts it holds
+PAGES = {
+    "docs/commands.md": {"commands": command_reference},
+    "docs/check.md": {"check-rules": check_rules},
+    "docs/what-if.md": {"resume-methods": resume_methods, "stepping-mistakes": stepping_mistakes},
+    "docs/gallery.md": {"gallery": gallery_table},
+    "docs/frameworks/README.md": {"frameworks": frameworks_index},
 }
 
 
-def render_readme(text: str) -> str:
-    """README text with every generated section brought up to date."""
-    for name, make in SECTIONS.items():
+def render(page: str, text: str) -> str:
+    """A page's text with every generated part brought up to date."""
+    for name, make in PAGES[page].items():
         pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
         if not pattern.search(text):
-            raise ValueError(f"README.md has no <!-- generated:{name} --> section")
+            raise ValueError(f"{page} has no <!-- generated:{name} --> section")
         text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
     return text
 
 
+def compare_figure() -> bytes:
+    """The README's compare figure: what `lrplot compare` with COMPARE_ARGS draws."""
+    from .cli import build_spec
+    from .inline import parse_inline
+    from .engine import simulate
+    from .explain import summary
+    from .render import compare_traces, figure_bytes
+
+    specs, flags = COMPARE_ARGS[:-2], {"epochs": int(COMPARE_ARGS[-1])}
+    traces = [simulate(build_spec(kind, flags, keys)) for text in specs for kind, keys in [parse_inline(text)]]
+    # labelled as `lrplot compare` labels unnamed inline specs: by what they are
+    return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
+
+
+def whatif_figure(name: str) -> bytes:
+    """A what-if figure: what `lrplot plot CONFIG --resume-at E` (or `--what-if all`) draws."""
+    from . import whatif
+    from .engine import whatif as curves
+    from .engine import simulate
+    from .render import figure_bytes, plot_trace
+
+    config, request = WHATIF_FIGURES[name]
+    trace = simulate(ROOT / config)
+    if "resume_at" in request:
+        outcomes = curves.resumes(trace, request["resume_at"])
+    else:
+        outcomes = curves.mistakes(trace, [m for m in whatif.MISTAKE_NAMES if curves.mistake_applies(trace.spec, m) is None])
+    return figure_bytes(plot_trace(trace, overlays=outcomes), "svg")
+
+
 def main() -> int:
-    readme = ROOT / "README.md"
-    readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    for page in PAGES:
+        path = ROOT / page
+        path.write_text(render(page, path.read_text(encoding="utf-8")), encoding="utf-8")
     (ROOT / COMPARE_FIGURE).write_bytes(compare_figure())
     for name in WHATIF_FIGURES:
         (ROOT / name).write_bytes(whatif_figure(name))
-    print(f"updated {readme}, {COMPARE_FIGURE} and {', '.join(WHATIF_FIGURES)}")
+    print(f"updated {', '.join(PAGES)}, {COMPARE_FIGURE} and {', '.join(WHATIF_FIGURES)}")
     return 0
 
 

@@ -13,17 +13,16 @@ from .engine.events import Phase
 from .engine.trace import Trace
 
 MAX_RUNS = 8  # a piecewise-constant phase with at most this many levels is listed level by level
-DEFAULT_RESUME_STEPS = 20_000  # runs up to this long say what resuming them mid-way does, unasked (a few tenths of a second)
 
 
 def explain(trace: Trace, resume_at: int | None = None) -> str:
     """The schedule in words; ``resume_at`` says what each way of resuming after that scheduler step
-    does (default: the config's ``run.resume``, else the middle of the run)."""
+    does (default: the config's ``run.resume``; without either, one line says how to ask)."""
     spec = trace.spec
     describe = spec.family.part("describe")
     n = len(trace)
     title = summary(spec)
-    lines = [title if trace.name == spec.scheduler.type else f"{trace.name}: {title}"]
+    lines = [title if trace.name in (spec.scheduler.type, title) else f"{trace.name}: {title}"]
     lines += [f"  {line}" for line in run_words(trace)]
     lines.append("")
     rows: list[tuple[str, str]] = []
@@ -45,7 +44,7 @@ def explain(trace: Trace, resume_at: int | None = None) -> str:
     if trace.momentum is not None:
         m = trace.momentum
         span = _num(m.min()) if m.min() == m.max() else f"between {_num(m.min())} and {_num(m.max())}"
-        lines.append(f"  momentum {span}")
+        lines.append(f"  {'beta1' if spec.optimizer.betas is not None else 'momentum'} {span}")  # as the figures call it
     for note in notes(trace):
         lines.append(f"  note: {note}")
     lines += resume_words(trace, resume_at)
@@ -70,7 +69,9 @@ def run_words(trace: Trace) -> list[str]:
     else:
         length = f"{run.epochs} epochs" + (f", {run.steps_per_epoch:,} iterations each" if run.steps_per_epoch > 1 else "")
     groups = f"; param groups {', '.join(trace.groups)}" if len(trace.groups) > 1 else ""
-    lines = [f"{length}; scheduler stepped {per}{groups}"]
+    # A framework whose schedule is not a stepped scheduler says how its loop evaluates it instead.
+    stepping = getattr(spec.family.part("describe"), "stepping", None)
+    lines = [f"{length}; {stepping(spec) if stepping else f'scheduler stepped {per}'}{groups}"]
     if run.plan is not None:
         lines.append("training plan (plain PyTorch: DistributedSampler, DataLoader, an accumulation loop):")
         lines += [f"  {line}" for line in run.plan.arithmetic()]
@@ -97,12 +98,12 @@ def resume_words(trace: Trace, at: int | None) -> list[str]:
     declared = spec.run.resume
     if not whatif.models_resumes(spec.family) or spec.run.step == "fractional" or spec.run.scheduler_steps < 2:
         return []
-    if at is None and declared is None and spec.run.scheduler_steps > DEFAULT_RESUME_STEPS:
-        # A resume is replayed step by step: asked for, not shown by default for a run this long.
+    if at is None and declared is None:
+        # Asked for (or declared), not shown unasked: one line says where it is.
         return ["", "  resuming from a checkpoint: `--resume-at E` says what each way of resuming after scheduler step E does"]
     if at is None:
-        at = declared.at if declared is not None else spec.run.scheduler_steps // 2
-        why = "as run.resume declares" if declared is not None else "the middle of the run; --resume-at E for another point"
+        at = declared.at
+        why = "as run.resume declares"
     else:
         why = "as run.resume declares" if declared is not None and declared.at == at else ""
     where = trace.spec.run.at(curves.resume_step(spec.run, at))
@@ -133,8 +134,8 @@ def _range(trace: Trace, k0: int, k1: int) -> str:
     spe = trace.steps_per_epoch
     if trace.spec.run.unit == "epoch" and k0 % spe == 0 and k1 % spe == 0:
         a, b = k0 // spe, k1 // spe - 1
-        return f"epoch {a}" if a == b else f"epochs {a}-{b}"
-    return f"iteration {k0}" if k1 - k0 == 1 else f"iterations {k0}-{k1 - 1}"
+        return f"epoch {a:,}" if a == b else f"epochs {a:,}-{b:,}"
+    return f"iteration {k0:,}" if k1 - k0 == 1 else f"iterations {k0:,}-{k1 - 1:,}"
 
 
 def _values(column: np.ndarray) -> str:

@@ -245,6 +245,19 @@ def _to_int(ufunc) -> Callable[..., _Vec]:
     return apply
 
 
+def _v_round(x, n=None) -> _Vec:
+    """Python's round: an int, ties to even (np.rint rounds the same way); with decimals, Python
+    rounds the exact decimal value, which numpy does not, so those are recomputed."""
+    if n is not None:
+        return np.full(np.broadcast_shapes(np.shape(x), np.shape(n)), np.nan), np.True_
+    if x.dtype.kind in "bi":
+        return _num(x), np.False_
+    result = np.rint(x)
+    fits = np.abs(result) < _INT64_SAFE  # False for inf/NaN, where round raises
+    tie = np.abs(np.abs(x - np.trunc(x)) - 0.5) < 1e-9  # a tie libm rounding could move
+    return np.where(fits, result, 0).astype(np.int64), ~fits | tie
+
+
 def _v_abs(x) -> _Vec:
     x = _num(x)
     result = np.abs(x)
@@ -283,7 +296,7 @@ class _Function(NamedTuple):
     from_math: bool  # generated Python code must import it from math
 
 
-_TO_INT = ("floor", "ceil", "trunc")
+_TO_INT = ("floor", "ceil", "trunc", "int")
 
 
 def _math1(name: str, ufunc, description: str) -> _Function:
@@ -329,6 +342,12 @@ _FUNCTIONS: dict[str, _Function] = {
         "pow(x, y): x ** y as a float (math.pow, not the builtin)",
         math.pow, _libm(np.power), 2, 2, True,
     ),
+    "round": _Function(
+        "round(x): the nearest integer, ties to even (Python's round); round(x, n): to n decimals",
+        round, lambda x, n=None: _v_round(x, n), 1, 2, False,
+    ),
+    "int": _Function("int(x): x truncated toward zero (an int, as Python's int)", int, _to_int(np.trunc), 1, 1, False),
+    "float": _Function("float(x): x as a float", float, lambda x: (_f(_num(x)), np.False_), 1, 1, False),
 }
 
 FUNCTIONS: dict[str, str] = {name: f.description for name, f in _FUNCTIONS.items()}

@@ -92,6 +92,11 @@ def _value(p: Param, text: str, flag: str) -> Any:
             return items[0] if len(items) == 1 else items
         if p.kind == "choice_list":
             return [v.strip() for v in text.split(",")]
+        if p.kind == "step_map":
+            pairs = [item.split(":") for item in text.split(",") if item.strip()]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError(text)
+            return {parse_int(k): float(v) for k, v in pairs}
     except (ValueError, OverflowError):
         what = {
             "int": "an integer (like 600000 or 6e5)",
@@ -99,6 +104,7 @@ def _value(p: Param, text: str, flag: str) -> Any:
             "int_list": "a comma-separated list of integers (like 30,80)",
             "per_group": "a number or a comma-separated list of numbers",
             "numbers": "a number or a comma-separated list of numbers",
+            "step_map": "comma-separated STEP:NUMBER pairs (like 1000:0.1,2000:0.1)",
         }[p.kind]
         raise ConfigError(flag, f"{text!r} is not {what}") from None
     return text  # choices and expressions: the config validates them

@@ -6,14 +6,15 @@ and checks a committed one: ``--check`` renders into memory and compares byte fo
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import urllib.parse
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .cache import Figure, Output, Request, Source, draw, lookup
 from .errors import ConfigError
 
 GALLERY_DPI = 100  # the PNGs are thumbnails and README images; the SVGs are the full-quality figures
@@ -51,8 +52,8 @@ def find_configs(folder: Path) -> list[Path]:
 
 def description(path: Path) -> str:
     """The comment lines a recipe starts with, joined into one sentence or two."""
-    from .config import MAX_FILE_BYTES
     from .files import read_limited
+    from .sources import MAX_FILE_BYTES
 
     lines = []
     for line in read_limited(path, MAX_FILE_BYTES, str(path), "configs").decode("utf-8").splitlines():
@@ -62,46 +63,71 @@ def description(path: Path) -> str:
     return " ".join(lines)
 
 
-def render_one(path: Path) -> tuple[Entry, bytes, bytes]:
-    """(entry, SVG, PNG) for one config; run in a worker process."""
-    from .engine import simulate
-    from .render import Look, figure_bytes, plot_trace
-
-    trace = simulate(path)
-    look = Look(dpi=GALLERY_DPI)
-    fig = plot_trace(trace, look)
-    entry = Entry(path.stem, trace.name, description(path), path.name)
-    return entry, figure_bytes(fig, "svg", look), figure_bytes(fig, "png", look)
+def request(path: Path) -> Request:
+    """A gallery figure: the config drawn as ``lrplot plot`` draws it, as SVG and as a PNG thumbnail."""
+    return Request((Source("file", str(path)),), ("svg", "png"), GALLERY_DPI)
 
 
-def render_gallery(configs: list[Path], config_link: str, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """Every output file of the gallery, by name. ``config_link`` is the path from the gallery to the configs."""
-    files: dict[str, bytes] = {}
-    entries: list[Entry] = []
-    workers = min(len(configs), os.cpu_count() or 1, 4)
-    # Figures are independent: one process per core; results come back in config order.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for path, result in zip(configs, pool.map(_render_safely, configs)):
-            if isinstance(result, str):
-                raise ConfigError(str(path), result)
-            entry, svg, png = result
-            files[f"{entry.stem}.svg"] = svg
-            files[f"{entry.stem}.png"] = png
-            entries.append(entry)
+def render_gallery(configs: list[Path], config_link: str, progress: Callable[[str], None] | None = None) -> dict[str, Output]:
+    """Every output file of the gallery, by name. ``config_link`` is the path from the gallery to the configs.
+
+    A config whose cache entry holds (``lrplot.cache``: the same bytes, the same files read, the
+    same lrplot and matplotlib) is not drawn again; its outputs are known by their hashes, so
+    ``--check`` of an unchanged gallery reads no figure from the cache and imports no matplotlib.
+    """
+    figures: dict[Path, Figure] = {}
+    missing: list[Path] = []
+    for path in configs:
+        found = lookup(request(path))
+        if found is not None:
+            figures[path] = found
             if progress:
-                progress(entry.stem)
-    files["README.md"] = markdown_index(entries, config_link, image_prefix="").encode()
-    files["index.html"] = html_index(entries, config_link).encode()
+                progress(path.stem)
+        else:
+            missing.append(path)
+    if len(missing) == 1:
+        figures[missing[0]] = _draw_or_raise(missing[0], _draw_safely(missing[0]))
+        if progress:
+            progress(missing[0].stem)
+    elif missing:
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = min(len(missing), os.cpu_count() or 1, 4)
+        # Figures are independent: one process per core; results come back in config order.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path, result in zip(missing, pool.map(_draw_safely, missing)):
+                figures[path] = _draw_or_raise(path, result)
+                if progress:
+                    progress(path.stem)
+    files: dict[str, Output] = {}
+    entries: list[Entry] = []
+    for path in configs:
+        figure = figures[path]
+        files[f"{path.stem}.svg"] = figure.outputs["svg"]
+        files[f"{path.stem}.png"] = figure.outputs["png"]
+        entries.append(Entry(path.stem, figure.title, description(path), path.name))
+    files["README.md"] = _output(markdown_index(entries, config_link, image_prefix="").encode())
+    files["index.html"] = _output(html_index(entries, config_link).encode())
     return files
 
 
-def _render_safely(path: Path):
+def _output(data: bytes) -> Output:
+    return Output(hashlib.sha256(data).hexdigest(), data=data)
+
+
+def _draw_safely(path: Path) -> Figure | str:
     from .errors import LrplotError
 
     try:
-        return render_one(path)
+        return draw(request(path))
     except LrplotError as exc:  # reported in the parent, naming the config
         return str(exc)
+
+
+def _draw_or_raise(path: Path, result: Figure | str) -> Figure:
+    if isinstance(result, str):
+        raise ConfigError(str(path), result.removeprefix(f"{path}: "))
+    return result
 
 
 def markdown_index(entries: list[Entry], config_link: str, image_prefix: str) -> str:
@@ -169,13 +195,64 @@ figcaption {{ font-size: 0.9rem; line-height: 1.35; margin-top: 0.4rem; }}
 """
 
 
-def compare_with(folder: Path, files: dict[str, bytes]) -> list[str]:
-    """The names of generated files that are missing from ``folder`` or differ from it."""
+def compare_with(folder: Path, files: dict[str, Output]) -> list[tuple[str, str]]:
+    """(name, "missing" or "differs") for each generated file missing from ``folder`` or different there."""
     problems = []
-    for name, data in files.items():
+    for name, out in files.items():
         existing = folder / name
         if not existing.is_file():
-            problems.append(f"missing: {name}")
-        elif existing.read_bytes() != data:
-            problems.append(f"differs: {name}")
+            problems.append((name, "missing"))
+        elif hashlib.sha256(existing.read_bytes()).hexdigest() != out.sha256:
+            problems.append((name, "differs"))
     return problems
+
+
+STALE = "stale"  # the gallery's folder where --check writes what its stale files should be now
+
+
+def write_stale(out_dir: Path, files: dict[str, Output], problems: list[tuple[str, str]]) -> list[str]:
+    """Write each stale file as it should be now into ``<out_dir>/stale/`` and, for a figure, a
+    difference image beside it; one line per stale file says what is where."""
+    from .files import shown
+    from .output import write_atomic
+
+    stale = out_dir / STALE
+    stale.mkdir(exist_ok=True)
+    # what --check leaves is for looking at, never for committing
+    write_atomic(str(stale / ".gitignore"), b"# written by lrplot gallery --check for review; not to be committed\n*\n")
+    figures = {name for name in files if name.endswith((".svg", ".png"))}
+    lines, compared = [], set()
+    for name, problem in problems:
+        now = stale / name
+        write_atomic(str(now), files[name].read())
+        line = f"{problem}: {name}  -> now: {shown(now)}"
+        if name in figures:
+            stem = name.rsplit(".", 1)[0]
+            diff = stale / f"{stem}.diff.png"
+            if stem not in compared:
+                from .render.difference import difference_png
+
+                committed = out_dir / f"{stem}.png"
+                old = committed.read_bytes() if committed.is_file() else None
+                write_atomic(str(diff), difference_png(old, files[f"{stem}.png"].read(), shown(committed)))
+                compared.add(stem)
+            line += f", difference: {shown(diff)}"
+        lines.append(line)
+    return lines
+
+
+def clear_stale(out_dir: Path, files: dict[str, Output]) -> None:
+    """Remove what an earlier --check left in ``<out_dir>/stale/`` for these files (and the folder, once empty)."""
+    stale = out_dir / STALE
+    if not stale.is_dir():
+        return
+    names = {*files, *(f"{name.rsplit('.', 1)[0]}.diff.png" for name in files), ".gitignore"}
+    for name in names:
+        try:
+            (stale / name).unlink()
+        except FileNotFoundError:
+            pass
+    try:
+        stale.rmdir()
+    except OSError:  # something else is in it: not ours to remove
+        pass

@@ -21,6 +21,20 @@ def parse_inline(text: str) -> tuple[str, dict[str, Any]]:
     return kind.strip(), keys
 
 
+# Keys of an inline spec that belong to the run and the optimizer, as the run flags name them
+# (`cosine:lr=5e-5,epochs=3`); like the flags, they win over a scheduler keyword of the same name.
+RUN_KEYS = {"epochs": "epochs", "iterations": "iterations", "steps_per_epoch": "steps_per_epoch", "step": "step_mode",
+            "dataset_size": "dataset_size", "batch_size": "batch_size", "devices": "devices", "grad_accum": "grad_accum",
+            "drop_last": "drop_last", "lr": "lr", "momentum": "momentum"}
+
+
+def split_run_keys(keys: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An inline spec's keys: (the scheduler's, the run's and optimizer's as run-flag values)."""
+    scheduler = {k: v for k, v in keys.items() if k not in RUN_KEYS}
+    own = {RUN_KEYS[k]: v for k, v in keys.items() if k in RUN_KEYS}
+    return scheduler, own
+
+
 def split_label(text: str) -> tuple[str, str | None]:
     """``baseline=multistep:milestones=[30,80]`` -> (the spec, "baseline"); (text, None) without a label.
 

@@ -20,7 +20,8 @@ __all__ = [
 
 # The framework packages under lrplot/frameworks/, in the order `lrplot list` shows them: adding a
 # framework is its package plus one name here. torch comes first: plain names are torch's.
-PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm", "yolo", "detectron2", "mmengine")
+PACKAGES: tuple[str, ...] = ("torch", "transformers", "timm", "yolo", "keras", "optax", "detectron2", "mmengine", "deepspeed", "megatron",
+                             "torchtitan", "usercode")
 FAMILIES: tuple[Family, ...] = tuple(importlib.import_module(f"lrplot.frameworks.{name}.records").FAMILY for name in PACKAGES)
 SCHEDULERS: tuple[SchedulerInfo, ...] = tuple(s for f in FAMILIES for s in f.schedulers)
 BY_NAME: dict[str, SchedulerInfo] = {s.name: s for s in SCHEDULERS}

@@ -86,6 +86,10 @@ class RunLog:
     # Significant digits the log writes its values with (YOLO's results.csv: %.6g, %20.5g), when fewer
     # than a float's: verify then allows their rounding, half a unit in the last digit.
     digits: int | None = None
+    # A log of the lr after each step's scheduler step (Megatron's, DeepSpeed's monitor): its point
+    # at the run's last step + 1 is the lr the schedule reached when training ended, which no step
+    # trains with; ``on_run`` leaves that one point out.
+    after_run_end: bool = False
 
     @property
     def step(self) -> np.ndarray:
@@ -93,6 +97,9 @@ class RunLog:
 
     def on_run(self, run: RunSpec) -> "RunLog":
         """The log on the run's optimizer steps: a per-epoch log's points at the step each belongs to."""
+        if self.after_run_end:
+            keep = self.step != run.total_steps
+            return RunLog(self.path, self.kind, self.columns, self.logged_step[keep], self.lr[:, keep], self.first_step, digits=self.digits)
         if self.per_epoch is None:
             return self
         spe = run.steps_per_epoch
@@ -100,7 +107,13 @@ class RunLog:
         step = self.step * spe + offset
         kind = f"{self.kind}, one point per epoch (its {self.per_epoch} step)" if self.per_epoch != "after" else (
             f"{self.kind}, one point per epoch (the lr after its last step)")
-        return RunLog(self.path, kind, self.columns, step, self.lr, 0, digits=self.digits)
+        # the lr after the run's last epoch is one no step of the run trains with: nothing to compare
+        keep = step != run.total_steps if self.per_epoch == "after" else slice(None)
+        if not np.all(keep) and np.any(keep):
+            step, lr = step[keep], self.lr[:, keep]
+        else:
+            lr = self.lr
+        return RunLog(self.path, kind, self.columns, step, lr, 0, digits=self.digits)
 
     def __len__(self) -> int:
         return int(self.logged_step.shape[0])

@@ -213,3 +213,15 @@ def _own(source: SourceFile, depth: int) -> ConfigFile:
         lines += (f"{source.where}: includes {shown(included_path)}, and sets {', '.join(overridden)} over it",)
     return ConfigFile(merged, included.framework, lines, (source.where, *included.files))
 
+
+def framework_target(text: str, keys: Mapping[str, Any] | None = None) -> dict | None:
+    """The config a framework makes of a target in its own words (``train.py:get_lr``; ``keys``: the
+    scheduler keywords given with it), or None when no framework takes the text for one of its own."""
+    from .registry import FAMILIES
+
+    for family in FAMILIES:
+        if family.target is not None:
+            made = family.target(text, dict(keys) if keys else None)
+            if made is not None:
+                return made
+    return None

@@ -49,7 +49,7 @@ YAML: list[tuple[str, str | bytes, str]] = [
     ("bool-for-int", "scheduler: {type: step, step_size: true}\n", "scheduler.step_size: must be an integer"),
     ("list-for-float", "scheduler: {type: step, step_size: 3, gamma: [0.5]}\n", "scheduler.gamma: must be a number"),
     ("string-for-bool", "scheduler: {type: onecycle, max_lr: 0.1, three_phase: 'yes please'}\n", "scheduler.three_phase: must be true or false"),
-    ("milestones-not-ints", "scheduler: {type: multistep, milestones: [a, b]}\n", "scheduler.milestones[0]: must be an integer"),
+    ("milestones-not-ints", "scheduler: {type: multistep, milestones: [a, b]}\n", "scheduler.milestones[0]: 'a' is not a defined name; a numeric field takes a number, or a name"),
     ("optimizer-not-mapping", "optimizer: 0.1\nscheduler: cosine\n", "optimizer: must be a mapping"),
     ("run-not-mapping", "scheduler: cosine\nrun: 100\n", "run: must be a mapping"),
     ("name-not-string", "name: [a]\nscheduler: cosine\n", "name: must be a string"),
@@ -245,4 +245,34 @@ FIGURE_INPUTS: list[tuple[str, str | None, list[str]]] = [
     ("denormal-lr", None, ["step", "--step-size", "10", "--lr", "5e-324"]),
     ("denormal-lr-log", None, ["step", "--step-size", "10", "--lr", "5e-324", "--log"]),
     ("log-of-zero", None, ["poly", "--total-iters", "5", "--epochs", "10", "--log"]),
+]
+
+# your own code (type: code, FILE.py:NAME): the file, the function, the call, and what cannot be translated
+import os as _os  # noqa: E402
+
+CODE = _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "fixtures", "code")
+NANOGPT = f"{CODE}/nanogpt/train.py"
+YAML += [
+    ("code-not-a-target", "scheduler: {type: code, function: train.py}\n", "scheduler.function: must be FILE.py:NAME"),
+    ("code-no-file", "scheduler: {type: code, function: nowhere.py:get_lr}\n", "nowhere.py"),
+    ("code-no-function", f"scheduler: {{type: code, function: '{NANOGPT}:get_learning_rate'}}\n", "has no function 'get_learning_rate'"),
+    ("code-call-too-long", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', call: 'get_lr(step, 3)'}}\n", "passes 2 arguments"),
+    ("code-call-other-function", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', call: 'lr(step)'}}\n", "must call get_lr(...)"),
+    ("code-call-unknown-name", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', call: 'get_lr(foo)'}}\n", "reads 'foo'"),
+    ("code-bad-when", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', when: batch}}\n", "scheduler.when: must be one of"),
+    ("code-when-contradicts-step", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', when: iteration}}\nrun: {{epochs: 3, step: epoch}}\n",
+     "is iteration, but run.step is epoch"),
+    ("code-fractional", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr'}}\nrun: {{epochs: 3, step: fractional}}\n", "run.step: a function is called"),
+    ("code-in-sequential", f"scheduler: {{type: SequentialLR, milestones: [2], schedulers: [{{type: code, function: '{NANOGPT}:get_lr'}}, cosine]}}\n",
+     "torch's SequentialLR nests torch schedulers only"),
+    ("code-while-loop", f"scheduler: {{type: code, function: '{CODE}/coiltraine/network/optimizer.py:adjust_learning_rate', "
+     "set: 'g_conf.LEARNING_RATE=2e-4,g_conf.LEARNING_RATE_DECAY_INTERVAL=5,g_conf.LEARNING_RATE_DECAY_LEVEL=0.5'}\n", "has a while loop"),
+    ("code-raises", f"scheduler: {{type: code, function: '{NANOGPT}:get_lr', set: 'lr_decay_iters=2000'}}\nrun: {{iterations: 3000}}\n",
+     "train.py:241: "),
+    ("var-undefined-in-numeric-field", "scheduler: {type: step, step_size: w}\n", "scheduler.step_size: 'w' is not a defined name"),
+    ("var-of-the-run-sizes-the-run", "vars: {n: total_steps}\nrun: {epochs: n}\nscheduler: cosine\n", "run.epochs: the var 'n' uses the run's names"),
+]
+ARGS += [
+    ("code-target-no-function", ["export", f"{NANOGPT}:get_learning_rate", "-o", "OUT"], "has no function 'get_learning_rate'"),
+    ("code-target-bad-set", ["export", f"{NANOGPT}:get_lr", "--set", "warmup_iters", "-o", "OUT"], "'warmup_iters' is not NAME=VALUE"),
 ]

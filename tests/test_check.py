@@ -224,6 +224,119 @@ CASES.update({
 })
 
 
+def _ds(name: str, steps: int = 60, betas: bool = False, **keywords) -> dict:
+    optimizer = {"lr": 0.01, **({"betas": [0.9, 0.999]} if betas else {})}
+    return {"optimizer": optimizer, "run": {"iterations": steps}, "scheduler": {"type": f"deepspeed.{name}", **keywords}}
+
+
+def _ds_hf(ds: dict, **args) -> dict:
+    return {"transformers": {"learning_rate": 1e-3, "num_train_epochs": 1, "per_device_train_batch_size": 4, "dataset_size": 200, **args},
+            "deepspeed": ds}
+
+
+def _mg(**args) -> dict:
+    return {"megatron": {"lr": 3e-4, "min-lr": 3e-5, "train-iters": 300, "global-batch-size": 8, "lr-warmup-iters": 20, **args}}
+
+
+def _tt(steps: int = 100, **lr_scheduler) -> dict:
+    return {"torchtitan": {"lr_scheduler": lr_scheduler, "training": {"steps": steps}, "optimizer": {"lr": 1e-3}}}
+
+
+_DECAY_AUTO = {"scheduler": {"type": "WarmupDecayLR", "params": {"warmup_min_lr": "auto", "warmup_max_lr": "auto", "warmup_num_steps": "auto",
+                                                                  "total_num_steps": "auto"}}}
+
+# and DeepSpeed's, Megatron's and torchtitan's
+CASES.update({
+    "DS101": (_ds_hf(_DECAY_AUTO, lr_scheduler_type="cosine"), "replaces the Trainer's lr_scheduler_type 'cosine'",
+              _ds_hf({"zero_optimization": {"stage": 2}}, lr_scheduler_type="cosine")),
+    "DS102": (_ds("WarmupDecayLR", warmup_num_steps=10), "defaults to 0.001, not the optimizer's lr (0.01)",
+              _ds("WarmupDecayLR", warmup_num_steps=10, warmup_max_lr=0.01)),
+    "DS103": (_ds("WarmupLR", warmup_num_steps=16), "half-way up after 4 of its 16 steps", _ds("WarmupLR", warmup_num_steps=16, warmup_type="linear")),
+    "DS104": (_ds_hf(_DECAY_AUTO), "with no warmup the Trainer fills warmup_num_steps with max(1, 0) = 1",
+              _ds("WarmupLR", warmup_num_steps=10, warmup_min_lr=0.001)),
+    "DS105": (_ds("WarmupCosineLR", warmup_num_steps=10, warmup_min_ratio=0.1), "whatever warmup_min_ratio (0.1) says",
+              _ds("WarmupCosineLR", warmup_num_steps=10)),
+    "DS106": (_ds("WarmupDecayLR", warmup_num_steps=50, warmup_max_lr=0.01, total_num_steps=30), "is less than warmup_num_steps",
+              _ds("WarmupDecayLR", warmup_num_steps=10, warmup_max_lr=0.01)),
+    "DS107": ({"deepspeed": {"fp16": {"enabled": True}, "scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}, "steps": 40}},
+              "each skipped step holds the schedule back",
+              {"deepspeed": {"fp16": {"enabled": True}, "scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}, "steps": 40,
+                             "skipped_steps": [0, 1]}}),
+    "DS108": (_ds("OneCycle", betas=True, cycle_min_lr=0.001, cycle_max_lr=0.01, cycle_first_step_size=20), "beta2 becomes 0.99",
+              _ds("OneCycle", betas=True, cycle_min_lr=0.001, cycle_max_lr=0.01, cycle_first_step_size=20, cycle_momentum=False)),
+    "DS109": (_ds("OneCycle", cycle_min_lr=0.001, cycle_max_lr=0.01, cycle_first_step_size=20), "the lr stays at cycle_min_lr",
+              _ds("OneCycle", cycle_min_lr=0.001, cycle_max_lr=0.01, cycle_first_step_size=20, decay_step_size=5, decay_lr_rate=0.1)),
+    "MG101": (_mg(**{"lr-decay-iters": 280}), "the last 20 iterations train at min-lr 3e-05 (lr-decay-iters is train-iters minus the warmup",
+              _mg()),
+    "MG102": (_mg(**{"lr-decay-iters": 400}), "the lr never reaches min-lr", _mg()),
+    "MG103": (_mg(**{"lr-warmup-iters": 0, "lr-warmup-fraction": 0.1, "lr-decay-iters": 200}), "a fraction of the decay span (200 iterations)",
+              _mg(**{"lr-warmup-iters": 0, "lr-warmup-fraction": 0.1})),
+    "MG104": ({"megatron": {"lr": 1e-3, "train-samples": 100000, "global-batch-size": 256, "lr-warmup-samples": 6000, "rampup-batch-size": [32, 32, 40000]}},
+              "lasts 184 iterations, not 23",
+              {"megatron": {"lr": 1e-3, "train-samples": 100000, "global-batch-size": 256, "lr-warmup-samples": 6000}}),
+    "MG105": (_mg(**{"lr-decay-style": "WSD", "lr-wsd-decay-iters": 50}), "anneals with lr-wsd-decay-style exponential",
+              _mg(**{"lr-decay-style": "WSD", "lr-wsd-decay-iters": 50, "lr-wsd-decay-style": "exponential"})),
+    "MG106": (_mg(**{"lr-decay-style": "WSD", "lr-wsd-decay-iters": 290, "lr-wsd-decay-style": "linear"}), "starts inside the warmup",
+              _mg(**{"lr-decay-style": "WSD", "lr-wsd-decay-iters": 50, "lr-wsd-decay-style": "linear"})),
+    "MG107": (_mg(fp16=True), "do not step the scheduler", _mg(bf16=True)),
+    "TT101": (_tt(warmup_steps=500), "cuts the warmup to the whole run", _tt(warmup_steps=50)),
+    "TT102": (_tt(warmup_steps=60, decay_ratio=0.8), "shortens the decay to 40 steps", _tt(warmup_steps=10, decay_ratio=0.8)),
+    "TT103": (_tt(warmup_steps=10, total_steps=80), "below 0 for linear and sqrt", _tt(warmup_steps=10, total_steps=100)),
+    "TT104": (_tt(warmup_steps=10), "starts at 1/10 of the lr", _tt(warmup_steps=0)),
+    "TT105": (_tt(warmup_steps=10, decay_type="cosine"), "adds a virtual last step", _tt(warmup_steps=10, decay_ratio=0.0)),
+    "TT106": (_tt(warmup_steps=10), "the decay starts right after the warmup", _tt(warmup_steps=10, decay_ratio=0.5)),
+})
+
+
+def _kr(iterations: int = 1000, **scheduler) -> dict:
+    return {"scheduler": {"type": "keras.CosineDecay", "initial_learning_rate": 0.1, **scheduler}, "run": {"iterations": iterations}}
+
+
+def _ox(kind: str, iterations: int = 1000, **scheduler) -> dict:
+    return {"scheduler": {"type": f"optax.{kind}", **scheduler}, "run": {"iterations": iterations}}
+
+
+_WARM = {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 50}
+_HALVES = {"type": "keras.PiecewiseConstantDecay", "boundaries": [10], "values": [0.5, 0.25]}
+CASES.update({
+    "KR101": (_kr(initial_learning_rate=0.0, warmup_target=0.1, warmup_steps=50, decay_steps=1000), "past the run's 1,000 steps",
+              _kr(initial_learning_rate=0.0, warmup_target=0.1, warmup_steps=50, decay_steps=950)),
+    "KR102": (_kr(decay_steps=500), "500 steps before the run does", _kr(decay_steps=1000)),
+    "KR103": (_kr(warmup_steps=50), "Keras ignores warmup_steps without warmup_target", _kr(warmup_steps=50, warmup_target=0.2)),
+    "KR301": ({"scheduler": _HALVES, "run": {"iterations": 20}}, "changes at steps [11]", _kr()),
+    "KR302": (_kr(), "float32 moves the lr by at most", {"scheduler": _HALVES, "run": {"iterations": 20}}),
+    "OX101": (_ox("warmup_cosine_decay_schedule", decay_steps=950, **_WARM), "optax counts decay_steps from 0",
+              _ox("warmup_cosine_decay_schedule", decay_steps=1000, **_WARM)),
+    "OX102": (_ox("cosine_decay_schedule", init_value=0.1, decay_steps=500), "500 before the run does", _ox("cosine_decay_schedule", init_value=0.1)),
+    "OX103": (_ox("linear_schedule", init_value=0.1, end_value=0.0, transition_steps=0), "only logs it",
+              _ox("linear_schedule", init_value=0.1, end_value=0.0)),
+    "OX104": (_ox("linear_onecycle_schedule", 10, peak_value=0.1, transition_steps=1), "keeps only the last",
+              _ox("linear_onecycle_schedule", peak_value=0.1)),
+    "OX301": (_ox("join_schedules", schedules=[{"type": "optax.constant_schedule", "value": 0.1}, {"type": "optax.constant_schedule", "value": 0.5}],
+                  boundaries=[10]), "counts from 0 again", _ox("constant_schedule", value=0.5)),
+    "OX302": (_ox("cosine_decay_schedule", init_value=0.1), "float32 moves the lr", _ox("constant_schedule", value=0.5)),
+})
+
+
+_NANOGPT = str(Path(__file__).parent / "fixtures" / "code" / "nanogpt" / "train.py") + ":get_lr"
+_MOCO = str(Path(__file__).parent / "fixtures" / "code" / "moco" / "main_moco.py") + ":adjust_learning_rate"
+
+# the rules on counting steps and on warmups from 0, and the user code family's
+CASES.update({
+    "PT103": ({"scheduler": {"type": "LambdaLR", "lr_lambda": "step / 500 if step < 500 else 1.0"}, "run": {"epochs": 12, "steps_per_epoch": 400}},
+              "did you mean run.step: iteration",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "step / 500 if step < 500 else 1.0"},
+               "run": {"epochs": 12, "steps_per_epoch": 400, "step": "iteration"}}),
+    "LR105": (_hf_schedule("linear", num_warmup_steps=10), "no TrainingArguments field changes it",
+              {"scheduler": {"type": "LambdaLR", "lr_lambda": "min(1.0, (epoch + 1) / 5)"}, "run": {"epochs": 10}}),
+    "UC101": ({"scheduler": {"type": "code", "function": _NANOGPT, "when": "epoch_start", "call": "get_lr(epoch)"}, "run": {"epochs": 12, "steps_per_epoch": 500}},
+              "written for per-iteration calls",
+              {"scheduler": {"type": "code", "function": _NANOGPT, "when": "iteration"}, "run": {"epochs": 12, "steps_per_epoch": 500, "step": "iteration"}}),
+    "UC102": ({"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true"}, "run": {"epochs": 100}}, "reads args.epochs, which is 200",
+              {"scheduler": {"type": "code", "function": _MOCO, "set": "cos=true,epochs=100"}, "run": {"epochs": 100}}),
+})
+
+
 def _found(config: dict) -> list[check.Finding]:
     spec = load(config)
     try:
@@ -258,7 +371,7 @@ def test_rules_are_data_with_stable_unique_codes():
     assert len(codes) == len(set(codes))
     for r in check.rules():
         assert r.severity in pitfalls.SEVERITIES and r.summary and r.name == r.name.lower()
-        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM")
+        assert r.code[:2] in ("LR", "PT", "HF", "TM", "YL", "D2", "MM", "DS", "MG", "TT", "KR", "OX", "UC")
 
 
 def test_field_names_the_config_path():
@@ -359,13 +472,18 @@ def test_list_shows_every_rule():
 
 
 def test_the_repository_recipes_pass():
-    # every recipe is a schedule copied from a real project; only Hugging Face's warmups from lr 0 are noted,
-    # and detectron2's own balloon tutorial, whose default warmup outlasts its 300 iterations
+    # every recipe is a schedule copied from a real project; only warmups from lr 0 are noted, detectron2's own
+    # balloon tutorial, whose default warmup outlasts its 300 iterations, and the LLM stacks' traps their recipes
+    # show on purpose (a ds_config scheduler replacing the Trainer's, DeepSpeed's two steps at 0, the flat tail
+    # of Megatron's GPT-3 decay span)
     report = check.check_paths([str(CONFIGS)])
     assert report.exit_code(strict=False) == 0
-    found = {Path(p).name: f.code for p, f in report.all_findings}
-    assert set(found.values()) == {"LR101", "D2103"} and "bert-finetune-linear-warmup-decay.yaml" in found
-    assert [name for name, code in found.items() if code == "D2103"] == ["detectron2-balloon-tutorial.yaml"]
+    found = {(Path(p).name, f.code) for p, f in report.all_findings}
+    assert {code for _, code in found} == {"LR101", "D2103", "DS101", "DS104", "MG101"}
+    assert ("bert-finetune-linear-warmup-decay.yaml", "LR101") in found
+    assert {(name, code) for name, code in found if code != "LR101"} == {
+        ("detectron2-balloon-tutorial.yaml", "D2103"), ("deepspeed-trainer-warmupdecay-auto.yaml", "DS101"),
+        ("deepspeed-trainer-warmupdecay-auto.yaml", "DS104"), ("compare-llm-deepspeed.yaml", "DS104"), ("megatron-gpt-wsd.yaml", "MG101")}
 
 
 def test_check_never_imports_matplotlib():
@@ -380,4 +498,6 @@ def test_pre_commit_hook_and_action_run_check():
     assert hook["id"] == "lrplot-check" and hook["entry"] == "lrplot check" and hook["language"] == "python"
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert action["runs"]["steps"][-1]["run"] == "lrplot check ${{ inputs.args }} ${{ inputs.paths }}"
+    (step,) = [s for s in action["runs"]["steps"] if s.get("name") == "lrplot check"]  # tests/test_action.py runs it
+    assert step["env"] == {"LRPLOT_PATHS": "${{ inputs.paths }}", "LRPLOT_ARGS": "${{ inputs.args }}"}
+    assert step["run"].splitlines()[-1] == "lrplot check $LRPLOT_ARGS $LRPLOT_PATHS"

@@ -9,7 +9,7 @@ import lrplot
 from lrplot.config import load
 from lrplot.frameworks.torch import closed as vectorized
 from lrplot.errors import TorchWouldRaise
-from lrplot.registry import SCHEDULERS
+from lrplot.registry import SCHEDULERS, family
 
 from examples import example_config
 
@@ -17,6 +17,10 @@ STEP_MODES = ("epoch", "iteration", "fractional")
 
 
 def _modes(info):
+    if info.family in ("deepspeed", "megatron", "torchtitan"):
+        return ["iteration"]  # their loops step the scheduler after every optimizer step, and only so
+    if info.family == "code":  # the loop calls a function per epoch or per iteration, never with a fraction it is not given
+        return ["epoch", "iteration"]
     if info.family == "mmengine":
         # ParamSchedulerHook steps each scheduler by its own by_epoch: the run's step is what that makes it
         from lrplot.registry import family
@@ -29,6 +33,8 @@ def _modes(info):
         return ["epoch"]  # YOLO's loops step their LambdaLR per epoch and set the warmup per batch themselves
     if info.family == "detectron2":
         return ["iteration"]  # the LRScheduler hook steps after every iteration, and only then
+    if info.family in ("keras", "optax"):
+        return ["iteration"]  # the optimizer evaluates the schedule at its count before every update
     # torch's composites take no epoch argument, so they cannot be stepped fractionally.
     return [m for m in STEP_MODES if not (info.composite and m == "fractional")]
 
@@ -47,7 +53,8 @@ def test_fast_and_exact_engines_agree(info, mode):
         assert np.allclose(fast.momentum, exact.momentum, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("info", SCHEDULERS, ids=lambda i: i.name)
+# several param groups: the schedulers that scale an optimizer's lr (a Keras or optax schedule is one lr for all)
+@pytest.mark.parametrize("info", [i for i in SCHEDULERS if family(i.family).scales_lr], ids=lambda i: i.name)
 def test_trace_layout(info):
     config = example_config(info, epochs=12, steps_per_epoch=5)
     config["optimizer"] = {"param_groups": [{"name": "backbone", "lr": 0.01}, {"name": "head", "lr": 0.1}]}
@@ -57,9 +64,10 @@ def test_trace_layout(info):
     assert trace.step.tolist() == list(range(60))
     assert trace.epoch[5] == 1.0 and trace.epoch[7] == 1.4
     assert trace.unit == "iteration"
-    # SGD without momentum: only cycling shows it, or a loop that schedules it (YOLO's momentum warmup,
-    # mmengine's momentum schedulers)
-    cycles = info.cycles_momentum or info.family == "yolo" or (info.family == "mmengine" and info.name.endswith("Momentum"))
+    # SGD without momentum: only cycling shows it (DeepSpeed's OneCycle cycles only an optimizer with betas),
+    # or a loop that schedules it (YOLO's momentum warmup, mmengine's momentum schedulers)
+    cycles = ((info.cycles_momentum and info.family != "deepspeed") or info.family == "yolo"
+              or (info.family == "mmengine" and info.name.endswith("Momentum")))
     assert (trace.momentum is not None) == cycles
     assert (trace.metric is not None) == info.steps_on_metric
 

@@ -46,3 +46,23 @@ def test_pitfalls_are_noted():
 def test_groups_are_shown_side_by_side():
     trace = lrplot.simulate({"optimizer": {"lr": [0.01, 0.1]}, "scheduler": {"type": "step", "step_size": 5}, "run": {"epochs": 10}})
     assert "0.01 / 0.1" in explain(trace)
+
+
+def test_warm_restarts_list_each_cycle_as_a_phase():
+    trace = lrplot.simulate(CONFIGS / "sgdr-t0-10-tmult-2.yaml")  # T_0 10, T_mult 2, stepped fractionally
+    text = explain(trace)
+    # each cycle starts where its restart trains (a fractional step(t) sets the next step's lr)
+    for row in ("iterations 0-1,000", "iterations 1,001-3,000", "iterations 3,001-7,000", "iterations 7,001-14,999"):
+        line = next(line for line in text.splitlines() if line.strip().startswith(row))
+        assert "0.05 ->" in line and "cosine to eta_min 0" in line
+    from lrplot.engine.events import find_events
+
+    restarts = [e.step for e in find_events(trace) if e.kind == "restart"]
+    assert restarts == [1001, 3001, 7001]
+
+
+def test_adam_says_beta1_and_counts_have_separators():
+    text = explain(lrplot.simulate(CONFIGS / "onecycle-adam-three-phase.yaml"))
+    assert "beta1 between 0.85 and 0.95" in text and "momentum" not in text
+    text = explain(lrplot.simulate(CONFIGS / "nanogpt-cosine.yaml"))
+    assert "iterations 0-599,999" in text and "first at iteration 2,000" in text

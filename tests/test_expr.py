@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 
 from lrplot.expr import CONSTANTS, FUNCTIONS, Expr, ExprError, parse_expr
 
-MATH_FUNCTIONS = [name for name in FUNCTIONS if name not in ("abs", "min", "max")]
+BUILTINS = ("abs", "min", "max", "round", "int", "float")  # Python's own, not math's
+MATH_FUNCTIONS = [name for name in FUNCTIONS if name not in BUILTINS]
 
 
 def namespace(math_names=tuple(MATH_FUNCTIONS) + tuple(CONSTANTS)) -> dict:
     names = {name: getattr(math, name) for name in math_names}
     # No builtins: the reference must not silently pick up the builtin pow.
-    return {"__builtins__": {}, "abs": abs, "min": min, "max": max, **names}
+    return {"__builtins__": {}, "abs": abs, "min": min, "max": max, "round": round, "int": int, "float": float, **names}
 
 
 def reference(text: str, var: str = "epoch", math_names=None):
@@ -181,7 +182,7 @@ INVALID = [
     ("1e308 * 10", "result inf is not finite at epoch=0"),
     ("1e400", "number 1e400 is not finite"),
     ("-1e400", "not finite"),
-    ("float('inf')", "'float' is not one"),
+    ("float('inf')", "strings are not allowed"),
     ("f'{epoch}'", "f-strings are not allowed"),
     ("(x := 1)", "assignments (':=') are not allowed"),
     ("x := 1", "syntax error at column 3"),
@@ -331,7 +332,7 @@ def test_public_tables():
     assert set(FUNCTIONS) == {
         "cos", "sin", "tan", "acos", "asin", "atan", "atan2", "cosh", "sinh", "tanh",
         "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "floor", "ceil",
-        "trunc", "abs", "min", "max", "pow",
+        "trunc", "abs", "min", "max", "pow", "round", "int", "float",
     }  # fmt: skip
     assert all(isinstance(text, str) and text for text in FUNCTIONS.values())
 

@@ -19,6 +19,8 @@ from lrplot.chart import View
 from lrplot.render import Look, compare_traces, plot_trace
 from lrplot.term import plot_text
 
+from examples import legend_labels
+
 TERM = Path(__file__).parent / "term"
 WARMUP = {  # nanoGPT's shape: 2,000 warmup steps in a 200k-step run (1%)
     "name": "short-warmup",
@@ -37,7 +39,7 @@ def test_groups_with_the_same_curve_are_one_line_named_after_all():
     trace = lrplot.simulate({"optimizer": {"param_groups": [{"name": "a", "lr": 0.1}, {"name": "b", "lr": 0.1}, {"name": "c", "lr": 0.01}]}, "scheduler": "cosine", "run": {"epochs": 10}})
     ax = plot_trace(trace).axes[0]
     assert [ln.get_label() for ln in _data_lines(ax)] == ["a, b", "c"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a, b", "c"]
+    assert legend_labels(ax.figure, ax) == ["a, b", "c"]
 
 
 def test_progress_axis_and_normalized_lines_line_up_different_runs():
@@ -77,7 +79,7 @@ def test_a_five_way_compare_keeps_its_legend_off_the_curves():
     traces = [lrplot.simulate(build_spec(kind, {"epochs": 100}, keys)) for kind, keys in map(parse_inline, specs)]
     fig = compare_traces(traces, [summary(t.spec) for t in traces])
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["StepLR step_size 30", "MultiStepLR [30, 80]"]
+    assert legend_labels(ax.figure, ax)[:2] == ["StepLR step_size 30", "MultiStepLR [30, 80]"]
     _assert_legend_off_the_data(fig, ax)
     # StepLR and MultiStepLR run together for 30 epochs: the later one is dashed, so both show
     styles = [ln.get_linestyle() for ln in _data_lines(ax)]
@@ -106,9 +108,22 @@ def test_log_axis_draws_a_schedule_that_reaches_zero_and_marks_where():
     trace = lrplot.simulate({"scheduler": {"type": "poly", "total_iters": 5}, "run": {"epochs": 10}})
     ax = plot_trace(trace, Look(log=True)).axes[0]
     assert ax.get_yscale() == "log"
-    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero"]
+    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
     assert zero.get_xdata()[:2].tolist() == [5.0, 10.0]  # lr is 0 from epoch 5 to the end
-    assert "lr = 0 (off the log axis)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lr = 0 (off the log axis)" in legend_labels(ax.figure, ax)
+
+
+def test_log_axis_marks_a_single_zero_step_of_a_long_run_visibly():
+    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel
+    trace = lrplot.simulate({"run": {"iterations": 100_000}, "scheduler": {"type": "LambdaLR", "lr_lambda": "step / 1000 if step < 1000 else 1"}})
+    fig = plot_trace(trace, Look(log=True))
+    ax = fig.axes[0]
+    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
+    assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
+    # square caps reach half the bar's width past each end: the mark is as wide as it is tall
+    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (1.0, 1.0)])
+    drawn_points = (x1 - x0) * 72 / fig.dpi + zero.get_linewidth()
+    assert zero.get_solid_capstyle() == "projecting" and drawn_points >= 4
 
 
 def test_grid_panels_get_their_own_scales_and_compact_ticks():
@@ -202,3 +217,133 @@ def test_compare_labels_read_as_the_schedule_unless_named():
     result = CliRunner().invoke(cli, ["compare", "base=step:step_size=30", "multistep:milestones=[30,80]", "--epochs", "100", "--term"], env={"COLUMNS": "90", "LINES": "20"})
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "\u2501\u2501 base   \u2501\u2501 MultiStepLR [30, 80]"
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 19: words, axes and marks a careful author would not submit
+
+
+def test_titles_name_a_long_expression_by_the_shape_of_its_curve():
+    from lrplot.chart import title
+
+    from examples import CONFIGS
+
+    titles = {p.stem: title(lrplot.simulate(p)) for p in sorted(CONFIGS.glob("*.yaml"))}
+    assert not [t for t in titles.values() if "custom" in t]  # five recipes read "LambdaLR custom lr_lambda"
+    assert titles["nanogpt-cosine"] == "nanogpt-cosine: LambdaLR, warmup 2,000 iterations, then decay to 6e-5"
+    assert titles["cyclegan-linear-decay"].startswith("cyclegan-linear-decay: LambdaLR, constant to epoch 100, then decay to ")
+
+
+def test_cyclic_titles_name_both_halves_of_the_cycle():
+    from lrplot.chart import title
+
+    trace = lrplot.simulate({"scheduler": {"type": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "step_size_down": 500}, "run": {"iterations": 4000}})
+    assert "step_size_up 2000, step_size_down 500" in title(trace)
+
+
+def test_composite_titles_take_two_lines_at_most_and_shorten_to_fit():
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "wsd-llm-pretraining.yaml")
+    for size in [(3.5, 2.6), (5, 3.5), None]:
+        (text,) = [t.get_text() for t in plot_trace(trace, Look(size=size)).texts if t.get_gid() == "title"]
+        assert text.count("\n") <= 1 and "\u2026" not in text and text.startswith("wsd-llm-pretraining")
+
+
+def test_milestones_are_named_by_what_they_are():
+    from examples import CONFIGS
+
+    for config, words in [
+        ("timm-mobilenetv3-step-noise.yaml", {"end of warmup", "noise on", "noise off"}),
+        ("multistep-30-80.yaml", {"lr \u00d70.1"}),
+        ("resnet110-constant-warmup.yaml", {"end of factor"}),
+    ]:
+        labels = set(legend_labels(plot_trace(lrplot.simulate(CONFIGS / config))))
+        assert words <= labels and "milestone" not in labels, (config, labels)
+
+
+def test_count_ticks_share_one_unit_and_value_ticks_use_round_steps():
+    trace = lrplot.simulate({"scheduler": "cosine", "run": {"iterations": 14_000}})
+    fig = plot_trace(trace)
+    fig.draw_without_rendering()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert len(labels) >= 4 and all(t == "0" or t.endswith("k") for t in labels), labels  # never 8000, 10k, 12k
+    for config in ("configs/nanogpt-cosine.yaml", "configs/timm-plateau-warmup.yaml", "configs/poly-deeplab.yaml"):
+        ax = plot_trace(lrplot.simulate(Path(__file__).parent.parent / config), Look(size=(5, 3.5))).axes[0]
+        ticks = [v for v in ax.get_yticks() if ax.get_ylim()[0] <= v <= ax.get_ylim()[1]]
+        step = ticks[1] - ticks[0]
+        mantissa = step / 10 ** np.floor(np.log10(step))
+        assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), (config, ticks)  # never 1.5, 3.0, 4.5
+
+
+def test_a_legend_leaves_the_data_most_of_the_panel():
+    # a 600k-step warmup + cosine with two groups, a legend and a warmup inset: the axis stops near
+    # the peak of 6e-4 (it reached 15e-4 to make room)
+    config = {
+        "optimizer": {"param_groups": [{"name": "decay", "lr": 6e-4}, {"name": "no_decay", "lr": 6e-5}]},
+        "run": {"iterations": 600_000},
+        "scheduler": {"type": "SequentialLR", "milestones": [2000], "schedulers": [
+            {"type": "LinearLR", "start_factor": 0.001, "total_iters": 2000}, {"type": "CosineAnnealingLR", "T_max": 598_000}]},
+    }
+    ax = plot_trace(lrplot.simulate(config)).axes[0]
+    assert "\u00d710\u207b\u2074" in ax.get_ylabel() and ax.get_ylim()[1] < 6 / 0.8
+
+
+def test_the_warmup_inset_says_how_long_the_warmup_is_and_keeps_log_ticks():
+    trace = lrplot.simulate(WARMUP)
+    for log in (False, True):
+        fig = plot_trace(trace, Look(log=log))
+        fig.draw_without_rendering()
+        (inset,) = [a for a in fig.axes[0].child_axes if a.get_gid() == "warmup-inset"]
+        assert inset.get_title(loc="left") == "warmup: 2,000 iterations" and inset.get_xlim() == (0.0, 4000.0)
+        assert len([t for t in inset.get_yticklabels() if t.get_text()]) >= 2
+    # on an epoch axis, a warmup of part of an epoch is told in iterations (not "0.06808 epochs")
+    mm = plot_trace(lrplot.simulate(Path(__file__).parent.parent / "configs" / "mmengine-mmdet-faster-rcnn-1x.yaml"))
+    (inset,) = [a for a in mm.axes[0].child_axes if a.get_gid() == "warmup-inset"]
+    assert inset.get_title(loc="left") == "warmup: 499 iterations"
+
+
+def test_dark_figures_draw_markers_and_shading_that_show():
+    from matplotlib.colors import to_rgb
+
+    def luminance(color):
+        r, g, b = to_rgb(color)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "plateau-synthetic.yaml")
+    milestones = lrplot.simulate({"scheduler": {"type": "multistep", "milestones": [30, 80]}, "run": {"epochs": 100}})
+    for dark in (False, True):
+        fig = plot_trace(milestones, Look(dark=dark))
+        ax = fig.axes[0]
+        (marks,) = [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("event-milestone")]
+        assert abs(luminance(marks.get_color()) - luminance(ax.get_facecolor())) > 0.3
+        spans = [p for p in plot_trace(trace, Look(dark=dark)).axes[-1].patches if str(p.get_gid()).startswith("patience-window")]
+        assert spans and all(p.get_alpha() >= (0.25 if dark else 0.1) for p in spans)
+
+
+def test_legends_hide_the_rules_they_sit_on():
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "reduce-on-plateau.yaml")
+    for ax in plot_trace(trace).axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            frame = legend.get_frame()
+            assert legend.get_frame_on() and frame.get_alpha() >= 0.85 and frame.get_facecolor()[3] > 0
+
+
+def test_svg_element_ids_are_unique():
+    import re
+    from collections import Counter
+
+    from lrplot.engine import whatif
+    from lrplot.render import figure_bytes
+
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "plateau-synthetic.yaml")
+    step = lrplot.simulate({"scheduler": {"type": "multistep", "milestones": [10, 20]}, "run": {"epochs": 30}})
+    for fig in (plot_trace(trace), plot_trace(step, overlays=whatif.resumes(step, 15))):
+        ids = Counter(re.findall(rb' id="([^"]+)"', figure_bytes(fig, "svg")))
+        assert not [i for i, n in ids.items() if n > 1]
+
+
+def test_a_milestone_named_decay_is_not_a_factor():
+    # transformers' warmup_stable_decay marks where its decay starts with the word "decay"
+    trace = lrplot.simulate(Path(__file__).parent.parent / "configs" / "vecformer-wsd.yaml")
+    labels = legend_labels(plot_trace(trace))
+    assert "decay" in labels and not [t for t in labels if "\u00d7" in t]

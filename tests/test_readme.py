@@ -1,4 +1,5 @@
-"""The README's promises: its two set-up commands and its examples work as written."""
+"""The README's and docs' promises: the README opens with its two set-up commands, finds its way in
+a screen, and every example of the README and of docs/ works as written."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```bash\n(.*?)```", README, re.S)
+PAGES = {"README.md": README, **{str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "docs").rglob("*.md"))}}
 
 
 def test_readme_opens_with_the_two_commands():
@@ -42,7 +44,13 @@ def test_first_figure_command(tmp_path):
     assert (tmp_path / "StepLR.png").exists()
 
 
-EXAMPLES = [args for block in BLOCKS[2:] for args in _lrplot_commands(block) if args[0] != "gallery"]
+EXAMPLES = [
+    args
+    for page, text in PAGES.items()
+    for block in re.findall(r"```bash\n(.*?)```", text, re.S)[(2 if page == "README.md" else 0) :]
+    for args in _lrplot_commands(block)
+    if args[0] != "gallery"
+]
 
 
 @pytest.mark.parametrize("args", EXAMPLES, ids=" ".join)
@@ -55,8 +63,8 @@ def test_usage_examples_run(tmp_path, args):
     assert proc.returncode == 0, proc.stderr
 
 
-# the README's config examples (its other YAML, a CI step, is a list)
-YAML_BLOCKS = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if not b.lstrip().startswith("-")]
+# the config examples of the README and docs (their other YAML, CI steps, are lists)
+YAML_BLOCKS = [b for text in PAGES.values() for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if not b.lstrip().startswith("-")]
 
 
 @pytest.mark.parametrize("block", YAML_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
@@ -78,3 +86,31 @@ def test_nanogpt_example_is_the_recipe():
     recipe = yaml_load((ROOT / "configs" / "nanogpt-cosine.yaml").read_text())
     (example,) = [yaml_load(b) for b in YAML_BLOCKS if "nanoGPT" not in b and "warmup_iters" in b]
     assert {k: recipe[k] for k in example} == example
+
+
+def test_readme_is_a_first_screen_that_points_to_the_rest():
+    assert len(README.encode()) < 8_000  # it was 88 KB, half of it generated reference
+    links = set(re.findall(r"\]\((docs/[^)#]+)\)", README))
+    assert {"docs/config.md", "docs/figures.md", "docs/commands.md", "docs/frameworks/README.md"} <= links
+    for link in links:
+        assert (ROOT / link).is_file(), link
+    assert README.count("<img ") == 1
+
+
+def test_docs_links_lead_to_files():
+    for page, text in PAGES.items():
+        folder = (ROOT / page).parent
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text) + re.findall(r'src="([^"]+)"', text):
+            if not target.startswith(("http", "mailto")):
+                assert (folder / target).exists(), f"{page}: {target}"
+
+
+def test_development_installs_the_reference_in_pyprojects_order():
+    (line,) = [line for line in (ROOT / "pyproject.toml").read_text().splitlines() if line.startswith("reference = [")]
+    pins = re.findall(r'"([^"]+)"', line)
+    text = PAGES["docs/development.md"]
+    installs = [line for line in re.findall(r"```bash\n(.*?)```", text, re.S)[1].splitlines() if line.startswith("pip install")]
+    assert installs[0] == f"pip install {next(p for p in pins if p.startswith('torch=='))}"  # torch first
+    assert installs[-1].startswith("pip install --no-deps timm==")  # timm last, alone
+    named = {word for line in installs for word in line.split() if "==" in word}
+    assert named == set(pins), "docs/development.md installs what pyproject's reference extra pins"

@@ -215,7 +215,8 @@ def test_nanogpt_recipe_reproduces_its_source():
     want = np.array([nanogpt_get_lr(k) for k in range(len(trace))])
     # LambdaLR multiplies base_lr by the lambda, so the last bits may differ from nanoGPT's own sum
     assert np.allclose(trace.lr[0], want, rtol=0, atol=1e-12 * want.max())
-    assert trace.spec.run.unit == "iteration" and len(trace) == 600000
+    # nanoGPT's loop trains iterations 0..max_iters: `if iter_num > max_iters: break` follows the step
+    assert trace.spec.run.unit == "iteration" and len(trace) == 600001
 
 
 def test_run_override_changes_the_lambda_with_it():
@@ -264,8 +265,8 @@ def test_code_writes_the_names_and_vars_out():
     from lrplot.code import library_code
 
     text = library_code(load(NANOGPT))
-    assert "total_steps = 600000  # scheduler steps in the run" in text
-    assert "lr_decay_iters = total_steps" in text and "warmup_iters = 2000" in text
+    assert "for step in range(600001):" in text
+    assert "lr_decay_iters = 600000" in text and "warmup_iters = 2000" in text
     assert "lr_lambda=lambda epoch, base_lr=0.0006: (epoch + 1) / (warmup_iters + 1) if epoch < warmup_iters" in text
     compile(text, "nanogpt.py", "exec")
 

@@ -18,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from lrplot.cli import cli
+
+from examples import legend_labels
 from lrplot.config import load
 from lrplot.errors import ConfigError
 from lrplot.runlog import from_scalars, read_runlog
@@ -200,7 +202,7 @@ def test_figure_shows_plan_log_mistake_divergence_and_residuals(tmp_path):
     np.testing.assert_array_equal(by_gid["log-0"].get_ydata(), verdict.log.lr[0])
     np.testing.assert_array_equal(by_gid["mistake-0"].get_ydata()[:-1], verdict.best.lr[0])
     assert by_gid["first-divergence"].get_xdata()[0] == 60 / 12  # step 60, epoch 5
-    assert residuals.get_yscale() == "symlog" and "restart" in top.get_legend_handles_labels()[1][2]
+    assert residuals.get_yscale() == "symlog" and "restart" in legend_labels(fig, top)[2]
     assert figure_bytes(fig, "svg") == figure_bytes(plot_verdict(verdict), "svg")
     out = tmp_path / "verify.png"
     result = run("verify", FIXTURES / "plans/torch-warmup-cosine.yaml", FIXTURES / "runs/torch-resume-restart/log.jsonl", "-o", out)
@@ -231,13 +233,13 @@ def test_compare_overlays_a_logged_run(tmp_path):
     assert out.read_bytes()[:5] == b"<?xml"
 
 
-def test_readme_transcripts_are_what_verify_prints():
+def test_docs_transcripts_are_what_verify_prints():
     import re
     import shlex
 
     root = FIXTURES.parent.parent
-    readme = (root / "README.md").read_text()
-    (block,) = re.findall(r"```console\n(.*?)```", readme, re.S)
+    page = (root / "docs" / "verify.md").read_text()
+    (block,) = re.findall(r"```console\n(.*?)```", page, re.S)
     for command, expected in re.findall(r"^\$ (lrplot verify .*?)\n(.*?)(?=^\$ |\Z)", block, re.S | re.M):
         args = shlex.split(command)[1:]
         done = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=root, capture_output=True, text=True)

@@ -21,7 +21,7 @@ from lrplot.engine import whatif as curves
 from lrplot.config import load
 from lrplot.errors import ConfigError
 
-from examples import CONFIGS
+from examples import CONFIGS, legend_labels
 from test_golden import _load_module, assert_close, assert_identical
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -41,14 +41,19 @@ def planned(case_id: str, exact: bool):
 IDS = [p.stem for p in FILES]
 
 
-def _check(case_id: str, what: str, outcome: curves.Outcome, recorded: dict, start: int, exact: bool) -> None:
+def _check(case_id: str, what: str, outcome: curves.Outcome, recorded: dict, start: int, exact: bool, trace=None) -> None:
     if recorded["error"] is not None:
-        assert outcome.error is not None and outcome.lr is None, f"{case_id} {what}: torch raised {recorded['error']}, lrplot drew a curve"
+        assert outcome.error is not None, f"{case_id} {what}: torch raised {recorded['error']}, lrplot drew a curve"
         error = recorded["error"]
         assert f"torch raises {error['type']}" in outcome.error, f"{case_id} {what}: {outcome.error!r} for {error}"
         assert error["message"].splitlines()[0] in outcome.error
         where = "while resuming" if error["step"] is None else f"at optimizer step {error['step']}"
         assert where in outcome.error, f"{case_id} {what}: {outcome.error!r} does not say {where!r}"
+        # what the run trained before torch raised, which the figure draws up to the raise
+        if error["step"] is None:
+            assert outcome.lr.shape[1] == start and np.array_equal(outcome.lr, trace.lr[:, :start])
+        else:
+            assert outcome.lr.shape[1] in (error["step"], error["step"] + 1), f"{case_id} {what}: {outcome.lr.shape[1]} steps trained"
         return
     assert outcome.error is None, f"{case_id} {what}: lrplot says {outcome.error!r}, torch ran"
     check = assert_identical if exact else assert_close
@@ -72,7 +77,7 @@ def test_resumes_match_torch(case_id: str, exact: bool) -> None:
             if outcome.lr is not None:
                 assert np.array_equal(outcome.lr[:, :start], trace.lr[:, :start])
             # the resumed part follows torch bit for bit when the planned trace does
-            _check(case_id, f"resumed at {at} with {outcome.name}", outcome, methods[outcome.name], start, True if exact else False)
+            _check(case_id, f"resumed at {at} with {outcome.name}", outcome, methods[outcome.name], start, True if exact else False, trace)
 
 
 @pytest.mark.parametrize("exact", [True, False], ids=["exact", "default"])
@@ -84,6 +89,17 @@ def test_mistakes_match_torch(case_id: str, exact: bool) -> None:
     assert sorted(applying) == sorted(recorded), f"{case_id}: torch was run with {list(recorded)}"
     for outcome in curves.mistakes(trace, applying, exact):
         _check(case_id, f"with the mistake {outcome.name}", outcome, recorded[outcome.name], 0, exact)
+        if outcome.error is not None:
+            # the steps before the raise train with the schedule after as many calls as the mistake
+            # made by then: the planned (recorded) lr at the step that had made that many
+            before, after = curves.mistake_calls(trace.spec.run, outcome.name)
+            calls = (np.cumsum(before) + np.concatenate([[0], np.cumsum(after)[:-1]]))[: outcome.lr.shape[1]]
+            run = trace.spec.run
+            planned_calls = np.arange(len(trace)) // (run.steps_per_epoch if run.step == "epoch" else 1)
+            known = calls <= planned_calls[-1]
+            at = np.searchsorted(planned_calls, calls[known])
+            check = assert_identical if exact else assert_close
+            check(f"{case_id} {outcome.name} before the raise", "lr", outcome.lr[:, known], trace.lr[:, at].tolist())
 
 
 def test_every_class_and_method_outcome_is_covered() -> None:
@@ -188,8 +204,9 @@ def test_explain_says_which_ways_of_resuming_are_safe(tmp_path):
     assert "scheduler_only    trains with lr 0.1 at epoch 15 where the plan has 0.01; ends at 0.01 instead of 0.001  <- run.resume" in text
     assert "last_epoch_fresh  torch raises KeyError while resuming" in text
     assert "note: resuming with scheduler_only after scheduler step 15 trains with lr 0.1" in text and "(LR201)" in text
-    middle = run("explain", "step", "--step-size", "10", "--epochs", "30").output
-    assert "resumed after scheduler step 15 (training goes on at epoch 15, the middle of the run" in middle
+    # unasked and undeclared, one line says how to ask (the block was noise in every explain)
+    unasked = run("explain", "step", "--step-size", "10", "--epochs", "30").output
+    assert "resumed after" not in unasked and unasked.rstrip().endswith("`--resume-at E` says what each way of resuming after scheduler step E does")
     chosen = run("explain", "step", "--step-size", "10", "--epochs", "30", "--resume-at", "20").output
     assert "restart           exact: the planned curve" in chosen  # at a multiple of step_size a restart is harmless
 
@@ -207,9 +224,13 @@ def test_plot_draws_each_curve_once(tmp_path):
     line = drawn["whatif-scheduler_only-group0"]
     (o,) = [o for o in outcomes if o.name == "scheduler_only"]
     assert line.get_xdata()[0] == 15 and list(line.get_ydata()[:-1]) == list(o.lr[0, 15:])
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "as planned: state_dict, build_after_load, last_epoch" in labels
+    labels = legend_labels(ax.figure, ax)
+    notes = [t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "note"]
+    assert "as planned: state_dict, build_after_load, last_epoch" in notes[0]
     assert "last_epoch_fresh: torch raises KeyError while resuming" in labels
+    # where torch raises, a cross at the last lr trained (here the plan's, before the checkpoint)
+    (cross,) = [line for line in ax.get_lines() if line.get_gid() == "raises-last_epoch_fresh"]
+    assert list(cross.get_xdata()) == [15] and list(cross.get_ydata()) == [trace.lr[0, 14]]
     result = run("plot", "step", "--step-size", "10", "--epochs", "30", "--what-if", "all", "-o", str(tmp_path / "w.svg"))
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "w.svg").read_text()
@@ -259,3 +280,34 @@ def test_other_frameworks_plot_as_before_and_say_what_is_not_modelled(tmp_path):
     assert result.exit_code == 2 and "what-ifs are modelled for torch's schedulers" in result.output
     with pytest.raises(ConfigError, match="run.resume: resumes are modelled for torch's schedulers"):
         load({"scheduler": {"type": "transformers.cosine", "num_warmup_steps": 10}, "run": {"iterations": 100, "resume": {"at": 50}}})
+
+
+def test_a_mistake_that_makes_torch_raise_is_drawn_up_to_the_raise_and_marked_there():
+    from lrplot.render import plot_trace
+
+    trace = lrplot.simulate(CONFIGS / "onecycle-per-batch.yaml")  # 2,000 steps of OneCycleLR, stepped twice
+    (outcome,) = curves.mistakes(trace, ["twice"])
+    assert "torch raises ValueError at optimizer step 1000" in outcome.error
+    # steps 0..1000 trained (with the plan's lr after 0, 2, 4, ... calls) before the 2,001st call raised
+    assert outcome.lr.shape == (1, 1001) and np.array_equal(outcome.lr[0, :1000], trace.lr[0, :2000:2])
+    fig = plot_trace(trace, overlays=[outcome])
+    ax = fig.axes[0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == "whatif-twice-group0"]
+    assert line.get_xdata()[0] == 0 and line.get_xdata()[-1] == 1001 / 100  # epochs of 100 steps
+    assert np.array_equal(line.get_ydata()[:-1], outcome.lr[0])
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_gid() == "raises-twice"]
+    assert list(cross.get_xdata()) == [10.01] and list(cross.get_ydata()) == [outcome.lr[0, -1]]
+    assert "scheduler.step() twice per step: torch raises ValueError at optimizer step 1000" in legend_labels(fig)
+
+
+def test_a_what_if_drawn_too_close_to_the_plan_to_see_says_so():
+    from lrplot.render import plot_trace
+
+    trace = lrplot.simulate(CONFIGS / "onecycle-per-batch.yaml")
+    outcomes = curves.mistakes(trace, ["scheduler_first", "per_epoch"])
+    labels = legend_labels(plot_trace(trace, overlays=outcomes))
+    # one step ahead on 2,000 steps is under a pixel away: the legend says how close it is
+    off = np.abs(outcomes[0].lr - trace.lr).max() / trace.lr.max()
+    assert 0 < off < 0.01
+    assert "scheduler.step() before optimizer.step() (at most 0.3% of the peak off the plan)" in labels
+    assert "stepped per epoch instead of per batch" in labels  # far from the plan: no remark

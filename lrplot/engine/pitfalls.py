@@ -69,3 +69,28 @@ class Rule:
 
 def num(v: float) -> str:
     return f"{float(v):.4g}"
+
+
+FAR = 4  # a number this many times the scheduler steps of a run is not one its step count reaches
+
+
+def compared_numbers(expr: Any, variables: tuple[str, ...]) -> list[float]:
+    """The numbers an expression (an ``lrplot.expr.Expr``) compares one of ``variables``, or
+    arithmetic on it, with: ``step < 500`` gives 500."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(expr.to_python(), mode="eval")):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            moves = [any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(side)) for side in sides]
+            if any(moves):
+                for side, moving in zip(sides, moves):
+                    if not moving:
+                        try:
+                            value = ast.literal_eval(side)
+                        except ValueError:
+                            value = dict(expr.names).get(side.id) if isinstance(side, ast.Name) else None
+                        if isinstance(value, (int, float)) and not isinstance(value, bool):
+                            found.append(float(value))
+    return found

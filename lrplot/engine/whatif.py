@@ -1,8 +1,9 @@
 """The curves of the what-ifs: a planned trace resumed from a checkpoint, or stepped wrong.
 
 Worked out by the schedule's framework (its ``resume`` module), exactly as the library behaves,
-including where it raises: such an outcome carries the error in words and no curve. The ways of
-resuming and the mistakes themselves are records in ``lrplot.whatif``.
+including where it raises: such an outcome carries the error in words and the steps the run trained
+before it (a model raises ``RaisesPartway`` to hand them over), which figures draw up to the raise.
+The ways of resuming and the mistakes themselves are records in ``lrplot.whatif``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from ..whatif import BY_METHOD, BY_MISTAKE, METHOD_NAMES, models_resumes
 if TYPE_CHECKING:
     from ..config import RunSpec, Spec
     from .trace import Trace
+
+
+class RaisesPartway(TorchWouldRaise):
+    """The library raises partway through a what-if, after the run trained ``lr`` (groups x steps;
+    a mistake's from step 0, a resumed run's from the resume on)."""
+
+    def __init__(self, raised: TorchWouldRaise, lr: np.ndarray):
+        super().__init__(raised.path, raised.message)
+        self.lr = lr
 
 
 def resume_step(run: RunSpec, at: int) -> int:
@@ -65,7 +75,8 @@ class Outcome:
     """A run as it trains under a what-if: the whole run's lr (and momentum), or what the library raises.
 
     ``start`` is the first optimizer step the what-if can change (the resume step; 0 for a mistake);
-    ``kind`` is ``resume`` or ``mistake``.
+    ``kind`` is ``resume`` or ``mistake``. Where the library raises, ``error`` says so and ``lr``
+    holds the steps trained before (None when the model cannot tell them).
     """
 
     kind: str
@@ -79,7 +90,7 @@ class Outcome:
 
     def same_as(self, trace: Trace) -> bool:
         """Whether it trains the planned curve (to the last bits: within 1e-12 of the peak lr)."""
-        return self.lr is not None and not off_plan(self.lr, trace.lr).any()
+        return self.error is None and not off_plan(self.lr, trace.lr).any()
 
 
 SAME = 1e-12  # relative to the peak lr: the default engine's agreement with the library (DESIGN.md)
@@ -115,7 +126,9 @@ def resumes(trace: Trace, at: int, methods: Sequence[str] = METHOD_NAMES) -> lis
     for name, cont in model.resume(trace, at, methods).items():
         label = BY_METHOD[name].label
         if isinstance(cont, TorchWouldRaise):
-            out.append(Outcome("resume", name, label, start, None, error=cont.message))
+            # the planned steps up to the checkpoint, and the resumed ones trained before the raise
+            trained = np.concatenate([trace.lr[:, :start], cont.lr], axis=1) if isinstance(cont, RaisesPartway) else trace.lr[:, :start]
+            out.append(Outcome("resume", name, label, start, trained, error=cont.message))
             continue
         lr = np.concatenate([trace.lr[:, :start], cont.lr], axis=1)
         momentum = None if trace.momentum is None else np.concatenate([trace.momentum[:, :start], cont.momentum], axis=1)
@@ -138,7 +151,7 @@ def mistakes(trace: Trace, names: Sequence[str], exact: bool = False) -> list[Ou
         try:
             sim = model.mistake(spec, name, exact)
         except TorchWouldRaise as exc:
-            out.append(Outcome("mistake", name, mistake.label, 0, None, error=exc.message))
+            out.append(Outcome("mistake", name, mistake.label, 0, exc.lr if isinstance(exc, RaisesPartway) else None, error=exc.message))
             continue
         out.append(Outcome("mistake", name, mistake.label, 0, sim.lr, sim.momentum))
     return out

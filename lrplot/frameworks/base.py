@@ -55,7 +55,9 @@ class Param:
     ``choice_list`` (a list of ``choices``), ``int_list``, ``per_group`` (a float, or a list with one
     float per param group), ``numbers`` (a number, or a list of numbers: timm's ``noise_range_t``),
     ``expr`` / ``per_group_expr`` (expressions in ``variable``), ``schedulers`` (nested scheduler
-    configs) and ``scheduler`` (one nested scheduler config: detectron2's WarmupParamScheduler wraps one).
+    configs), ``scheduler`` (one nested scheduler config: detectron2's WarmupParamScheduler wraps one),
+    ``step_map`` (a mapping of steps to numbers: optax's ``boundaries_and_scales``, a tuple of (step,
+    number) pairs as written) and ``raw`` (passed as written, for the family's resolve to read).
     """
 
     name: str
@@ -111,6 +113,9 @@ class ResolveContext:
     run: Any  # the config's RunSpec
     child: Callable[[Any, str, int], Any]  # validate a nested scheduler mapping: (data, path, length)
     lookup: Callable[[str], "SchedulerInfo | None"]  # any family's scheduler by type name or alias
+    base_dir: Any = None  # the folder paths in the config are relative to (the config's own)
+    files: list = field(default_factory=list)  # files the scheduler read (for Spec.files: --watch, the gallery)
+    lines: list = field(default_factory=list)  # which file gave what (for explain)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,16 @@ class Family:
     # numbers them, or ``per_epoch``) and ``run_folder(folder) -> tuple[Path, Path] | None`` (the
     # config and the log an output folder holds, for ``lrplot verify WORK_DIR``).
     logs_module: str | None = None
+    # The precisions its schedules are computed in (``run.dtype``, ``--dtype``): float64 (Python floats,
+    # as torch's schedulers) unless the library computes in float32 by default and lrplot reproduces that.
+    dtypes: tuple[str, ...] = ("float64",)
+    # Its schedules scale the optimizer's lr (a LambdaLR factor, base_lrs); False where a schedule is the
+    # lr itself (the optimizer is built with ``learning_rate=schedule``), so the optimizer has no lr to give.
+    scales_lr: bool = True
+    # A command-line target in the framework's own words (``train.py:get_lr``): ``target(text, keys)``
+    # gives the config mapping it means (``keys``: the scheduler flags given with it), or None when
+    # the text is not one of its targets. Checked before anything else.
+    target: Callable[..., "dict | None"] | None = None
 
     def part(self, module: str) -> Any:
         import importlib

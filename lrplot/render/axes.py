@@ -1,6 +1,6 @@
 """The pieces every figure is drawn with: lines reduced to the pixels, axes in epochs, iterations or
-progress, value axes that hold any finite number, events, zeros on a log axis, the metric panel,
-margins, titles and notes.
+progress labelled alike, value axes that hold any finite number, events, zeros on a log axis, and
+the metric panel. Pieces that need a legend return its entries; ``layout`` places them.
 
 Long traces are reduced to what the pixels can show (every column's first, last, minimum and
 maximum), so a million-step curve draws as fast as a short one.
@@ -15,11 +15,11 @@ import matplotlib
 import matplotlib.patches
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator, NullLocator, ScalarFormatter
 
-from ..chart import Series, XAxis, compact, reduce_points, scale_exponent, scaled, superscript, zero_spans
-from .layout import place_legend
-from .style import EVENT_LEGEND, EVENT_STYLE, literal
+from ..chart import Series, XAxis, reduce_points, scale_exponent, scaled, superscript, zero_spans
+from .layout import STEPS, Entry, Label
+from .style import EVENT_LEGEND, Fonts, _mix, event_style, literal, shade_alpha
 
 if TYPE_CHECKING:
     from ..engine import Trace
@@ -27,62 +27,6 @@ if TYPE_CHECKING:
 
 def pixel_columns(fig: Figure) -> int:
     return max(100, int(fig.get_figwidth() * fig.dpi))
-
-
-TITLE_TOP = 0.42  # inches of top margin for a one-line title
-LINE_IN = 0.2  # inches per further title line
-
-
-NOTE_IN = 0.2  # inches of bottom margin for a note under the x label
-
-
-def margins(fig: Figure, top_axis: bool, title_lines: int = 1, noted: bool = False) -> None:
-    """Fixed margins in inches: as tidy as constrained layout for these figures, at a third of the
-    cost (constrained layout measures every tick label, which dominated the time of a plot). A
-    figure smaller than the margins (``--size 1x4``) keeps a third of each side for its axes."""
-    w, h = fig.get_size_inches()
-    top = TITLE_TOP + LINE_IN * (title_lines - 1) + (0.42 if top_axis else 0.0)
-    left, right = min(0.9, w / 3), min(0.3, w / 6)
-    bottom, top = min(0.55 + (NOTE_IN if noted else 0.0), h / 3), min(top, h / 3)
-    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h, hspace=0.12 * 5.2 / h)
-
-
-MAX_TITLE_LINES = 3
-
-
-def title_lines(fig: Figure, text: str) -> list[str]:
-    """The title in lines that fit the width, split between parts of the summary (after the name,
-    between schedulers, between keywords) rather than between a keyword and its value; cut with an
-    ellipsis only past three lines (a summary never holds a long expression: that is a long name)."""
-    w, _ = fig.get_size_inches()
-    room = max(8, int((w - 1.1) * 11))  # characters of 11 pt DejaVu Sans that fit the width
-    rest = literal(text)
-    lines: list[str] = []
-    while len(rest) > room and len(lines) < MAX_TITLE_LINES - 1:
-        cut = max(rest.rfind(" \u2192 ", 0, room + 1), rest.rfind(", ", 0, room) + 1, rest.rfind(": ", 0, room) + 1)
-        if cut <= room // 3:
-            cut = rest.rfind(" ", 0, room + 1)
-        if cut <= 0:
-            cut = room
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if len(rest) > room:
-        cut = max(rest.rfind(", ", 0, room - 1), rest.rfind(" ", 0, room - 1))
-        rest = rest[: cut if cut > room // 3 else room - 1] + "\u2026"
-    return lines + [rest]
-
-
-def title(fig: Figure, lines: list[str]) -> None:
-    # A figure text in the top margin: Axes.set_title would measure the top ticks on every draw to
-    # dodge them, a quarter of the time of a whole plot.
-    w, h = fig.get_size_inches()
-    fig.text(min(0.9, w / 3) / w, 1 - min(0.1, h / 20) / h, "\n".join(lines), ha="left", va="top", fontsize=matplotlib.rcParams["axes.titlesize"], gid="title")
-
-
-def note(fig: Figure, text: str) -> None:
-    """A fact about the figure that needs no panel (a constant momentum), under the x label on the right."""
-    w, h = fig.get_size_inches()
-    fig.text(1 - min(0.3, w / 6) / w, min(0.08, h / 30) / h, literal(text), ha="right", va="bottom", fontsize=8, color="#777777", gid="note")
 
 
 def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], columns: int, exponent: int, lw: float, label=None, color=None, ls="-", gid: str = "lr"):
@@ -102,9 +46,10 @@ def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: 
     return lines
 
 
-def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bool, from_zero: bool = True) -> None:
+def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bool, fonts: Fonts, from_zero: bool = True) -> None:
     """The y axis of a panel drawn in units of 10**exponent, with limits set from finite values only."""
-    ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label)
+    ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label, fontsize=fonts.label)
+    ax.tick_params(labelsize=fonts.tick)
     finite = scaled_values[np.isfinite(scaled_values)]
     if log:
         log_axis(ax)
@@ -117,6 +62,9 @@ def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bo
         else:
             ax.set_ylim(0.1, 10)
         return
+    formatter = ScalarFormatter(useOffset=False)
+    formatter.set_scientific(False)  # the exponent is in the label: no offset text to run into a legend
+    ax.yaxis.set_major_formatter(formatter)
     if finite.size:
         lo, hi = float(finite.min()), float(finite.max())
         span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
@@ -132,6 +80,14 @@ def log_axis(ax) -> None:
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
 
 
+def log_ticks_within(ax, low: float, high: float) -> None:
+    """Ticks for a log axis spanning less than a few decades (a warmup's zoom): its decades when it
+    holds two, else its two ends, so it is never left without labelled ticks."""
+    decades = [10.0**e for e in range(math.ceil(math.log10(low)), math.floor(math.log10(high)) + 1)]
+    ax.yaxis.set_major_locator(FixedLocator(decades if len(decades) >= 2 else [low, high]))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
 def _power_of_ten(value: float, _=None) -> str:
     if not value > 0 or not math.isfinite(value):
         return ""
@@ -142,55 +98,111 @@ def _power_of_ten(value: float, _=None) -> str:
     return "1" if exponent == 0 else "10" if exponent == 1 else f"10{superscript(exponent)}"
 
 
+class CountFormatter(Formatter):
+    """Counts labelled compactly and alike along one axis: 8k, 10k, 12k (never 8000, 10k, 12k),
+    100k, 1.5M; below 10,000 as they are."""
+
+    def __init__(self) -> None:
+        self.unit, self.suffix = 1.0, ""
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        finite = [abs(v) for v in locs if math.isfinite(v)]
+        big = max(finite, default=0.0)
+        self.unit, self.suffix = next(((size, suffix) for size, suffix, low in ((1e9, "G", 1e9), (1e6, "M", 1e6), (1e3, "k", 1e4)) if big >= low), (1.0, ""))
+
+    def __call__(self, value: float, pos=None) -> str:
+        if not math.isfinite(value):
+            return ""
+        text = f"{value / self.unit:.4g}"
+        return "0" if text in ("0", "-0") else text + self.suffix
+
+
 def count_axis(axis) -> None:
-    """Integer ticks labelled compactly (100k, 1.5M): long counts never run into each other."""
-    axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
+    """Integer ticks labelled compactly and alike (10k, 20k): long counts never run into each other."""
+    axis.set_major_locator(MaxNLocator(integer=True, steps=STEPS))
+    axis.set_major_formatter(CountFormatter())
 
 
-def axes_x(top_ax, bottom_ax, axis: XAxis, low: float, high: float, secondary: tuple[str, float] | None) -> None:
+def axes_x(top_ax, bottom_ax, axis: XAxis, low: float, high: float, secondary: tuple[str, float] | None, fonts: Fonts) -> None:
     top_ax.set_xlim(low, high)
     if axis.unit == "progress":
         bottom_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}" if 0 <= v <= 1.0001 else ""))
+        bottom_ax.xaxis.set_major_locator(MaxNLocator(steps=STEPS))
     else:
         count_axis(bottom_ax.xaxis)
-    bottom_ax.set_xlabel(axis.label)
+    bottom_ax.set_xlabel(axis.label, fontsize=fonts.label)
+    bottom_ax.tick_params(labelsize=fonts.tick)
     if secondary is not None:
         label, factor = secondary
         other = top_ax.secondary_xaxis("top", functions=(lambda x: x * factor, lambda y: y / factor))
-        other.set_xlabel(label)
+        other.set_xlabel(label, fontsize=fonts.label)
         other.set_gid(f"{label}-axis")
-        other.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
+        other.tick_params(labelsize=fonts.tick)
+        other.xaxis.set_major_locator(MaxNLocator(integer=True, steps=STEPS))
+        other.xaxis.set_major_formatter(CountFormatter())
 
 
-def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tuple[int, int]) -> list:
-    """Events inside the shown steps; the first handle of each kind, for the legend."""
-    seen: dict[str, object] = {}
+# ----------------------------------------------------------------------------------------------
+# Events
+
+
+def _decay(label: str) -> bool:
+    """A milestone that multiplies the lr (``x0.1``), as every framework labels them."""
+    return len(label) > 1 and label[0] == "x" and label[1:].replace(".", "", 1).replace("e-", "", 1).isdigit()
+
+
+OTHER_MARKERS = ("o", "s", "D", "P", "X", "*")
+FACTOR, REDUCTION = "\0factor", "\0reduction"  # meanings of markers (never an event's own label)
+
+
+def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tuple[int, int], fonts: Fonts) -> tuple[list[Entry], list[Label]]:
+    """Events inside the shown steps: a rule at each switch and restart, a marker on the curve at
+    each milestone, one legend entry per meaning (``lr ×0.1``, ``end of warmup``, ``noise on``: a
+    bare "milestone" said nothing), and a label naming the scheduler after each switch."""
     per = axis.steps_per_x(trace)
-    for e in events:
-        if not steps[0] < e.step < steps[1]:
-            continue
-        x = e.step / per
-        if e.kind in ("switch", "restart"):
-            handle = ax.axvline(x, **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
-            if e.kind == "switch":
-                # Along the line from the bottom: at a switch the lr is usually at a high point.
-                ax.annotate(
-                    literal(e.label), (x, 0), xycoords=("data", "axes fraction"), xytext=(3, 4), textcoords="offset points",
-                    ha="left", va="bottom", rotation=90, fontsize=8, color=EVENT_STYLE["switch"]["color"],
-                )
+    shown = [e for e in events if steps[0] < e.step < steps[1]]
+    entries: list[Entry] = []
+    labels: list[Label] = []
+    for kind in ("switch", "restart"):
+        style = event_style(kind)
+        rules = [e for e in shown if e.kind == kind]
+        for i, e in enumerate(rules):
+            handle = ax.axvline(e.step / per, **style, gid=f"event-{kind}-{i}")
+            if kind == "switch":
+                labels.append(Label(ax, e.step / per, literal(e.label), style["color"]))
+        if rules:
+            entries.append(Entry(handle, EVENT_LEGEND[kind], essential=False))
+    # markers: one line per meaning, its points at each group's lr
+    meanings: dict[str, list] = {}
+    for e in shown:
+        if e.kind == "milestone":
+            meanings.setdefault(FACTOR if _decay(e.label) else e.label, []).append(e)
+        elif e.kind == "reduction":
+            meanings.setdefault(REDUCTION, []).append(e)
+    others = iter(OTHER_MARKERS)
+    factors = sorted({e.label for e in meanings.get(FACTOR, [])})
+    for meaning, group in meanings.items():
+        x = np.repeat([e.step / per for e in group], trace.lr.shape[0])
+        y = scaled(np.concatenate([trace.lr[:, e.step] for e in group]), exponent)
+        if meaning == REDUCTION:
+            style, text = event_style("reduction"), EVENT_LEGEND["reduction"]
+        elif meaning == FACTOR:
+            style, text = event_style("milestone"), "lr " + " / ".join(f"\u00d7{f[1:]}" for f in factors) if len(factors) <= 2 else "lr decays"
         else:
-            ys = scaled(trace.lr[:, e.step], exponent)
-            (handle,) = ax.plot([x] * len(ys), ys, ls="none", **EVENT_STYLE[e.kind], gid=f"event-{e.kind}")
-        seen.setdefault(e.kind, handle)
-    return [(handle, EVENT_LEGEND[kind]) for kind, handle in seen.items()]
+            style, text = {**event_style("milestone"), "marker": next(others, "o"), "ms": 4.5}, literal(meaning)
+        gid = "event-reduction" if meaning == REDUCTION else f"event-milestone-{len(entries)}"
+        (handle,) = ax.plot(x, y, ls="none", **style, gid=gid)
+        entries.append(Entry(handle, text, essential=False))
+    return entries, labels
 
 
-def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], colors) -> list:
-    """Where the lr is 0, which a log axis cannot draw: a bar along the bottom edge, per line."""
+def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], colors, gid: str = "lr-zero") -> list[Entry]:
+    """Where the lr is 0, which a log axis cannot draw: a bar along the bottom edge, per line; its
+    square caps keep a single step of a long run visible."""
     per = axis.steps_per_x(trace)
     handles = []
-    for s, color in zip(series, colors):
+    for i, (s, color) in enumerate(zip(series, colors)):
         spans = zero_spans(s.values[steps[0] : steps[1]])
         if not spans:
             continue
@@ -198,15 +210,16 @@ def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: t
         for a, b in spans:
             xs += [(steps[0] + a) / per, (steps[0] + b) / per, np.nan]
             ys += [0.0, 0.0, np.nan]
-        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform(), lw=4, solid_capstyle="butt", color=color, clip_on=False, gid="lr-zero")
+        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform(), lw=4, solid_capstyle="projecting", color=color, clip_on=False, gid=f"{gid}-{i}")
         handles.append(line)
-    return [(handles[0], "lr = 0 (off the log axis)")] if handles else []
+    return [Entry(handles[0], "lr = 0 (off the log axis)", essential=False)] if handles else []
 
 
-def vline(kind: str) -> dict:
+def rule_style(kind: str) -> dict:
+    """A rule through the panels below the lr at an event."""
     if kind == "reduction":
-        return {"color": EVENT_STYLE["reduction"]["color"], "ls": ":", "lw": 0.9}
-    return EVENT_STYLE[kind]
+        return {"color": "#d62728", "ls": ":", "lw": 0.9}
+    return event_style(kind)
 
 
 def metric_points(trace: Trace, axis: XAxis):
@@ -215,35 +228,42 @@ def metric_points(trace: Trace, axis: XAxis):
     return (at + 1) / axis.steps_per_x(trace), trace.metric[at]
 
 
-def draw_metric(ax, axis: XAxis, trace: Trace, renderer) -> None:
+def draw_metric(ax, axis: XAxis, trace: Trace, fonts: Fonts) -> list[Entry]:
+    """The metric a plateau schedule was fed, its best so far, the patience running out and the
+    cooldowns; the legend's entries."""
     x, y = metric_points(trace, axis)
     log = trace.plateau
     exponent = scale_exponent(np.concatenate([y, log.best]) if log is not None else y)
     synthetic = trace.spec.metric.source == "synthetic"
-    handles = []
-    (line,) = ax.plot(x, scaled(y, exponent), lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color="#555555", gid="metric")
-    handles.append((line, "synthetic metric" if synthetic else "metric"))
+    ink = matplotlib.rcParams["text.color"]
+    grey, light = _mix(ink, matplotlib.rcParams["axes.facecolor"], 0.7), _mix(ink, matplotlib.rcParams["axes.facecolor"], 0.45)
+    entries = []
+    (line,) = ax.plot(x, scaled(y, exponent), lw=1.2, marker="o" if x.size <= 150 else None, ms=2.5, color=grey, gid="metric")
+    # the metric panel's entries give way first: its label says what the line is
+    entries.append(Entry(line, "synthetic metric" if synthetic else "metric", essential=False))
     if log is not None:
-        (best,) = ax.plot(x, scaled(log.best, exponent), drawstyle="steps-post", lw=1.0, ls="--", color="#999999", gid="metric-best")
-        handles.append((best, "best so far"))
+        (best,) = ax.plot(x, scaled(log.best, exponent), drawstyle="steps-post", lw=1.0, ls="--", color=light, gid="metric-best")
+        entries.append(Entry(best, "best so far", essential=False))
         step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / axis.steps_per_x(trace)
         params = trace.spec.scheduler.params
         patience = params["patience"] if "patience" in params else params["patience_t"]  # torch's, or timm's PlateauLRScheduler
+        alpha = shade_alpha()
         # The bad steps that exhausted the patience, and the cooldown after each reduction.
-        for j in np.nonzero(log.reduced)[0]:
-            ax.axvspan(x[max(0, j - patience)] - step, x[j], color="#d62728", alpha=0.10, lw=0, gid="patience-window")
+        reduced = np.nonzero(log.reduced)[0]
+        for i, j in enumerate(reduced):
+            ax.axvspan(x[max(0, j - patience)] - step, x[j], color="#d62728", alpha=alpha, lw=0, gid=f"patience-window-{i}")
         cooling = log.cooldown > 0
-        for start, stop in runs(cooling):
-            ax.axvspan(x[start], x[stop - 1] + step, color="#1f77b4", alpha=0.10, lw=0, gid="cooldown-window")
-        for j in np.nonzero(log.reduced)[0]:
-            ax.plot([x[j]], [scaled(y[j : j + 1], exponent)[0]], ls="none", marker="v", color=EVENT_STYLE["reduction"]["color"], ms=6, gid="metric-reduction")
-        handles.append((matplotlib.patches.Patch(color="#d62728", alpha=0.2), f"patience ({patience}) running out"))
+        for i, (start, stop) in enumerate(runs(cooling)):
+            ax.axvspan(x[start], x[stop - 1] + step, color="#1f77b4", alpha=alpha, lw=0, gid=f"cooldown-window-{i}")
+        if reduced.size:
+            ax.plot(x[reduced], scaled(y[reduced], exponent), ls="none", marker="v", color="#d62728", ms=6, gid="metric-reduction")
+        entries.append(Entry(matplotlib.patches.Patch(color="#d62728", alpha=2 * alpha), f"patience ({patience}) running out", essential=False))
         if cooling.any():
-            handles.append((matplotlib.patches.Patch(color="#1f77b4", alpha=0.2), "cooldown"))
+            entries.append(Entry(matplotlib.patches.Patch(color="#1f77b4", alpha=2 * alpha), "cooldown", essential=False))
     mode = trace.spec.metric.synthetic.mode if synthetic else trace.spec.scheduler.params.get("mode", "min")
     shown = scaled(np.concatenate([y, log.best]) if log is not None else y, exponent)
-    value_axis(ax, f"metric ({'lower' if mode == 'min' else 'higher'} is better)", shown, exponent, log=False, from_zero=False)
-    place_legend(ax, [h for h, _ in handles], [t for _, t in handles], renderer, fontsize=8)
+    value_axis(ax, f"metric ({'lower' if mode == 'min' else 'higher'} is better)", shown, exponent, log=False, fonts=fonts, from_zero=False)
+    return entries
 
 
 def runs(mask: np.ndarray):

@@ -11,12 +11,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..chart import View, XAxis, compact, merge_groups, normalized, scale_note, secondary, unique_labels, visible_steps, x_axis
+from ..chart import View, XAxis, merge_groups, normalized, scale_exponent, scale_note, scaled, secondary, unique_labels, visible_steps, x_axis
 from ..errors import ConfigError
-from ..chart import scale_exponent, scaled
-from .axes import axes_x, draw_series, margins, mark_zeros, metric_points, note, pixel_columns, title, title_lines, value_axis
-from .layout import place_legend
-from .style import Look, literal, styled
+from .axes import CountFormatter, axes_x, draw_series, mark_zeros, metric_points, pixel_columns, value_axis
+from .layout import EDGE_IN, STEPS, Entry, Frame
+from .style import Fonts, Look, literal, styled, unique_ids
 
 if TYPE_CHECKING:
     from ..engine import Trace
@@ -62,28 +61,31 @@ def _x_range(traces, axis: XAxis, view: View) -> tuple[float, float]:
 
 def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:
     with_metric = any(t.metric is not None for t in traces)
-    size = look.size or (7.0, 6.2 if with_metric else 4.2)
+    lines = sum(len(ss) for ss in series)
+    # a legend of many lines goes above the axes, in columns: the default figure grows to hold it
+    size = look.size or (7.0, (6.2 if with_metric else 4.2) + (0.19 * math.ceil((lines - 8) / 3) if lines > 8 else 0.0))
     look.check_pixels(size)  # before the figure allocates anything
+    fonts = Fonts.for_size(size)
     fig = Figure(figsize=size, dpi=look.dpi)
-    canvas = FigureCanvasAgg(fig)
+    FigureCanvasAgg(fig)
     if with_metric:
         ax, ax_metric = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1.5])
+        ax_metric.set_gid("metric")
     else:
         ax, ax_metric = fig.subplots(1, 1), None
+    ax.set_gid("lr")
     # A second count on top only means something when every schedule has the same one.
     shared = {(t.steps_per_epoch, t.has_epochs) for t in traces}
     on_top = secondary(traces[0], axis) if len(shared) == 1 else None
-    lines = title_lines(fig, look.title or "learning-rate schedules")
     remark = scale_note([s for ss in series for s in ss], look.log or view.normalize)
-    margins(fig, top_axis=on_top is not None, title_lines=len(lines), noted=bool(remark))
-    title(fig, lines)
     steps = _steps(traces, axis, view)
     shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
     exponent = scale_exponent(shown, look.log)
     colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     low, high = _x_range(traces, axis, view)
     styles = _dashes(traces, series, steps, axis, low, high, scaled(shown, exponent), look.log)
-    handles = []
+    entries: list[Entry] = []
+    zero_seen: set[str] = set()
     k = 0
     for i, (trace, label, ss, st) in enumerate(zip(traces, labels, series, steps)):
         if st is None:
@@ -93,21 +95,25 @@ def _overlay(traces, labels, series, axis: XAxis, look: Look, view: View) -> Fig
         for s in ss:
             text = label if len(ss) == 1 else f"{label}: {s.label}"
             (line,) = draw_series(ax, axis, trace, [s], st, pixel_columns(fig), exponent, lw=1.7, label=text, color=colors[k % len(colors)], ls=DASHES[styles[k]], gid=f"lr-{i}")
-            handles.append((line, line.get_label()))
+            entries.append(Entry(line, line.get_label()))
             drawn.append(line)
             k += 1
         if look.log:
-            handles += [h for h in mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in drawn]) if h[1] not in {t for _, t in handles}]
+            for e in mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in drawn], gid=f"lr-zero-{i}"):
+                if e.label not in zero_seen:
+                    zero_seen.add(e.label)
+                    entries.append(e)
         if ax_metric is not None and trace.metric is not None:
             x, y = metric_points(trace, axis)
-            ax_metric.plot(x, y, lw=1.2, color=drawn[0].get_color(), label=label, gid=f"metric-{i}")
-    value_axis(ax, "lr / its peak" if view.normalize else "learning rate", scaled(shown, exponent), exponent, look.log)
+            ax_metric.plot(x, y, lw=1.2, color=drawn[0].get_color(), ls=drawn[0].get_linestyle(), gid=f"metric-{i}")  # named by the lr's legend
+    value_axis(ax, "lr / its peak" if view.normalize else "learning rate", scaled(shown, exponent), exponent, look.log, fonts)
     if ax_metric is not None:
-        ax_metric.set_ylabel("metric")
-    axes_x(ax, ax_metric if ax_metric is not None else ax, axis, low, high, on_top)
-    place_legend(ax, [h for h, _ in handles], [t for _, t in handles], canvas.get_renderer())
-    if remark:
-        note(fig, remark)
+        ax_metric.set_ylabel("metric", fontsize=fonts.label)
+        ax_metric.tick_params(labelsize=fonts.tick)
+    axes_x(ax, ax_metric if ax_metric is not None else ax, axis, low, high, on_top, fonts)
+    frame = Frame(fig, [ax] + ([ax_metric] if ax_metric is not None else []), fonts, [look.title or "learning-rate schedules"], [remark] if remark else [])
+    frame.arrange([(ax, entries)])
+    unique_ids(fig)
     return fig
 
 
@@ -142,13 +148,31 @@ def _dashes(traces, series, steps, axis: XAxis, low: float, high: float, shown: 
     return out
 
 
+def grid_shape(n: int, size: tuple[float, float] | None) -> tuple[int, int]:
+    """(rows, columns) of a grid of n panels: by default up to three across (2 x 2 for four); for a
+    given size, the panels closest to 4:3, an empty place counting against a layout as much as a
+    third off that shape."""
+    if size is None:
+        cols = 2 if n == 4 else min(3, n)
+        return -(-n // cols), cols
+    w, h = size
+
+    def cost(c: int) -> float:
+        rows = -(-n // c)
+        return abs(math.log((w / c) / (h / rows) / 1.33)) + 0.3 * (rows * c - n)
+
+    cols = min(range(1, n + 1), key=cost)
+    return -(-n // cols), cols
+
+
 def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure:
     n = len(traces)
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
+    rows, cols = grid_shape(n, look.size)
     size = look.size or (3.4 * cols, 2.6 * rows + 0.4)
     look.check_pixels(size)
+    fonts = Fonts.for_size((size[0] / cols * 2, size[1] / rows * 1.4))
     fig = Figure(figsize=size, dpi=look.dpi, layout="constrained")
+    fig.get_layout_engine().set(w_pad=EDGE_IN, h_pad=EDGE_IN, wspace=0.02, hspace=0.02)
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -160,16 +184,17 @@ def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure
     share_y = view.normalize or not positive or max(positive) <= SHARE_WITHIN * min(positive)
     all_shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
     shared_exponent = scale_exponent(all_shown, look.log)
-    ylabel = "lr / its peak" if view.normalize else "learning rate"
+    ylabel = "lr / its peak" if view.normalize else "lr"
     for i, (trace, label, ss, st, ax) in enumerate(zip(traces, labels, series, steps, axes)):
-        ax.set_title(label, fontsize=9)
+        ax.set_gid(f"panel-{i}")
+        ax.set_title(label, fontsize=fonts.legend, loc="left")
         if st is not None:
             shown = np.concatenate([s.values[st[0] : st[1]] for s in ss])
             exponent = shared_exponent if share_y else scale_exponent(shown, look.log)
-            draw_series(ax, axis, trace, ss, st, pixel_columns(fig) // cols, exponent, lw=1.5, color=None if len(ss) > 1 else colors[i % len(colors)])
-            value_axis(ax, ylabel, scaled(all_shown if share_y else shown, exponent), exponent, look.log)
+            draw_series(ax, axis, trace, ss, st, pixel_columns(fig) // cols, exponent, lw=1.5, color=None if len(ss) > 1 else colors[i % len(colors)], gid=f"lr-{i}")
+            value_axis(ax, ylabel, scaled(all_shown if share_y else shown, exponent), exponent, look.log, fonts)
             if look.log:
-                mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in ax.get_lines()])
+                mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in ax.get_lines()], gid=f"lr-zero-{i}")
         if share_y and i % cols:
             ax.set_ylabel("")
         low, high = _x_range(traces if share_x else [trace], axis, view)
@@ -177,14 +202,18 @@ def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure
         if axis.unit == "progress":
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}" if 0 <= v <= 1.0001 else ""))
         else:
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v)))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=axis.unit != "progress"))
+            ax.xaxis.set_major_formatter(CountFormatter())
+        ax.tick_params(labelsize=fonts.tick)
+        # the panel's width and height hold this many labelled ticks
+        w_in, h_in = size[0] / cols, size[1] / rows
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=max(1, min(4, int(w_in * 72 / (fonts.tick * 5.5)))), integer=axis.unit != "progress", steps=STEPS, min_n_ticks=2))
         if not look.log:
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=max(1, min(5, int(h_in * 72 / (fonts.tick * 3.2)))), steps=STEPS, min_n_ticks=2))
         if i >= n - cols:
-            ax.set_xlabel(axis.label)
+            ax.set_xlabel(axis.label, fontsize=fonts.label)
     for ax in axes[n:]:
         ax.set_visible(False)
     if look.title:
-        fig.suptitle(literal(look.title), x=0.01, ha="left")
+        fig.suptitle(literal(look.title), x=0.01, ha="left", fontsize=fonts.title)
+    unique_ids(fig)
     return fig

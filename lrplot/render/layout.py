@@ -1,24 +1,53 @@
-"""Where a legend or an inset goes: inside the figure and off the data.
+"""Where everything around the data goes, measured on the figure itself.
 
-matplotlib's ``loc="best"`` only minimizes the overlap, so a five-way compare gets a legend on its
-curves. Here a box goes to the first free place among the usual ones (corners, then edges), checked
-against every line segment, marker and annotation in axes coordinates; when none is free, the y
-axis grows headroom above the data for it; when it is too tall for that, it moves out to the right.
+A figure is a stack of panels (axes over one x) with a title above and notes below. ``Frame`` fits
+the margins to what is really drawn (tick labels, axis labels, a top axis, a legend moved above the
+panels), so nothing is clipped in a 3.5 in column and nothing wastes a 10 in slide; the tick
+locators get as many ticks as their labels leave room for.
+
+Inside a panel, a legend or an inset goes to the first free place among the usual ones (corners,
+then edges), checked against every curve, marker and text in axes coordinates. A legend may raise
+the top of the y axis a little (the data keep ``MIN_SHARE`` of the panel's height); one that still
+does not fit joins a legend above the panels. An inset or a label that does not fit is left out,
+and a note under the figure says what was left out where that loses something.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
 import numpy as np
 from matplotlib.path import Path
+from matplotlib.ticker import LogLocator, MaxNLocator
 from matplotlib.transforms import Bbox
+
+from .style import Fonts
 
 PAD = 0.02  # axes fraction between a box and the axes edge
 GAP = 0.012  # axes fraction a box keeps from the data
-MAX_HEADROOM = 0.5  # a box taller than this share of the axes goes outside
+MIN_SHARE = 0.8  # a legend's headroom leaves the data this share of the panel's height at least
+EDGE_IN = 0.06  # inches between the figure's edge and any text
+GAP_PT = 4.0  # points between the stacked parts (title, legend above, the panels' labels, notes)
+MIN_PANEL = 0.3  # the lr panel keeps this share of the figure's height, or the legend above gives way
+STEPS = [1, 2, 2.5, 5, 10]  # tick steps: 0, 2.5, 5, never 1.5, 3.0, 4.5
+
+
+# ----------------------------------------------------------------------------------------------
+# What a box must not cover
+
+
+def is_guide(line) -> bool:
+    """A full-height or full-width rule (an event, a resume point, the zero line), not data."""
+    return str(line.get_gid()).startswith(GUIDE_GIDS)
+
+
+GUIDE_GIDS = ("event-switch", "event-restart", "event-reduction-rule", "resume-point", "first-divergence", "zero")
 
 
 def _polylines(ax) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-    """(data polylines, marker points, full-height lines) of ``ax`` in axes coordinates."""
+    """(data polylines, marker points, rules) of ``ax`` in axes coordinates."""
     to_axes = ax.transAxes.inverted()
     curves, points, rules = [], [], []
     for line in ax.get_lines():
@@ -35,12 +64,14 @@ def _polylines(ax) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]
             xy = stepped
         with np.errstate(all="ignore"):
             xy = to_axes.transform(line.get_transform().transform(xy))
-        if line.get_linestyle() in ("None", "none", "", " "):
-            points.append(xy)
-        elif str(line.get_gid()).startswith("event-"):  # a full-height rule at a switch or restart
+        if is_guide(line):
             rules.append(xy)
+        elif line.get_linestyle() in ("None", "none", "", " "):
+            points.append(xy)
         else:
             curves.append(xy)
+            if line.get_marker() not in (None, "None", "none", "", " "):
+                points.append(xy)
     return curves, points, rules
 
 
@@ -52,9 +83,11 @@ def _finite_runs(xy: np.ndarray):
 
 
 class Obstacles:
-    """What a box placed on ``ax`` must not cover, in axes coordinates."""
+    """What a box placed on ``ax`` must not cover, in axes coordinates: its curves and markers
+    (within the axes), its texts and the boxes already placed."""
 
-    def __init__(self, ax, renderer, boxes: list[Bbox] | tuple = ()):
+    def __init__(self, ax, renderer, boxes: Sequence[Bbox] = ()):
+        self.ax = ax
         self.curves, self.points, self.rules = _polylines(ax)
         to_axes = ax.transAxes.inverted()
         self.boxes = list(boxes)
@@ -64,11 +97,13 @@ class Obstacles:
         for child in ax.child_axes:
             if child.get_visible() and child.get_gid() == "warmup-inset":
                 self.boxes.append(child.get_tightbbox(renderer).transformed(to_axes))
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            self.boxes.append(legend.get_window_extent(renderer).transformed(to_axes))
 
-    def hit(self, box: Bbox, soft: bool = True) -> bool:
-        grown = Bbox.from_extents(box.x0 - GAP, box.y0 - GAP, box.x1 + GAP, box.y1 + GAP)
-        lines = self.curves + (self.rules if soft else [])
-        for xy in lines:
+    def hit(self, box: Bbox, soft: bool = False, gap: float = GAP) -> bool:
+        grown = Bbox.from_extents(box.x0 - gap, box.y0 - gap, box.x1 + gap, box.y1 + gap)
+        for xy in self.curves + (self.rules if soft else []):
             for run in _finite_runs(xy):
                 if len(run) == 1:
                     if grown.contains(*run[0]):
@@ -81,11 +116,23 @@ class Obstacles:
                 return True
         return any(grown.overlaps(b) for b in self.boxes)
 
-    def top(self) -> float:
-        """The highest data point in axes coordinates (full-height event lines aside)."""
-        ys = [run[:, 1] for xy in self.curves + self.points for run in _finite_runs(xy)]
-        ys += [np.array([b.y1]) for b in self.boxes]
-        return max((float(y.max()) for y in ys if y.size), default=0.0)
+    def extent(self) -> tuple[float, float] | None:
+        """The data's lowest and highest point in axes coordinates, inside the x range shown (a
+        linear lr axis counts its zero line: it starts at 0 on purpose)."""
+        ys = []
+        for xy in self.curves + self.points:
+            for run in _finite_runs(xy):
+                inside = run[(run[:, 0] >= -1e-9) & (run[:, 0] <= 1 + 1e-9)]
+                if inside.size:
+                    ys.append(inside[:, 1])
+        if not ys:
+            return None
+        low, high = min(float(y.min()) for y in ys), max(float(y.max()) for y in ys)
+        if self.ax.get_yscale() == "linear":
+            zero = self.ax.transAxes.inverted().transform(self.ax.transData.transform((0, 0)))[1]
+            if 0 <= zero <= 1:
+                low, high = min(low, zero), max(high, zero)
+        return low, high
 
 
 def candidates(w: float, h: float) -> list[tuple[float, float]]:
@@ -95,60 +142,515 @@ def candidates(w: float, h: float) -> list[tuple[float, float]]:
     return [(right, top), (left, top), (right, bottom), (left, bottom), (right, middle_y), (left, middle_y), (middle_x, top), (middle_x, bottom), (middle_x, middle_y)]
 
 
-def free_place(obstacles: Obstacles, w: float, h: float, places=None) -> tuple[float, float] | None:
+def scan(w: float, h: float) -> list[tuple[float, float]]:
+    """Every place on a grid over the axes, nearest a corner first: where none of the usual places
+    is free (a warmup's rise a few pixels from the left edge blocks both left corners)."""
+    xs, ys = np.linspace(PAD, 1 - PAD - w, 13), np.linspace(PAD, 1 - PAD - h, 9)
+    corners = [(PAD, PAD), (1 - PAD - w, PAD), (PAD, 1 - PAD - h), (1 - PAD - w, 1 - PAD - h)]
+    places = [(float(x), float(y)) for x in xs for y in ys]
+    return sorted(places, key=lambda p: min(abs(p[0] - cx) + abs(p[1] - cy) for cx, cy in corners))
+
+
+def free_place(obstacles: Obstacles, w: float, h: float, places=None, soft: bool = True) -> tuple[float, float] | None:
     if w > 1 - 2 * PAD or h > 1 - 2 * PAD:
         return None
-    for x0, y0 in places or candidates(w, h):
-        if not obstacles.hit(Bbox.from_bounds(x0, y0, w, h)):
+    for x0, y0 in places or candidates(w, h) + scan(w, h):
+        if not obstacles.hit(Bbox.from_bounds(x0, y0, w, h), soft=soft):
             return x0, y0
     return None
 
 
-def add_headroom(ax, top_share: float, data_top: float) -> None:
-    """Raise the top of the y axis so the data (now reaching ``data_top`` in axes coordinates)
-    stays below ``1 - top_share``, in the axis' own scale (linear or log)."""
-    low, high = ax.get_ylim()
+def add_headroom(ax, obstacles: Obstacles, room: float) -> bool:
+    """Raise the top of the y axis (in its own scale, linear or log) so the data stay below
+    ``1 - room`` in axes coordinates, unless that leaves them less than MIN_SHARE of the panel."""
+    extent = obstacles.extent()
+    if extent is None:
+        return False
+    low, high = extent
+    target = 1 - room
+    if high <= target:
+        return True
+    if high <= 0 or (high - low) * target / high < MIN_SHARE:
+        return False
+    bottom, top = ax.get_ylim()
     transform = ax.yaxis.get_transform()
-    t_low, t_high = transform.transform([low, high])
-    t_data = t_low + data_top * (t_high - t_low)
-    new_high = t_low + (t_data - t_low) / max(1e-9, 1 - top_share)
+    t_bottom, t_top = transform.transform([bottom, top])
+    t_high = t_bottom + high * (t_top - t_bottom)
     with np.errstate(all="ignore"):
-        value = float(transform.inverted().transform([new_high])[0])
-    if np.isfinite(value) and value > high:
-        ax.set_ylim(low, value)
+        value = float(transform.inverted().transform([t_bottom + (t_high - t_bottom) / target])[0])
+    if not (math.isfinite(value) and value > top):
+        return False
+    ax.set_ylim(bottom, value)
+    return True
 
 
-def place_legend(ax, handles, labels, renderer, avoid: list[Bbox] | tuple = (), **kwargs):
-    """A legend inside the axes and off the data, or (when it is too tall) to the right of them."""
-    if not handles:
-        return None
-    legend = ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 0, 1, 1), borderaxespad=0, **kwargs)
+# ----------------------------------------------------------------------------------------------
+# Ticks that fit their axis
+
+
+def fit_ticks(ax, fonts: Fonts, x: bool = True, y: bool = True) -> None:
+    """As many major ticks as the axis length leaves room for, their labels never touching."""
+    fig = ax.figure
+    box = ax.get_position()
+    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    if y:
+        n = max(1, int(h_pt / (2.6 * fonts.tick)))
+        if ax.get_yscale() == "log":
+            ax.yaxis.set_major_locator(LogLocator(numticks=max(2, n + 1)))
+        elif ax.get_yscale() == "linear":
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=n, steps=STEPS, min_n_ticks=2))
+    if x:
+        for axis in [ax.xaxis, *[c.xaxis for c in ax.child_axes if c.get_gid() and c.get_gid().endswith("-axis")]]:
+            label = _widest_label(axis)
+            n = max(1, int(w_pt / ((0.62 * label + 2.5) * fonts.tick)))
+            locator = axis.get_major_locator()
+            integer = getattr(locator, "_integer", False)
+            axis.set_major_locator(MaxNLocator(nbins=n, integer=integer, steps=STEPS, min_n_ticks=2))
+
+
+def _widest_label(axis) -> int:
+    """Characters of the longest tick label the axis may show (its ends formatted)."""
+    low, high = axis.get_view_interval()
+    formatter = axis.get_major_formatter()
+    values = [low, high, (low + high) / 2]
+    if hasattr(formatter, "set_locs"):
+        formatter.set_locs(values)
+    return max(4, *(len(str(formatter(v))) for v in values))
+
+
+# ----------------------------------------------------------------------------------------------
+# Legends
+
+
+@dataclass
+class Entry:
+    handle: object
+    label: str
+    essential: bool = True  # a line's name; events and guides give way first when room runs out
+    short: str | None = None  # fewer words, for when even the essential entries do not fit
+
+
+def make_legend(owner, entries: Sequence[Entry], fonts: Fonts, ncol: int = 1, **kwargs):
+    import matplotlib
+
+    face = matplotlib.rcParams["axes.facecolor"]
+    return owner.legend(
+        [e.handle for e in entries], [e.label for e in entries], ncol=ncol, fontsize=fonts.legend, frameon=True,
+        facecolor=face if face != "none" else "white", edgecolor="none", framealpha=0.9, borderpad=0.25, borderaxespad=0,
+        handlelength=1.6, handletextpad=0.5, labelspacing=0.3, columnspacing=1.0, **kwargs,
+    )
+
+
+def legend_inside(ax, entries: Sequence[Entry], fonts: Fonts, renderer, avoid: Sequence[Bbox] = ()):
+    """A legend inside ``ax``, off the data (raising the y axis a little if that is enough), or None."""
+    legend = make_legend(ax, entries, fonts, loc="lower left", bbox_to_anchor=(0, 0, 1, 1))
+    legend.set_gid(f"legend-{ax.get_gid() or 'lr'}")
     box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
     w, h = box.width, box.height
+    legend.set_visible(False)  # not an obstacle to itself
     obstacles = Obstacles(ax, renderer, avoid)
     spot = free_place(obstacles, w, h)
-    if spot is None and h + 2 * PAD <= MAX_HEADROOM and w <= 1 - 2 * PAD:
-        add_headroom(ax, h + 2 * PAD + GAP, obstacles.top())
+    if spot is None and add_headroom(ax, obstacles, h + 2 * PAD + GAP):
         obstacles = Obstacles(ax, renderer, avoid)
         spot = free_place(obstacles, w, h, [(1 - PAD - w, 1 - PAD - h), (PAD, 1 - PAD - h)])
-        if spot is None:  # a rule or an inset where the headroom is: soft obstacles give way
-            spot = (1 - PAD - w, 1 - PAD - h)
     if spot is None:
-        return _legend_outside(ax, legend, handles, labels, renderer, **kwargs)
+        legend.remove()
+        return None
+    legend.set_visible(True)
     legend.set_bbox_to_anchor(Bbox.from_bounds(spot[0], spot[1], w, h), transform=ax.transAxes)
     return legend
 
 
-def _legend_outside(ax, legend, handles, labels, renderer, **kwargs):
-    """Too tall to fit over the data: the axes give up width on the right for the legend."""
-    fig = ax.figure
-    width_in = legend.get_window_extent(renderer).width / fig.dpi
-    legend.remove()
-    fig_w = fig.get_size_inches()[0]
-    pos = ax.get_position()
-    right = max(pos.x0 + 0.3, pos.x1 - (width_in + 0.15) / fig_w)
-    for other in fig.axes:
-        p = other.get_position()
-        if abs(p.x0 - pos.x0) < 1e-9 and abs(p.x1 - pos.x1) < 1e-9:
-            other.set_position([p.x0, p.y0, right - p.x0, p.height])
-    return ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(right + 0.1 / fig_w, pos.y1), bbox_transform=fig.transFigure, borderaxespad=0, **kwargs)
+def still_free(ax, artist, renderer, boxes: Sequence[Bbox] = ()) -> bool:
+    """Whether a placed legend or inset still covers nothing (the axes may have changed size)."""
+    to_axes = ax.transAxes.inverted()
+    box = (artist.get_tightbbox(renderer) if hasattr(artist, "get_tightbbox") else artist.get_window_extent(renderer)).transformed(to_axes)
+    visible = artist.get_visible()
+    artist.set_visible(False)
+    try:
+        inside = box.x0 >= -1e-6 and box.y0 >= -1e-6 and box.x1 <= 1 + 1e-6 and box.y1 <= 1 + 1e-6
+        return inside and not Obstacles(ax, renderer, boxes).hit(box, soft=True, gap=GAP / 2)
+    finally:
+        artist.set_visible(visible)
+
+
+def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] = (", ", " ")) -> str:
+    """``text`` in lines no wider than ``width_px``, split after a separator: the first of ``seps``
+    that leaves a line at least two fifths full (a title breaks after its name only when the name
+    is a good part of the line), else the last that fits."""
+    lines: list[str] = []
+    rest = text
+    while rest and text_width(rest, size, renderer) > width_px:
+        cuts = []
+        for sep in seps:
+            i = len(rest)
+            while True:
+                i = rest.rfind(sep, 0, i)
+                if i <= 0:
+                    break
+                if text_width(rest[: i + len(sep)].rstrip(), size, renderer) <= width_px:
+                    cuts.append(i + len(sep))
+                    break
+        full = [c for c in cuts if text_width(rest[:c].rstrip(), size, renderer) >= 0.4 * width_px]
+        cut = full[0] if full else max(cuts, default=0)
+        if not cut:
+            break
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return "\n".join(lines + [rest])
+
+
+def text_width(text: str, size: float, renderer) -> float:
+    """Width in pixels of ``text``'s widest line at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=size)
+    return max(renderer.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n"))
+
+
+# ----------------------------------------------------------------------------------------------
+# The frame: title, panels, legend above, notes
+
+
+@dataclass
+class Inset:
+    """A box drawn inside a panel where it is free, or left out with ``note``."""
+
+    ax: object
+    draw: Callable[[tuple[float, float, float, float]], object]  # axes-fraction rect -> the inset axes
+    size_in: tuple[float, float]  # the inset's plotting area, inches
+    note: str
+    min_in: tuple[float, float] = (1.0, 0.55)
+
+
+@dataclass
+class Label:
+    """A text along a rule at x (data), kept where it covers nothing, else left out."""
+
+    ax: object
+    x: float
+    text: str
+    color: str
+
+
+@dataclass
+class Frame:
+    fig: object
+    panels: list  # the axes, top to bottom, sharing x
+    fonts: Fonts
+    title: Sequence[str]  # from the fullest to the shortest: the first that fits is shown
+    notes: list[str] = field(default_factory=list)
+    optional: list = field(default_factory=list)  # (panel or top axis, note): what gives way, last first, before the legend does
+    hspace_pt: float | None = None
+    _title_artist: object = None
+    _note_artist: object = None
+    above: object = None  # the legend above the panels
+
+    def __post_init__(self) -> None:
+        self.renderer = self.fig.canvas.get_renderer()
+        self._ylabels: dict = {}
+        dpi = self.fig.dpi
+        self.edge = EDGE_IN * dpi
+        self.gap = GAP_PT * dpi / 72
+        self._title_artist = self.fig.text(0, 1, self._title_fitting(self.title), ha="left", va="top", fontsize=self.fonts.title, gid="title")
+
+    def _title_fitting(self, candidates: Sequence[str]) -> str:
+        return title_text(candidates, self.fig.bbox.width - 2 * self.edge, self.fonts.title, self.renderer)
+
+    def _shorter_title(self) -> bool:
+        """A title of fewer lines (a shorter candidate), when there is one: room for the data."""
+        shown = self._title_artist.get_text()
+        for i in range(1, len(self.title)):
+            text = self._title_fitting(self.title[i:])
+            if text.count("\n") < shown.count("\n"):
+                self._title_artist.set_text(text)
+                return True
+        return False
+
+    # -- margins
+
+    def fit(self) -> bool:
+        """Margins that hold exactly what is drawn around the panels; twice, as the tick labels
+        change with the axes' size. False when the figure is too small to hold them."""
+        fig, r = self.fig, self.renderer
+        fits = True
+        W, H = fig.bbox.width, fig.bbox.height
+        top_fixed = self.edge + self._height(self._title_artist) + self.gap
+        if self.above is not None:
+            top_fixed += self._height(self.above) + self.gap
+        bottom_fixed = self.edge + (self._height(self._note_artist) + self.gap if self._note_artist is not None else 0.0)
+        for _ in range(2):
+            for ax in self.panels:
+                fit_ticks(ax, self.fonts, x=ax is self.panels[-1] or ax is self.panels[0])
+                self._fit_ylabel(ax)
+            left = right = 0.0
+            for ax in self.panels:
+                tight, box = ax.get_tightbbox(r), ax.bbox
+                left, right = max(left, box.x0 - tight.x0), max(right, tight.x1 - box.x1)
+            top = max(0.0, self.panels[0].get_tightbbox(r).y1 - self.panels[0].bbox.y1)
+            bottom = max(0.0, self.panels[-1].bbox.y0 - self.panels[-1].get_tightbbox(r).y0)
+            l, rt = (self.edge + left) / W, 1 - (self.edge + max(right, 0.0)) / W
+            t, b = 1 - (top_fixed + top) / H, (bottom_fixed + bottom) / H
+            fits = l <= 0.45 and rt >= 0.55 and t >= 0.55 and b <= 0.45
+            l, rt = min(l, 0.45), max(rt, 0.55)
+            t, b = max(t, 0.55), min(b, 0.45)
+            n = len(self.panels)
+            hspace = 0.0
+            if n > 1:
+                gap = (self.hspace_pt or 1.8 * self.fonts.tick) * fig.dpi / 72
+                average = ((t - b) * H - (n - 1) * gap) / n
+                hspace = gap / max(average, 1.0)
+            fig.subplots_adjust(left=l, right=rt, top=t, bottom=b, hspace=hspace)
+        self._title_artist.set_position((self.edge / W, 1 - self.edge / H))
+        if self._note_artist is not None:
+            self._note_artist.set_position((self.edge / W, self.edge / H))
+        if self.above is not None:
+            top_axes = self.panels[0]
+            y = (top_axes.bbox.y1 + top + self.gap) / H
+            width = self.above.get_window_extent(r).width
+            x0 = min(top_axes.bbox.x0, W - self.edge - width) / W
+            self.above.set_bbox_to_anchor((max(self.edge / W, x0), y), transform=fig.transFigure)
+        fig.align_ylabels(self.panels)
+        return fits
+
+    def _fit_ylabel(self, ax) -> None:
+        """A y label no taller than its panel: wrapped at its spaces (a stacked panel's label ran
+        into the next panel's), without its remark in brackets if it must."""
+        label = ax.yaxis.label
+        full = self._ylabels.setdefault(ax, label.get_text())
+        room, size = max(ax.bbox.height - 2, 1.0), label.get_fontsize()
+        short = full.split(" (")[0]
+        two = wrap(full, room, size, self.renderer, seps=(" ",))
+        for text in (full, full.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else []), short, wrap(short, room, size, self.renderer, seps=(" ",))):
+            if text_width(text, size, self.renderer) <= room:
+                break
+        label.set_text(text)
+
+    def _height(self, artist) -> float:
+        return artist.get_window_extent(self.renderer).height if artist is not None else 0.0
+
+    def set_notes(self, notes: Sequence[str]) -> None:
+        if self._note_artist is not None:
+            self._note_artist.remove()
+            self._note_artist = None
+        notes = list(dict.fromkeys(n for n in notes if n))
+        if notes:
+            from .style import literal
+
+            width = self.fig.bbox.width - 2 * self.edge
+            text = wrap(literal("; ".join(notes)), width, self.fonts.small, self.renderer, seps=("; ", ", ", " "))
+            self._note_artist = self.fig.text(0, 0, text, ha="left", va="bottom", fontsize=self.fonts.small, color=_grey(), gid="note", linespacing=1.25)
+
+    # -- legends, insets and labels
+
+    def arrange(self, legends: Sequence[tuple[object, list[Entry]]] = (), inset: Inset | None = None, labels: Sequence[Label] = ()) -> None:
+        """Place every legend, the inset and the labels; what does not fit moves out or is left out
+        (and noted). Decisions only ever go one way (inside -> above -> fewer entries -> none;
+        inset -> none), so a few rounds settle them."""
+        limits = {ax: ax.get_ylim() for ax in self.panels}
+        legends = [(ax, entries) for ax, entries in legends if entries]
+        moved: set = set()  # the panels whose legend is above
+        level = 0  # 0: every entry above; 1: the essential ones; 2: in short; 3: no legend above
+        drop_inset = inset is None
+        for _ in range(60):  # each round moves a decision one way: they settle long before
+            for ax, lim in limits.items():
+                ax.set_ylim(*lim)
+            for ax in self.panels:
+                if ax.get_legend() is not None:
+                    ax.get_legend().remove()
+                for child in list(ax.child_axes):
+                    if child.get_gid() == "warmup-inset":
+                        child.remove()
+                for text in list(ax.texts):
+                    if text.get_gid() == "rule-label":
+                        text.remove()
+            notes = list(self.notes)
+            above_entries: list[Entry] = []
+            for ax, entries in legends:
+                if ax in moved:
+                    above_entries += entries
+            if above_entries and level >= 1:
+                kept = [e for e in above_entries if e.essential]
+                left_out = [e.label for e in above_entries if not e.essential]
+                if left_out:
+                    notes.append("left out of the legend at this size: " + ", ".join(left_out))
+                above_entries = kept
+            if above_entries and level == 2:
+                above_entries = [Entry(e.handle, e.short or e.label) for e in above_entries]
+            if above_entries and level >= 3 and self._shorter_title():
+                level = 2
+                continue
+            if above_entries and level >= 3 and self.optional:
+                panel, note = self.optional.pop()
+                if panel in self.panels:
+                    self._drop_panel(panel)
+                    legends = [(ax, entries) for ax, entries in legends if ax is not panel]
+                    limits.pop(panel, None)
+                    moved.discard(panel)
+                else:  # a top axis
+                    panel.remove()
+                self.notes.append(note)
+                level = 0
+                continue
+            if above_entries and level >= 3:
+                notes.append(f"the legend ({len(above_entries)} entries) needs a larger --size")
+                above_entries = []
+            if drop_inset and inset is not None:
+                notes.append(inset.note)
+            self.set_notes(notes)
+            self._legend_above(above_entries)
+            fits = self.fit()
+            changed = False
+            if above_entries and (not fits or self.panels[0].bbox.height < MIN_PANEL * self.fig.bbox.height):
+                level += 1
+                continue
+            placed = []
+            for ax, entries in legends:
+                if ax in moved:
+                    continue
+                legend = legend_inside(ax, entries, self.fonts, self.renderer)
+                if legend is None:
+                    moved.add(ax)
+                    changed = True
+                else:
+                    placed.append(legend)
+            if changed:
+                continue
+            self.fit()  # headroom may have changed the tick labels
+            for legend in placed:
+                if not still_free(legend.axes, legend, self.renderer):
+                    moved.add(legend.axes)
+                    changed = True
+            if changed:
+                continue
+            if not drop_inset:
+                box = self._place_inset(inset)
+                if box is None:
+                    drop_inset = True
+                    continue
+            break
+        self._place_labels(labels)
+
+    def _drop_panel(self, panel) -> None:
+        """Leave a panel out: the others share its room, the lowest one takes the x axis."""
+        from matplotlib.gridspec import GridSpec
+
+        last = panel is self.panels[-1]
+        xlabel = self.panels[-1].get_xlabel()
+        ratios = panel.get_subplotspec().get_gridspec().get_height_ratios() or [1.0] * len(self.panels)
+        keep = [(ax, r) for ax, r in zip(self.panels, ratios) if ax is not panel]
+        self.fig.delaxes(panel)
+        # out of the group whose y labels align too (its labels would still push the others left)
+        self.fig._align_label_groups["y"].remove(panel)
+        grid = GridSpec(len(keep), 1, figure=self.fig, height_ratios=[r for _, r in keep])
+        for i, (ax, _) in enumerate(keep):
+            ax.set_subplotspec(grid[i])
+        self.panels = [ax for ax, _ in keep]
+        if last:
+            bottom = self.panels[-1]
+            bottom.xaxis.set_tick_params(which="both", labelbottom=True)
+            bottom.set_xlabel(xlabel, fontsize=self.fonts.label)
+
+    def _legend_above(self, entries: list[Entry]) -> None:
+        if self.above is not None:
+            self.above.remove()
+            self.above = None
+        if not entries:
+            return
+        width = self.fig.bbox.width - 2 * self.edge
+        # labels wrapped to the width one column has at most; then as many columns as fit
+        entries = [Entry(e.handle, wrap(e.label, 0.8 * width, self.fonts.legend, self.renderer), e.essential, e.short) for e in entries]
+        for ncol in range(min(len(entries), 6), 0, -1):
+            legend = make_legend(self.fig, entries, self.fonts, ncol=ncol, loc="lower left", bbox_to_anchor=(0, 0))
+            if legend.get_window_extent(self.renderer).width <= width or ncol == 1:
+                break
+            legend.remove()
+        legend.set_gid("legend")
+        self.above = legend
+
+    def _place_inset(self, inset: Inset):
+        """The inset at its wished size where that is free, else smaller, down to its least size."""
+        box = inset.ax.bbox
+        w_in, h_in = box.width / self.fig.dpi, box.height / self.fig.dpi
+        # its wish, within two fifths of the panel's width and half its height
+        w, h = min(inset.size_in[0], 0.42 * w_in), min(inset.size_in[1], 0.45 * h_in)
+        for shrink in (1.0, 0.85, 0.7):
+            size = (max(w * shrink, inset.min_in[0]), max(h * shrink, inset.min_in[1]))
+            if size[0] > w or size[1] > h:
+                break
+            placed = self._inset_at(inset, size, (w_in, h_in))
+            if placed is not None:
+                return placed
+        return None
+
+    def _inset_at(self, inset: Inset, size: tuple[float, float], panel: tuple[float, float]):
+        ax, r = inset.ax, self.renderer
+        box = ax.bbox
+        (w, h), (w_in, h_in) = size, panel
+        trial = inset.draw((0.3, 0.3, w / w_in, h / h_in))
+        tight = trial.get_tightbbox(r)
+        left = (trial.bbox.x0 - tight.x0) / box.width
+        below = (trial.bbox.y0 - tight.y0) / box.height
+        right = (tight.x1 - trial.bbox.x1) / box.width
+        above = (tight.y1 - trial.bbox.y1) / box.height
+        trial.remove()
+        box_w, box_h = w / w_in + left + right, h / h_in + below + above
+        spot = free_place(Obstacles(ax, r), box_w, box_h)
+        if spot is None:
+            return None
+        return inset.draw((spot[0] + left, spot[1] + below, w / w_in, h / h_in))
+
+    def _place_labels(self, labels: Sequence[Label]) -> None:
+        """Each label along its rule (rotated, from the bottom or the top, on either side), where
+        it covers no data and no other text; else left out (the legend names the rule)."""
+        for label in labels:
+            ax = label.ax
+            for va, y, dy in (("bottom", 0.0, 4), ("top", 1.0, -4)):
+                placed = False
+                for ha, dx in (("left", 3), ("right", -3)):
+                    text = ax.annotate(
+                        label.text, (label.x, y), xycoords=("data", "axes fraction"), xytext=(dx, dy), textcoords="offset points",
+                        ha=ha, va=va, rotation=90, fontsize=self.fonts.small, color=label.color, gid="rule-label",
+                    )
+                    box = text.get_window_extent(self.renderer).transformed(ax.transAxes.inverted())
+                    text.set_visible(False)
+                    fits = box.x0 >= 0 and box.x1 <= 1 and box.y0 >= 0 and box.y1 <= 1 and not Obstacles(ax, self.renderer).hit(box, soft=False, gap=GAP / 2)
+                    if fits:
+                        text.set_visible(True)
+                        placed = True
+                        break
+                    text.remove()
+                if placed:
+                    break
+
+
+def _grey() -> str:
+    import matplotlib
+
+    from .style import _mix
+
+    return _mix(matplotlib.rcParams["text.color"], matplotlib.rcParams["figure.facecolor"], 0.55)
+
+
+MAX_TITLE_LINES = 2
+
+
+def title_text(candidates: Sequence[str], width_px: float, size: float, renderer) -> str:
+    """The fullest title of ``candidates`` that fits two lines of the figure's width, split between
+    parts (after the name, between schedulers, between keywords); the last one cut at a part with an
+    ellipsis when even it does not fit."""
+    from .style import literal
+
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    for text in candidates:
+        lines = wrap(literal(text), width_px, size, renderer, seps=(" \u2192 ", " + ", ": ", ", ", " ")).split("\n")
+        if len(lines) <= MAX_TITLE_LINES and all(text_width(line, size, renderer) <= width_px for line in lines):
+            return "\n".join(lines)
+    kept = lines[: MAX_TITLE_LINES]
+    last = kept[-1]
+    while last and text_width(last + "\u2026", size, renderer) > width_px:
+        cut = max(last.rfind(", "), last.rfind(" "))
+        last = last[:cut] if cut > 0 else last[:-1]
+    kept[-1] = last.rstrip(" ,:\u2192") + "\u2026"
+    return "\n".join(kept)

@@ -52,7 +52,9 @@
   }
   function tickLabel(a, v) { return a.progress ? Math.round(v * 100) + "%" : count(v); }
   function grouped(n) { return n.toLocaleString("en-US"); }
-  function exact(v) { return v === null ? "not logged" : String(v); }  // the shortest text that reads back as the same float
+  // the shortest text that reads back as the same float; no value: a logged run's unlogged step, or
+  // a step after a what-if's library raised
+  function exact(v, kind) { return v !== null ? String(v) : kind === "whatif" ? "raised before" : "not logged"; }
 
   // ------------------------------------------------------------------------------------------
   // Zoom: every element drawn in a zoomed axes moves; its x ticks are drawn anew
@@ -233,7 +235,7 @@
           var g = run.groups.indexOf(name);
           var copy = Object.assign({}, ln, { group: g });
           var named = run.groups.length > 1 ? name + " " : "";
-          rows.push('<span class="swatch" style="background:' + ln.color + '"></span>' + esc(what + named) + '<b class="value">' + exact(valuesOf(run, copy, i)) + "</b>");
+          rows.push('<span class="swatch" style="background:' + ln.color + '"></span>' + esc(what + named) + '<b class="value">' + exact(valuesOf(run, copy, i), ln.kind) + "</b>");
         });
       });
       run.events.forEach(function (e) {

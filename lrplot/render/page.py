@@ -61,12 +61,12 @@ def page(drawing: Drawing) -> str:
                 marks.append(artist.get_gid())
             if isinstance(artist, Annotation):
                 annotations.append((ax, artist))
-            if not gid.startswith(DATA_PREFIXES) or gid == "lr-zero":
+            if not gid.startswith(DATA_PREFIXES) or gid.startswith("lr-zero"):
                 continue
-            # render/ names a line <kind>-<its groups>; a comparison's overlay <kind>-<run>-<its groups>
+            # render/ names a line <kind>-<its groups>; a comparison's <kind>-<run>-<its groups>
             kind, _, rest = gid.partition("-")
-            t = a if grid else 0
-            if drawing.layout == "overlay":
+            t = 0
+            if drawing.layout in ("overlay", "grid"):
                 run, _, rest = rest.partition("-")
                 t = int(run)
             line = _line(artist, kind, rest, traces[t], outcomes, axis.steps_per_x(traces[t]))
@@ -96,7 +96,7 @@ def page(drawing: Drawing) -> str:
             "steps": steps.tolist(),
             "lr": [_numbers(row[steps]) for row in trace.lr],
             "momentum": None if trace.momentum is None else [_numbers(row[steps]) for row in trace.momentum],
-            "whatifs": [{"label": _curve_names(o, outcomes), "lr": [_numbers(row[steps]) for row in o.lr]} for o in outcomes],
+            "whatifs": [{"label": _curve_names(o, outcomes), "lr": [_numbers(row[steps]) for row in _whole(o.lr, len(trace))]} for o in outcomes],
             "events": [{"step": e.step, "kind": e.kind, "label": e.label} for e in events],
         })
     data = {"unit": axis.unit, "label": axis.label, "axes": axes, "runs": runs, "lines": lines, "events": marks, "anchors": anchors}
@@ -117,17 +117,16 @@ def _line(artist, kind: str, rest: str, trace: Trace, outcomes, per: float) -> d
     ``kind`` and ``rest`` are what render/ named it by: ``lr``, ``momentum`` or ``whatif`` (then
     ``rest`` starts with the what-if's name), and the groups the line stands for.
     """
-    from ..chart import merge_groups
+    from ..chart import Series, merge_groups
 
     which = None
-    if kind == "whatif":
+    if kind == "whatif":  # one line per group, as far as the what-if trains (it may raise before the end)
         which = next(i for i, o in enumerate(outcomes) if rest.startswith(f"{o.name}-"))
-        values, rest = outcomes[which].lr, rest[len(outcomes[which].name) + 1 :]
-    else:
+        values, rest = _whole(outcomes[which].lr, len(trace)), rest[len(outcomes[which].name) + 1 :]
+        s = Series((rest,), values[trace.groups.index(rest)])
+    else:  # one line per distinct curve, named after every group that follows it
         values = trace.lr if kind == "lr" else trace.momentum
-    s = next((s for s in merge_groups(values, trace.groups) if s.label == rest), None)
-    if s is None:
-        raise AssertionError(f"no series of {trace.name} is named {rest!r}")
+        s = next(s for s in merge_groups(values, trace.groups) if s.label == rest)
     x = np.asarray(artist.get_xdata(), dtype=float)
     y = np.asarray(artist.get_ydata(), dtype=float)
     steps = np.rint(x * per).astype(np.int64)
@@ -152,9 +151,18 @@ def _line(artist, kind: str, rest: str, trace: Trace, outcomes, per: float) -> d
     }
 
 
+def _whole(lr: np.ndarray, n: int) -> np.ndarray:
+    """A what-if's lr over the whole run: NaN (null in the page) after the step where the library raises."""
+    if lr.shape[1] == n:
+        return lr
+    out = np.full((lr.shape[0], n), np.nan)
+    out[:, : lr.shape[1]] = lr
+    return out
+
+
 def _curve_names(outcome, outcomes) -> str:
     """The what-ifs that train the same curve as ``outcome``, as the figure's legend names them."""
-    return ", ".join(o.name for o in outcomes if np.array_equal(o.lr, outcome.lr))
+    return ", ".join(o.name for o in outcomes if o.lr.shape == outcome.lr.shape and np.array_equal(o.lr, outcome.lr, equal_nan=True))
 
 
 def _axes(ax, a: int, w_pt: float, h_pt: float, trace: Trace, axis, grid: bool) -> dict[str, Any]:

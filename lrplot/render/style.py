@@ -76,15 +76,57 @@ METADATA = {
 }
 
 
-EVENT_STYLE = {
-    "switch": {"color": "#7f7f7f", "ls": "--", "lw": 0.9},
-    "restart": {"color": "#9e9e9e", "ls": ":", "lw": 0.9},
-    "milestone": {"marker": "v", "color": "#555555", "ms": 5},
-    "reduction": {"marker": "v", "color": "#d62728", "ms": 6},
-}
+EVENT_LEGEND = {"switch": "scheduler switch", "restart": "warm restart", "reduction": "plateau reduction"}
 
 
-EVENT_LEGEND = {"switch": "scheduler switch", "restart": "warm restart", "milestone": "milestone", "reduction": "plateau reduction"}
+def _mix(a: str, b: str, share: float) -> str:
+    """``share`` of colour ``a`` over ``b``: a grey that reads on the style's own background."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    return to_hex([share * x + (1 - share) * y for x, y in zip(to_rgb(a), to_rgb(b))])
+
+
+def dark_background() -> bool:
+    from matplotlib.colors import to_rgb
+
+    return sum(to_rgb(matplotlib.rcParams["axes.facecolor"])) < 1.5
+
+
+def event_style(kind: str) -> dict:
+    """How an event is drawn, in the current style's colours: a milestone marker must show on a dark
+    background as on a light one (a fixed dark grey vanished on --dark)."""
+    ink, paper = matplotlib.rcParams["text.color"], matplotlib.rcParams["axes.facecolor"]
+    if kind == "switch":
+        return {"color": _mix(ink, paper, 0.5), "ls": "--", "lw": 0.9}
+    if kind == "restart":
+        return {"color": _mix(ink, paper, 0.42), "ls": ":", "lw": 0.9}
+    if kind == "reduction":
+        return {"marker": "v", "color": "#d62728", "ms": 6}
+    return {"marker": "v", "color": _mix(ink, paper, 0.68), "ms": 5}
+
+
+def shade_alpha() -> float:
+    """Opacity of a shaded span (the patience running out, a cooldown): stronger on a dark background."""
+    return 0.3 if dark_background() else 0.12
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Type sizes in points for a figure of a given size: matplotlib's 10 pt on a 7 in figure, and
+    the 8 pt journals ask for in a 3.5 in column (text does not shrink with the figure, so a column
+    figure at 10 pt has no room left for its data)."""
+
+    title: float
+    label: float
+    tick: float
+    legend: float
+    small: float
+
+    @classmethod
+    def for_size(cls, size: tuple[float, float]) -> Fonts:
+        w, h = size
+        s = min(1.0, max(0.8, min(w / 6.5, h / 3.6)))
+        return cls(title=11 * s, label=10 * s, tick=9 * s, legend=9 * s, small=8 * s)
 
 
 @dataclass(frozen=True)
@@ -133,6 +175,19 @@ def literal(text: str) -> str:
 
         _GLYPHS.update(ft2font.FT2Font(font_manager.findfont(DETERMINISM["font.family"])).get_charmap())
     return "".join(ch if ord(ch) in _GLYPHS or ch in "\n" else "\ufffd" for ch in text)
+
+
+def unique_ids(fig: Figure) -> None:
+    """Every artist's gid unique (an SVG's element ids must be): a repeated one gets -2, -3, ...
+    in drawing order, so the first keeps the name tests and stylesheets look for."""
+    seen: set[str] = set()
+    for artist in fig.findobj(lambda a: a.get_gid() is not None):
+        gid, n = str(artist.get_gid()), 1
+        while gid in seen:
+            n += 1
+            gid = f"{artist.get_gid()}-{n}"
+        seen.add(gid)
+        artist.set_gid(gid)
 
 
 def available_styles() -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...engine.pitfalls import Rule, Subject, num
+from ...engine.pitfalls import FAR, Rule, Subject, compared_numbers, num
 from ...config import SchedulerSpec, Spec
 from ...engine.events import scheduler_time_to_step
 
@@ -63,6 +63,24 @@ def _per_epoch(kind: str, words: str):
                 return
 
     return find
+
+
+def _lambda_counts_iterations(s: Subject):
+    run = s.spec.run
+    if run.step != "epoch" or run.steps_per_epoch == 1:
+        return
+    for node in s.spec.scheduler.walk():
+        if node.type != "LambdaLR":
+            continue
+        lambdas = node.params["lr_lambda"]
+        for expr in lambdas if isinstance(lambdas, tuple) else (lambdas,):
+            big = [c for c in compared_numbers(expr, ("epoch",)) if c >= FAR * run.scheduler_steps]
+            if big:
+                yield f"{node.path}.lr_lambda", (
+                    f"LambdaLR is stepped once per epoch ({run.scheduler_steps} steps), but its lr_lambda compares the step with "
+                    f"{max(big):g}, a count of iterations ({run.total_steps} in the run): did you mean run.step: iteration?"
+                )
+                return
 
 
 # ----------------------------------------------------------------------------------------------
@@ -236,6 +254,8 @@ def _plateau_mode(s: Subject):
 RULES: tuple[Rule, ...] = (
     Rule("PT101", "onecycle-per-epoch", "warning", "OneCycleLR stepped once per epoch", _per_epoch("OneCycleLR", "its cycle counts batches")),
     Rule("PT102", "cyclic-per-epoch", "warning", "CyclicLR stepped once per epoch", _per_epoch("CyclicLR", "step_size_up counts batches")),
+    Rule("PT103", "lambda-per-epoch-counts-iterations", "warning", "a LambdaLR stepped per epoch whose lr_lambda compares the step with iteration counts",
+         _lambda_counts_iterations),
     Rule("PT201", "onecycle-total-too-short", "error", "OneCycleLR's total steps shorter than the run (torch raises)", _onecycle_too_short),
     Rule("PT202", "onecycle-unfinished", "warning", f"OneCycleLR's cycle much longer than the run (under {UNFINISHED:.0%} of it runs)", _onecycle_unfinished),
     Rule("PT203", "cosine-past-t-max", "warning", "CosineAnnealingLR's T_max shorter than the run (the lr rises again)", _cosine_past_tmax),

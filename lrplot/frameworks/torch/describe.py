@@ -67,8 +67,8 @@ def phases(spec: Spec) -> list[Phase]:
 
 
 def _to_step(spec: Spec, t: int) -> int:
-    run = spec.run
-    return t if run.step == "iteration" else t * run.steps_per_epoch
+    # where the events are: a fractional step(t) sets the lr of the step after it
+    return 0 if t == 0 else scheduler_time_to_step(spec.run, t)
 
 
 def _phases(node: SchedulerSpec, offset: int, length: int) -> list[Phase]:
@@ -93,9 +93,28 @@ def _phases(node: SchedulerSpec, offset: int, length: int) -> list[Phase]:
         words = ["rises to max_lr", "falls back to the initial lr", "anneals to min_lr"] if p["three_phase"] else ["rises to max_lr", "anneals to min_lr"]
         bounds = [0, *[e for e in ends if 0 < e < length], length]
         return [Phase(offset + a, offset + b, node, f"OneCycleLR {words[i]} ({p['anneal_strategy']})") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    if node.type == "CosineAnnealingWarmRestarts":
+        return _cycles(node, offset, length)
     if cut is not None:
         return [Phase(offset, offset + cut, node, _words(node)), Phase(offset + cut, end, node, _after_words(node))]
     return [Phase(offset, end, node, _words(node))]
+
+
+MAX_CYCLES = 12  # SGDR's cycles listed one by one; the rest in one phase
+
+
+def _cycles(node: SchedulerSpec, offset: int, length: int) -> list[Phase]:
+    """SGDR's cycles: each restart begins a phase (a T_mult of 2 doubles each one)."""
+    p = node.params
+    out: list[Phase] = []
+    t, period = 0, p["T_0"]
+    while t < length and len(out) < MAX_CYCLES:
+        out.append(Phase(offset + t, offset + min(length, t + period), node, f"cycle {len(out) + 1} (T_i {period}): cosine to eta_min {_num(p['eta_min'])}"))
+        t, period = t + period, period * p["T_mult"]
+    if t < length:
+        growing = "each" if p["T_mult"] == 1 else f"each x{p['T_mult']} longer"
+        out.append(Phase(offset + t, offset + length, node, f"cycles {len(out) + 1} on ({growing}): cosine to eta_min {_num(p['eta_min'])}"))
+    return out
 
 
 def _words(node: SchedulerSpec) -> str:
@@ -156,6 +175,8 @@ def _node_summary(node: SchedulerSpec, source) -> str:
     info = node.info
     # keywords the config sets to something else than the library's default, in the config's order
     keys = [k for k in source if k in node.params and not _is_default(info, k, node.params[k])] if isinstance(source, dict) else []
+    if "step_size_down" in keys and "step_size_up" not in keys:  # a cycle's two halves, named together
+        keys.insert(keys.index("step_size_down"), "step_size_up")
     words = [_keyword_words(k, node.params[k]) for k in keys]
     return " ".join([node.type, ", ".join(w for w in words if w)]).strip()
 

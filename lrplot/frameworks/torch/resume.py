@@ -26,7 +26,7 @@ from ...config import RunSpec, Spec
 from ...engine import Simulated, tracks_momentum
 from ...errors import ConfigError, TorchWouldRaise
 from ...metric import MetricFeed
-from ...engine.whatif import mistake_calls, resume_step
+from ...engine.whatif import RaisesPartway, mistake_calls, resume_step
 from . import replica
 from .engine import scheduler_step_positions
 
@@ -235,7 +235,8 @@ def _continue(trace: Any, run: _Stepper, reference: _Stepper | None, shift: int,
     except TooLong:
         raise
     except _FAILURES as exc:
-        raise _raised(exc, f"at optimizer step {k} of the resumed run") from None
+        trained = np.array(lrs, dtype=np.float64).reshape(-1, len(spec.optimizer.groups)).T
+        raise RaisesPartway(_raised(exc, f"at optimizer step {k} of the resumed run"), trained) from None
     groups = len(spec.optimizer.groups)
     lr = np.array(lrs, dtype=np.float64).reshape(-1, groups).T
     momentum = np.array(momenta, dtype=np.float64).reshape(-1, groups).T if run.with_momentum else None
@@ -277,7 +278,8 @@ def mistake(spec: Spec, name: str, exact: bool = False) -> Simulated:
     if failed is not None:
         c, exc = failed
         k = int(np.argmax(np.cumsum(before + after) >= c))  # the loop step that makes the c-th call
-        raise _raised(exc, f"at optimizer step {k}")
+        trained = count[count < c]  # the steps that read their lr before the failing call
+        raise RaisesPartway(_raised(exc, f"at optimizer step {k}"), lr[:, trained])
     return Simulated(lr[:, count], None if momentum is None else momentum[:, count], scheduler_step_positions(spec))
 
 

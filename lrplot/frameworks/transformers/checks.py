@@ -240,3 +240,10 @@ RULES: tuple[Rule, ...] = (
     Rule("HF207", "end-against-default-lr", "warning", "lr_end or min_lr read against the first group's lr with several param groups", _end_against_default_lr),
     Rule("HF208", "greedy-min-lr", "warning", "GreedyLR's min_lr not below the lr (it can only raise it)", _greedy_floor),
 )
+
+
+def zero_start_by_design(spec) -> str | None:
+    """transformers' warmups start at lr 0 by design (``current_step / num_warmup_steps`` at step 0),
+    and no TrainingArguments field changes that: a finding the user cannot act on is info."""
+    return ("transformers' warmup starts at 0 by design (its lr_lambda is current_step / num_warmup_steps), and no "
+            "TrainingArguments field changes it") if spec.scheduler.type.startswith("transformers.") else None

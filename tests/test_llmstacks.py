@@ -1,0 +1,269 @@
+"""DeepSpeed, Megatron-LM and torchtitan: lrplot against golden traces recorded from the real libraries.
+
+``tests/golden/<family>/<id>.json`` holds a config and what the library did with it, stepped as the
+stack's own loop steps it (DeepSpeed's engine on CPU, Megatron's step(increment) in samples,
+torchtitan's LambdaLR; ``tests/golden/record_<family>.py``). ``--exact`` must be bit-identical, the
+default engine within 1e-12 of the peak lr, and where the library raised lrplot must refuse, naming
+its exception. With the libraries importable the cases run live, and the code ``lrplot code``
+writes runs on them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import lrplot
+import lrplot.code
+from lrplot.cli import cli
+from lrplot.config import load
+from lrplot.errors import ConfigError, TorchWouldRaise
+from lrplot.explain import explain
+from lrplot.registry import family
+
+import test_golden as checks
+from emitted import run_emitted
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FAMILIES = ("deepspeed", "megatron", "torchtitan")
+CASES = [(f, p.stem) for f in FAMILIES for p in sorted((GOLDEN / f).glob("*.json"))]
+
+
+@functools.lru_cache(maxsize=None)
+def golden(name: str, case_id: str) -> dict[str, Any]:
+    return json.loads((GOLDEN / name / f"{case_id}.json").read_text(encoding="utf-8"))
+
+
+def check_case(name: str, case_id: str, doc: dict[str, Any]) -> None:
+    if doc["error"] is not None:
+        for exact in (True, False):
+            with pytest.raises(TorchWouldRaise) as refused:
+                lrplot.simulate(load(doc["config"]), exact=exact)
+            assert doc["error"]["type"] in str(refused.value), f"{case_id}: the refusal does not name {doc['error']['type']}: {refused.value}"
+        return
+    for exact in (True, False):
+        trace = lrplot.simulate(load(doc["config"]), exact=exact)
+        checks.check_trace(case_id, trace, doc["lr"], doc["momentum"] if doc["momentum"] is not None else None, exact)
+
+
+# ------------------------------------------------------------------------------------------------
+# Golden traces
+
+
+@pytest.mark.parametrize(("name", "case_id"), CASES, ids=[f"{f}-{c}" for f, c in CASES])
+def test_golden_case(name: str, case_id: str) -> None:
+    check_case(name, case_id, golden(name, case_id))
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_goldens_match_cases_and_cover_every_class_and_style(name: str) -> None:
+    recorder = checks._load_module("lrplot_family_recorder", GOLDEN / "family_recorder.py")
+    cases = dict(recorder.load_cases(name))
+    recorded = {c for f, c in CASES if f == name}
+    assert recorded == set(cases), f"run tests/golden/record_{name}.py: missing {sorted(set(cases) - recorded)}, stale {sorted(recorded - set(cases))}"
+    changed = [c for c, config in cases.items() if json.dumps(config, sort_keys=True) != json.dumps(golden(name, c)["config"], sort_keys=True)]
+    assert not changed, f"configs changed since their traces were recorded (run tests/golden/record_{name}.py): {changed}"
+    ran = [golden(name, c) for c in cases if golden(name, c)["error"] is None]
+    specs = [load(d["config"]) for d in ran]
+    used = {info.name for info in family(name).schedulers}
+    assert used <= {s.scheduler.type for s in specs}
+    assert any(name in d["config"] for d in ran), f"the {name}: section needs its own goldens"
+    assert len(ran) < len(cases), f"no {name} case records a refusal"
+    if name == "megatron":
+        styles = {(s.scheduler.params["lr_decay_style"], s.scheduler.params["lr_wsd_decay_style"] if s.scheduler.params["lr_decay_style"] == "WSD" else "")
+                  for s in specs}
+        assert {st for st, _ in styles} == {"constant", "linear", "cosine", "inverse-square-root", "WSD"}
+        assert {w for st, w in styles if st == "WSD"} == {"exponential", "linear", "cosine", "minus_sqrt"}
+        assert any(s.scheduler.params["rampup_batch_size"] for s in specs)
+    if name == "torchtitan":
+        assert {s.scheduler.params["decay_type"] for s in specs} == {"linear", "sqrt", "cosine"}
+    if name == "deepspeed":
+        assert any(s.scheduler.params["skipped_steps"] for s in specs)
+        assert any("transformers" in d["config"] for d in ran)
+
+
+# ------------------------------------------------------------------------------------------------
+# Live: the real libraries, where importable
+
+
+def _live(name: str) -> Any:
+    pytest.importorskip("torch", reason="the live tests need the reference extra")
+    import importlib.util
+
+    top = {"deepspeed": "deepspeed", "megatron": "megatron.core", "torchtitan": "torchtitan"}[name]
+    try:
+        found = importlib.util.find_spec(top)
+    except ModuleNotFoundError:
+        found = None
+    if found is None:
+        pytest.skip(f"{top} is not installed: the live tests need the reference extra")
+    import importlib
+
+    return importlib.import_module(f"lrplot.frameworks.{name}.reference")
+
+
+@pytest.mark.parametrize(("name", "case_id"), CASES, ids=[f"{f}-{c}" for f, c in CASES])
+def test_live_library_agrees_and_goldens_are_fresh(name: str, case_id: str) -> None:
+    _live(name)
+    recorder = checks._load_module("lrplot_family_recorder", GOLDEN / "family_recorder.py")
+    doc = golden(name, case_id)
+    fresh = recorder.record(name, case_id, doc["config"])
+    assert json.dumps(fresh, sort_keys=True) == json.dumps(doc, sort_keys=True), (
+        f"{case_id}: {name} records something else now; re-record with `python tests/golden/record_{name}.py {case_id}`"
+    )
+
+
+EMITTED = [(f, c) for f, c in CASES if golden(f, c)["error"] is None and "transformers" not in golden(f, c)["config"]]
+
+
+@pytest.mark.parametrize(("name", "case_id"), EMITTED, ids=[f"{f}-{c}" for f, c in EMITTED])
+def test_emitted_code_runs_on_the_library_bit_for_bit(name: str, case_id: str) -> None:
+    _live(name)
+    spec = load(golden(name, case_id)["config"])
+    lr = run_emitted(lrplot.code.library_code(spec))
+    expected = np.asarray(golden(name, case_id)["lr"])
+    assert lr.shape == expected.shape
+    assert np.array_equal(lr, expected), f"{case_id}: first difference at step {np.argmax((lr != expected).any(axis=0))}"
+
+
+# ------------------------------------------------------------------------------------------------
+# The stacks' own files, sections and logs, through the command line
+
+
+def _cli(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_list_shows_the_family_and_its_section(name: str) -> None:
+    result = _cli("list", name)
+    assert result.exit_code == 0, result.output
+    assert f"{name}:" in result.output
+    for info in family(name).schedulers:
+        assert info.name in result.output
+        one = _cli("list", info.name)
+        assert one.exit_code == 0 and all("--" + p.name.replace("_", "-") in one.output for p in info.params), one.output
+
+
+def test_megatron_own_gpt3_script_is_refused_in_megatron_words() -> None:
+    """Megatron-LM's examples/gpt3/train_gpt3_175b_distributed.sh fails its own argument checks, on both sides of 0.16.1."""
+    old = _cli("explain", str(FIXTURES / "megatron" / "gpt3-175b-core-0.16.1.sh"))
+    assert old.exit_code == 2 and "expected no batch-size rampup for iteration-based training" in old.output
+    assert "Traceback" not in old.output and old.output.count("Error:") == 1
+    new = _cli("explain", str(FIXTURES / "megatron" / "gpt3-175b-step-batch-schedule.sh"))
+    assert new.exit_code == 2 and "Cannot specify both --step-batch-size-schedule and --global-batch-size" in new.output
+    assert "line 42" in new.output
+
+
+def test_megatron_launch_script_is_read_without_running_it(tmp_path: Path) -> None:
+    script = tmp_path / "pretrain_gpt.sh"
+    script.write_text(
+        "#!/bin/bash\nGBS=256\nTRAIN_ITERS=2000\nrm -rf /  # never run\n"
+        "TRAINING_ARGS=(\n  --micro-batch-size 4 --global-batch-size ${GBS}\n  --train-iters $TRAIN_ITERS\n"
+        "  --lr 3.0e-4 --min-lr 3.0e-5 --lr-decay-style WSD --lr-wsd-decay-style linear --lr-wsd-decay-iters 400 \\\n"
+        "  --lr-warmup-iters 100 --bf16\n)\ntorchrun pretrain_gpt.py ${TRAINING_ARGS[@]} --num-layers 24\n"
+    )
+    spec = load(script)
+    assert spec.run.total_steps == 2000 and spec.scheduler.params["increment"] == 256
+    assert spec.scheduler.params["wsd_decay_steps"] == 400 * 256
+    out = _cli("explain", str(script)).output
+    assert "read as a Megatron-LM launch script, never executed" in out and "lr_decay_steps = lr-decay-iters = train-iters 2,000" in out
+    unresolved = tmp_path / "args.sh"
+    unresolved.write_text("torchrun pretrain_gpt.py --lr 1e-4 --train-iters $1 --global-batch-size 8\n")
+    result = _cli("plot", str(unresolved), "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 2 and "'$1' as the launch script writes it" in result.output and not (tmp_path / "x.png").exists()
+
+
+def test_torchtitan_toml_and_overrides(tmp_path: Path) -> None:
+    spec = load(FIXTURES / "torchtitan" / "llama3_8b.toml")
+    assert spec.run.total_steps == 1000 and spec.optimizer.groups[0].lr == 3e-4 and spec.scheduler.params["warmup_steps"] == 200
+    config = tmp_path / "titan.yaml"
+    config.write_text("include: " + str(FIXTURES / "torchtitan" / "llama3_8b.toml") + "\ntorchtitan:\n  --lr_scheduler.decay_ratio: 0.2\n")
+    assert load(config).scheduler.params["decay_ratio"] == 0.2
+    result = _cli("plot", str(FIXTURES / "torchtitan" / "llama3_8b.toml"), "--iterations", "500", "--term")
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("torchtitan: {lr_scheduler: {warmup_step: 10}}\n")
+    result = _cli("explain", str(bad))
+    assert result.exit_code == 2 and "did you mean 'warmup_steps'" in result.output
+
+
+def test_trainer_with_a_ds_scheduler_says_loudly_it_replaces_lr_scheduler_type() -> None:
+    doc = golden("deepspeed", "trainer-decay-auto-warmup-cosine-asked")
+    trace = lrplot.simulate(load(doc["config"]))
+    text = explain(trace)
+    assert "THE DS_CONFIG'S SCHEDULER TRAINS: DeepSpeed's WarmupDecayLR replaces lr_scheduler_type 'cosine'" in text
+    assert "(DS101)" in text
+    from lrplot.check import Subject, findings
+
+    codes = {f.code for f in findings(Subject(trace.spec, trace))}
+    assert {"DS101", "DS104"} <= codes
+    # without a ds scheduler the Trainer's own schedule trains, stepped by DeepSpeed's engine
+    plain = load(golden("deepspeed", "trainer-no-ds-scheduler")["config"])
+    assert plain.scheduler.type == "transformers.cosine"
+
+
+@pytest.mark.parametrize(
+    ("name", "case_id", "codes"),
+    [
+        ("deepspeed", "warmupdecay-default-max-0.001", {"DS102", "DS104", "DS103"}),
+        ("deepspeed", "warmupcosine-log-min-ratio", {"DS105"}),
+        ("deepspeed", "onecycle-holds-min", {"DS108", "DS109"}),
+        ("megatron", "cosine-flat-tail", {"MG101"}),
+        ("megatron", "rampup-linear", {"MG104"}),
+        ("megatron", "wsd-exponential-default", {"MG105"}),
+        ("torchtitan", "warmup-longer-than-run", {"TT101"}),
+        ("torchtitan", "decay-cut-short", {"TT102"}),
+        ("torchtitan", "total-steps-shorter-cosine", {"TT103"}),
+    ],
+)
+def test_traps_are_found(name: str, case_id: str, codes: set[str]) -> None:
+    from lrplot.check import Subject, findings
+
+    trace = lrplot.simulate(load(golden(name, case_id)["config"]))
+    assert codes <= {f.code for f in findings(Subject(trace.spec, trace))}
+
+
+@pytest.mark.parametrize("plan", ["deepspeed-monitor", "megatron-tensorboard", "torchtitan-tensorboard"])
+def test_verify_reads_each_stack_log_with_its_step_numbering(plan: str) -> None:
+    pytest.importorskip("tensorboard", reason="reading TensorBoard event files needs the tensorboard extra")
+    result = _cli("verify", str(FIXTURES / "plans" / f"{plan}.yaml"), str(FIXTURES / "stacks" / plan))
+    assert result.exit_code == 0, result.output
+    assert "FOLLOWED THE PLAN" in result.output
+    said = {"deepspeed-monitor": "global_samples / train_batch_size 4", "megatron-tensorboard": "the next iteration's lr",
+            "torchtitan-tensorboard": "step s is optimizer step s-1"}[plan]
+    assert said in result.output
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [
+        ({"megatron": {"lr": 1e-4, "train-iters": 10}}, "megatron.global-batch-size: missing"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10, "global-batch-size": 8, "lr-decay-stlye": "cosine"}}, "did you mean 'lr_decay_style'"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10, "global-batch-size": 8, "lr-decay-style": "cosin"}}, "invalid choice"),
+        ({"megatron": {"lr": 1e-4, "train-samples": 1e300, "global-batch-size": 8}}, "megatron.train-samples"),
+        ({"megatron": {"lr": 1e-4, "train-iters": 10**12, "global-batch-size": 8}}, "at most"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}}}, "give steps"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupDecay", "params": {}}, "steps": 5}}, "does not recognize LR scheduler"),
+        ({"deepspeed": {"scheduler": {"type": "StepLR", "params": {"step_size": 5}}, "steps": 5}}, "is torch's"),
+        ({"deepspeed": {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": "auto"}}, "steps": 5}}, '"auto" is filled'),
+        ({"torchtitan": {"lr_scheduler": {"decay_type": "exp"}}}, "it takes linear, sqrt, cosine"),
+        ({"torchtitan": {"training": {"steps": 1e18}}}, "torchtitan.training.steps"),
+        ({"torchtitan": {}, "deepspeed": {"steps": 3}}, "one framework section per config"),
+    ],
+)
+def test_bad_sections_are_one_clean_error(tmp_path: Path, config: dict, fragment: str) -> None:
+    import yaml
+
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = _cli("explain", str(path))
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and result.output.count("Error:") == 1 and "Traceback" not in result.output
