@@ -153,3 +153,16 @@ def test_lines_up_with_mmengines_logged_scalars(tmp_path, name, flags):
     assert len(points) >= 8 and steps[0] == 1
     peak = values.max()
     assert all(abs(at[s] - v) <= 1e-12 * peak for s, v in points)
+
+
+@pytest.mark.parametrize(("name", "tag"), [("megatron-tensorboard", "learning-rate"), ("torchtitan-tensorboard", "lr/AdamW")])
+def test_lines_up_with_the_llm_stacks_own_tensorboard_runs(tmp_path, name, tag):
+    """Megatron-LM's training_log and torchtitan's TensorBoardLogger, written by their own code
+    (record_stack_logs.py): every logged point is the plan's point at that step (float32, as logged)."""
+    real = _real(FIXTURES / "stacks" / name)
+    plan = export(FIXTURES / "plans" / f"{name}.yaml", tmp_path / "plan")
+    steps, values = real[tag]
+    at = dict(zip(plan[tag][0].tolist(), plan[tag][1].astype(np.float32).tolist()))
+    # Megatron's last point, logged after the last step, is the lr a next step would train with: past the plan
+    inside = [(s, v) for s, v in zip(steps.tolist(), values.astype(np.float32).tolist()) if s in at]
+    assert len(inside) >= len(steps) - 1 >= 7 and all(at[s] == v for s, v in inside)
