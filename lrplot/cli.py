@@ -685,8 +685,8 @@ def _default_figure_name(name: str) -> str:
 @schedule_options
 @resume_at_option
 @resume_method_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tensorboard"]), default=None,
-              help="Data format, or a TensorBoard run in the folder -o names [default: from -o's extension, else json].")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tensorboard"]), default=None, metavar="FORMAT",
+              help="json, csv, or tensorboard (a run in the folder -o names) [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_context
 def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
