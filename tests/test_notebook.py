@@ -57,6 +57,12 @@ def test_plot_draws_what_ifs_and_zooms():
     assert p.figure.axes[0].get_xlim() == (0.0, 60.0)
 
 
+def test_a_zoom_that_ends_before_the_resume_draws_the_plan_alone():
+    p = lrplot.plot(CONFIGS / "warmup-cosine.yaml", resume_at=50, resume_method="restart", xlim=(0, 20))
+    assert not [ln for ln in p.figure.axes[0].get_lines() if str(ln.get_gid()).startswith("whatif-")]
+    assert p.to_bytes("html")
+
+
 def test_compare_labels_and_layouts():
     a = {"name": "a", "scheduler": {"type": "step", "step_size": 5}, "run": {"epochs": 20}}
     b = lrplot.simulate({"name": "b", "scheduler": "cosine", "run": {"epochs": 30}})  # a Trace is taken as it is
