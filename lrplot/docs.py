@@ -107,7 +107,7 @@ def render(page: str, text: str) -> str:
 def compare_figure() -> bytes:
     """The README's compare figure: what `lrplot compare` with COMPARE_ARGS draws."""
     from .cli import build_spec
-    from .compare import parse_inline
+    from .inline import parse_inline
     from .engine import simulate
     from .explain import summary
     from .render import compare_traces, figure_bytes

@@ -156,7 +156,7 @@ YAML: list[tuple[str, str | bytes, str]] = [
 # (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file,
 # CONFIGS by the repository's folder of recipes
 ARGS: list[tuple[str, list[str], str]] = [
-    ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg or .pdf"),
+    ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg, .pdf or .html"),
     ("missing-output-folder", ["plot", "cosine", "-o", "no/such/folder/f.png"], "does not exist"),
     ("output-is-folder", ["export", "cosine", "-o", "."], "is a folder"),
     ("output-under-a-file", ["plot", "cosine", "-o", "OUT/f.png"], "does not exist"),
