@@ -330,7 +330,7 @@ def load_source(source: Source):
             raise ConfigError("", yaml_error_message(exc)) from None
         return from_mapping(data, base_dir=source.base or ".")
     if source.kind == "spec":
-        from .compare import parse_inline
+        from .inline import parse_inline
 
         kind, keys = parse_inline(source.text)
         return from_mapping({"scheduler": {"type": kind, **keys}})
@@ -339,7 +339,7 @@ def load_source(source: Source):
 
 def render(request: Request) -> Figure:
     """Draw a request now (no cache): one schedule as ``plot`` draws it, several as ``compare``."""
-    from .compare import check_count, check_total
+    from .inline import check_count, check_total
     from .engine import simulate
 
     check_count(len(request.sources))

@@ -163,6 +163,23 @@ def warmup_end(series: Sequence[Series]) -> int | None:
     return end if 2 <= end < WARMUP_SHARE * n else None
 
 
+def reduce_points(y: np.ndarray, columns: int) -> np.ndarray:
+    """Indices of ``y`` that draw the same picture at ``columns`` pixels across.
+
+    Each column keeps its first and last point and its minimum and maximum, in order, so every
+    extreme survives; short traces are returned whole.
+    """
+    n = y.shape[0]
+    if n <= 4 * columns:
+        return np.arange(n)
+    width = math.ceil(n / columns)
+    bins = math.ceil(n / width)
+    padded = np.concatenate([y, np.full(bins * width - n, y[-1])]).reshape(bins, width)
+    start = np.arange(bins) * width
+    keep = np.concatenate([start, start + padded.argmin(axis=1), start + padded.argmax(axis=1), np.minimum(start + width - 1, n - 1), [n - 1]])
+    return np.unique(keep[keep < n])
+
+
 def zero_spans(values: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) of each run of steps where the lr is 0, which a log axis cannot show."""
     mask = values == 0

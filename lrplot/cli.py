@@ -322,42 +322,11 @@ def what_if_option(f: Callable) -> Callable:
 def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
     """Where the run resumes and by which methods: the flags, else the config's run.resume."""
     at, method = kwargs.pop("resume_at", None), kwargs.pop("resume_method", None)
-    declared = trace.spec.run.resume
-    if at is None and method is None:
-        return (declared.at, (declared.method,)) if declared is not None else None
-    from .config import check_resume_at
-    from .whatif import METHOD_NAMES
-    if at is None:
-        if declared is None:
-            raise UserError("--resume-method needs --resume-at E, the scheduler step the checkpoint was saved after")
-        at = declared.at
-    at = check_resume_at(trace.spec.run, at, "--resume-at")
-    if method is None and command == "export":
-        if declared is None:
-            raise UserError(f"export writes one resumed run: add --resume-method ({', '.join(METHOD_NAMES)})")
-        method = declared.method
-    return at, (method,) if method is not None else METHOD_NAMES
+    if at is None and method is None and trace.spec.run.resume is None:
+        return None  # no resume: the what-if machinery stays unloaded
+    from .engine.whatif import resume_request
 
-
-def _mistakes(trace, text: str | None) -> list[str]:
-    if text is None:
-        return []
-    from .values import suggest
-    from .engine.whatif import mistake_applies
-    from .whatif import MISTAKE_NAMES
-    if text.strip() == "all":
-        chosen = [m for m in MISTAKE_NAMES if mistake_applies(trace.spec, m) is None]
-        if not chosen:
-            raise UserError(f"--what-if all: {mistake_applies(trace.spec, 'scheduler_first') or 'no stepping mistake applies to this run'}")
-        return chosen
-    chosen = [m.strip() for m in text.split(",") if m.strip()]
-    for m in chosen:
-        if m not in MISTAKE_NAMES:
-            raise UserError(f"--what-if: unknown mistake {m!r}{suggest(m, MISTAKE_NAMES)}; choose from {', '.join(MISTAKE_NAMES)} or all")
-        why = mistake_applies(trace.spec, m)
-        if why is not None:
-            raise UserError(f"--what-if {m}: {why}")
-    return chosen
+    return resume_request(trace, at, method, command)
 
 
 def metric_all_option(f: Callable) -> Callable:
@@ -560,7 +529,7 @@ def _size(ctx, param, value):
 
 def figure_options(f: Callable) -> Callable:
     options = [
-        click.option("-o", "--output", default=None, metavar="FILE", help="A .png, .svg or .pdf [default: NAME.png]."),
+        click.option("-o", "--output", default=None, metavar="FILE", help="A .png, .svg, .pdf, or .html (an interactive page) [default: NAME.png]."),
         click.option("--title", default=None, help="Figure title."),
         click.option("--log", "log_scale", is_flag=True, help="Log lr axis (a zero lr is marked at the bottom)."),
         click.option("--xlim", default=None, metavar="A:B", help="Zoom to x from A to B in the figure's unit (epochs or iterations), like 0:2000 or :5."),
@@ -609,19 +578,12 @@ def _term_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def _save_figure(make_figure: Callable, output: str | None, default_name: str, look, show: bool) -> None:
-    """Check the output path, then draw, then write (atomically for a file) and print the path.
+def _save_figure(drawing, output: str | None, default_name: str, show: bool) -> None:
+    """Draw the library's Drawing and write it (atomically for a file), then print the path.
 
     Commands that simulate first check the path themselves before they start (figure_format).
     """
-    from .output import destination, figure_format, write
-
-    path = output or _default_figure_name(default_name)
-    fmt = figure_format(path)
-    from .render import figure_bytes
-
-    fig = make_figure()
-    write(destination(path), [figure_bytes(fig, fmt, look)])
+    path = drawing.save(output or _default_figure_name(default_name))
     click.echo(path)
     if show:
         _show(path)
@@ -673,9 +635,9 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
     look, view, term, watch = _figure_plan(kwargs, output, show)
     flags = list(ctx.args)
     if output:  # before a simulation that may take a while
-        from .output import figure_format
+        from .output import PAGE_FORMATS, figure_format
 
-        figure_format(output)
+        figure_format(output, PAGE_FORMATS)
     elif not term:  # <name>.png, in the current folder
         from .output import check_folder
 
@@ -693,9 +655,9 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
             click.echo(plot_text(trace, view, log=kwargs["log"], title=kwargs["title"], color=_term_color()), nl=False, color=_term_color())
             return
-        from .render import plot_trace
+        from .drawing import plotted
 
-        _save_figure(lambda: plot_trace(trace, look, view=view, overlays=outcomes), output, trace.name, look, show)
+        _save_figure(plotted(trace, look, view, outcomes), output, trace.name, show)
 
     _draw(draw, watch, _watched(target), term)
 
@@ -712,14 +674,11 @@ def _watched(target: str) -> list[str]:
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
     """The what-ifs plot draws: the resume the flags (or the config) ask for, and the mistakes."""
-    resume = _resume_request(trace, flags, "plot")
-    mistakes = _mistakes(trace, flags.pop("what_if", None))
-    if resume is None and not mistakes:
-        return []
-    from .engine import whatif
+    if all(flags.get(k) is None for k in ("resume_at", "resume_method", "what_if")) and trace.spec.run.resume is None:
+        return []  # nothing to overlay: the what-if machinery stays unloaded
+    from .engine.whatif import overlays
 
-    outcomes = whatif.resumes(trace, *resume) if resume is not None else []
-    return outcomes + (whatif.mistakes(trace, mistakes, exact) if mistakes else [])
+    return overlays(trace, flags["resume_at"], flags["resume_method"], flags["what_if"], exact)
 
 
 @cli.command(cls=TopicCommand, short_help="Several schedules (or logged runs) in one figure.")
@@ -743,10 +702,10 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
       lrplot compare base=run.yaml cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
     """
-    from .compare import check_count, check_total, expand_sweep, parse_inline, split_label, split_run_keys
+    from .inline import check_count, check_total, expand_sweep, parse_inline, split_label, split_run_keys
     from .engine import simulate
     from .explain import summary
-    from .output import figure_format
+    from .output import PAGE_FORMATS, figure_format
 
     look, view, term, watch = _figure_plan(kwargs, output, show, x_mode, normalize)
     run_flags = {k: kwargs[k] for k in ("epochs", "iterations", "steps_per_epoch", "step_mode", "dtype", "lr", "momentum", *PLAN_FLAGS)}
@@ -760,7 +719,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
     items = expand_sweep(specs, sweep) if sweep else [(*split_label(text), {}) for text in specs]
     check_count(len(items))
     if not term:
-        figure_format(output or _default_figure_name("compare"))  # before any simulation
+        figure_format(output or _default_figure_name("compare"), PAGE_FORMATS)  # before any simulation
     files = list(dict.fromkeys(text for text, _, _ in items if _looks_like_file(text)))
 
     from .runlog import as_trace, looks_like_runlog, read_runlog
@@ -802,9 +761,9 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
             text = compare_text(traces, labels, view, log=kwargs["log"], title=kwargs["title"], layout=layout, color=_term_color())
             click.echo(text, nl=False, color=_term_color())
             return
-        from .render import compare_traces
+        from .drawing import comparison
 
-        _save_figure(lambda: compare_traces(traces, labels, look, layout, view), output, "compare", look, show)
+        _save_figure(comparison(traces, labels, look, view, layout), output, "compare", show)
 
     _draw(draw, watch, files, term)
 
@@ -846,7 +805,8 @@ def _default_figure_name(name: str) -> str:
 @schedule_options
 @resume_at_option
 @resume_method_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None, help="Data format [default: from -o's extension, else json].")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tensorboard"]), default=None, metavar="FORMAT",
+              help="json, csv, or tensorboard (a run in the folder -o names) [default: from -o's extension, else json].")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_context
 def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwargs: Any) -> None:
@@ -854,13 +814,20 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 
     A resumed run (--resume-at E --resume-method M, or the config's run.resume) is written as it
     trains: the planned steps before the checkpoint, then what the resumed run trains with.
+    --format tensorboard -o DIR writes the plan as a TensorBoard run (pip install
+    'lrplot[tensorboard]'), under the tags and step numbers the framework's loop logs with.
     """
     from .output import csv_chunks, destination, json_chunks, write
 
     if fmt is None:
         ext = Path(output).suffix.lower().lstrip(".")
         fmt = ext if ext in ("json", "csv") else "json"
-    dest = destination(output)
+    if fmt == "tensorboard":
+        from .dashboards import run_folder
+
+        dest = run_folder(output)
+    else:
+        dest = destination(output)
     trace = _simulate(target, kwargs, ctx.args)
     method_flag = kwargs.get("resume_method") is not None
     resume = _resume_request(trace, kwargs, "export")
@@ -869,6 +836,11 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 
         (method,) = resume[1]
         trace = resumed_trace(trace, resume[0], method, "--resume-method" if method_flag else "run.resume.method")
+    if fmt == "tensorboard":
+        from .dashboards import write_tensorboard
+
+        click.echo(write_tensorboard(trace, dest))
+        return
     write(dest, csv_chunks(trace) if fmt == "csv" else json_chunks(trace))
 
 
@@ -1152,10 +1124,12 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
             raise UserError(f"--output: {refused}")
     click.echo(report(verdict), nl=False)
     if output is not None:
+        from .chart import View
+        from .drawing import Drawing
         from .render import Look
         from .render.verify import plot_verdict
 
-        _save_figure(lambda: plot_verdict(verdict, Look()), output, spec.name, Look(), False)
+        _save_figure(Drawing([], [spec.name], Look(), View(), lambda: plot_verdict(verdict, Look())), output, spec.name, False)
     if not verdict.followed:
         sys.exit(1)
 

@@ -107,7 +107,7 @@ def render(page: str, text: str) -> str:
 def compare_figure() -> bytes:
     """The README's compare figure: what `lrplot compare` with COMPARE_ARGS draws."""
     from .cli import build_spec
-    from .compare import parse_inline
+    from .inline import parse_inline
     from .engine import simulate
     from .explain import summary
     from .render import compare_traces, figure_bytes
@@ -116,6 +116,33 @@ def compare_figure() -> bytes:
     traces = [simulate(build_spec(kind, flags, keys)) for text in specs for kind, keys in [parse_inline(text)]]
     # labelled as `lrplot compare` labels unnamed inline specs: by what they are
     return figure_bytes(compare_traces(traces, [summary(t.spec) for t in traces]), "svg")
+
+
+# The same intended schedule written for several frameworks (their docs pages show where they differ):
+# the figure, the configs as `lrplot compare` takes them, and the zoom (--xlim) if any.
+FRAMEWORK_COMPARES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "docs/frameworks/detection-compare.svg": (
+        ("configs/compare-detection-torch.yaml", "configs/compare-detection-mmengine.yaml", "configs/compare-detection-detectron2.yaml"), None),
+    "docs/frameworks/detection-compare-decay.svg": (
+        ("configs/compare-detection-torch.yaml", "configs/compare-detection-mmengine.yaml", "configs/compare-detection-detectron2.yaml"),
+        "58000:60000"),
+    "docs/frameworks/warmup5-cosine1-compare.svg": (
+        tuple(f"configs/warmup5-cosine1-{name}.yaml" for name in ("torch", "transformers", "timm", "keras", "optax")), None),
+    "docs/frameworks/llm-stacks-compare.svg": (
+        tuple(f"configs/compare-llm-{name}.yaml" for name in ("transformers", "deepspeed", "megatron", "torchtitan")), None),
+}
+
+
+def framework_compare(name: str) -> bytes:
+    """A cross-framework figure: what `lrplot compare CONFIG... [--xlim A:B] -o NAME` draws."""
+    from .chart import View, parse_xlim
+    from .config import load
+    from .engine import simulate
+    from .render import compare_traces, figure_bytes
+
+    configs, xlim = FRAMEWORK_COMPARES[name]
+    traces = [simulate(load(ROOT / config)) for config in configs]
+    return figure_bytes(compare_traces(traces, [t.name for t in traces], view=View(xlim=parse_xlim(xlim))), "svg")
 
 
 def whatif_figure(name: str) -> bytes:
@@ -141,7 +168,9 @@ def main() -> int:
     (ROOT / COMPARE_FIGURE).write_bytes(compare_figure())
     for name in WHATIF_FIGURES:
         (ROOT / name).write_bytes(whatif_figure(name))
-    print(f"updated {', '.join(PAGES)}, {COMPARE_FIGURE} and {', '.join(WHATIF_FIGURES)}")
+    for name in FRAMEWORK_COMPARES:
+        (ROOT / name).write_bytes(framework_compare(name))
+    print(f"updated {', '.join(PAGES)}, {COMPARE_FIGURE}, {', '.join(WHATIF_FIGURES)} and {', '.join(FRAMEWORK_COMPARES)}")
     return 0
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .engine import Trace
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
+PAGE_FORMATS = (*FIGURE_FORMATS, "html")  # plot and compare also write an interactive page
 DATA_FORMATS = ("json", "csv")
 _CHUNK = 1 << 14  # values (JSON) or rows (CSV) per chunk of an export: a few MB of text
 
@@ -37,12 +38,14 @@ class Destination:
     how: str
 
 
-def figure_format(path: str) -> str:
-    """The figure format a path's extension names, its destination checked: a clear error before any work."""
+def figure_format(path: str, formats: tuple[str, ...] = FIGURE_FORMATS) -> str:
+    """The figure format a path's extension names (one of ``formats``), its destination checked: a
+    clear error before any work."""
     destination(path)
     ext = Path(path).suffix.lower().lstrip(".")
-    if ext not in FIGURE_FORMATS:
-        raise ConfigError("--output", f"{path!r} has no figure extension; end it with .png, .svg or .pdf")
+    if ext not in formats:
+        *most, last = (f".{f}" for f in formats)
+        raise ConfigError("--output", f"{path!r} has no figure extension; end it with {', '.join(most)} or {last}")
     return ext
 
 

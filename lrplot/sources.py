@@ -196,10 +196,11 @@ def _own(source: SourceFile, depth: int) -> ConfigFile:
 
     included_path = user_path(target, "include")
     if not included_path.is_absolute():
-        included_path = source.path.parent / included_path
+        included_path = Path(os.path.normpath(source.path.parent / included_path))
     framework = data.get("framework")
     included = read_config(included_path, framework, where=shown(included_path), depth=depth + 1)
-    merged = dict(included.data)
+    # the including file names the config (its own name:, or its file name), not the file it includes
+    merged = {k: v for k, v in included.data.items() if k != "name"}
     for key, value in data.items():
         if key in ("include", "framework"):
             continue

@@ -185,7 +185,7 @@ YAML: list[tuple[str, str | bytes, str]] = [
 # (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file,
 # CONFIGS by the repository's folder of recipes
 ARGS: list[tuple[str, list[str], str]] = [
-    ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg or .pdf"),
+    ("unknown-extension", ["plot", "cosine", "-o", "figure.jpg"], "end it with .png, .svg, .pdf or .html"),
     ("missing-output-folder", ["plot", "cosine", "-o", "no/such/folder/f.png"], "does not exist"),
     ("output-is-folder", ["export", "cosine", "-o", "."], "is a folder"),
     ("output-under-a-file", ["plot", "cosine", "-o", "OUT/f.png"], "does not exist"),
@@ -236,7 +236,7 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("usage-unknown-command", ["plott", "cosine"], "Error: No such command 'plott'."),
     ("usage-unknown-top-option", ["--bogus"], "Error: No such option '--bogus'"),
     ("usage-unknown-option", ["check", "--frmat", "json", "CONFIGS"], "No such option '--frmat'. Did you mean '--format'? See '"),
-    ("usage-bad-choice", ["export", "cosine", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of 'json', 'csv'."),
+    ("usage-bad-choice", ["export", "cosine", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of 'json', 'csv'"),
     ("usage-bad-int-range", ["verify", "CONFIGS/warmup-cosine.yaml", "log.csv", "--first-step", "7"], "Error: Invalid value for '--first-step'"),
 ]
 

@@ -236,7 +236,7 @@ def test_the_corpus_is_large_enough():
 
 
 def test_the_docs_state_every_limit():
-    from lrplot import compare, config, files, metric, sources, values
+    from lrplot import config, files, inline, metric, sources, values
 
     page = open(os.path.join(os.path.dirname(CONFIGS), "docs", "config.md")).read()
     section = page[page.index("## What a config can and cannot do"):]
@@ -247,7 +247,7 @@ def test_the_docs_state_every_limit():
         "traced values": f"{config.MAX_VALUES:,} traced", "groups": f"{config.MAX_GROUPS} param groups",
         "schedulers": f"{config.MAX_SCHEDULERS} schedulers", "scheduler nesting": f"{config.MAX_NESTING} deep",
         "updates": f"is at most {config.MAX_UPDATES:,}", "vars": f"{config.MAX_VARS} vars",
-        "compare": f"at most {compare.MAX_SCHEDULES} schedules",
+        "compare": f"at most {inline.MAX_SCHEDULES} schedules",
     }
     missing = [what for what, text in stated.items() if text not in section]
     assert not missing, f"docs/config.md does not state: {missing}"

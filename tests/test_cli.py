@@ -122,7 +122,7 @@ def test_list_a_family_and_unknown_names():
         (["plot", "step"], "scheduler.step_size: missing"),
         (["plot", "constant", "--factor", "2"], "torch raises ValueError"),
         (["export", "onecycle", "--max-lr", "0.1", "--total-steps", "5", "--epochs", "2", "--steps-per-epoch", "5"], "Tried to step"),
-        (["plot", "step", "--step-size", "2", "-o", "x.txt"], "end it with .png, .svg or .pdf"),
+        (["plot", "step", "--step-size", "2", "-o", "x.txt"], "end it with .png, .svg, .pdf or .html"),
         (["plot", "missing.yaml"], "no such file"),
         (["plot", "lambda", "--lr-lambda", "__import__('os')"], "--lr-lambda"),
         (["plot", "step", "--step-size", "two"], "is not an integer"),

@@ -65,4 +65,4 @@ def test_adam_says_beta1_and_counts_have_separators():
     text = explain(lrplot.simulate(CONFIGS / "onecycle-adam-three-phase.yaml"))
     assert "beta1 between 0.85 and 0.95" in text and "momentum" not in text
     text = explain(lrplot.simulate(CONFIGS / "nanogpt-cosine.yaml"))
-    assert "iterations 0-599,999" in text and "first at iteration 2,000" in text
+    assert "iterations 0-600,000" in text and "first at iteration 2,000" in text

@@ -74,7 +74,7 @@ def _assert_legend_off_the_data(fig, ax):
 def test_a_five_way_compare_keeps_its_legend_off_the_curves():
     specs = ["step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "exponential:gamma=0.97"]
     from lrplot.cli import build_spec
-    from lrplot.compare import parse_inline
+    from lrplot.inline import parse_inline
     from lrplot.explain import summary
 
     traces = [lrplot.simulate(build_spec(kind, {"epochs": 100}, keys)) for kind, keys in map(parse_inline, specs)]
@@ -216,7 +216,7 @@ def test_compare_labels_read_as_the_schedule_unless_named():
     from click.testing import CliRunner
 
     from lrplot.cli import cli
-    from lrplot.compare import split_label
+    from lrplot.inline import split_label
 
     assert split_label("base=multistep:milestones=[30,80]") == ("multistep:milestones=[30,80]", "base")
     assert split_label("step:step_size=30") == ("step:step_size=30", None)

@@ -294,6 +294,11 @@ def test_readme_compare_figure_is_current():
     assert (CONFIGS.parent / docs.COMPARE_FIGURE).read_bytes() == docs.compare_figure(), "run `python -m lrplot.docs`"
 
 
+@pytest.mark.parametrize("name", list(docs.FRAMEWORK_COMPARES))
+def test_framework_compare_figures_are_current(name):
+    assert (CONFIGS.parent / name).read_bytes() == docs.framework_compare(name), "run `python -m lrplot.docs`"
+
+
 def test_every_command_is_documented_with_help():
     import click
 

@@ -38,7 +38,7 @@ def _trace(path: str):
 
 def _inline(*specs: str, epochs: int = 100, metric: bool = False):
     from lrplot.cli import build_spec
-    from lrplot.compare import parse_inline
+    from lrplot.inline import parse_inline
     from lrplot.explain import summary
 
     flags = {"epochs": epochs, **({"metric_model": "synthetic"} if metric else {})}  # --metric synthetic --metric-all

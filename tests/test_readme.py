@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,17 +59,32 @@ def test_usage_examples_run(tmp_path, args):
     # the files the examples name, as a user would have them
     (tmp_path / "schedule.yaml").write_text((ROOT / "configs" / "warmup-cosine.yaml").read_text())
     (tmp_path / "logs.csv").write_text((ROOT / "tests" / "golden" / "logs" / "keras.csv").read_text())
+    # a user's own training scripts, for the examples that read them (docs/frameworks/code.md)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "code" / "nanogpt", tmp_path, dirs_exist_ok=True)
+    shutil.copy(ROOT / "tests" / "fixtures" / "code" / "imagenet" / "main.py", tmp_path / "main.py")
     args = [str(ROOT / a) if a.startswith(("configs/", "tests/")) else a for a in args]
     proc = subprocess.run([sys.executable, "-m", "lrplot", *args], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
 
-# the config examples of the README and docs (their other YAML, CI steps, are lists)
-YAML_BLOCKS = [b for text in PAGES.values() for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if not b.lstrip().startswith("-")]
+def _is_config(block: str) -> bool:
+    """A YAML block that is (a fragment of) an lrplot config, not a CI workflow or a docs tool's settings."""
+    from lrplot.sources import OWN_KEYS
+    from lrplot.config import SECTIONS
+    from lrplot.values import yaml_load
+
+    if "!!python/" in block:  # a docs tool's settings (mkdocs.yml names lrplot's fence), never lrplot's
+        return False
+    data = yaml_load(block)
+    return isinstance(data, dict) and bool(set(data) & (set(OWN_KEYS) | set(SECTIONS)))
+
+
+# the config examples of the README and docs (their other YAML, CI steps and docs tools' settings, are not)
+YAML_BLOCKS = [b for text in PAGES.values() for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if _is_config(b)]
 
 
 @pytest.mark.parametrize("block", YAML_BLOCKS, ids=lambda b: b.splitlines()[0][:40])
-def test_yaml_examples_are_valid_configs(block):
+def test_yaml_examples_are_valid_configs(block, tmp_path):
     from lrplot.config import from_mapping
     from lrplot.values import yaml_load
 
@@ -77,7 +93,9 @@ def test_yaml_examples_are_valid_configs(block):
     data = yaml_load(block)
     if "scheduler" not in data and not set(SECTIONS) & set(data):  # a fragment of a config
         data["scheduler"] = "cosine"
-    from_mapping(data)
+    # the user's own script an example names sits beside the config
+    shutil.copy(ROOT / "tests" / "fixtures" / "code" / "imagenet" / "main.py", tmp_path / "main.py")
+    from_mapping(data, base_dir=tmp_path)
 
 
 def test_nanogpt_example_is_the_recipe():
@@ -97,9 +115,24 @@ def test_readme_is_a_first_screen_that_points_to_the_rest():
     assert README.count("<img ") == 1
 
 
+def _prose(text: str) -> str:
+    """A Markdown page without its fenced code blocks (a fence opens and closes on lines of its own)."""
+    kept, fence = [], None
+    for line in text.splitlines():
+        m = re.match(r"\s*(`{3,}|~{3,})", line)
+        if fence is None and m:
+            fence = m.group(1)
+        elif fence is not None and m and m.group(1).startswith(fence) and not line.strip()[len(m.group(1)):].strip():
+            fence = None
+        elif fence is None:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def test_docs_links_lead_to_files():
     for page, text in PAGES.items():
         folder = (ROOT / page).parent
+        text = _prose(text)  # what a code block shows is an example's output, not a link
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text) + re.findall(r'src="([^"]+)"', text):
             if not target.startswith(("http", "mailto")):
                 assert (folder / target).exists(), f"{page}: {target}"

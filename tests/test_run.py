@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import lrplot
 from lrplot.cli import cli
-from lrplot.compare import parse_inline
+from lrplot.inline import parse_inline
 from lrplot.config import Plan, load
 from lrplot.errors import ConfigError
 from lrplot.render import plot_trace

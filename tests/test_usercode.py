@@ -247,7 +247,7 @@ def test_vars_name_numbers_in_every_numeric_field():
 
 
 def test_inline_compare_specs_take_run_and_optimizer_keys(tmp_path):
-    from lrplot.compare import split_run_keys
+    from lrplot.inline import split_run_keys
 
     assert split_run_keys({"lr": 5e-5, "epochs": 3, "T_max": 3}) == ({"T_max": 3}, {"lr": 5e-5, "epochs": 3})
     result = CliRunner().invoke(cli, ["compare", "cosine:lr=5e-5,epochs=3", "cosine:lr=6e-4,iterations=100", "-o", str(tmp_path / "c.png")])

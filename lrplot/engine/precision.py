@@ -10,8 +10,9 @@ A schedule written once against :class:`Arith` runs in three ways:
 * ``float32``: every array and every constant in float32, rounded after each operation as the
   library's tensors are. ``+ - * /``, ``floor``, ``minimum`` and comparisons are IEEE operations, the
   same bits everywhere. ``cos`` is the C library's ``cosf`` (which XLA's CPU backend calls) where it
-  can be reached, else the correctly rounded cosine; ``power`` and ``log`` are correctly rounded
-  (XLA's own float32 approximations can differ from them by one unit in the last place).
+  can be reached, else the correctly rounded cosine; ``power`` and ``log`` are the C library's
+  float64 results rounded to float32 (numpy's, recomputed with the C library near a rounding
+  midpoint; XLA's own float32 approximations can differ from them by one unit in the last place).
 
 A Python number meets an array the way jax and Keras meet it: converted to the array's dtype first
 (``c``), so ``(1 - alpha) * x`` rounds ``1 - alpha`` (computed in Python's double) to float32 once.
@@ -51,17 +52,32 @@ class Arith:
 
     def power(self, x, y) -> np.ndarray:
         x, y = np.broadcast_arrays(self.c(x), self.c(y))
-        if self.dtype is np.float32:
-            return _elementwise(_pow, x.astype(np.float64), y.astype(np.float64)).astype(np.float32)
-        if self.exact:
+        if self.exact and self.dtype is np.float64:
             return _elementwise(_pow, x, y)
+        # A decay far below the smallest double (0.5 ** 100000) is exactly 0, but numpy's pow takes
+        # its slow path through the subnormals to say so, at 20x the time: answer those directly.
         with np.errstate(all="ignore"):
+            vanished = (x > 0) & (x < 1) & (y * np.log2(x.astype(np.float64)) < -1100)
+        if not vanished.any():
+            return self._power(x, y)
+        out = np.zeros(x.shape, dtype=self.dtype)
+        keep = ~vanished
+        out[keep] = self._power(x[keep], y[keep])
+        return out
+
+    def _power(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            if self.dtype is np.float32:
+                wide = (x.astype(np.float64), y.astype(np.float64))
+                return _rounded32(np.power(*wide), _pow, wide)
             return np.power(x, y)
 
     def log(self, x) -> np.ndarray:
         x = self.c(x)
         if self.dtype is np.float32:
-            return _elementwise(_log, x.astype(np.float64)).astype(np.float32)
+            wide = (x.astype(np.float64),)
+            with np.errstate(all="ignore"):
+                return _rounded32(np.log(*wide), _log, wide)
         if self.exact:
             return _elementwise(_log, x)
         with np.errstate(all="ignore"):
@@ -88,6 +104,24 @@ def _elementwise(f, *arrays: np.ndarray) -> np.ndarray:
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     flat = [np.broadcast_to(a, shape).ravel().tolist() for a in arrays]
     return np.fromiter(map(f, *flat), dtype=np.float64, count=math.prod(shape)).reshape(shape)
+
+
+def _rounded32(wide: np.ndarray, exact, args: tuple[np.ndarray, ...]) -> np.ndarray:
+    """A float64 result (numpy's, within an ulp of the C library's) rounded to float32, the same as
+    rounding the C library's own float64 result, except where it lies near halfway between two
+    float32 values: those few are computed again with ``exact`` (a function of Python floats)."""
+    out = wide.astype(np.float32)
+    ulp = np.spacing(np.abs(out)).astype(np.float64)
+    with np.errstate(all="ignore"):
+        off = np.abs(np.abs(wide - out.astype(np.float64)) / ulp - 0.5)
+    near = np.flatnonzero(off < 1e-4)  # (infinities and NaN are the C library's too)
+    if near.size:
+        flat = [np.broadcast_to(a, wide.shape).ravel()[near] for a in args]
+        again = np.fromiter(map(exact, *(f.tolist() for f in flat)), dtype=np.float64, count=near.size)
+        out = out.ravel()
+        out[near] = again.astype(np.float32)
+        out = out.reshape(wide.shape)
+    return out
 
 
 def _pow(x: float, y: float) -> float:

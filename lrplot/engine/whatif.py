@@ -157,6 +157,59 @@ def mistakes(trace: Trace, names: Sequence[str], exact: bool = False) -> list[Ou
     return out
 
 
+def chosen_mistakes(spec: Spec, names: str | Sequence[str] | None) -> list[str]:
+    """The stepping mistakes asked for (``"twice,per_epoch"``, a list, or ``"all"``: those that
+    apply), each checked to apply to ``spec``."""
+    from ..values import suggest
+    from ..whatif import MISTAKE_NAMES
+
+    if names is None:
+        return []
+    if isinstance(names, str) and names.strip() == "all":
+        chosen = [m for m in MISTAKE_NAMES if mistake_applies(spec, m) is None]
+        if not chosen:
+            raise ConfigError("--what-if all", mistake_applies(spec, "scheduler_first") or "no stepping mistake applies to this run")
+        return chosen
+    chosen = [m.strip() for m in (names.split(",") if isinstance(names, str) else names) if m.strip()]
+    for m in chosen:
+        if m not in MISTAKE_NAMES:
+            raise ConfigError("--what-if", f"unknown mistake {m!r}{suggest(m, MISTAKE_NAMES)}; choose from {', '.join(MISTAKE_NAMES)} or all")
+        why = mistake_applies(spec, m)
+        if why is not None:
+            raise ConfigError(f"--what-if {m}", why)
+    return chosen
+
+
+def resume_request(trace: Trace, at: int | None, method: str | None, command: str) -> tuple[int, tuple[str, ...]] | None:
+    """Where the run resumes and by which methods: ``at`` and ``method`` as given, else the config's
+    run.resume; a figure (``command`` "plot") draws every method unless one is named, an export
+    writes one."""
+    from ..config import check_resume_at
+
+    declared = trace.spec.run.resume
+    if at is None and method is None:
+        return (declared.at, (declared.method,)) if declared is not None else None
+    if at is None:
+        if declared is None:
+            raise ConfigError("", "--resume-method needs --resume-at E, the scheduler step the checkpoint was saved after")
+        at = declared.at
+    at = check_resume_at(trace.spec.run, at, "--resume-at")
+    if method is None and command == "export":
+        if declared is None:
+            raise ConfigError("", f"export writes one resumed run: add --resume-method ({', '.join(METHOD_NAMES)})")
+        method = declared.method
+    return at, (method,) if method is not None else METHOD_NAMES
+
+
+def overlays(trace: Trace, resume_at: int | None = None, resume_method: str | None = None, what_if: str | Sequence[str] | None = None,
+             exact: bool = False) -> list[Outcome]:
+    """What a figure draws over the planned ``trace``: the resume asked for (or the config's), then the mistakes."""
+    resume = resume_request(trace, resume_at, resume_method, "plot")
+    names = chosen_mistakes(trace.spec, what_if)
+    outcomes = resumes(trace, *resume) if resume is not None else []
+    return outcomes + (mistakes(trace, names, exact) if names else [])
+
+
 def resumed_trace(trace: Trace, at: int, method: str, path: str = "run.resume.method") -> Trace:
     """The run as it trains when resumed at ``at`` with ``method``: what ``export`` writes."""
     from dataclasses import replace

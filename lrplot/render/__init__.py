@@ -9,7 +9,7 @@ draws one schedule, ``compare`` several.
 
 from __future__ import annotations
 
-from .axes import reduce_points
+from ..chart import reduce_points
 from .compare import compare_traces
 from .plot import plot_trace
 from .style import Look, figure_bytes, styled

@@ -17,29 +17,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator, NullLocator, ScalarFormatter
 
-from ..chart import Series, XAxis, scale_exponent, scaled, superscript, zero_spans
+from ..chart import Series, XAxis, reduce_points, scale_exponent, scaled, superscript, zero_spans
 from .layout import STEPS, Entry, Label
 from .style import EVENT_LEGEND, Fonts, _mix, event_style, literal, shade_alpha
 
 if TYPE_CHECKING:
     from ..engine import Trace
-
-
-def reduce_points(y: np.ndarray, columns: int) -> np.ndarray:
-    """Indices of ``y`` that draw the same picture at ``columns`` pixels across.
-
-    Each column keeps its first and last point and its minimum and maximum, in order, so every
-    extreme survives; short traces are returned whole.
-    """
-    n = y.shape[0]
-    if n <= 4 * columns:
-        return np.arange(n)
-    width = math.ceil(n / columns)
-    bins = math.ceil(n / width)
-    padded = np.concatenate([y, np.full(bins * width - n, y[-1])]).reshape(bins, width)
-    start = np.arange(bins) * width
-    keep = np.concatenate([start, start + padded.argmin(axis=1), start + padded.argmax(axis=1), np.minimum(start + width - 1, n - 1), [n - 1]])
-    return np.unique(keep[keep < n])
 
 
 def pixel_columns(fig: Figure) -> int:

@@ -68,6 +68,8 @@ def draw_overlays(ax, axis: XAxis, trace: Trace, outcomes: Sequence[Outcome], st
         style = next_style()
         # from where it can first differ (the resume), drawn in whole steps like the plan
         first = max(start, min(g.start for g in group))
+        if first >= stop:  # it resumes after the zoom's end: nothing of it to draw (its colour kept, as unzoomed)
+            continue
         series = [Series((name,), o.lr[g]) for g, name in enumerate(trace.groups)]
         draw_series(ax, axis, trace, series, (first, stop), columns, exponent, lw=1.6, gid=f"whatif-{o.name}", **style)
         values += [scaled(s.values[first:stop], exponent) for s in series]

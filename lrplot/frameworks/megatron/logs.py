@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ...dashboards import Logging, per_group
 from ...errors import ConfigError
 from ...runlog import TENSORBOARD_HINT, LogRequest, RunLog, from_scalars, read_scalars
 
@@ -64,3 +65,9 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
 def run_folder(folder: Path) -> None:
     """A TensorBoard folder holds the log but not the launch script: give both."""
     return None
+
+
+def dashboard(spec) -> Logging:
+    """training_log writes ``learning-rate`` at the iteration (from 1) after the scheduler stepped: the
+    lr of optimizer step i (from 0) at step i. The other groups and the momentum go beside it."""
+    return Logging(per_group(spec, "learning-rate", "learning-rate/{}", first="learning-rate"), per_group(spec, "momentum", "momentum/{}"))

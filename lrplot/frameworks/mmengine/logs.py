@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...dashboards import Logging, per_group
 from ...errors import ConfigError
 from ...runlog import LogRequest, RunLog, json_lines, read_bytes
 
@@ -67,3 +68,11 @@ def run_folder(folder: Path) -> tuple[Path, Path] | None:
     if configs:
         raise ConfigError(str(folder), f"holds {len(configs)} configs ({', '.join(p.name for p in configs[:4])}); give CONFIG RUNLOG")
     return None
+
+
+def dashboard(spec) -> Logging:
+    """LoggerHook writes to every visualizer backend (TensorboardVisBackend as LocalVisBackend) the
+    lr at ``runner.iter + 1``: ``lr`` for one param group; with several, the base group (lrplot's
+    first) as ``base_lr``, the others beside it. The momentum, which it does not log, goes beside them."""
+    lr = ("lr",) if len(spec.group_names) == 1 else per_group(spec, "lr", "lr_{}", first="base_lr")
+    return Logging(lr, per_group(spec, "momentum", "momentum_{}"), first_step=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...dashboards import Logging, per_group
 from ...errors import ConfigError
 from ...runlog import LogRequest, RunLog, from_scalars
 from ..megatron.logs import mentions, scalars
@@ -37,3 +38,12 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
 
 def run_folder(folder: Path) -> None:
     return None
+
+
+def dashboard(spec) -> Logging:
+    """The trainer's TensorBoardLogger writes ``LRSchedulersContainer.get_metrics()`` at its step (from
+    1), read before the step: ``lr/<Optimizer>`` in 0.3 (the ``[optimizer] name``, AdamW by default).
+    The other groups and the momentum go beside it."""
+    tables = spec.source.get("torchtitan") if isinstance(spec.source.get("torchtitan"), dict) else {}
+    name = (tables.get("optimizer") or {}).get("name", "AdamW")
+    return Logging(per_group(spec, f"lr/{name}", f"lr/{name}/{{}}", first=f"lr/{name}"), per_group(spec, "momentum", "momentum/{}"), first_step=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...dashboards import Logging, per_group
 from ...errors import ConfigError
 from ...runlog import LogRequest, RunLog, assemble, cell, choose_lr, load_json, read_bytes
 
@@ -54,3 +55,11 @@ def _state_in(folder: Path) -> Path | None:
     if not checkpoints:
         return None
     return max(checkpoints, key=lambda c: int(c.name[11:])) / "trainer_state.json"
+
+
+def dashboard(spec) -> Logging:
+    """The Trainer's TensorBoardCallback and WandbCallback log param group 0's lr as
+    ``train/learning_rate`` at ``global_step`` (from 1, like trainer_state.json); the other groups
+    and the momentum, which it does not log, go beside it."""
+    return Logging(per_group(spec, "train/learning_rate", "train/learning_rate/{}", first="train/learning_rate"),
+                   per_group(spec, "train/momentum", "train/momentum/{}"), first_step=1)

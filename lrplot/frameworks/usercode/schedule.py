@@ -117,7 +117,7 @@ def _pins(params: Mapping[str, Any], path: str, base_dir: Path | None, files: li
     if isinstance(raw, Mapping):
         items = dict(raw)
     else:
-        from ...compare import _split_top_level
+        from ...inline import _split_top_level
 
         for text in _as_list(raw, f"{path}.set"):
             for piece in _split_top_level(text):

@@ -145,3 +145,11 @@ RULES: tuple[Rule, ...] = (
     Rule("YL202", "auto-momentum-target", "info", "optimizer: auto builds with momentum 0.9, the warmup moves it to momentum", _auto_momentum),
     Rule("YL203", "yolov5-one-epoch-late", "info", "YOLOv5's LambdaLR trains epoch e at lf(e - 1)", _yolov5_late),
 )
+
+
+def zero_start_by_design(spec) -> str | None:
+    """Both codes warm the weights (and norm) groups from 0 by design (``np.interp(ni, xi, [0.0, ...])``
+    in the training loop), and no hyperparameter sets that start (warmup_bias_lr sets only the
+    biases'): a finding the user cannot act on in YOLO's words is info."""
+    return ("YOLO's warmup starts the weights at lr 0 by design (np.interp from 0.0 in its training loop); no hyperparameter "
+            "changes that start, warmup_bias_lr sets only the biases'")

@@ -22,6 +22,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from ...dashboards import Logging
 from ...errors import ConfigError
 from ...runlog import LogRequest, RunLog, assemble, choose_lr, decode, read_bytes
 
@@ -103,3 +104,14 @@ def run_folder(folder: Path) -> tuple[Path, Path] | None:
         if (folder / name).is_file():
             return folder / name, log
     return None
+
+
+def dashboard(spec) -> Logging:
+    """Both log each group's lr once per epoch, the lr the epoch's last batch trained with:
+    ultralytics' TensorBoard callback as ``lr/pgN`` at ``epoch + 1`` (``on_train_epoch_end``),
+    YOLOv5's Loggers as ``x/lrN`` at the 0-based epoch. Neither logs the momentum its warmup moves;
+    it goes beside them."""
+    n = range(len(spec.group_names))
+    if spec.scheduler.type == "yolo.yolov5":
+        return Logging(tuple(f"x/lr{g}" for g in n), tuple(f"x/momentum{g}" for g in n), first_step=0, per_epoch=True)
+    return Logging(tuple(f"lr/pg{g}" for g in n), tuple(f"momentum/pg{g}" for g in n), first_step=1, per_epoch=True)
