@@ -1,37 +1,70 @@
-"""lrplot's engine against stepping the real library, side by side in one process.
+"""lrplot's engines against stepping the real library, side by side in one process.
 
     python benchmarks/engine.py            # needs the reference extra (torch, transformers, timm, ultralytics, fvcore, mmengine, ...)
     python benchmarks/engine.py --closed-forms   # every Keras and optax schedule, 1M steps, float64 and float32
 
-For each run: lrplot's vectorized engine (the default), its exact step-by-step engine, and the real
-library (torch, transformers' get_scheduler over a torch optimizer, timm stepped as its train.py
-steps it, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under detectron2's
-transcribed LRMultiplier as its trainer steps them, mmengine's schedulers stepped as its
-ParamSchedulerHook steps them, DeepSpeed's engine on CPU, Megatron's OptimizerParamScheduler stepped in
-samples, or torchtitan's LambdaLR) stepping the same scheduler the way DESIGN.md says. The library is timed on a prefix
-of the long runs and scaled per step (said in the output); the schedules are given explicit lengths
-so a prefix steps exactly what the full run would. Times are the best of several repeats; the ratios
-are what to read, since this machine is shared and noisy.
+For each run: lrplot's vectorized engine (the default), its exact step-by-step engine (``--exact``,
+bit-identical to the library), and the real library two ways:
+
+- ``loop``: as a training loop steps it (record the lr, ``optimizer.step()`` on one tensor per
+  group, ``scheduler.step()``; transformers' get_scheduler over a torch optimizer, timm as its
+  train.py does, ultralytics' schedule code in its training loop, fvcore's ParamSchedulers under
+  detectron2's transcribed LRMultiplier as its trainer steps them, mmengine's schedulers as its
+  ParamSchedulerHook steps them, DeepSpeed's engine on CPU, Megatron's OptimizerParamScheduler
+  stepped in samples, or torchtitan's LambdaLR), timed on a prefix of the long runs and scaled per step;
+- ``scheduler``: the library's scheduler object alone, stepped in a bare loop that records the lr,
+  with no optimizer step: the least the library can spend, and what ``--exact`` must beat by 2x
+  (``scheduler/exact``). Lambdas are native Python functions here (nanoGPT's ``get_lr`` as its
+  train.py writes it), not lrplot's expressions.
+
+The schedules have explicit lengths so a prefix steps exactly what the full run would. Times are
+the best of several repeats, in CPU time; read the ratios, since this machine is shared and noisy.
 """
 
 from __future__ import annotations
 
+import math
 import time
+import warnings
 
 import lrplot
 from lrplot.code import library_code
 from lrplot.config import load
 from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
 from lrplot.frameworks.timm.reference import timm_trace
-from lrplot.frameworks.torch.reference import torch_trace
-from lrplot.frameworks.transformers.reference import get_scheduler_trace
+from lrplot.frameworks.torch.reference import build_torch_scheduler, torch_trace
+from lrplot.frameworks.transformers.reference import get_scheduler_trace, scheduler_arguments
 from lrplot.frameworks.yolo.reference import yolo_trace
 
+NANOGPT = {  # configs/nanogpt-cosine.yaml: GPT-2 124M's schedule in nanoGPT's train.py
+    "learning_rate": 6e-4, "warmup_iters": 2000, "lr_decay_iters": 600_000, "min_lr": 6e-5,
+}
+
+
+def nanogpt_get_lr(it: int) -> float:
+    """nanoGPT's ``get_lr`` (karpathy/nanoGPT, train.py), divided by the base lr as LambdaLR's factor."""
+    c = NANOGPT
+    if it < c["warmup_iters"]:
+        lr = c["learning_rate"] * (it + 1) / (c["warmup_iters"] + 1)
+    elif it > c["lr_decay_iters"]:
+        lr = c["min_lr"]
+    else:
+        decay_ratio = (it - c["warmup_iters"]) / (c["lr_decay_iters"] - c["warmup_iters"])
+        coeff = 0.5 * (1.0 + math.cos(math.pi * decay_ratio))
+        lr = c["min_lr"] + coeff * (c["learning_rate"] - c["min_lr"])
+    return lr / c["learning_rate"]
+
+
 RUNS = {
+    "CosineAnnealingLR, 1,000,000 iterations": (
+        {"scheduler": {"type": "CosineAnnealingLR", "T_max": 1_000_000}},
+        {"iterations": 1_000_000, "step": "iteration"},
+    ),
     "OneCycleLR, 1,000,000 iterations": (
         {"scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 1_000_000}},
         {"epochs": 1000, "steps_per_epoch": 1000, "step": "iteration"},
     ),
+    "nanoGPT: LambdaLR (its get_lr), 600,000 iterations": ("configs/nanogpt-cosine.yaml", None),
     "SequentialLR(LinearLR, CosineAnnealingLR), 1,000,000 iterations": (
         {
             "scheduler": {
@@ -145,15 +178,18 @@ RUNS = {
         {"epochs": 100, "steps_per_epoch": 1, "step": "epoch"},
     ),
 }
-TORCH_PREFIX_STEPS = 20_000
+LOOP_PREFIX_STEPS = 20_000
+SCHEDULER_PREFIX_STEPS = 200_000
 
 
 def best_of(fn, repeats: int) -> float:
+    """The least CPU time of ``repeats`` runs (CPU, not wall: the other processes on this machine
+    then slow both sides of a ratio alike)."""
     best = float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
@@ -179,7 +215,7 @@ def function_trace(config: dict) -> None:
 
 
 def library_trace(config: dict) -> None:
-    """Step the real library: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
+    """Step the real library as a training loop: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
     stack = kind.split(".", 1)[0]
     if kind == "code":
@@ -192,21 +228,62 @@ def library_trace(config: dict) -> None:
         importlib.import_module(f"lrplot.frameworks.{stack}.reference").trace(config)
     elif "timm" in config or kind.startswith("timm."):
         timm_trace(config)
+    elif kind.startswith("transformers."):
+        get_scheduler_trace(config)
     elif kind.startswith("mmengine."):
         # the code `lrplot code` writes: mmengine's schedulers built by PARAM_SCHEDULERS, stepped as ParamSchedulerHook does
         exec(compile(library_code(load(config)), "<lrplot code>", "exec"), {})
-    elif kind.startswith("transformers."):
-        get_scheduler_trace(config)
     elif kind.startswith("yolo."):
         yolo_trace(config)  # ultralytics' own schedule code in its training loop's order
     else:
         torch_trace(load(config))
 
 
-def _prefix(run: dict) -> dict:
+def scheduler_alone(config: dict | str, steps: int) -> float | None:
+    """Seconds for ``steps`` of the library's scheduler alone (record the lr, step it), or None where not measured."""
+    import torch
+
+    from lrplot.frameworks.timm.reference import timm_scheduler_module
+
+    spec = load(config)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1)) for _ in spec.optimizer.groups][:1], lr=spec.optimizer.groups[0].lr, momentum=0.9)
+    node = spec.scheduler
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if isinstance(config, str) and "nanogpt" in config:
+            sched = torch.optim.lr_scheduler.LambdaLR(opt, nanogpt_get_lr)
+        elif node.type.startswith("transformers."):
+            import transformers
+
+            name, args = scheduler_arguments(config, spec.run.length)
+            sched = transformers.get_scheduler(name, opt, **args)
+        elif node.type.startswith("timm."):
+            ts = timm_scheduler_module()
+            sched = ts.CosineLRScheduler(opt, **{k: v for k, v in node.params.items() if k != "noise_range_t"})
+            group = opt.param_groups[0]
+            lrs = []
+            t0 = time.process_time()
+            for k in range(1, steps + 1):
+                lrs.append(group["lr"])
+                sched.step_update(k)
+            return time.process_time() - t0
+        elif spec.run.step == "iteration" and node.info.family == "torch":
+            sched = build_torch_scheduler(opt, node)
+        else:
+            return None  # the other libraries' schedulers: their loop column stands for them
+        group = opt.param_groups[0]
+        lrs = []
+        t0 = time.process_time()
+        for _ in range(steps):
+            lrs.append(group["lr"])
+            sched.step()
+        return time.process_time() - t0
+
+
+def _prefix(config: dict, run: dict) -> dict:
     if "iterations" in run:
-        return {**run, "iterations": TORCH_PREFIX_STEPS}
-    return {**run, "epochs": TORCH_PREFIX_STEPS // run["steps_per_epoch"]}
+        return {**config, "run": {**run, "iterations": LOOP_PREFIX_STEPS}}
+    return {**config, "run": {**run, "epochs": LOOP_PREFIX_STEPS // run["steps_per_epoch"]}}
 
 
 def every_closed_form(steps: int = 1_000_000) -> list[tuple[str, str, float]]:
@@ -224,6 +301,7 @@ def every_closed_form(steps: int = 1_000_000) -> list[tuple[str, str, float]]:
 
 
 def main() -> None:
+    import argparse
     import sys
 
     if "--closed-forms" in sys.argv:  # no library needed
@@ -235,29 +313,42 @@ def main() -> None:
 
     from lrplot.frameworks.timm.reference import timm_version
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="only the runs whose label holds this text")
+    parser.add_argument("--closed-forms", action="store_true", help="time every closed form over 1,000,000 steps instead (no library needed)")
+    args = parser.parse_args()
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, timm {timm_version()}, lrplot {lrplot.__version__}")
-    print(f"{'run':<68} {'lrplot':>10} {'exact':>10} {'library':>10} {'library/lrplot':>15}")
+    print(f"{'run':<66} {'lrplot':>9} {'exact':>9} {'loop':>9} {'scheduler':>10} {'loop/lrplot':>12} {'scheduler/exact':>16}")
     for label, (config, run) in RUNS.items():
-        if run is None:  # a timm: or detectron2: section sets its own run
-            spec = load(config)
-            fast = best_of(lambda: lrplot.simulate(spec), 5)
-            exact = best_of(lambda: lrplot.simulate(spec, exact=True), 5)
-            library_time = best_of(lambda: library_trace(config), 2)
-            print(f"{label:<68} {_ms(fast):>10} {_ms(exact):>10} {_ms(library_time):>10} {library_time / fast:>14.0f}x")
+        if args.only not in label:
             continue
-        spec = load({**config, "run": run})
+        if run is not None:
+            config = {**config, "run": run}
+        spec = load(config)
         steps = spec.run.total_steps
         fast = best_of(lambda: lrplot.simulate(spec), 5)
-        exact = best_of(lambda: lrplot.simulate(spec, exact=True), 1 if steps > 100_000 else 5)
-        if steps > TORCH_PREFIX_STEPS:
-            prefix = {**config, "run": _prefix(run)}
-            prefix_steps = load(prefix).run.total_steps
-            library_time = best_of(lambda: library_trace(prefix), 2) * steps / prefix_steps
-            note = f"  (library timed on the first {prefix_steps:,} steps, scaled)"
-        else:
-            library_time = best_of(lambda: library_trace({**config, "run": run}), 5)
-            note = ""
-        print(f"{label:<68} {_ms(fast):>10} {_ms(exact):>10} {_ms(library_time):>10} {library_time / fast:>14.0f}x{note}")
+        exact = best_of(lambda: lrplot.simulate(spec, exact=True), 2 if steps > 100_000 else 5)
+        note = ""
+        try:
+            if isinstance(config, str):
+                loop = None  # the lambda as lrplot's expression would time lrplot, not torch
+            elif steps > LOOP_PREFIX_STEPS and run is not None:
+                prefix = _prefix(config, run)
+                loop = best_of(lambda: library_trace(prefix), 2) * steps / load(prefix).run.total_steps
+                note = f"  (loop timed on {LOOP_PREFIX_STEPS:,} steps, scheduler on {SCHEDULER_PREFIX_STEPS:,}, scaled)"
+            else:
+                loop = best_of(lambda: library_trace(config), 3)
+        except Exception as exc:  # a reference library this machine lacks (each reference says so its own way)
+            if not isinstance(exc, (ImportError, lrplot.LrplotError)) and "No module named" not in str(exc):
+                raise
+            loop, note = None, f"  (not measured: {str(exc).splitlines()[0]})"  # or the prefix is no run the library takes
+        alone = None
+        if steps > 10_000:
+            measured = [scheduler_alone(config, min(steps, SCHEDULER_PREFIX_STEPS)) for _ in range(2)]
+            alone = None if None in measured else min(measured) * steps / min(steps, SCHEDULER_PREFIX_STEPS)
+        cells = [_ms(fast), _ms(exact), _ms(loop) if loop else "-", _ms(alone) if alone else "-",
+                 f"{loop / fast:.0f}x" if loop else "-", f"{alone / exact:.2f}x" if alone else "-"]
+        print(f"{label:<66} {cells[0]:>9} {cells[1]:>9} {cells[2]:>9} {cells[3]:>10} {cells[4]:>12} {cells[5]:>16}{note}")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .frozen import record
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ WARMUP_SHARE = 0.02  # a rise shorter than this share of the run gets a zoom of 
 SCALE_GAP = 100.0  # peaks further apart than this draw as flat lines beside each other
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """What part of the runs a figure shows, and how: the x (``--x``), a zoom (``--xlim``) and
     whether each line is divided by its peak (``--normalize``)."""
@@ -35,7 +35,7 @@ class View:
     normalize: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class XAxis:
     """The x of a figure: epochs or iterations as the runs count them, or the fraction of training."""
 
@@ -86,7 +86,7 @@ def secondary(trace: Trace, axis: XAxis) -> tuple[str, float] | None:
 # Lines
 
 
-@dataclass(frozen=True)
+@record
 class Series:
     """One drawn line: the values of one or several param groups that follow the same curve."""
 

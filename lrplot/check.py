@@ -15,13 +15,14 @@ behaves in a way users do not expect, but the config is as meant) is a note of `
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from .frozen import record
 from .engine.pitfalls import REPORTED, Finding, Rule, Subject, num
 from .errors import ConfigError, TorchWouldRaise
+from .files import line_path, one_line
 
 if TYPE_CHECKING:
     from .config import Spec
@@ -124,21 +125,22 @@ def _far_above(s: Subject):
         if isinstance(peak, (int, float, tuple)) and not isinstance(peak, bool):
             initial = np.maximum(initial, np.broadcast_to(np.asarray(peak, dtype=np.float64), initial.shape))
     top = trace.lr.max(axis=1)
-    over = [g for g in range(len(initial)) if initial[g] > 0 and top[g] > SPIKE * initial[g]]
+    over = [g for g in range(len(initial)) if initial[g] > 0 and top[g] / SPIKE > initial[g]]  # no overflow at 1e308
     if over:
         g = over[0]
         k = int(np.argmax(trace.lr[g]))
+        with np.errstate(over="ignore"):  # an initial lr of 5e-324
+            ratio = float(top[g] / initial[g])
         yield "scheduler", (
-            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {trace.spec.run.at(k)}, {top[g] / initial[g]:.0f}x its initial "
+            f"the lr{_group_words(s.spec, [g])} reaches {num(top[g])} at {trace.spec.run.at(k)}, {ratio:.0f}x its initial "
             f"{num(initial[g])}; a schedule's factors scale the optimizer's lr (an lr_lambda returns a factor, not an lr)"
         )
 
 
 def _resume(s: Subject, raises: bool):
-    from .engine import whatif
-
     if s.declared_resume is None:
         return
+    from .engine import whatif
     outcome, safe = s.declared_resume
     if (outcome.error is not None) != raises:
         return
@@ -162,24 +164,37 @@ GENERAL_RULES: tuple[Rule, ...] = (
 
 @functools.lru_cache(maxsize=None)
 def rules() -> tuple[Rule, ...]:
-    """Every rule: the general ones, then each framework's (its ``checks`` module)."""
-    import importlib
-
-    from .registry import FAMILIES
+    """Every rule: the general ones, then each framework's (its ``checks`` module); every family loads."""
+    from .registry import families
 
     found = list(GENERAL_RULES)
-    for family in FAMILIES:
-        name = f"{family.package}.checks"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        found += [r if r.family else _with_family(r, family.name) for r in module.RULES]
+    for family in families():
+        found += family_rules(family.name)
     codes = [r.code for r in found]
     assert len(codes) == len(set(codes)), f"duplicate rule codes: {codes}"
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=None)
+def family_rules(name: str) -> tuple[Rule, ...]:
+    """One framework's rules (its ``checks`` module), loaded for the configs of that framework only."""
+    import importlib
+
+    from .registry import family
+
+    package = family(name).package
+    try:
+        module = importlib.import_module(f"{package}.checks")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{package}.checks":
+            raise
+        return ()
+    return tuple(r if r.family else _with_family(r, name) for r in module.RULES)
+
+
+def rules_for(family: str, ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """The rules a config of ``family`` is checked by: the general ones and its framework's, less the ignored."""
+    return tuple(r for r in (*GENERAL_RULES, *family_rules(family)) if not any(r.code.startswith(code) for code in ignore))
 
 
 def _with_family(rule: Rule, family: str) -> Rule:
@@ -190,19 +205,26 @@ def _with_family(rule: Rule, family: str) -> Rule:
 
 def selected(ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
     """The rules left when codes (or code prefixes, like ``PT2``) are ignored; unknown ones are errors."""
+    check_ignored(ignore)
+    return tuple(r for r in rules() if not any(r.code.startswith(code) for code in ignore))
+
+
+def check_ignored(ignore: Sequence[str]) -> None:
+    """Every ignored code names a rule (which takes every family's rules to know; none to ignore, none loads)."""
+    if not ignore:
+        return
     all_rules = rules()
     for code in ignore:
         if not any(r.code.startswith(code) for r in all_rules):
             from .values import suggest
 
             raise ConfigError("--ignore", f"no rule has the code {code!r}{suggest(code, [r.code for r in all_rules])} (see `lrplot check --list`)")
-    return tuple(r for r in all_rules if not any(r.code.startswith(code) for code in ignore))
 
 
 def findings(subject: Subject, chosen: Sequence[Rule] | None = None) -> list[Finding]:
-    """What the rules find in a config, in rule order."""
-    chosen = rules() if chosen is None else chosen
+    """What the rules find in a config, in rule order (by default the general ones and its framework's)."""
     family = subject.spec.family.name
+    chosen = rules_for(family) if chosen is None else chosen
     out: list[Finding] = []
     for rule in chosen:
         if rule.fallback or rule.family not in (None, family):
@@ -224,7 +246,7 @@ def trace_findings(trace: Trace) -> list[Finding]:
 # Files
 
 
-@dataclass(frozen=True)
+@record
 class Checked:
     """One config file: its findings, or why it could not be read (``invalid``)."""
 
@@ -233,7 +255,9 @@ class Checked:
     invalid: str | None = None
 
 
-def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
+def check_file(path: Path, chosen: Sequence[Rule] | None = None, ignore: Sequence[str] = ()) -> Checked:
+    """One config's findings under ``chosen`` rules, or (None) the general rules and its own
+    framework's, less ``ignore`` (so checking a torch config loads no other framework's rules)."""
     from .config import load
     from .engine import simulate
 
@@ -258,9 +282,12 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
         except ConfigError as exc:
             return Checked(where, invalid=str(exc))
     if subject is None:
-        fallback = [r for r in chosen if r.fallback]
+        general = chosen if chosen is not None else [r for r in GENERAL_RULES if not any(r.code.startswith(c) for c in ignore)]
+        fallback = [r for r in general if r.fallback]
         found = [Finding(r.code, r.severity, raised.path, raised.message) for r in fallback]
         return Checked(where, tuple(found))
+    if chosen is None:
+        chosen = rules_for(subject.spec.family.name, ignore)
     try:
         return Checked(where, tuple(f for f in findings(subject, chosen) if f.severity in REPORTED))
     except ConfigError as exc:
@@ -268,24 +295,29 @@ def check_file(path: Path, chosen: Sequence[Rule]) -> Checked:
 
 
 def config_files(paths: Sequence[str]) -> list[Path | ConfigError]:
-    """The files to check: each file given, and the YAML files under each folder (hidden ones skipped)."""
+    """The files to check: each file given, and the YAML files under each folder (hidden ones skipped).
+
+    Inside a folder, every ``.yaml``/``.yml`` name that is not a folder counts, whatever it is: a
+    dangling symbolic link or a loop of them is then reported as it is when named directly, not
+    skipped. Links to folders are not followed (so a link to ``..`` cannot loop).
+    """
     out: list[Path | ConfigError] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml") and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = []
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                found += [Path(folder, n) for n in names if not n.startswith(".") and Path(n).suffix in (".yaml", ".yml")]
             if not found:
                 out.append(ConfigError(raw, "has no .yaml configs"))
-            out += found
+            out += sorted(found)
         else:
             out.append(path)
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     checked: tuple[Checked, ...]
 
@@ -304,22 +336,24 @@ class Report:
 
 
 def check_paths(paths: Sequence[str], ignore: Sequence[str] = ()) -> Report:
-    chosen = selected(ignore)
+    check_ignored(ignore)
     checked = []
     for item in config_files(paths):
         if isinstance(item, ConfigError):
             checked.append(Checked(item.path, invalid=item.message))
         else:
-            checked.append(check_file(item, chosen))
+            checked.append(check_file(item, None, ignore))
     return Report(tuple(checked))
 
 
 def as_text(report: Report) -> str:
     lines = []
     for c in report.checked:
+        # One finding per line, whatever a path or a message holds: a newline or a tab in them is escaped.
+        path = line_path(c.path)
         if c.invalid is not None:
-            lines.append(f"{c.path}: invalid config: {c.invalid}")
-        lines += [f"{c.path}: {f.code} {f.message}" for f in c.findings]
+            lines.append(f"{path}: invalid config: {one_line(c.invalid)}")
+        lines += [f"{path}: {f.code} {one_line(f.message)}" for f in c.findings]
     found = [f for _, f in report.all_findings]
     errors = sum(f.severity == "error" for f in found)
     invalid = sum(c.invalid is not None for c in report.checked)
@@ -348,6 +382,8 @@ def as_json(report: Report) -> str:
         ],
         "invalid": [{"file": c.path, "message": c.invalid} for c in report.checked if c.invalid is not None],
     }
+    import json
+
     return json.dumps(doc, indent=2) + "\n"
 
 

@@ -20,27 +20,84 @@ import click
 from .clihelp import TOPICS, TopicCommand
 from .errors import LrplotError
 from .flags import flag_name, parse_flags, parse_int
-from .registry import SCHEDULERS, Param
+from .registry import Param
 
 # OneCycleLR's own ``epochs`` / ``steps_per_epoch`` keywords share their names with the run
 # options; as flags those names mean the run (the keywords stay available in YAML).
 _RUN_NAMES = {"epochs", "steps_per_epoch"}
 
 
-class UserError(click.ClickException):
+class _OneLine(click.ClickException):
+    """An error said in one ``Error:`` line, whatever a name in it holds (a key ``"lr\\n"`` of a
+    config or a log): control characters are written as escapes."""
+
+    def __init__(self, message: str):
+        from .files import one_line
+
+        super().__init__(one_line(message))
+
+
+class UserError(_OneLine):
     exit_code = 2
 
 
-class RuntimeFailure(click.ClickException):
+class RuntimeFailure(_OneLine):
     exit_code = 1
 
 
+class UsageLine(click.UsageError):
+    """A usage error (a bad option value, a missing argument, an unknown command) in one ``Error:``
+    line like every other error; click's own adds the usage and a hint on three more lines."""
+
+    def __init__(self, exc: click.UsageError):
+        super().__init__(exc.format_message(), exc.ctx)
+        # A missing or unknown name is helped by the command's options; a bad value says enough.
+        self.hint = "" if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) else self._hint()
+
+    def _hint(self) -> str:
+        if self.ctx is None:
+            return ""
+        return f"See '{self.ctx.command_path} --help'."
+
+    def show(self, file: Any = None) -> None:
+        message = self.format_message().rstrip()
+        if self.hint:
+            message += (" " if message.endswith((".", "?")) else ". ") + self.hint
+        click.echo(f"Error: {message}", file=file, err=file is None)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    # `lrplot` alone shows the help (NoArgsIsHelpError, click >= 8.2): that is no error to reword.
+    if isinstance(exc, UsageLine) or type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    return UsageLine(exc)
+
+
 class _Group(click.Group):
+    # The help names every framework, which takes all their records: made when --help shows it,
+    # not by every command.
+    @property
+    def help(self) -> str | None:
+        text = self.__dict__.get("_help")
+        return text.replace("{frameworks}", _frameworks()) if text and "{frameworks}" in text else text
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self.__dict__["_help"] = value
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # `lrplot --bogus`
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LrplotError as exc:
             raise UserError(str(exc)) from None
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -101,6 +158,8 @@ def _apply(options: list[Callable], f: Callable, topic: str | None = None) -> Ca
 
 def _scheduler_params() -> dict[str, Param]:
     """Every scheduler keyword that can be a flag, once (for the tests' fuzzing and the docs)."""
+    from .registry import SCHEDULERS
+
     params: dict[str, Param] = {}
     for info in SCHEDULERS:
         for p in info.params:
@@ -109,7 +168,10 @@ def _scheduler_params() -> dict[str, Param]:
     return params
 
 
-SCHEDULER_PARAMS = _scheduler_params()
+def __getattr__(name: str) -> Any:
+    if name == "SCHEDULER_PARAMS":  # every family's keywords: loaded when asked for, not by every command
+        return _scheduler_params()
+    raise AttributeError(f"module 'lrplot.cli' has no attribute {name!r}")
 
 # The commands that describe one schedule take SCHEDULER|CONFIG, then that scheduler's keywords as
 # flags, which click hands over unparsed (see flags.py).
@@ -199,29 +261,72 @@ def resume_at_option(f: Callable) -> Callable:
     )], f, "what-if")
 
 
-def resume_method_option(f: Callable) -> Callable:
+class _LazyChoice(click.Choice):
+    """A click.Choice whose choices are read when first needed (parsing the option, or --help), so
+    the records they come from do not load with every command."""
+
+    def __init__(self, load: Callable[[], Any]):
+        self._load = load
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> Any:
+        return tuple(self._load())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
+class _LazyHelpOption(click.Option):
+    """A click option whose help text is made when --help shows it."""
+
+    def __init__(self, *args: Any, make_help: Callable[[], str], **kwargs: Any):
+        self._make_help = make_help
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self) -> str:
+        return self._make_help()
+
+    @help.setter
+    def help(self, value: Any) -> None:
+        pass
+
+
+def _method_names() -> tuple[str, ...]:
     from .whatif import METHOD_NAMES
 
+    return METHOD_NAMES
+
+
+def resume_method_option(f: Callable) -> Callable:
     return _apply([click.option(
-        "--resume-method", "resume_method", type=click.Choice(METHOD_NAMES), default=None, metavar="METHOD",
-        help=f"How the script resumes: {', '.join(METHOD_NAMES)} [default: plot draws every way; export needs one].",
+        "--resume-method", "resume_method", type=_LazyChoice(_method_names), default=None, metavar="METHOD", cls=_LazyHelpOption,
+        make_help=lambda: f"How the script resumes: {', '.join(_method_names())} [default: plot draws every way; export needs one].",
     )], f, "what-if")
 
 
-def what_if_option(f: Callable) -> Callable:
+def _what_if_help() -> str:
     from .whatif import MISTAKE_NAMES
 
+    return f"Stepping mistakes to draw: {', '.join(MISTAKE_NAMES)}, or all (those that apply)."
+
+
+def what_if_option(f: Callable) -> Callable:
     return _apply([click.option(
-        "--what-if", "what_if", default=None, metavar="MISTAKES",
-        help=f"Stepping mistakes to draw: {', '.join(MISTAKE_NAMES)}, or all (those that apply).",
+        "--what-if", "what_if", default=None, metavar="MISTAKES", cls=_LazyHelpOption, make_help=_what_if_help,
     )], f, "what-if")
 
 
 def _resume_request(trace, kwargs: dict[str, Any], command: str) -> tuple[int, tuple[str, ...]] | None:
     """Where the run resumes and by which methods: the flags, else the config's run.resume."""
+    at, method = kwargs.pop("resume_at", None), kwargs.pop("resume_method", None)
+    if at is None and method is None and trace.spec.run.resume is None:
+        return None  # no resume: the what-if machinery stays unloaded
     from .engine.whatif import resume_request
 
-    return resume_request(trace, kwargs.pop("resume_at", None), kwargs.pop("resume_method", None), command)
+    return resume_request(trace, at, method, command)
 
 
 def metric_all_option(f: Callable) -> Callable:
@@ -368,7 +473,8 @@ def _simulate(target: str, kwargs: dict[str, Any], flags: list[str]):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="lrplot")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, param, value: _version(ctx, value),
+              help="Show the version and exit.")  # click.version_option looks up translations at every start-up
 def cli() -> None:
     """See a learning-rate schedule before you train.
 
@@ -391,14 +497,24 @@ def cli() -> None:
     """
 
 
+def _version(ctx: click.Context, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("lrplot")
+    except PackageNotFoundError:
+        from . import __version__ as number
+    click.echo(f"{ctx.find_root().info_name}, version {number}")
+    ctx.exit()
+
+
 def _frameworks() -> str:
     from .registry import FAMILIES
 
     names = [f.name for f in FAMILIES if f.name != "torch"]
     return "those of " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) if names else "nothing else"
-
-
-cli.help = (cli.help or "").replace("{frameworks}", _frameworks())
 
 
 def _size(ctx, param, value):
@@ -516,13 +632,15 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
     with --resume-at or --what-if (or run.resume), what a resumed run or a stepping mistake trains
     with, over the plan.
     """
-    from .output import PAGE_FORMATS, check_folder, figure_format
-
     look, view, term, watch = _figure_plan(kwargs, output, show)
     flags = list(ctx.args)
     if output:  # before a simulation that may take a while
+        from .output import PAGE_FORMATS, figure_format
+
         figure_format(output, PAGE_FORMATS)
     elif not term:  # <name>.png, in the current folder
+        from .output import check_folder
+
         check_folder(Path("."), "--output")
 
     what_if = {k: kwargs.pop(k) for k in ("resume_at", "resume_method", "what_if")}
@@ -556,6 +674,8 @@ def _watched(target: str) -> list[str]:
 
 def _what_ifs(trace, flags: dict[str, Any], exact: bool) -> list:
     """The what-ifs plot draws: the resume the flags (or the config) ask for, and the mistakes."""
+    if all(flags.get(k) is None for k in ("resume_at", "resume_method", "what_if")) and trace.spec.run.resume is None:
+        return []  # nothing to overlay: the what-if machinery stays unloaded
     from .engine.whatif import overlays
 
     return overlays(trace, flags["resume_at"], flags["resume_method"], flags["what_if"], exact)
@@ -994,8 +1114,14 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
         config, runlog = str(config_path), str(log_path)
         click.echo(f"{config}: the plan; {runlog}: the log", err=True)
     spec = build_spec(config, {**plan, "exact": False})
-    log = read_runlog(runlog, columns, step_column, first_step)
+    log = read_runlog(runlog, columns, step_column, first_step, steps=spec.run.total_steps)  # no point past the plan is kept
     verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
+    if output is not None:
+        from .verify import figure_refusal
+
+        refused = figure_refusal(verdict)
+        if refused:  # before the report: one Error: line, no figure and no partial output
+            raise UserError(f"--output: {refused}")
     click.echo(report(verdict), nl=False)
     if output is not None:
         from .chart import View

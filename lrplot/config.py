@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .frozen import record
 from .errors import ConfigError, TorchWouldRaise
 from .sources import MAX_FILE_BYTES, ConfigFile, read_config
-from .registry import FAMILIES, FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, family, lookup
-from .values import check_keys, check_text, check_tree, integer, number, suggest, type_name
+from .registry import FROM_RUN, Param, ResolveContext, SchedulerInfo, all_names, families, family, lookup, section_family
+from .values import MAX_STEPS, check_keys, check_text, check_tree, integer, key_path, number, suggest, type_name
 
 STEP_MODES = ("epoch", "iteration", "fractional")
 # Far above any real training run (a million iterations is a long one), and low enough that a
 # trace always fits in memory: at most MAX_VALUES lrs (param groups x steps, 8 bytes each, times
-# two with momentum). Checked before anything is allocated.
-MAX_STEPS = 10_000_000
+# two with momentum). Checked before anything is allocated. (MAX_STEPS lives in values.py, where
+# the frameworks' derived counts are checked against it too.)
 MAX_VALUES = 20_000_000
 MAX_GROUPS = 64
 MAX_NESTING = 8
@@ -57,13 +58,13 @@ _RUN_KEYS = ("epochs", "iterations", "steps_per_epoch", "step", "resume", "dtype
 DTYPES = ("float64", "float32")
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     name: str
     lr: float
 
 
-@dataclass(frozen=True)
+@record
 class OptimizerSpec:
     """The fake optimizer: SGD, or Adam when ``betas`` is given."""
 
@@ -76,7 +77,7 @@ class OptimizerSpec:
         return "Adam" if self.betas is not None else "SGD"
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """The training plan: what a plain PyTorch loop makes of a dataset, a batch size and devices.
 
@@ -129,7 +130,7 @@ class Plan:
         return lines
 
 
-@dataclass(frozen=True)
+@record
 class Resume:
     """``run.resume``: the run is resumed from a checkpoint saved after scheduler step ``at``.
 
@@ -141,7 +142,7 @@ class Resume:
     method: str = "state_dict"
 
 
-@dataclass(frozen=True)
+@record
 class RunSpec:
     """The run: how many optimizer steps, how they group into epochs, when the scheduler steps.
 
@@ -190,7 +191,7 @@ class RunSpec:
         return f"iteration {k:,} (epoch {k / spe:,.6g})"
 
 
-@dataclass(frozen=True)
+@record
 class SchedulerSpec:
     type: str  # the registry's type name (torch class name, or <framework>.<name>)
     params: Mapping[str, Any]  # every keyword, defaults filled; children are SchedulerSpecs
@@ -214,7 +215,7 @@ class SchedulerSpec:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
+@record
 class MetricSpec:
     """What ReduceLROnPlateau is fed: fixed ``values`` (given or read from a log) or a ``synthetic`` model."""
 
@@ -224,7 +225,7 @@ class MetricSpec:
     file: str | None = None  # the log the values were read from (csv)
 
 
-@dataclass(frozen=True)
+@record
 class Var:
     """A named number of the config's ``vars:``, as given (``source``) and as worked out (``value``)."""
 
@@ -234,7 +235,7 @@ class Var:
     expr: Any = None  # the parsed expression (expr.Expr), when the source is one
 
 
-@dataclass(frozen=True)
+@record
 class Spec:
     name: str
     optimizer: OptimizerSpec
@@ -283,6 +284,8 @@ def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathL
     """
     if isinstance(source, Mapping):
         return from_mapping(source, base_dir=base_dir)
+    if not isinstance(source, (str, os.PathLike)):
+        raise ConfigError("", f"a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got {type_name(source)}" + ("" if source is None else f" {source!r:.40}"))
     from .files import name_of
 
     path = Path(source)
@@ -313,7 +316,20 @@ def check_method(name: Any, path: str) -> str:
     return name
 
 
-SECTIONS = {f.section: f for f in FAMILIES if f.section}
+PLAIN_KEYS = ("name", "optimizer", "run", "vars", "scheduler", "metric")
+
+
+def every_section() -> dict:
+    """Every framework's config section: its name -> its family (every family loads)."""
+    from .registry import families
+
+    return {f.section: f for f in families() if f.section}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SECTIONS":  # every family's, loaded on first use
+        return every_section()
+    raise AttributeError(f"module 'lrplot.config' has no attribute {name!r}")
 
 
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
@@ -330,21 +346,27 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
         raise ConfigError("", f"a config must be a mapping with a `scheduler:` key, got {type_name(data)}")
     check_tree(data)
     source = data
-    check_keys(data, "", ("name", "optimizer", "run", "vars", "scheduler", "metric", *SECTIONS))
+    # A key that is not lrplot's own may be a framework's section: only that framework loads.
+    found = {k: section_family(k) for k in data if k not in PLAIN_KEYS}
+    if not all(found.values()):
+        check_keys(data, "", (*PLAIN_KEYS, *every_section()))  # names the misspelt key, among every section
     derivation: tuple[str, ...] = ()
-    sections = [k for k in SECTIONS if k in data]
-    if not sections:
+    from .registry import PACKAGES
+
+    named = sorted(found, key=PACKAGES.index)
+    if not named:
         return _from_plain(data, source, derivation, default_name, base_dir)
     # One section translates the config: the only one, or the one whose module ``takes_over`` a
-    # config with another beside it (a ds_config under transformers' Trainer).
-    lead = next((k for k in SECTIONS if getattr(SECTIONS[k].part(SECTIONS[k].section_module), "takes_over", lambda d: False)(data)), None)
-    if lead is None and len(sections) > 1:
-        raise ConfigError(sections[1], f"one framework section per config; this one has {' and '.join(sections)}")
-    sections = [lead or sections[0]]
+    # config with another beside it (a ds_config under transformers' Trainer). Only the frameworks
+    # whose sections the config has load.
+    lead = next((k for k in named if getattr(found[k].part(found[k].section_module), "takes_over", lambda d: False)(data)), None)
+    if lead is None and len(named) > 1:
+        raise ConfigError(named[1], f"one framework section per config; this one has {' and '.join(named)}")
+    sections = [lead or named[0]]
     # The framework's own vocabulary (TrainingArguments, train.py's arguments) describes the
     # scheduler and the run; the family turns it into the plain config it means, and an error in
     # what it made is named by the section's field that caused it.
-    family_ = SECTIONS[sections[0]]
+    family_ = found[sections[0]]
     reader = family_.part(family_.section_module)
     data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
     if data.get("vars") is not None and sections[0] in data:  # a section's keys may name vars (those that do not use the run), which it then consumes
@@ -435,7 +457,7 @@ def _from_plain(data: Mapping[str, Any], source: Mapping[str, Any], derivation: 
         raise ConfigError(
             "run.dtype",
             f"{info.name} is computed in {' or '.join(framework.dtypes)} ({framework.name} schedules use Python floats); "
-            f"{run.dtype} applies to the frameworks that compute in it ({', '.join(f.name for f in FAMILIES if run.dtype in f.dtypes)})",
+            f"{run.dtype} applies to the frameworks that compute in it ({', '.join(f.name for f in families() if run.dtype in f.dtypes)})",
         )
     given_lr = isinstance(data.get("optimizer"), Mapping) and [k for k in ("lr", "param_groups") if k in data["optimizer"]]
     if not framework.scales_lr and given_lr:
@@ -733,11 +755,10 @@ def _vars(data: Any, run: RunSpec | None) -> tuple[Var, ...]:
 
     With ``run`` None (before the run is known), the vars that use a run name, and those that use
     them, are left out."""
-    from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr
-
     path = "vars"
     if data is None:
         return ()
+    from .expr import CONSTANTS, FUNCTIONS, ExprError, parse_expr  # a config with vars loads the expressions
     if not isinstance(data, Mapping):
         raise ConfigError(path, f"must be a mapping of names to numbers or expressions, got {type_name(data)}")
     if len(data) > MAX_VARS:
@@ -820,7 +841,7 @@ def _vars(data: Any, run: RunSpec | None) -> tuple[Var, ...]:
     return tuple(Var(k, values[k], data[k], exprs.get(k)) for k in order)  # each after the vars it uses
 
 
-@dataclass(frozen=True)
+@record
 class Names:
     """What expressions may name: the run names and vars (``shared``), and each group's base_lr."""
 
@@ -835,9 +856,9 @@ class Names:
 
 
 def _metric(data: Any, scheduler: SchedulerSpec, run: RunSpec, base_dir: Path) -> MetricSpec | None:
-    from .metric import read_log, synthetic_spec
-
     plateau = next((s for s in scheduler.walk() if s.info.steps_on_metric), None)
+    if data is not None or plateau is not None:
+        from .metric import read_log, synthetic_spec  # loaded for a metric (or the error without one)
     if data is None:
         if plateau is not None:
             raise ConfigError(
@@ -944,7 +965,7 @@ def _scheduler(data: Any, path: str, opt: OptimizerSpec, run: RunSpec, names: Na
         if key in _RETIRED:
             raise ConfigError(f"{path}.{key}", _RETIRED[key])
         if key not in known:
-            raise ConfigError(f"{path}.{key}", f"{info.name} has no option {key!r}{suggest(key, known)}; it takes {', '.join(known)}")
+            raise ConfigError(key_path(path, key), f"{info.name} has no option {key!r}{suggest(key, known)}; it takes {', '.join(known)}")
 
     params: dict[str, Any] = {}
     for p in info.params:

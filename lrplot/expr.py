@@ -632,6 +632,253 @@ class _Call(_Node):
 
 
 # --------------------------------------------------------------------------------
+# The fast scalar path: the evaluator tree as nested Python closures of one variable,
+# with the parts that do not depend on it computed once (``0.5 * (base_lr - min_lr)``).
+# Every closure performs exactly the Python operation its node does, in the same order,
+# so the results are the same objects' values; anything unusual (an exception, an int
+# power, an int too large, a complex result) raises _Fallback, and the caller re-runs the
+# tree evaluator, which gives the result or the error message with the variable's value.
+# --------------------------------------------------------------------------------
+
+
+class _Fallback(Exception):
+    """The fast path cannot decide this call: evaluate it with the tree."""
+
+
+_VARIES = object()  # a closure's "constant" when it depends on the variable
+
+
+def _closure(node: _Node) -> tuple[Callable[[Any], Any], Any]:
+    """``(f, constant)``: ``f(v)`` evaluates ``node`` with the variable ``v``; ``constant`` is its
+    value when it does not depend on ``v`` (computed once, here), else ``_VARIES``."""
+    constant = _constant(node)
+    if constant is not _VARIES:
+        return (lambda v: constant), constant
+    return _CLOSURES[type(node)](node), _VARIES
+
+
+def _constant(node: _Node) -> Any:
+    """The subtree's value when it does not read the variable (and evaluates cleanly), else ``_VARIES``."""
+    if isinstance(node, _Const):
+        return node.value
+    if _depends(node):
+        return _VARIES
+    try:
+        value = node.scalar({})
+    except ExprError:
+        return _VARIES  # fails whenever it runs: left to the tree, with its message
+    if isinstance(value, complex) or (type(value) is int and not -_INT_LIMIT < value < _INT_LIMIT):
+        return _VARIES
+    return value
+
+
+def _depends(node: _Node) -> bool:
+    """Does the subtree read the variable?"""
+    if isinstance(node, _Var):
+        return True
+    children = {
+        _Unary: lambda n: [n.operand], _Not: lambda n: [n.operand], _Binary: lambda n: [n.left, n.right],
+        _Compare: lambda n: [n.first, *(r[2] for r in n.rest)], _BoolOp: lambda n: n.values,
+        _IfExp: lambda n: [n.test, n.body, n.orelse], _Call: lambda n: n.args,
+    }.get(type(node), lambda n: [])(node)
+    return any(_depends(child) for child in children)
+
+
+def _checked(r: Any) -> Any:
+    """An int result beyond the limit, or a complex one, is the tree's to report."""
+    if type(r) is float:
+        return r
+    if (type(r) is int and -_INT_LIMIT < r < _INT_LIMIT) or type(r) is bool:
+        return r
+    raise _Fallback
+
+
+def _c_var(node: _Var):
+    return lambda v: v
+
+
+def _c_unary(node: _Unary):
+    f, _ = _closure(node.operand)
+    op = node.op
+    if op is operator.neg:
+        return lambda v: -f(v)
+    return lambda v: op(f(v))
+
+
+def _c_not(node: _Not):
+    f, _ = _closure(node.operand)
+    return lambda v: not f(v)
+
+
+def _c_binary(node: _Binary):
+    op = node.op
+    if node.symbol == "**":
+        left, right = _closure(node.left)[0], _closure(node.right)[0]
+
+        def power(v):
+            x, y = left(v), right(v)
+            if type(x) is not float and type(y) is not float:
+                raise _Fallback  # int ** int: the tree bounds it before computing it
+            return _checked(x ** y)
+        return power
+    steps, inner = _chain(node)
+    if not steps:  # both sides vary
+        left, right = _closure(node.left)[0], _closure(node.right)[0]
+
+        def binary(v):
+            r = op(left(v), right(v))
+            return r if type(r) is float else _checked(r)
+        return binary
+    if len(steps) > 1:
+        # ``(min_lr + 0.5 * (1.0 + cos(...)) * c) / base_lr``: each operation with a constant, one
+        # after another on one value, in one call (each checked as its own node would be).
+        f = _closure(inner)[0]
+        # On a float with float constants each operation is a float's own method, and every result
+        # a float: nothing to check between them (c.__rsub__(x) is x - c, the same IEEE operation).
+        # tails[i]: the methods of steps i.. when their constants are all floats (else None)
+        tails: list[list[Callable] | None] = []
+        for i in range(len(steps)):
+            rest = steps[i:]
+            tails.append([getattr(c, _METHOD[op, left]) for op, c, left in rest] if all(type(c) is float for _, c, _ in rest) else None)
+        careful = [(op, c, left, tail) for (op, c, left), tail in zip(steps, tails)]
+
+        def chain(v):
+            x = f(v)
+            for op, c, constant_left, tail in careful:
+                if tail is not None and type(x) is float:  # floats from here on: the rest in a row
+                    for method in tail:
+                        x = method(x)
+                    return x
+                x = op(c, x) if constant_left else op(x, c)
+                if type(x) is not float:
+                    x = _checked(x)
+            return x
+        return chain
+    ((_, c, constant_left),) = steps
+    # One operation with a constant, on the bare variable or on a value (``step - 2000``, ``pi * x``).
+    if isinstance(inner, _Var):
+        if constant_left:
+            def constant_and_variable(v):
+                r = op(c, v)
+                return r if type(r) is float else _checked(r)
+            return constant_and_variable
+
+        def variable_and_constant(v):
+            r = op(v, c)
+            return r if type(r) is float else _checked(r)
+        return variable_and_constant
+    f = _closure(inner)[0]
+    if constant_left:
+        def with_constant_left(v):
+            r = op(c, f(v))
+            return r if type(r) is float else _checked(r)
+        return with_constant_left
+
+    def with_constant_right(v):
+        r = op(f(v), c)
+        return r if type(r) is float else _checked(r)
+    return with_constant_right
+
+
+# (operator, constant on the left) -> the constant's method computing it: c + x, x - c, c / x, ...
+_METHOD = {
+    (operator.add, True): "__add__", (operator.add, False): "__radd__",
+    (operator.mul, True): "__mul__", (operator.mul, False): "__rmul__",
+    (operator.sub, True): "__sub__", (operator.sub, False): "__rsub__",
+    (operator.truediv, True): "__truediv__", (operator.truediv, False): "__rtruediv__",
+    (operator.floordiv, True): "__floordiv__", (operator.floordiv, False): "__rfloordiv__",
+    (operator.mod, True): "__mod__", (operator.mod, False): "__rmod__",
+}
+
+
+def _chain(node: _Node) -> tuple[list[tuple[Callable, Any, bool]], _Node]:
+    """Binary operations with a constant side, nested one in another, innermost first:
+    ``([(op, constant, constant_on_the_left), ...], the innermost operand that varies)``."""
+    steps: list[tuple[Callable, Any, bool]] = []
+    while isinstance(node, _Binary) and node.symbol != "**":
+        left, right = _constant(node.left), _constant(node.right)
+        if (left is _VARIES) == (right is _VARIES):
+            break
+        steps.append((node.op, right if left is _VARIES else left, left is not _VARIES))
+        node = node.left if left is _VARIES else node.right
+    return steps[::-1], node
+
+
+def _c_compare(node: _Compare):
+    first, _ = _closure(node.first)
+    rest = [(op, _closure(operand)[0]) for op, _, operand in node.rest]
+    if len(rest) == 1:
+        (op, second), = rest
+        bound = _constant(node.rest[0][2])
+        if isinstance(node.first, _Var) and bound is not _VARIES:  # ``step < warmup_iters``
+            return lambda v: op(v, bound)
+        return lambda v: op(first(v), second(v))
+
+    def chain(v):
+        left = first(v)
+        for op, f in rest:
+            right = f(v)
+            if not op(left, right):
+                return False
+            left = right
+        return True
+    return chain
+
+
+def _c_boolop(node: _BoolOp):
+    fs = [_closure(value)[0] for value in node.values]
+    *head, last = fs
+    is_and = node.is_and
+
+    def boolop(v):
+        for f in head:
+            value = f(v)
+            if bool(value) != is_and:
+                return value
+        return last(v)
+    return boolop
+
+
+def _c_ifexp(node: _IfExp):
+    body, _ = _closure(node.body)
+    orelse, _ = _closure(node.orelse)
+    t = node.test
+    if isinstance(t, _Compare) and len(t.rest) == 1 and isinstance(t.first, _Var):
+        # ``a if step < warmup_iters else b``: the comparison made here, not in a call of its own
+        op, _, operand = t.rest[0]
+        c = _constant(operand)
+        if c is not _VARIES and op in _IF_VARIABLE_VS_CONSTANT:
+            return _IF_VARIABLE_VS_CONSTANT[op](c, body, orelse)
+    test, _ = _closure(t)
+    return lambda v: body(v) if test(v) else orelse(v)
+
+
+_IF_VARIABLE_VS_CONSTANT: dict[Callable, Callable] = {
+    operator.lt: lambda c, body, orelse: lambda v: body(v) if v < c else orelse(v),
+    operator.le: lambda c, body, orelse: lambda v: body(v) if v <= c else orelse(v),
+    operator.gt: lambda c, body, orelse: lambda v: body(v) if v > c else orelse(v),
+    operator.ge: lambda c, body, orelse: lambda v: body(v) if v >= c else orelse(v),
+    operator.eq: lambda c, body, orelse: lambda v: body(v) if v == c else orelse(v),
+    operator.ne: lambda c, body, orelse: lambda v: body(v) if v != c else orelse(v),
+}
+
+
+def _c_call(node: _Call):
+    fs = [_closure(arg)[0] for arg in node.args]
+    fn = node.func.scalar
+    if len(fs) == 1:
+        (f,) = fs
+        return lambda v: fn(f(v))
+    return lambda v: fn(*[f(v) for f in fs])
+
+
+_CLOSURES: dict[type, Callable[[Any], Callable[[Any], Any]]] = {
+    _Var: _c_var, _Unary: _c_unary, _Not: _c_not, _Binary: _c_binary,
+    _Compare: _c_compare, _BoolOp: _c_boolop, _IfExp: _c_ifexp, _Call: _c_call,
+}
+
+
+# --------------------------------------------------------------------------------
 # Validation and compilation
 # --------------------------------------------------------------------------------
 
@@ -988,6 +1235,35 @@ class Expr:
         except ExprError as exc:
             raise ExprError(f"{exc} at {_describe(env)}") from None
         return result
+
+    def function(self) -> Callable[[Any], float | int]:
+        """The expression as a function of its one variable, for calling it step after step: the
+        same value (or ExprError) as calling the Expr, several times faster.
+
+        It evaluates nested closures with the parts that do not depend on the variable computed
+        once; whatever they cannot decide (an error, an int power, a result that is not finite)
+        is evaluated by the tree, which also words the error.
+        """
+        if len(self.variables) != 1:
+            return self
+        fast, constant = _closure(self._compiled.node)
+        slow = self
+
+        def call(x: Any) -> float | int:
+            if type(x) is not int and type(x) is not float:
+                return slow(x)  # numpy numbers and the like: converted as __call__ does
+            try:
+                r = fast(x)
+            except (_Fallback, ArithmeticError, ValueError, TypeError):
+                return slow(x)
+            if type(r) is float:
+                if r - r == 0.0:  # finite: inf - inf and nan - nan are nan
+                    return r
+            elif type(r) is int and -_EXACT_INT <= r <= _EXACT_INT:
+                return r
+            return slow(x)  # bools, large ints, infinities: the tree decides, and words an error
+
+        return call
 
     def evaluate_array(self, *args: Any, **kwargs: Any) -> np.ndarray:
         """Evaluate elementwise over int/float arrays (broadcast together).

@@ -10,9 +10,12 @@ nothing for ``IDLE_SECONDS`` is given up on.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Iterator
 
 from .errors import ConfigError
 
@@ -39,12 +42,38 @@ def shown(path: os.PathLike | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+# Characters that end a line or move a terminal's cursor: C0 and C1 controls, DEL, and Unicode's
+# line and paragraph separators (which some readers also split lines at).
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character written as its Python escape (``\\n``, ``\\t``,
+    ``\\x1b``), so that what a line reports stays on one line and cannot drive the terminal."""
+    return re.sub(_CONTROL, lambda m: repr(m.group())[1:-1], text)
+
+
+def line_path(path: os.PathLike | str) -> str:
+    """A path at the start of a report line (``path: CODE message``): as it is, or quoted with
+    repr() when it holds a character that would break the line (a newline, a tab)."""
+    text = shown(path)
+    return repr(text) if re.search(_CONTROL, text) else text
+
+
 def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
     """At most ``limit`` bytes of ``path``; a ConfigError on ``field`` for anything else.
 
     ``what`` names the kind of file in messages ("configs", "metric logs"); messages name the
     file unless ``field`` already is its path.
     """
+    return b"".join(read_chunks(path, limit, field, what))
+
+
+def read_chunks(path: Path, limit: int, field: str, what: str, size: int = _CHUNK) -> Iterator[bytes]:
+    """``read_limited`` as a stream: the file's bytes in chunks of about ``size``, read as they are
+    used, so a reader keeps only what it takes from them (a run log of a gigabyte is never held
+    whole). The same checks: devices refused unopened, pipes waited on but not for ever, a
+    ConfigError past ``limit`` bytes."""
     name = shown(path)
     it = "" if field == name else f"{name} "  # "is a folder" after the path; "logs/x is a folder" after metric.csv
     cannot = f"cannot read{' ' + name if it else ''}"
@@ -54,22 +83,29 @@ def read_limited(path: Path, limit: int, field: str, what: str) -> bytes:
         _check_kind(os.stat(path).st_mode, field, it)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
+        if os.path.islink(path):  # a symbolic link to nothing: say where it points
+            raise ConfigError(field, f"{it}is a symbolic link to {os.readlink(path)!r}, which does not exist") from None
         raise ConfigError(field, "no such file" + ("" if not it else f": {name}")) from None
     except ValueError:  # a NUL byte in a path given as a Path
         raise ConfigError(field, "the path contains a NUL byte, which no file name can") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(field, f"{it}is a loop of symbolic links (each points on to the next, back to itself)") from None
         raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
     try:
-        mode = os.fstat(fd).st_mode
-        _check_kind(mode, field, it)  # the file opened is the one checked, even if the path changed since
-        data = _read(fd, limit + 1, waits=stat.S_ISFIFO(mode), field=field, it=it)
-    except OSError as exc:
-        raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
+        try:
+            mode = os.fstat(fd).st_mode
+            _check_kind(mode, field, it)  # the file opened is the one checked, even if the path changed since
+            total = 0
+            for chunk in _read(fd, limit + 1, waits=stat.S_ISFIFO(mode), field=field, it=it, size=size):
+                total += len(chunk)
+                if total > limit:
+                    raise ConfigError(field, f"{it}is larger than {_size(limit)}; {what} are limited to {_size(limit)}")
+                yield chunk
+        except OSError as exc:
+            raise ConfigError(field, f"{cannot}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    if len(data) > limit:
-        raise ConfigError(field, f"{it}is larger than {_size(limit)}; {what} are limited to {_size(limit)}")
-    return data
 
 
 def _check_kind(mode: int, field: str, it: str) -> None:
@@ -82,11 +118,10 @@ def _check_kind(mode: int, field: str, it: str) -> None:
     raise ConfigError(field, f"{it}is {kind}; give a file (or a pipe)")
 
 
-def _read(fd: int, most: int, waits: bool, field: str, it: str) -> bytes:
-    """Read until end of file or ``most`` bytes; a pipe is waited on, but not for ever."""
+def _read(fd: int, most: int, waits: bool, field: str, it: str, size: int = _CHUNK) -> Iterator[bytes]:
+    """Chunks until end of file or ``most`` bytes; a pipe is waited on, but not for ever."""
     import select
 
-    parts: list[bytes] = []
     total = 0
     while total < most:
         if waits:
@@ -96,14 +131,13 @@ def _read(fd: int, most: int, waits: bool, field: str, it: str) -> bytes:
             if not ready:
                 raise ConfigError(field, f"{it.strip() + ': ' if it else ''}nothing arrived in {IDLE_SECONDS:g} s (a FIFO nobody writes to?)")
         try:
-            chunk = os.read(fd, min(_CHUNK, most - total))
+            chunk = os.read(fd, min(size, most - total))
         except BlockingIOError:
             continue
         if not chunk:
             break
-        parts.append(chunk)
         total += len(chunk)
-    return b"".join(parts)
+        yield chunk
 
 
 def _size(n: int) -> str:

@@ -9,21 +9,19 @@ the same lrs.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .frozen import record
 from .errors import ConfigError
-from .values import integer, number, suggest
+from .values import integer, key_path, number, suggest
 
 MODELS = ("closed_loop", "exp_decay", "steps", "noisy")
 MAX_LOG_BYTES = 64 << 20
 
 
-@dataclass(frozen=True)
+@record
 class SyntheticParam:
     name: str
     default: Any
@@ -44,7 +42,7 @@ SYNTHETIC_PARAMS: tuple[SyntheticParam, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class SyntheticSpec:
     model: str
     mode: str
@@ -68,7 +66,7 @@ def synthetic_spec(data: Any, path: str, scheduler_mode: str) -> SyntheticSpec:
     known = {p.name for p in SYNTHETIC_PARAMS}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{path}.{key}", f"unknown key{suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
+            raise ConfigError(key_path(path, key), f"unknown key{suggest(key, known)}; synthetic takes {', '.join(sorted(known))}")
     values = {p.name: data.get(p.name, p.default) for p in SYNTHETIC_PARAMS}
     if values["model"] not in MODELS:
         raise ConfigError(f"{path}.model", f"must be one of {', '.join(MODELS)}, got {values['model']!r}")
@@ -158,6 +156,9 @@ def read_log(path: Path, column: Any, epoch_column: Any, where: str, needed: int
         raise ConfigError(f"{where}.column", "name the column to replay, like column: val_loss")
     if epoch_column is not None and not isinstance(epoch_column, str):
         raise ConfigError(f"{where}.epoch_column", "must be a column name")
+    import csv
+    import io
+
     name = shown(path)
     raw = read_limited(path, MAX_LOG_BYTES, f"{where}.csv", "metric logs")
     # Decoded and split as it is read: memory holds the file's bytes and the values kept, never

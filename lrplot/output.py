@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
-import secrets
-import signal
 import stat
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from .frozen import record
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -33,7 +30,7 @@ DATA_FORMATS = ("json", "csv")
 _CHUNK = 1 << 14  # values (JSON) or rows (CSV) per chunk of an export: a few MB of text
 
 
-@dataclass(frozen=True)
+@record
 class Destination:
     """Where an output goes: ``path`` (a symlink's target) and how: ``file`` (atomic), ``stream``, ``stdout``."""
 
@@ -116,7 +113,7 @@ def _temporary(folder: str) -> Iterator[tuple[int, str]]:
     Its name is chosen before it is made, so a signal that arrives while it is being made (when
     mkstemp would not have returned its name yet) still finds it to remove.
     """
-    path = os.path.join(folder, f".lrplot-{secrets.token_hex(8)}.tmp")
+    path = os.path.join(folder, f".lrplot-{os.urandom(8).hex()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     fd = -1
     try:
@@ -170,7 +167,7 @@ class _Terminated(BaseException):
     """SIGTERM or SIGHUP arrived during a write: unwind (removing the temporary file), then die of it."""
 
 
-_FATAL_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_FATAL_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 @contextlib.contextmanager
@@ -181,6 +178,8 @@ def _signals_raise() -> Iterator[None]:
     them, so the process still ends the way the sender meant. Signals the process ignores (nohup)
     stay ignored; outside the main thread Python cannot install handlers, so nothing changes.
     """
+    import signal
+
     previous: dict[int, object] = {}
     caught: list[int] = []
 
@@ -190,7 +189,7 @@ def _signals_raise() -> Iterator[None]:
             raise _Terminated(signum)
 
     try:
-        for sig in _FATAL_SIGNALS:
+        for sig in (getattr(signal, name) for name in _FATAL_SIGNALS if hasattr(signal, name)):
             if signal.getsignal(sig) is not signal.SIG_IGN:
                 previous[sig] = signal.signal(sig, handler)
     except ValueError:  # not the main thread
@@ -230,9 +229,32 @@ def to_csv(trace: Trace) -> bytes:
     return b"".join(csv_chunks(trace))
 
 
+def _json_scalar(value) -> str:
+    """``json.dumps(value)`` of a name, a number or None, without loading the json package (its C
+    string encoder alone; json.dumps uses the same one)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        try:
+            from _json import encode_basestring_ascii
+        except ImportError:  # an interpreter without json's C accelerator
+            from json.encoder import encode_basestring_ascii
+        return encode_basestring_ascii(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and value - value == 0:  # finite: json.dumps writes float.__repr__
+        return float.__repr__(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_json_scalar(v) for v in value) + "]"
+    import json
+
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
 def json_chunks(trace: Trace) -> Iterator[bytes]:
-    def scalar(value) -> str:
-        return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    scalar = _json_scalar
 
     yield (
         f'{{"name":{scalar(trace.name)},"unit":{scalar(trace.unit)},'

@@ -17,12 +17,11 @@ documents a real config file.
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .frozen import record
 from .errors import ConfigError
 from .values import check_tree, suggest, type_name, yaml_error_message, yaml_load
 
@@ -32,7 +31,7 @@ OWN_KEYS = ("name", "optimizer", "run", "vars", "scheduler", "metric", "include"
 _STRUCTURED = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
     """A file as read: its text and, for YAML, JSON and TOML, its parsed data (else None)."""
 
@@ -48,7 +47,7 @@ class SourceFile:
         return self.path.suffix.lower() or ".yaml"
 
 
-@dataclass(frozen=True)
+@record
 class ConfigFile:
     """What a file means to lrplot: a config mapping in lrplot's schema (a framework section, or a
     plain ``scheduler:``), the framework it was read as (None: lrplot's own YAML), lines saying which
@@ -81,8 +80,10 @@ def read_source(path: Path, where: str | None = None) -> SourceFile:
             problem = yaml_error_message(exc)
     elif kind == "json":
         try:
+            import json
+
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # json.JSONDecodeError
             problem = f"is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         except RecursionError:
             problem = "is not JSON lrplot reads (nested too deep)"
@@ -103,12 +104,11 @@ def read_source(path: Path, where: str | None = None) -> SourceFile:
 
 def is_own(data: Any) -> bool:
     """A mapping in lrplot's schema: every top-level key is lrplot's or a framework section."""
-    from .registry import FAMILIES
+    from .registry import section_family
 
     if not isinstance(data, Mapping) or not data:
         return False
-    known = set(OWN_KEYS) | {f.section for f in FAMILIES if f.section}
-    return all(isinstance(k, str) and k in known for k in data)
+    return all(isinstance(k, str) and (k in OWN_KEYS or section_family(k) is not None) for k in data)
 
 
 def framework_named(name: Any, field: str = "--framework"):
@@ -217,10 +217,18 @@ def _own(source: SourceFile, depth: int) -> ConfigFile:
 
 def framework_target(text: str, keys: Mapping[str, Any] | None = None) -> dict | None:
     """The config a framework makes of a target in its own words (``train.py:get_lr``; ``keys``: the
-    scheduler keywords given with it), or None when no framework takes the text for one of its own."""
-    from .registry import FAMILIES
+    scheduler keywords given with it), or None when no framework takes the text for one of its own.
 
-    for family in FAMILIES:
+    A file or folder that exists, or a scheduler's name, is no such target: asking every framework
+    (which loads every one's records) is kept for the text that could be one."""
+    from .registry import families, lookup
+
+    try:
+        if lookup(text) is not None or Path(text).exists():
+            return None
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        pass
+    for family in families():
         if family.target is not None:
             made = family.target(text, dict(keys) if keys else None)
             if made is not None:

@@ -11,11 +11,11 @@ CLI does when stdout is a terminal and NO_COLOR is unset.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .frozen import record
 from .chart import (
     Series, View, XAxis, compact, merge_groups, momentum_note, normalized, scale_exponent, scale_note, scaled, superscript,
     title as chart_title, unique_labels, varies, visible_steps, x_axis,
@@ -32,10 +32,13 @@ EVENT_WORDS = {"milestone": "milestone", "reduction": "plateau reduction", "swit
 # braille dot bits by (row within the cell, column within the cell)
 DOTS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int32)
 MIN_SIZE = (30, 8)
+# The most a screen shows: an 8K display in an 8 x 16 pixel font is 960 x 270 characters. A larger
+# COLUMNS or LINES (LINES=1000000) is clamped to this, and the figure says so.
+MAX_SIZE = (1000, 300)
 LABEL_WIDTH = 6
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     trace: Trace
     series: Series
@@ -73,24 +76,48 @@ class Canvas:
         return out
 
 
-def terminal_size(size: tuple[int, int] | None = None) -> tuple[int, int]:
-    """Columns and rows to draw in: the terminal's (COLUMNS and LINES override it), a row left for the prompt."""
-    import shutil
+def terminal_size(size: tuple[int, int] | None = None) -> tuple[int, int, str | None]:
+    """Columns and rows to draw in: the terminal's (COLUMNS and LINES override it), a row left for
+    the prompt, clamped to what a screen shows; and a note saying so when it was clamped."""
+    cols, rows = size or _terminal()
+    drawn = (min(max(MIN_SIZE[0], cols), MAX_SIZE[0]), min(max(MIN_SIZE[1], rows - 1), MAX_SIZE[1]))
+    if cols <= MAX_SIZE[0] and rows - 1 <= MAX_SIZE[1]:
+        return (*drawn, None)
+    return (*drawn, f"drawn {drawn[0]} x {drawn[1]} characters: {cols:,} x {rows:,} (COLUMNS x LINES) is more than a screen shows")
 
-    cols, rows = size or tuple(shutil.get_terminal_size((100, 30)))
-    return max(MIN_SIZE[0], cols), max(MIN_SIZE[1], rows - 1)
+
+def _terminal() -> tuple[int, int]:
+    """shutil.get_terminal_size((100, 30)) without loading shutil (and the compression modules it
+    imports): COLUMNS and LINES first, then the terminal on stdout, then 100 x 30."""
+    import os
+    import sys
+
+    def env(name: str) -> int:
+        try:
+            return int(os.environ.get(name, "0"))
+        except ValueError:
+            return 0
+
+    cols, rows = env("COLUMNS"), env("LINES")
+    if cols <= 0 or rows <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size((100, 30))
+        cols, rows = cols if cols > 0 else size.columns or 100, rows if rows > 0 else size.lines or 30
+    return cols, rows
 
 
 def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: str | None = None, size: tuple[int, int] | None = None, color: bool = False) -> str:
     """One schedule: the lr chart, a changing momentum in a chart below, events marked, notes."""
     from .engine.events import find_events
 
-    cols, rows = terminal_size(size)
+    cols, rows, clamped = terminal_size(size)
     axis = x_axis([trace], view.x)
     series = merge_groups(trace.lr, trace.groups)
     lines = [Line(trace, s, s.label, COLORS[i % len(COLORS)]) for i, s in enumerate(series)]
     momentum = merge_groups(trace.momentum, trace.groups) if trace.momentum is not None and varies(trace.momentum) else None
-    notes = [n for n in [momentum_note(trace)] if n]
+    notes = [n for n in [momentum_note(trace), clamped] if n]
     header = [title or chart_title(trace)]
     events = find_events(trace)
     body = rows - len(header) - len(notes) - 1  # a row for the legend
@@ -110,7 +137,7 @@ def plot_text(trace: Trace, view: View = View(), *, log: bool = False, title: st
 
 def compare_text(traces: Sequence[Trace], labels: Sequence[str], view: View = View(), *, log: bool = False, title: str | None = None, layout: str = "overlay", size: tuple[int, int] | None = None, color: bool = False) -> str:
     """Several schedules: overlaid in one chart, or (``grid``) one chart each, one under another."""
-    cols, rows = terminal_size(size)
+    cols, rows, clamped = terminal_size(size)
     axis = x_axis(traces, view.x)
     labels = unique_labels(list(labels))
     lines = []
@@ -125,13 +152,14 @@ def compare_text(traces: Sequence[Trace], labels: Sequence[str], view: View = Vi
     ylabel = "lr / its peak" if view.normalize else "learning rate"
     out = [_bold(title or "learning-rate schedules", color)]
     if layout == "grid":
-        each = max(6, (rows - 1) // len(traces) - 1)
+        each = max(6, (rows - 1 - bool(clamped)) // len(traces) - 1)
         for trace, label in zip(traces, labels):
             mine = [line for line in lines if line.trace is trace]
             out.append(_bold(label, color))
             out += _chart(mine, axis, view, cols, each, log, ylabel, (), color)[0]
+        out += [_paint(clamped, DIM, color)] if clamped else []
         return "\n".join(out) + "\n"
-    notes = [n for n in [scale_note([line.series for line in lines], log or view.normalize)] if n]
+    notes = [n for n in [scale_note([line.series for line in lines], log or view.normalize), clamped] if n]
     legend = _legend(lines, {}, color, cols)
     chart, marks = _chart(lines, axis, view, cols, rows - 1 - len(legend) - len(notes), log, ylabel, (), color)
     out += chart

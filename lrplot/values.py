@@ -7,17 +7,19 @@ did-you-mean hint every "unknown ..." message carries.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any, Iterable, Mapping
 
-from .errors import ConfigError
+from .errors import ConfigError, TorchWouldRaise
 
 # A config expands to at most this many values (list items and mapping entries), aliases counted
 # every time they are used: a 1 MiB file holds a few hundred thousand, an alias bomb billions.
 MAX_VALUES_IN_CONFIG = 1_000_000
 MAX_DEPTH = 64
+# The longest run lrplot simulates, in optimizer steps (config.py checks a run against it; every
+# count a framework derives from a config's numbers is held to it by ``count`` below).
+MAX_STEPS = 10_000_000
 
 # YAML 1.2's float (PyYAML follows YAML 1.1, where 5e-5 and 3e4 are strings because the exponent
 # needs a dot and a sign). Plain integers stay integers: that rule comes first in YAML 1.2 too.
@@ -204,6 +206,34 @@ def integer(value: Any, path: str) -> int:
     return value
 
 
+def count(value: float, path: str, how: str, limit: int = MAX_STEPS, overflow: str | None = None) -> int:
+    """A count a config's numbers derive (epochs x updates per epoch, cycles growing by a factor),
+    checked *before* it becomes an int or a length: the int, or a ConfigError on ``path``.
+
+    ``value`` is the count as the framework computes it (a float or an int; round it first where
+    the framework rounds), ``how`` the arithmetic in words (``"num_train_epochs 1e+18 x 125 steps
+    per epoch"``). A count that is not a finite float (the framework's own arithmetic overflows: say
+    what it raises in ``overflow``, and the error is a TorchWouldRaise) or exceeds ``limit`` is refused, so a 1e308 in a config is a
+    clear error, never an OverflowError or a huge allocation. Every framework's section reader and
+    engine use it for what they derive.
+    """
+    finite = isinstance(value, int) or math.isfinite(value)
+    if not finite:
+        if overflow:  # the library's own arithmetic fails there: a finding of `check`, like any raise
+            raise TorchWouldRaise(path, f"{how} is {value} in floating point: {overflow}")
+        raise ConfigError(path, f"{how} is {value} in floating point; give smaller numbers")
+    if abs(value) > limit:
+        raise ConfigError(path, f"{how} = {amount(value)}; lrplot simulates at most {limit:,} steps")
+    return int(value)
+
+
+def amount(value: float) -> str:
+    """A number for a message: ``1,251`` or ``2.5``, and ``1.25e+20`` rather than 21 digits."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return f"{int(value):,}" if abs(value) < 1e15 else f"{float(value):.4g}"
+    return f"{value:.6g}"
+
+
 def _looks_numeric(text: str) -> bool:
     try:
         float(text)
@@ -240,14 +270,24 @@ def suggest(word: Any, options: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
     lowered = {o.lower().replace("-", "_"): o for o in options}
+    import difflib
+
     match = difflib.get_close_matches(word.lower().replace("-", "_"), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
+
+
+def key_path(path: str, key: Any) -> str:
+    """The path of an unknown key: ``scheduler.stepsize``, or ``scheduler['lr\\n']`` (repr) for a key
+    a message could not show as it is (a newline in it, a number)."""
+    if isinstance(key, str) and key.isprintable() and key.strip() == key and key:
+        return f"{path}.{key}" if path else key
+    return f"{path}[{key!r}]"
 
 
 def check_keys(data: Mapping[str, Any], path: str, known: Iterable[str]) -> None:
     known = tuple(known)
     for key in data:
         if key not in known:
-            where = f"{path}.{key}" if path else str(key)
+            where = key_path(path, key)
             section = f"`{path}`" if path else "the top level"
             raise ConfigError(where, f"unknown key{suggest(key, known)}; {section} takes {', '.join(known)}")

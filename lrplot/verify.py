@@ -49,10 +49,11 @@ def _plan_fields(source: Mapping[str, Any]) -> Iterator[tuple[str, tuple[tuple[s
     """Where a config keeps its device count and gradient accumulation: lrplot's training plan, or
     the keys of a framework section that mean them (its section module's ``OPTIONS``)."""
     yield "run", (("devices", "the {} devices"), ("grad_accum", "grad_accum {}"))
-    from .config import SECTIONS
+    from .registry import section_family
 
-    for section, family in SECTIONS.items():
-        if section in source:
+    for section in source:
+        family = section_family(section)
+        if family is not None:
             options = getattr(family.part(family.section_module), "OPTIONS", {})
             devices, accum = options.get("run.devices"), options.get("run.grad_accum")
             keys = ((devices, "the {} devices"),) if devices else ()
@@ -114,7 +115,11 @@ class Verdict:
 
     def residual(self, values: np.ndarray) -> np.ndarray:
         """|log - values| relative to each group's peak (NaN where values has none)."""
-        return np.abs(self.log.lr - values) / self.scale[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.subtract(self.log.lr, values)
+            np.abs(out, out=out)
+            out /= self.scale[:, None]  # in place: a million points cost one array, not three
+            return out
 
 
 def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_dir: str | os.PathLike | None = None) -> Verdict:
@@ -130,22 +135,47 @@ def verify(spec: Spec, log: RunLog, tolerance: float = DEFAULT_TOLERANCE, base_d
     plan = simulate(spec)
     groups = _groups(spec, log)
     steps = log.step
-    if steps[0] >= plan.lr.shape[1]:
+    length = plan.lr.shape[1]
+    if steps[0] >= length:
+        last = max(int(steps[-1]), log.beyond[1] - log.first_step)
         raise ConfigError(
             log.path,
-            f"has no step inside the plan: it logs optimizer steps {int(steps[0])}..{int(steps[-1])}, the plan has 0..{plan.lr.shape[1] - 1} "
+            f"has no step inside the plan: it logs optimizer steps {int(steps[0]):,}..{last:,}, the plan has 0..{length - 1:,} "
             f"(check the config's run, or --first-step)",
         )
+    # Work is bounded by the plan (and the steps the log shares with it), never by the log's largest
+    # step: the points past the plan's end are counted and said, not compared or simulated.
+    notes: list[str] = list(log.notes)
+    past = int(np.searchsorted(steps, length))
+    outside = len(log) - past + log.beyond[0]
+    if outside:
+        last = max(int(steps[-1]), log.beyond[1] - log.first_step)
+        notes.append(f"{outside:,} logged point{'s' if outside != 1 else ''} past the plan's last optimizer step ({length - 1:,}), "
+                     f"up to step {last:,}, {'are' if outside != 1 else 'is'} left out: the run went on longer than planned, or the log is not this run's")
+        log = replace(log, logged_step=log.logged_step[:past], lr=log.lr[:, :past], beyond=(0, -1))
+        steps = log.step
+    short = None if outside else _ends_early(steps, length)
+    if short:
+        notes.append(short)
     planned = _at(plan.lr, groups, steps)
     peak = np.abs(plan.lr).max(axis=1)
     overall = float(peak.max()) if peak.size else 0.0
     scale = np.array([peak[g] if peak[g] > 0 else (overall if overall > 0 else 1.0) for g in groups])
     within = _within(log.lr, planned, scale, tolerance)
     fits: list[Fit] = []
-    notes: list[str] = []
     if not within.all():
         fits = _judge_mistakes(spec, log, groups, planned, scale, tolerance, base_dir, int(np.flatnonzero(~within)[0]), notes)
     return Verdict(spec, plan, log, groups, planned, scale, float(tolerance), within, tuple(fits), tuple(notes))
+
+
+def _ends_early(steps: np.ndarray, length: int) -> str | None:
+    """A note when the log stops well before the plan ends: more than its usual gap between points."""
+    gap = int(np.median(np.diff(steps))) if steps.size > 1 else 1
+    missing = length - 1 - int(steps[-1])
+    if missing <= max(gap, 1):
+        return None
+    return (f"the log ends at optimizer step {int(steps[-1]):,}, {missing:,} steps before the plan's last ({length - 1:,}): "
+            "the run stopped early, or the log was cut off; only the steps it has are compared")
 
 
 def _judge_mistakes(spec, log, groups, planned, scale, tolerance, base_dir, first: int, notes: list[str]) -> list[Fit]:
@@ -215,13 +245,19 @@ def _at(lr: np.ndarray, groups: tuple[int, ...], steps: np.ndarray) -> np.ndarra
     """lr[group, step] at the log's steps, NaN past the end of ``lr``."""
     out = np.full((len(groups), steps.size), np.nan)
     inside = steps < lr.shape[1]
-    out[:, inside] = lr[list(groups)][:, steps[inside]]
+    if inside.all():
+        for row, g in zip(out, groups):  # one gathered array, not a copy of the plan first
+            np.take(lr[g], steps, out=row)
+    else:
+        out[:, inside] = lr[list(groups)][:, steps[inside]]
     return out
 
 
 def _within(logged: np.ndarray, values: np.ndarray, scale: np.ndarray, tolerance: float) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        close = np.abs(logged - values) <= tolerance * scale[:, None]
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.subtract(logged, values)
+        np.abs(diff, out=diff)
+        close = diff <= tolerance * scale[:, None]
     return close.all(axis=0)  # NaN (no value there) compares False
 
 
@@ -256,7 +292,8 @@ class _Judge:
         return Fit(mistake, values, int(ok.sum()), int(ok.size), residual)
 
     def _residual(self, values: np.ndarray) -> float:
-        r = np.abs(self.log.lr - values) / self.scale[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):  # a logged 1e308
+            r = np.abs(self.log.lr - values) / self.scale[:, None]
         r = r[np.isfinite(r)]
         return float(r.max()) if r.size else math.inf
 
@@ -591,6 +628,25 @@ def _plain(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------------
+# The figure
+
+MAX_DRAWN_RATIO = 1e100  # a logged lr this many times the plan's peak, or more, has no figure
+
+
+def figure_refusal(verdict: Verdict) -> str | None:
+    """Why no figure can show this verdict (a logged lr of 1e308 against a plan of 0.1: no axis
+    holds both, and the residual overflows), or None; the report still says how the run diverged."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = np.abs(verdict.log.lr - np.nan_to_num(verdict.planned)) / verdict.scale[:, None]
+    bad = ~(ratio < MAX_DRAWN_RATIO)
+    if not bad.any():
+        return None
+    c, i = (int(a[0]) for a in np.nonzero(bad))
+    return (f"the log's lr {verdict.log.lr[c, i]:.6g} at step {int(verdict.log.step[i]):,} is beyond {MAX_DRAWN_RATIO:g} times the "
+            f"plan's peak lr ({verdict.scale[c]:.6g}): no figure shows both; leave out -o (the report says where it diverged)")
+
+
+# ----------------------------------------------------------------------------------------------
 # The report
 
 
@@ -608,7 +664,9 @@ def report(verdict: Verdict) -> str:
     tol = f"{verdict.tolerance:g} of the peak lr"
     if verdict.followed:
         worst = np.nanmax(verdict.residual(verdict.planned))
-        lines.append(f"FOLLOWED THE PLAN: all {n:,} logged points within {tol} (largest difference {worst:.2g})")
+        points = f"all {n:,} logged points" if n != 1 else "its one logged point"
+        lines.append(f"FOLLOWED THE PLAN: {points} within {tol} (largest difference {worst:.2g})")
+        lines += [f"      note: {note}" for note in verdict.notes]
         return "\n".join(lines) + "\n"
     i = verdict.first
     assert i is not None

@@ -10,13 +10,14 @@ import (no numpy), since the config layer reads it. The curves themselves are wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from .frozen import record
 
 
 
-@dataclass(frozen=True)
+
+@record
 class ResumeMethod:
     name: str
     label: str  # a few words, for legends
@@ -61,7 +62,7 @@ METHOD_NAMES = tuple(m.name for m in RESUME_METHODS)
 BY_METHOD = {m.name: m for m in RESUME_METHODS}
 
 
-@dataclass(frozen=True)
+@record
 class Mistake:
     name: str
     label: str

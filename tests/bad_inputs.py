@@ -151,6 +151,35 @@ YAML: list[tuple[str, str | bytes, str]] = [
      "scheduler.schedulers: 300 schedulers; lrplot simulates at most 256"),
     ("too-many-schedulers-nested", "scheduler: {type: chained, schedulers: [" + ", ".join(["{type: chained, schedulers: [" + ", ".join(["cosine"] * 20) + "]}"] * 13) + "]}\nrun: {epochs: 10}\n",
      "scheduler: 274 schedulers in all (nested ones included); lrplot simulates at most 256"),
+    # issue 20 -- finite but huge numbers inside a framework's arithmetic: every derived count is
+    # bounded before it is computed, and where the library's own float arithmetic fails, it says so
+    *[(f"timm-{sched}-cycle-mul-1e308", f"timm: {{sched: {sched}, epochs: 10, lr_cycle_mul: 1e308}}\n",
+       "timm.lr_cycle_mul: t_initial 10 x (lr_cycle_mul 1e+308 ** 1 cycles - 1) / (lr_cycle_mul - 1) is inf in floating point: "
+       "timm raises OverflowError (cannot convert float infinity to integer) in get_cycle_length()") for sched in ("cosine", "tanh", "poly")],
+    ("timm-cycle-mul-grows-past-the-run", "timm: {sched: cosine, epochs: 10, lr_cycle_mul: 1e10, lr_cycle_limit: 3}\n",
+     "timm.lr_cycle_mul: t_initial 10 x (lr_cycle_mul 10,000,000,000 ** 3 cycles - 1) / (lr_cycle_mul - 1) = 1e+21; lrplot simulates at most 10,000,000 steps"),
+    ("timm-cycle-limit-past-the-run", "timm: {sched: cosine, epochs: 10, lr_cycle_limit: 3000000000000}\n", "timm.lr_cycle_limit: t_initial 10 x 3000000000000 cycles"),
+    ("timm-k-decay-1e18", "timm: {sched: cosine, epochs: 10, lr_k_decay: 1e18}\n",
+     "timm.lr_k_decay: timm raises OverflowError (Numerical result out of range) when train.py steps CosineLRScheduler to epoch 5"),
+    ("timm-poly-k-decay-1e18", "timm: {sched: poly, epochs: 10, lr_k_decay: 1e18}\n", "timm.lr_k_decay: timm raises OverflowError"),
+    ("timm-k-decay-1e18-scheduler", "scheduler: {type: timm.cosine, k_decay: 1e18}\nrun: {epochs: 5}\n", "scheduler.k_decay: timm raises OverflowError"),
+    ("timm-wsd-decay-1e308", "timm: {sched: wsd, epochs: 10, decay_epochs: 1e308}\n", "timm.decay_epochs: the decay length (decay_epochs) = 1e+308"),
+    *[(f"transformers-{kind}-epochs-1e308", "transformers: {lr_scheduler_type: " + kind + ", num_train_epochs: 1e308, dataset_size: 1000, eval_strategy: epoch"
+       + (", lr_scheduler_kwargs: {num_decay_steps: 10}" if kind == "warmup_stable_decay" else "") + "}\n",
+       "transformers.num_train_epochs: num_train_epochs 1e+308 x 125 optimizer steps per epoch is inf in floating point: the Trainer raises OverflowError")
+      for kind in ("linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt",
+                   "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay", "greedy")],
+    ("transformers-epochs-1e18", "transformers: {num_train_epochs: 1e18, dataset_size: 1000}\n",
+     "transformers.num_train_epochs: num_train_epochs 1e+18 x 125 optimizer steps per epoch = 1.25e+20; lrplot simulates at most 10,000,000 steps"),
+    ("timm-tanh-warmup-past-the-cycles", "scheduler: {type: timm.tanh, t_initial: 1, cycle_mul: 0.1, cycle_limit: 1, warmup_t: 2}\nrun: {epochs: 3}\n",
+     "scheduler.cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler (its warmup ramps to the lr at t = warmup_t 2"),
+    ("timm-tanh-stepped-past-the-cycles", "scheduler: {type: timm.tanh, t_initial: 2, cycle_mul: 0.1, cycle_limit: 1, warmup_t: 2}\nrun: {iterations: 3}\n",
+     "scheduler.cycle_mul: timm raises ValueError (math domain error) when train.py steps TanhLRScheduler to update 3: with cycle_mul 0.1 < 1"),
+    ("newline-in-a-key", 'scheduler: {type: step, "step_size\\n": 3}\n', "scheduler['step_size\\n']: StepLR has no option 'step_size\\n'"),
+    ("number-for-a-key", "scheduler: {type: step, step_size: 3, 7: 3}\n", "scheduler[7]: StepLR has no option 7"),
+    ("escape-in-a-name", 'name: "a\\x1b[2Jb"\nscheduler: {type: step}\n', "scheduler.step_size: missing"),
+    ("timm-tanh-section-past-the-cycles", "timm: {sched: tanh, epochs: 1, lr_cycle_mul: 0.1, warmup_epochs: 2}\n",
+     "timm.lr_cycle_mul: timm raises ValueError (math domain error) while building TanhLRScheduler"),
 ]
 
 # (case id, command line after `lrplot`, fragment); OUT is replaced by the path of an existing file,
@@ -200,6 +229,23 @@ ARGS: list[tuple[str, list[str], str]] = [
     ("compare-25-schedules", ["compare", *["cosine"] * 25], "25 schedules; one figure compares at most 24"),
     ("compare-too-many-values", ["compare", "cosine", "step:step_size=3", "exponential:gamma=0.9", "--epochs", "8000000"],
      "the 3 schedules trace 24,000,000 values in all; a comparison traces at most 20,000,000"),
+    # issue 20 -- click's usage errors in one Error: line, as everywhere else (no Usage:, Try ..., blank)
+    ("usage-resume-at-nan", ["export", "CONFIGS/warmup-cosine.yaml", "--resume-at", "nan"], "Error: Invalid value for '--resume-at': 'nan' is not an integer"),
+    ("usage-missing-argument", ["plot"], "Error: Missing argument 'SCHEDULER|CONFIG [SCHEDULER FLAGS]'. See '"),
+    ("usage-missing-config", ["verify"], "Error: Missing argument 'CONFIG|RUN_FOLDER'. See '"),
+    ("usage-unknown-command", ["plott", "cosine"], "Error: No such command 'plott'."),
+    ("usage-unknown-top-option", ["--bogus"], "Error: No such option '--bogus'"),
+    ("usage-unknown-option", ["check", "--frmat", "json", "CONFIGS"], "No such option '--frmat'. Did you mean '--format'? See '"),
+    ("usage-bad-choice", ["export", "cosine", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of 'json', 'csv'"),
+    ("usage-bad-int-range", ["verify", "CONFIGS/warmup-cosine.yaml", "log.csv", "--first-step", "7"], "Error: Invalid value for '--first-step'"),
+]
+
+# (case id, what is handed to lrplot.simulate, fragment of the LrplotError): the library's own inputs
+LIBRARY: list[tuple[str, object, str]] = [
+    ("simulate-none", None, "a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got nothing"),
+    ("simulate-int", 5, "a config is a mapping in the YAML schema, a Spec, or the path of a YAML file; got an integer 5"),
+    ("simulate-bytes", b"scheduler: cosine", "got bytes b'scheduler: cosine'"),
+    ("simulate-list", ["cosine"], "got a list ['cosine']"),
 ]
 
 # Inputs that looked bad to a fuzzer but are good: every command must succeed on them.
@@ -276,3 +322,121 @@ ARGS += [
     ("code-target-no-function", ["export", f"{NANOGPT}:get_learning_rate", "-o", "OUT"], "has no function 'get_learning_rate'"),
     ("code-target-bad-set", ["export", f"{NANOGPT}:get_lr", "--set", "warmup_iters", "-o", "OUT"], "'warmup_iters' is not NAME=VALUE"),
 ]
+
+# Terminal sizes no screen has (issue 20): the terminal figure is drawn at most MAX_SIZE and says so.
+# (case id, environment, command line after `lrplot`, fragment of the note)
+TERMINAL: list[tuple[str, dict[str, str], list[str], str]] = [
+    ("lines-of-a-million", {"LINES": "1000000", "COLUMNS": "100"}, ["plot", "cosine", "--term"], "drawn 100 x 300 characters: 100 x 1,000,000 (COLUMNS x LINES) is more than a screen shows"),
+    ("columns-of-a-million", {"COLUMNS": "1000000", "LINES": "30"}, ["plot", "cosine", "--term"], "drawn 1000 x 29 characters"),
+    ("both-a-million-compare", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--term"], "drawn 1000 x 300 characters"),
+    ("both-a-million-grid", {"COLUMNS": "1000000", "LINES": "1000000"}, ["compare", "cosine", "step:step_size=3", "--layout", "grid", "--term"], "drawn 1000 x 300 characters"),
+]
+
+# `lrplot check DIR` (issue 20): one finding per line whatever a file is named, and a file inside a
+# folder reported as it is when named directly. (case id, files to make: name -> YAML text, or
+# ("link", target) for a symbolic link; the line `check` prints for the first of them)
+CHECKS: list[tuple[str, dict[str, str | tuple[str, str]], str]] = [
+    ("newline-in-name", {"a\nb.yaml": "scheduler: {type: step}\n"}, "'a\\nb.yaml': invalid config: scheduler.step_size: missing"),
+    ("tab-in-name", {"a\tb.yaml": "scheduler: {type: linear, start_factor: 0}\n"}, "'a\\tb.yaml': LR001 must be > 0 and <= 1"),
+    ("escape-in-name", {"a\x1b[2Jb.yaml": "scheduler: {type: step}\n"}, "'a\\x1b[2Jb.yaml': invalid config"),
+    ("line-separator-in-name", {"a\u2028b.yaml": "scheduler: {type: step}\n"}, "'a\\u2028b.yaml': invalid config"),
+    ("newline-in-a-key", {"key.yaml": 'scheduler: {type: step, "step_size\\n": 3}\n'}, "key.yaml: invalid config: scheduler['step_size\\n']: StepLR has no option 'step_size\\n'"),
+    ("dangling-symlink", {"x.yaml": ("link", "nowhere.yaml")}, "x.yaml: invalid config: x.yaml: is a symbolic link to 'nowhere.yaml', which does not exist"),
+    ("symlink-loop", {"loop.yaml": ("link", "loop.yaml")}, "loop.yaml: invalid config: loop.yaml: is a loop of symbolic links"),
+    ("symlink-loop-of-two", {"a.yaml": ("link", "b.yaml"), "b.yaml": ("link", "a.yaml")}, "a.yaml: invalid config: a.yaml: is a loop of symbolic links"),
+    ("link-to-the-parent-folder", {"ok.yaml": "scheduler: cosine\n", "up": ("link", ".")}, "1 config checked: no findings"),
+]
+
+# ------------------------------------------------------------------------------------------------
+# Logged runs (issue 20): `lrplot verify PLAN LOG` (and `compare PLAN LOG`) bounded by the plan,
+# never by the log; what cannot be read is one Error: line naming the line, what can is judged with
+# notes saying what was left out. PLAN is tests/fixtures/plans/torch-warmup-cosine.yaml (96 steps,
+# lr 0.01 at step 0); the plan's own lrs, as a run that followed it logs them:
+PLAN_LR = [0.010000000000000002, 0.013750000000000002, 0.017499999999999998]
+
+
+def _crc(data: bytes) -> bytes:
+    from lrplot.runlog import _masked_crc32c
+
+    return _masked_crc32c(data).to_bytes(4, "little")
+
+
+def event_file(points: list[tuple[int, float]], tag: str = "lr") -> bytes:
+    """A TensorBoard event file of scalars, framed and encoded by hand (TFRecord; Event and Summary
+    protocol buffers), so the corpus needs no TensorBoard to make one."""
+    import struct
+
+    def field(number: int, wire: int, payload: bytes) -> bytes:
+        return _varint(number << 3 | wire) + payload
+
+    def message(number: int, body: bytes) -> bytes:
+        return field(number, 2, _varint(len(body)) + body)
+
+    out = b""
+    events = [field(1, 1, struct.pack("<d", 0.0)) + message(3, b"brain.Event:2")]  # file_version
+    for step, value in points:
+        scalar = message(1, tag.encode()) + field(2, 5, struct.pack("<f", value))
+        events.append(field(1, 1, struct.pack("<d", 1.0 + step)) + field(2, 0, _varint(step)) + message(5, message(1, scalar)))
+    for data in events:
+        header = len(data).to_bytes(8, "little")
+        out += header + _crc(header) + data + _crc(data)
+    return out
+
+
+def _varint(n: int) -> bytes:
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def _random_bytes(n: int) -> bytes:
+    import random
+
+    return random.Random(20).randbytes(n)
+
+
+_FOLLOWED = [(k, v) for k, v in enumerate(PLAN_LR)]
+_D5000 = "9" * 5000
+
+# (case id, file name, content, extra command-line args, expected exit code, fragment of the output)
+LOGS: list[tuple[str, str, bytes, list[str], int, str]] = [
+    ("stray-step-9999999", "run.csv", b"step,lr\n0,0.01\n9999999,0.01\n", [], 0,
+     "1 logged point past the plan's last optimizer step (95), up to step 9,999,999, is left out"),
+    ("stray-step-100000", "run.csv", b"step,lr\n0,0.01\n100000,0.01\n", [], 0, "up to step 100,000, is left out"),
+    ("rows-past-the-plan", "run.csv", b"step,lr\n" + b"".join(b"%d,%r\n" % (k, v) for k, v in _FOLLOWED) + b"".join(b"%d,0.01\n" % k for k in range(96, 200_000)), [], 0,
+     "199,904 logged points past the plan's last optimizer step (95), up to step 199,999, are left out"),
+    ("only-steps-past-the-plan", "run.csv", b"step,lr\n500,0.01\n9999999,0.01\n", [], 2,
+     "has no step inside the plan: it logs optimizer steps 500..9,999,999, the plan has 0..95"),
+    ("stray-step-in-an-event-file", "events.out.tfevents.1.stray", event_file([(0, 0.01), (9_999_999, 0.01)]), [], 0,
+     "up to step 9,999,999, is left out"),
+    ("integer-of-5000-digits-as-lr", "run.jsonl", ('{"step": 0, "lr": 0.01}\n{"step": 1, "lr": %s}\n' % _D5000).encode(), [], 2,
+     "line 2: 'lr' is inf, not a finite lr"),
+    ("integer-of-5000-digits-as-step", "run.jsonl", ('{"step": 0, "lr": 0.01}\n{"step": %s, "lr": 0.01}\n' % _D5000).encode(), [], 2,
+     "line 2: the step inf is not a whole number"),
+    ("integer-of-5000-digits-in-trainer-state", "trainer_state.json",
+     ('{"log_history": [{"step": 1, "learning_rate": 0.01}, {"step": %s, "learning_rate": 0.01}]}' % _D5000).encode(), [], 2,
+     "entry 2: the step inf is not a whole number"),
+    ("json-nested-100000-deep", "run.jsonl", b'{"step": 0, "lr": 0.01}\n' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_000 + b"\n", [], 2,
+     "line 2 is nested too deeply to read"),
+    ("trainer-state-nested-100000-deep", "trainer_state.json", b'{"log_history": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", [], 2,
+     "is nested too deeply to read"),
+    ("lone-surrogate-in-a-name", "run.jsonl", b'{"step": 0, "\\ud800/lr": 0.01}\n{"step": 1, "\\ud800/lr": 0.01375}\n', ["-o", "v.svg"], 0,
+     "column '\\ud800/lr'"),
+    ("newline-in-a-name", "run.jsonl", b'{"step": 0, "lr\\n": 0.01}\n{"step": 1, "lr\\n": 0.01375}\n', ["-o", "v.svg"], 0, "column 'lr\\n'"),
+    ("newline-in-a-missing-name", "run.jsonl", b'{"step": 0, "lr": 0.01}\n', ["--column", "lr\n"], 2, "has no 'lr\\n'"),
+    ("lr-of-1e308-in-a-figure", "run.jsonl", b"".join(b'{"step": %d, "lr": %s}\n' % (k, b"1e308" if k == 1 else b"0.01") for k in range(3)), ["-o", "v.svg"], 2,
+     "--output: the log's lr 1e+308 at step 1 is beyond 1e+100 times the plan's peak lr"),
+    ("random-bytes-as-an-event-file", "events.out.tfevents.1.random", _random_bytes(4000), [], 2,
+     "is not a TensorBoard event file: its first record's header does not check out"),
+    ("event-file-cut-off", "events.out.tfevents.1.cut", event_file(_FOLLOWED + [(k, 0.01) for k in range(3, 40)])[:-30], [], 1,
+     "is cut off: it ends inside record 41"),
+    ("event-file-cut-in-its-first-header", "events.out.tfevents.1.short", event_file(_FOLLOWED)[:5], [], 2,
+     "holds no whole TensorBoard event: the event file events.out.tfevents.1.short is cut off: it ends inside record 1, at byte 5"),
+    ("empty-event-file", "events.out.tfevents.1.empty", b"", [], 2, "holds no whole TensorBoard event: the event file is empty"),
+    ("not-utf8-jsonl", "run.jsonl", b'{"step": 0, "lr": 0.01}\n\xff\n', [], 2, "line 2 is not UTF-8 text"),
+]
+# Cases whose log TensorBoard's own reader must read (skipped where it is not installed).
+NEEDS_TENSORBOARD = {"stray-step-in-an-event-file", "event-file-cut-off"}

@@ -23,7 +23,7 @@ from lrplot.explain import explain
 from lrplot.registry import SCHEDULERS, all_names, lookup
 from lrplot.values import yaml_error_message
 
-from bad_inputs import ARGS, GOOD, YAML
+from bad_inputs import ARGS, CHECKS, GOOD, LIBRARY, LOGS, NEEDS_TENSORBOARD, TERMINAL, YAML
 
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
@@ -47,7 +47,7 @@ def _assert_clean_refusal(tmp_path, result, after, fragment, before_files):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines and lines[-1].startswith("Error:") or "Usage:" in result.output
+    assert len(lines) == 1 and lines[0].startswith("Error:"), f"not one Error: line:\n{result.output}"
     assert fragment in result.output, result.output
     assert after == b'{"old": true}'  # the existing output is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == before_files  # and nothing else was written
@@ -84,6 +84,151 @@ def test_bad_config_files_through_the_library(tmp_path, case_id, content, fragme
 def test_bad_command_lines(tmp_path, case_id, args, fragment):
     result, after = _invoke(tmp_path, args)
     _assert_clean_refusal(tmp_path, result, after, fragment, ["out.json"])
+
+
+@pytest.mark.parametrize(("case_id", "value", "fragment"), LIBRARY, ids=[c[0] for c in LIBRARY])
+def test_bad_library_inputs(case_id, value, fragment):
+    with pytest.raises(LrplotError) as info:
+        lrplot.simulate(value)
+    assert fragment in str(info.value)
+
+
+# Finite numbers a float barely holds, in every numeric keyword of every scheduler and in every key of
+# every framework section (over the section recipes of configs/): the framework arithmetic that
+# derives counts from them must refuse them cleanly, in simulate, check and explain alike.
+EXTREMES = (1e308, -1e308, 1e18, 10**30, 5e-324)
+
+
+def _extreme_configs(family):
+    from lrplot.values import yaml_load
+
+    for info in family.schedulers:
+        for p in info.params:
+            if p.kind in ("int", "float", "per_group", "numbers"):
+                for v in EXTREMES:
+                    if p.kind == "int" and isinstance(v, float):
+                        v = int(v) if abs(v) >= 1 else v
+                    config = {"scheduler": {"type": info.name, **info.example, p.name: v}, "run": {"epochs": 5, "steps_per_epoch": 2}}
+                    if info.steps_on_metric:
+                        config["metric"] = {"synthetic": True}
+                    yield config
+    if family.section is None:
+        return
+    keys = [k for k, _, _ in family.part(family.section_module).keys() if k.isidentifier()]
+    for recipe in sorted(os.listdir(CONFIGS)):
+        data = yaml_load(open(os.path.join(CONFIGS, recipe)).read())
+        if isinstance(data, dict) and isinstance(data.get(family.section), dict):
+            for key in keys:
+                for v in EXTREMES:
+                    yield {**data, family.section: {**data[family.section], key: v}}
+
+
+@pytest.mark.parametrize("family", [f.name for f in __import__("lrplot.registry", fromlist=["FAMILIES"]).FAMILIES])
+def test_extreme_numbers_in_every_keyword_and_section_key_fail_cleanly(tmp_path, family):
+    from lrplot.check import check_file, selected
+    from lrplot.registry import family as by_name
+
+    rules = selected()
+    for i, config in enumerate(_extreme_configs(by_name(family))):
+        for exact in (False, True):
+            try:
+                trace = lrplot.simulate(config, exact=exact)
+            except LrplotError as exc:
+                assert str(exc).strip() and "\n" not in str(exc), (config, str(exc))
+            else:
+                explain(trace)
+        path = tmp_path / f"{i}.yaml"
+        path.write_text(json.dumps(config))
+        checked = check_file(path, rules)  # LrplotErrors become findings or an invalid config, nothing else
+        assert checked.invalid is None or checked.invalid.strip(), config
+
+
+@pytest.mark.parametrize(("case_id", "env", "args", "fragment"), TERMINAL, ids=[c[0] for c in TERMINAL])
+def test_terminal_sizes_beyond_a_screen_are_clamped_and_said(case_id, env, args, fragment):
+    from lrplot.term import MAX_SIZE
+
+    result = CliRunner().invoke(cli, args, env={**env, "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) <= MAX_SIZE[1] and max(len(line) for line in lines) <= MAX_SIZE[0]
+    assert lines[-1] == fragment or lines[-1].startswith(fragment), lines[-1]
+
+
+@pytest.mark.parametrize(("case_id", "files", "line"), CHECKS, ids=[c[0] for c in CHECKS])
+def test_check_reports_one_finding_per_line_alike_in_a_folder_and_named(tmp_path, case_id, files, line):
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    for name, content in files.items():
+        if isinstance(content, tuple):
+            os.symlink(content[1], folder / name)
+        else:
+            (folder / name).write_text(content)
+    first = next(iter(files))
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        in_folder = CliRunner().invoke(cli, ["check", "."])
+        named = CliRunner().invoke(cli, ["check", first])
+    finally:
+        os.chdir(cwd)
+    for result in (in_folder, named):
+        assert result.exit_code in (0, 1, 2) and result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+    lines = in_folder.output.splitlines()
+    assert any(shown.startswith(line) for shown in lines), in_folder.output
+    # every line but the summary is one whole finding: its file, then what is wrong
+    *findings, summary = lines
+    names = {repr(n) if not n.isprintable() else n for n in files}
+    assert all(any(f.startswith(n + ": ") for n in names) for f in findings), lines
+    assert summary.endswith(("no findings", "invalid config", "invalid configs")) or " finding" in summary, summary
+    # the first file named directly is reported as it is inside the folder
+    assert named.output.splitlines()[0] == lines[0] and named.exit_code == in_folder.exit_code or first == "ok.yaml"
+
+
+PLAN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "plans", "torch-warmup-cosine.yaml")
+
+
+@pytest.mark.parametrize(("case_id", "name", "content", "args", "code", "fragment"), LOGS, ids=[c[0] for c in LOGS])
+def test_logged_runs_are_read_within_the_plan_and_fail_cleanly(tmp_path, case_id, name, content, args, code, fragment):
+    import importlib.util
+    import time
+
+    from lrplot.config import load
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    if case_id in NEEDS_TENSORBOARD and importlib.util.find_spec("tensorboard") is None:
+        pytest.skip("reading this event file needs the tensorboard package")
+    log = tmp_path / name
+    log.write_bytes(content)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        start = time.monotonic()
+        result = CliRunner().invoke(cli, ["verify", PLAN, str(log), *args])
+        took = time.monotonic() - start
+        compared = CliRunner().invoke(cli, ["compare", PLAN, str(log), "-o", "c.svg"]) if code != 2 else None
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert fragment in result.output, result.output
+    assert took < 20, f"{took:.1f} s: the work is not bounded by the plan"  # a stray step once took minutes
+    assert all(line.isprintable() for line in result.output.splitlines()), result.output  # names escaped
+    if code == 2:
+        assert [line for line in result.output.splitlines() if line.strip()] == [result.output.strip()] and result.output.startswith("Error:")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no figure, nothing else
+    elif "-o" in args:
+        assert (tmp_path / "v.svg").stat().st_size > 0
+    if compared is not None:
+        assert compared.exit_code == 0, compared.output
+    # The library says the same: the reader (told the plan's length) and the verdict.
+    spec = load(PLAN)
+    if code == 2 and "--output" not in fragment and "--column" not in args:
+        with pytest.raises(LrplotError) as info:
+            verify(spec, read_runlog(log, steps=spec.run.total_steps))
+        assert fragment.split(": ", 1)[-1] in str(info.value)
 
 
 def test_the_corpus_is_large_enough():

@@ -428,3 +428,36 @@ def test_random_expressions_vector_agrees_with_scalar(text):
             got = expr.evaluate_array(epochs).tolist()
             for value, want in zip(got, expected):
                 assert ulp_close(value, want), (text, got, expected)
+
+
+def _outcome(call, x):
+    """(value, type) or the ExprError's message: what one call gives."""
+    try:
+        value = call(x)
+    except ExprError as exc:
+        return "error", str(exc)
+    return value, type(value)
+
+
+@pytest.mark.parametrize("text", VALID + ["2 ** epoch", "epoch ** 600", "1 / (epoch - 3)", "10.0 ** (epoch * 100)", "exp(epoch * 800)",
+                                          "epoch * 2 ** 1000 * 2 ** 1000", "(epoch * 2 ** 1020 + 2 ** 1023) % 7", "1e308 * (epoch + 10)",
+                                          "(-8.0) ** (1 / (epoch + 3))", "epoch < 3 < epoch * 2", "not epoch and 2"])
+def test_function_is_the_expression(text):
+    # The fast path (closures, computed parts folded once) gives the very values and errors of the tree.
+    expr = parse_expr(text, ("epoch",))
+    fast = expr.function()
+    for epoch in EPOCHS + [-3, 0.5, 2.75, 1e300, 3]:
+        assert _outcome(fast, epoch) == _outcome(expr, epoch), (text, epoch)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(EXPRESSIONS)
+def test_random_expressions_function_is_the_expression(text):
+    try:
+        expr = parse_expr(text, ("epoch",))
+    except ExprError:
+        return
+    fast = expr.function()
+    for epoch in PROPERTY_EPOCHS:
+        got, want = _outcome(fast, epoch), _outcome(expr, epoch)
+        assert got == want or (got[0] != got[0] and want[0] != want[0]), (text, epoch, got, want)

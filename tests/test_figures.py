@@ -20,6 +20,7 @@ from lrplot.render import Look, compare_traces, plot_trace
 from lrplot.term import plot_text
 
 from examples import legend_labels
+from processes import running
 
 TERM = Path(__file__).parent / "term"
 WARMUP = {  # nanoGPT's shape: 2,000 warmup steps in a 200k-step run (1%)
@@ -166,22 +167,28 @@ def test_watch_draws_again_after_the_config_changes(tmp_path):
     config = tmp_path / "run.yaml"
     config.write_text("scheduler: {type: step, step_size: 10}\nrun: {epochs: 30}\n")
     out = tmp_path / "run.svg"
-    proc = subprocess.Popen([sys.executable, "-m", "lrplot", "plot", str(config), "-o", str(out), "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Started with Ctrl-C working and killed on the way out, whatever signals the suite inherited:
+    # here the worst case, SIGINT ignored as in a suite started by `pytest &` from a script.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        deadline = time.monotonic() + 60
-        while not out.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        first = out.read_bytes()
-        config.write_text("scheduler: {type: step, step_size: 5}\nrun: {epochs: 30}\n")
-        while out.read_bytes() == first and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert out.read_bytes() != first
-        config.write_text("scheduler: {type: step, step_size: 0}\n")  # mid-edit: an error, and it keeps watching
-        time.sleep(1.5)
-        assert proc.poll() is None
+        with running(["plot", str(config), "-o", str(out), "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+            try:
+                deadline = time.monotonic() + 60
+                while not out.exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                first = out.read_bytes()
+                config.write_text("scheduler: {type: step, step_size: 5}\nrun: {epochs: 30}\n")
+                while out.read_bytes() == first and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert out.read_bytes() != first
+                config.write_text("scheduler: {type: step, step_size: 0}\n")  # mid-edit: an error, and it keeps watching
+                time.sleep(1.5)
+                assert proc.poll() is None
+            finally:
+                proc.send_signal(signal.SIGINT)
+                stdout, stderr = proc.communicate(timeout=30)
     finally:
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
+        signal.signal(signal.SIGINT, previous)
     assert proc.returncode == 0 and "Traceback" not in stderr
     assert "scheduler.step_size: must be > 0" in stderr
     assert stdout.splitlines().count(str(out)) == 2

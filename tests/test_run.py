@@ -20,6 +20,8 @@ from lrplot.config import Plan, load
 from lrplot.errors import ConfigError
 from lrplot.render import plot_trace
 
+from processes import running
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
@@ -288,9 +290,9 @@ def test_explain_warns_when_the_lr_goes_negative():
 def test_commands_end_quietly_in_a_closed_pipe(args):
     root = Path(__file__).resolve().parent.parent
     # `lrplot ... | head -1`: the reader leaves after one line
-    producer = subprocess.Popen([sys.executable, "-m", "lrplot", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = producer.stdout.readline()
-    producer.stdout.close()
-    stderr = producer.stderr.read().decode()
-    producer.wait(timeout=60)
+    with running(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as producer:
+        first = producer.stdout.readline()
+        producer.stdout.close()
+        stderr = producer.stderr.read().decode()
+        producer.wait(timeout=60)
     assert first and stderr == "", stderr

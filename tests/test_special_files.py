@@ -26,7 +26,8 @@ from click.testing import CliRunner
 from lrplot import files
 from lrplot.cli import cli
 
-LRPLOT = [sys.executable, "-m", "lrplot"]
+from processes import LRPLOT, running
+
 CONFIG = "scheduler: cosine\nrun: {epochs: 3}\n"
 TIMEOUT = 60
 
@@ -70,18 +71,18 @@ def leftovers(*folders: Path) -> list[str]:
 def test_a_config_written_into_a_fifo_after_lrplot_opens_it(tmp_path):
     fifo = tmp_path / "config.yaml"
     os.mkfifo(fifo)
-    proc = subprocess.Popen([*LRPLOT, "export", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + TIMEOUT
-    while True:  # wait for lrplot to open the FIFO (no reader yet: ENXIO)
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            break
-        except OSError:
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() is not None else "timed out"
-            time.sleep(0.02)
-    os.write(fd, CONFIG.encode())
-    os.close(fd)
-    out, err = proc.communicate(timeout=TIMEOUT)
+    with running(["export", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        deadline = time.monotonic() + TIMEOUT
+        while True:  # wait for lrplot to open the FIFO (no reader yet: ENXIO)
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() is not None else "timed out"
+                time.sleep(0.02)
+        os.write(fd, CONFIG.encode())
+        os.close(fd)
+        out, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 0, err
     assert json.loads(out)["lr"][0][0] == 0.1
 
@@ -224,23 +225,29 @@ def test_output_refuses_sockets_and_block_devices(tmp_path):
     assert stat.S_ISBLK(os.lstat(block).st_mode)
 
 
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: signal.Signals(s).name)
-def test_a_signal_during_a_long_write_leaves_the_old_file_and_no_temporary(tmp_path, signum):
+def test_a_signal_during_a_long_write_leaves_the_old_file_and_no_temporary(tmp_path, signum, inherited):
     target = tmp_path / "trace.json"
     target.write_text("old")
-    proc = subprocess.Popen([*LRPLOT, "export", "cosine", "--epochs", "3000000", "-o", str(target)], stderr=subprocess.PIPE)
-    deadline = time.monotonic() + TIMEOUT
+    # "ignored": the suite was started with the signal ignored (`pytest &`, `nohup pytest`), which
+    # a child inherits; tests/processes.running gives lrplot the disposition a terminal would.
+    previous = signal.signal(signum, signal.SIG_IGN) if inherited == "ignored" else None
     try:
-        # The probe of the folder is an empty temporary file; the export's is the one that grows.
-        while not any(p.stat().st_size > 0 for p in tmp_path.glob(".lrplot-*")):
-            assert proc.poll() is None and time.monotonic() < deadline, "the export ended before it could be interrupted"
-            time.sleep(0.005)
-        proc.send_signal(signum)
-        proc.wait(TIMEOUT)
+        with running(["export", "cosine", "--epochs", "3000000", "-o", str(target)], stderr=subprocess.PIPE) as proc:
+            deadline = time.monotonic() + TIMEOUT
+            # The probe of the folder is an empty temporary file; the export's is the one that grows.
+            while not any(p.stat().st_size > 0 for p in tmp_path.glob(".lrplot-*")):
+                assert proc.poll() is None and time.monotonic() < deadline, "the export ended before it could be interrupted"
+                time.sleep(0.005)
+            proc.send_signal(signum)
+            proc.wait(TIMEOUT)
+            stderr = proc.stderr.read()
     finally:
-        proc.kill()
+        if previous is not None:
+            signal.signal(signum, previous)
     # Killed by the signal itself (as its sender expects), or, for ^C, click's "Aborted!" and 1.
-    assert proc.returncode == (1 if signum == signal.SIGINT else -signum), proc.stderr.read()
+    assert proc.returncode == (1 if signum == signal.SIGINT else -signum), stderr
     assert target.read_text() == "old"
     assert leftovers(tmp_path) == []
 
@@ -261,8 +268,8 @@ def test_export_to_a_closed_stdout_is_refused_before_any_work():
 
 
 def test_export_into_a_pipe_closed_early_is_quiet():
-    proc = subprocess.Popen([*LRPLOT, "export", "cosine", "--epochs", "1000000", "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout.read(100).startswith(b"step,epoch,lr")
-    proc.stdout.close()  # `| head -c 100`
-    proc.wait(TIMEOUT)
-    assert b"Traceback" not in proc.stderr.read()
+    with running(["export", "cosine", "--epochs", "1000000", "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout.read(100).startswith(b"step,epoch,lr")
+        proc.stdout.close()  # `| head -c 100`
+        proc.wait(TIMEOUT)
+        assert b"Traceback" not in proc.stderr.read()

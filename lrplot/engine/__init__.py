@@ -16,7 +16,6 @@ import numpy as np
 
 from ..config import Spec, load
 from ..errors import ConfigError
-from ..metric import MetricFeed
 from .trace import PlateauLog, Simulated, Trace
 
 __all__ = ["Trace", "Simulated", "simulate", "tracks_momentum"]
@@ -42,6 +41,8 @@ def simulate(config: Spec | Mapping[str, Any] | str | os.PathLike, exact: bool =
         at = result.at
         if fed is None:
             # A schedule that does not react to the metric: feed the model the lrs it chose.
+            from ..metric import MetricFeed
+
             feed = MetricFeed(spec.metric, spec.optimizer.groups[0].lr)
             fed = [feed.next(float(lr[0, k])) for k in at]
         metric = np.full(n, np.nan)

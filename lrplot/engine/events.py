@@ -8,22 +8,23 @@ trace itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from ..frozen import record
 
 
 MAX_EVENTS_PER_KIND = 60  # StepLR(step_size=1) would otherwise mark every step
 KINDS = ("switch", "milestone", "restart", "reduction")
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     step: int  # the first optimizer step that trains with the changed lr
     kind: str  # milestone | switch | restart | reduction
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Phase:
     start: int  # optimizer steps [start, end)
     end: int

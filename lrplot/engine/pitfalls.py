@@ -9,9 +9,10 @@ its own in its ``checks`` module.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from ..frozen import record
 from ..errors import TorchWouldRaise
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ SEVERITIES = ("error", "warning", "info")
 REPORTED = ("error", "warning")  # what `lrplot check` reports; info is for explain
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     code: str
     severity: str
@@ -30,7 +31,7 @@ class Finding:
     message: str  # one line: what goes wrong, and the fix
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """What the rules look at: the config, its trace (None when the library raises), and the raise."""
 
@@ -41,18 +42,17 @@ class Subject:
     @functools.cached_property
     def declared_resume(self) -> tuple[Any, str | None] | None:
         """The outcome of the resume the config declares (``run.resume``), and a method exact here."""
-        from . import whatif
-
         resume = self.spec.run.resume
         if resume is None or self.trace is None:
             return None
+        from . import whatif
         (outcome,) = whatif.resumes(self.trace, resume.at, (resume.method,))
         if outcome.error is None and outcome.same_as(self.trace):
             return None
         return outcome, whatif.safe_method(self.trace, resume.at)
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One pitfall. ``find`` yields ``(field, message)`` for each place the config has it."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from ..frozen import record
 from ..config import Spec
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class PlateauLog:
     """ReduceLROnPlateau's state after each of its steps (``at``: the optimizer step it followed)."""
 
@@ -20,7 +19,7 @@ class PlateauLog:
     reduced: np.ndarray  # the patience ran out here (the lr may still stay, by min_lr or eps)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Simulated:
     """What a framework's engine hands back: the arrays of a Trace, before the metric is laid out.
 
@@ -37,7 +36,7 @@ class Simulated:
     plateau: list[tuple[float, int, int, bool]] | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Trace:
     """What each optimizer step trains with (values read before ``optimizer.step()``).
 

@@ -7,14 +7,16 @@ config loader, ``lrplot list``, the CLI flags, the docs and the tests all read t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable
+
+from ..frozen import record
 
 REQUIRED: Any = object()  # default of a keyword the user must give
 FROM_RUN: Any = object()  # default filled from the run's length (T_max, total_steps)
 
 
-@dataclass(frozen=True)
+@record
 class Bound:
     """A numeric limit: ``value > low`` (or ``>=`` when ``inclusive``)."""
 
@@ -47,7 +49,7 @@ POSITIVE = Bound(low=0, low_inclusive=False)
 NON_NEGATIVE = Bound(low=0)
 
 
-@dataclass(frozen=True)
+@record
 class Param:
     """One constructor keyword.
 
@@ -80,7 +82,7 @@ class Param:
         return self.kind in ("schedulers", "scheduler")
 
 
-@dataclass(frozen=True)
+@record
 class SchedulerInfo:
     name: str  # the type name: torch's class name, or <framework>.<name>
     aliases: tuple[str, ...]
@@ -102,7 +104,7 @@ class SchedulerInfo:
         raise KeyError(name)
 
 
-@dataclass(frozen=True)
+@record
 class ResolveContext:
     """What a family's ``resolve`` knows about where a scheduler stands in the config."""
 
@@ -118,7 +120,7 @@ class ResolveContext:
     lines: list = field(default_factory=list)  # which file gave what (for explain)
 
 
-@dataclass(frozen=True)
+@record
 class Family:
     """One framework: its schedulers, the rules between their keywords, and where its code lives.
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..engine.pitfalls import Subject, num
+from ..errors import LrplotError
 
 
 def float32_moves(s: Subject, why: str) -> str | None:
@@ -21,7 +22,10 @@ def float32_moves(s: Subject, why: str) -> str | None:
     if trace is None or s.spec.run.total_steps > 2_000_000:
         return None
     other = "float32" if s.spec.run.dtype == "float64" else "float64"
-    other_lr = simulate(replace(s.spec, run=replace(s.spec.run, dtype=other))).lr
+    try:
+        other_lr = simulate(replace(s.spec, run=replace(s.spec.run, dtype=other))).lr
+    except LrplotError as exc:  # the other precision cannot hold this run (an lr beyond float32's range)
+        return f"{why}: in {other} this run cannot be computed ({exc.message if hasattr(exc, 'message') else exc})"
     diff = np.abs(other_lr - trace.lr)
     peak = float(np.abs(trace.lr).max()) or 1.0
     k = int(np.argmax(diff[0]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...errors import ConfigError
-from ...runlog import LogRequest, RunLog, json_lines, read_bytes
+from ...runlog import LogRequest, RunLog, json_lines
 
 LOG_FORMATS = "metrics.json (detectron2), or the output folder holding it and config.yaml"
 
@@ -31,7 +31,7 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
     if request.first_step not in (None, 0):
         raise ConfigError("--first-step", "detectron2 logs the lr of iteration i as iteration i, from 0; drop --first-step")
     columns = request.columns or ("lr",)
-    return json_lines(where, read_bytes(path, where), LogRequest(columns, request.step_column, 0), "detectron2 metrics.json",
+    return json_lines(where, path, LogRequest(columns, request.step_column, 0, request.steps), "detectron2 metrics.json",
                       step_names=("iteration",), first_step=0)
 
 

@@ -49,7 +49,7 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
         raise ConfigError("--first-step", "mmengine logs step = iteration + 1 (counted from 1); drop --first-step")
     data = read_bytes(path, where)
     if not request.columns and b'"base_lr"' in data:
-        request = LogRequest(("base_lr",), request.step_column, request.first_step)
+        request = LogRequest(("base_lr",), request.step_column, request.first_step, request.steps)
     return json_lines(where, data, request, kind="mmengine vis_data scalars", step_names=("step",), first_step=1)
 
 

@@ -71,7 +71,10 @@ def _onecycle_collide(s: Subject):
         if name not in ("linear_onecycle_schedule", "cosine_onecycle_schedule"):
             continue
         kind = name.split("_")[0]
-        scales = _onecycle_scales(p["transition_steps"], p["pct_start"], p.get("pct_final"), p["div_factor"], p["final_div_factor"], kind)
+        try:
+            scales = _onecycle_scales(p["transition_steps"], p["pct_start"], p.get("pct_final"), p["div_factor"], p["final_div_factor"], kind)
+        except OverflowError:  # a boundary beyond a float: optax raises, which LR001 reports
+            continue
         wanted = 3 if kind == "linear" else 2
         if len(scales) < wanted:
             yield f"{node.path}.transition_steps", (

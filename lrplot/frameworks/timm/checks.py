@@ -27,12 +27,11 @@ def _warmup_too_long(s: Subject):
         )
 
 
-def _span(p) -> int:
-    """t_initial over the cycles (timm's get_cycle_length, without warmup)."""
-    cycles = max(1, p["cycle_limit"])
-    if p["cycle_mul"] == 1:
-        return p["t_initial"] * cycles
-    return int(math.floor(-p["t_initial"] * (p["cycle_mul"] ** cycles - 1) / (1 - p["cycle_mul"])))
+def _span(p) -> float:
+    """t_initial over the cycles (timm's get_cycle_length, without warmup); inf where its arithmetic overflows."""
+    from .replica import cycle_length
+
+    return cycle_length(p["t_initial"], p["cycle_mul"], max(1, p["cycle_limit"]))
 
 
 def _schedule_longer(s: Subject):
@@ -43,8 +42,9 @@ def _schedule_longer(s: Subject):
     end = clock.offset + _span(p)
     if end > clock.length and p["warmup_t"] < clock.length:
         why = f" (warmup_prefix puts warmup_t {p['warmup_t']} in front of t_initial {p['t_initial']})" if clock.offset else ""
+        lasts = clock.units(end) if math.isfinite(end) else f"longer than a float counts (cycle_mul {p['cycle_mul']:g})"
         yield f"{node.path}.t_initial", (
-            f"the schedule lasts {clock.units(end)}{why} but the run only {clock.length}: the lr never reaches lr_min "
+            f"the schedule lasts {lasts}{why} but the run only {clock.length}: the lr never reaches lr_min "
             f"{num(p['lr_min'])}, ending at {num(s.trace.lr[0, -1])}"
         )
 

@@ -29,6 +29,8 @@ def values(node: SchedulerSpec, base: np.ndarray, t: np.ndarray, out: np.ndarray
     warm = int(np.searchsorted(t, p["warmup_t"]))  # t < warmup_t: a prefix of the ascending t
     with np.errstate(all="ignore"):
         if warm:
+            if node.type == "timm.tanh" and not p["warmup_prefix"] and values(node, base, np.array([p["warmup_t"]])) is None:
+                return None  # the warmup's target raises in timm: the replica says so
             steps = np.array(warmup_steps(node, base.tolist(), lambda x: values(node, base, np.array([x]))[:, 0].tolist()))
             out[:, :warm] = p["warmup_lr_init"] + t[:warm][None, :] * steps[:, None]
         rest = t[warm:]
@@ -56,7 +58,10 @@ def _schedule(kind: str, p, base: np.ndarray, t: np.ndarray, out: np.ndarray) ->
     lr_min = p["lr_min"]
     k = p["k_decay"] if kind != "timm.tanh" else 1.0
     # x ** 1.0 == x exactly: no powers over the whole run in the common case
-    num, den = (t_curr, t_i) if k == 1 else (t_curr ** k, t_i ** k)
+    try:
+        num, den = (t_curr, t_i) if k == 1 else (t_curr ** k, t_i ** k)
+    except OverflowError:  # t_i ** k of a Python float: timm's own power overflows, the replica says where
+        return False
     # shape, and the factor timm puts before it: lr_min + factor * (lr_max - lr_min) * shape
     if kind == "timm.cosine":
         shape = np.multiply(num, math.pi)

@@ -67,21 +67,57 @@ def _stateless(spec: Spec, exact: bool) -> np.ndarray:
 
 
 def _replay(spec: Spec, base: list[float], t: np.ndarray, unit: str) -> np.ndarray:
-    lr_at = replica.lr_function(spec.scheduler, base)
+    node = spec.scheduler
     out = np.empty((len(base), t.size))
-    k = 0
+    k = -1  # -1: building the scheduler (TanhLRScheduler computes its warmup's target then)
     try:
-        for k in range(t.size):
-            out[:, k] = lr_at(int(t[k]))
+        lr_at = replica.lr_function(node, base)
+        if len(base) == 1:  # one row, written value by value: no array made per update
+            row = out[0]
+            for k, tk in enumerate(t.tolist()):
+                row[k] = lr_at(tk)[0]
+        else:
+            for k, tk in enumerate(t.tolist()):
+                out[:, k] = lr_at(tk)
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         # The replica does timm's arithmetic: Python raising here means timm raises too.
-        where = f"{unit} {t[k]}"
-        raise TorchWouldRaise(
-            spec.scheduler.path,
-            f"timm raises {type(exc).__name__} ({exc}) when train.py steps {spec.scheduler.info.library_name} to {where}; "
-            "change its keywords so it can run",
-        ) from None
+        name = node.info.library_name
+        if k < 0:
+            where = f"while building {name} (its warmup ramps to the lr at t = warmup_t {node.params['warmup_t']}, which it computes then)"
+        else:
+            where = f"when train.py steps {name} to {unit} {t[k]}"
+        key, why = _why(node, exc)
+        error = TorchWouldRaise(
+            f"{node.path}.{key}" if key else node.path,
+            f"timm raises {type(exc).__name__} ({_said(exc)}) {where}{why}; change its keywords so it can run",
+        )
+        if "timm" in spec.source:  # a `timm:` section: name train.py's argument
+            from .section import section_error
+
+            error = section_error(error, node.type)
+        raise error from None
     return out
+
+
+def _said(exc: BaseException) -> str:
+    """What Python prints after the exception's name (``(34, 'Numerical result out of range')`` is its errno form)."""
+    return str(exc.args[-1]) if isinstance(exc, OverflowError) and len(exc.args) == 2 else str(exc)
+
+
+def _why(node, exc: BaseException) -> tuple[str | None, str]:
+    """The keyword that makes timm's arithmetic fail and why, where lrplot knows: cycles that shrink
+    end, and a log past their end fails; a huge k_decay overflows its power."""
+    p = node.params
+    mul = p.get("cycle_mul", 1.0)
+    if isinstance(exc, ValueError) and "domain" in str(exc) and mul < 1:
+        end = p["t_initial"] / (1 - mul)
+        return "cycle_mul", (
+            f": with cycle_mul {mul:g} < 1 every cycle is shorter than the last and all of them end by t = t_initial "
+            f"{p['t_initial']} / (1 - cycle_mul) = {end:.6g}, past which timm's cycle index takes the logarithm of a number <= 0"
+        )
+    if isinstance(exc, OverflowError) and p.get("k_decay", 1.0) != 1.0:
+        return "k_decay", f": t ** k_decay {p['k_decay']:g} is beyond a float"
+    return None, ""
 
 
 def _noise_mask(range_t, t: np.ndarray) -> np.ndarray:

@@ -51,42 +51,77 @@ def cycle(t: Any, t_initial: int, cycle_mul: float) -> tuple[Any, Any, Any]:
     return i, t_i, t_curr
 
 
+def cycle_length(t_initial: int, cycle_mul: float, cycles: int) -> float:
+    """``get_cycle_length()`` without the warmup: t_initial over ``cycles`` cycles, floored as timm
+    floors it; ``inf`` where timm's float arithmetic overflows (``int()`` of it raises OverflowError)."""
+    if cycle_mul == 1:
+        return t_initial * cycles
+    try:
+        grown = -t_initial * (cycle_mul ** cycles - 1) / (1 - cycle_mul)
+    except OverflowError:  # cycle_mul ** cycles beyond a float
+        return math.inf
+    return math.floor(grown) if math.isfinite(grown) else math.inf
+
+
 def lr_function(node: SchedulerSpec, base: list[float]) -> Callable[[int], list[float]]:
-    """``_get_lr`` of the node's class over the groups' initial lrs (before noise)."""
+    """``_get_lr`` of the node's class over the groups' initial lrs (before noise).
+
+    The keywords are read once, into the closure, and the cosine of one param group (train.py's
+    commonest run) has a path of its own: the exact engine calls this once per update.
+    """
     p = node.params
     kind = node.type
     steps: list[float] = []
+    warmup_t, warmup_lr_init, prefix = p["warmup_t"], p["warmup_lr_init"], p.get("warmup_prefix", False)
+    t_initial, mul, limit = p.get("t_initial"), p.get("cycle_mul", 1.0), p.get("cycle_limit", 1)
+    lr_min, decay, k = p.get("lr_min", 0.0), p.get("cycle_decay", 1.0), p.get("k_decay", 1.0)
+    cos, pi = math.cos, math.pi
 
     def schedule(t: Any) -> list[float]:
-        if t < p["warmup_t"]:
-            return [p["warmup_lr_init"] + t * s for s in steps]
+        if t < warmup_t:
+            return [warmup_lr_init + t * s for s in steps]
         if kind == "timm.wsd":
             return _wsd(p, base, t)
-        if p["warmup_prefix"]:
-            t = t - p["warmup_t"]
+        if prefix:
+            t = t - warmup_t
         if kind == "timm.step":
             return [v * (p["decay_rate"] ** (t // p["decay_t"])) for v in base]
         if kind == "timm.multistep":
             return [v * (p["decay_rate"] ** bisect.bisect_right(p["decay_t"], t + 1)) for v in base]
-        i, t_i, t_curr = cycle(t, p["t_initial"], p["cycle_mul"])
-        lr_min = p["lr_min"]
+        i, t_i, t_curr = cycle(t, t_initial, mul)
         if kind == "timm.tanh":
-            if i < p["cycle_limit"]:
-                gamma = p["cycle_decay"] ** i
+            if i < limit:
+                gamma = decay ** i
                 lr_max_values = [v * gamma for v in base]
                 tr = t_curr / t_i
                 return [lr_min + 0.5 * (lr_max - lr_min) * (1 - math.tanh(p["lb"] * (1. - tr) + p["ub"] * tr)) for lr_max in lr_max_values]
             return [lr_min for _ in base]
-        gamma = p["cycle_decay"] ** i
+        gamma = decay ** i
         lr_max_values = [v * gamma for v in base]
-        k = p["k_decay"]
-        if i < p["cycle_limit"]:
+        if i < limit:
             if kind == "timm.cosine":
-                return [lr_min + 0.5 * (lr_max - lr_min) * (1 + math.cos(math.pi * t_curr ** k / t_i ** k)) for lr_max in lr_max_values]
+                return [lr_min + 0.5 * (lr_max - lr_min) * (1 + cos(pi * t_curr ** k / t_i ** k)) for lr_max in lr_max_values]
             return [lr_min + (lr_max - lr_min) * (1 - t_curr ** k / t_i ** k) ** p["power"] for lr_max in lr_max_values]
         return [lr_min for _ in base]
 
     steps.extend(warmup_steps(node, base, schedule))
+    if kind == "timm.cosine" and len(base) == 1 and mul == 1:
+        (v,) = base
+        (s,) = steps
+
+        def cosine(t: Any) -> list[float]:
+            # The same operations as above, for one group and cycles of one length.
+            if t < warmup_t:
+                return [warmup_lr_init + t * s]
+            if prefix:
+                t = t - warmup_t
+            i = t // t_initial
+            t_curr = t - (t_initial * i)
+            if i < limit:
+                lr_max = v * decay ** i
+                return [lr_min + 0.5 * (lr_max - lr_min) * (1 + cos(pi * t_curr ** k / t_initial ** k))]
+            return [lr_min]
+        return cosine
     return schedule
 
 

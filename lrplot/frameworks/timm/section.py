@@ -24,7 +24,7 @@ import math
 from typing import Any, Mapping
 
 from ...errors import ConfigError, TorchWouldRaise
-from ...values import check_keys, integer, number, suggest, type_name
+from ...values import amount, check_keys, count, integer, number, suggest, type_name
 
 SCHEDS = ("cosine", "tanh", "step", "constant", "multistep", "plateau", "poly", "wsd", "rsqrt", "none")
 CLASS_OF = {
@@ -241,7 +241,7 @@ def create_scheduler_v2(kw: dict[str, Any], upe: int | None, path: str) -> tuple
         t_sched = t_initial if kw["warmup_prefix"] else t_initial - warmup_t
         if 0 < kw["decay_epochs"] < 1:
             decay_t = kw["decay_epochs"] * t_sched
-        decay_t = int(round(decay_t))
+        decay_t = count(round(decay_t) if math.isfinite(decay_t) else decay_t, f"{path}.decay_epochs", "the decay length (decay_epochs" + ("" if on_epochs else " x updates_per_epoch") + ")")
         if not 0 < decay_t <= t_sched:
             raise TorchWouldRaise(
                 f"{path}.decay_epochs",
@@ -265,10 +265,10 @@ def create_scheduler_v2(kw: dict[str, Any], upe: int | None, path: str) -> tuple
     if sched in ("cosine", "tanh", "poly"):
         cycles_n = max(1, kw["cycle_limit"])
         if kw["cycle_mul"] == 1.0:
-            length = t_initial * cycles_n
             how = f"t_initial {t_initial} x {cycles_n} cycle{'s' if cycles_n > 1 else ''}"
+            length = count(t_initial * cycles_n, f"{path}.lr_cycle_limit", how)
         else:
-            length = int(math.floor(-t_initial * (kw["cycle_mul"] ** cycles_n - 1) / (1 - kw["cycle_mul"])))
+            length = _cycle_length(t_initial, kw["cycle_mul"], cycles_n, path)
             how = f"{cycles_n} cycles growing x{kw['cycle_mul']:g} from t_initial {t_initial} = {length}"
         if kw["warmup_prefix"]:
             length += warmup_t
@@ -292,6 +292,18 @@ def create_scheduler_v2(kw: dict[str, Any], upe: int | None, path: str) -> tuple
     if num_epochs < 1:
         raise ConfigError(f"{path}.epochs", f"create_scheduler_v2 returns {num_epochs} epochs to train ({how}); train.py would train nothing")
     return scheduler, num_epochs, [f"num_epochs = {how} = {num_epochs} (what create_scheduler_v2 returns and train.py trains)"]
+
+
+def _cycle_length(t_initial: int, mul: float, cycles: int, path: str) -> int:
+    """``get_cycle_length()``, bounded before timm's int(): its float arithmetic overflows first for a huge lr_cycle_mul."""
+    from .replica import cycle_length
+
+    return count(
+        cycle_length(t_initial, mul, cycles), f"{path}.lr_cycle_mul",
+        f"t_initial {t_initial} x (lr_cycle_mul {amount(mul)} ** {cycles} cycles - 1) / (lr_cycle_mul - 1)",
+        overflow="timm raises OverflowError (cannot convert float infinity to integer) in get_cycle_length(), which "
+        "create_scheduler_v2 calls; give a smaller lr_cycle_mul or fewer cycles",
+    )
 
 
 def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ...]]:
@@ -343,3 +355,33 @@ def command_line(section: Mapping[str, Any]) -> str:
         elif value is not False and value is not None:
             parts.append(f"{flag} {value}")
     return " ".join(parts) or "(train.py's defaults)"
+
+
+# create_scheduler_v2's keywords, and the train.py argument each comes from (for messages)
+_ARGUMENT_OF = {
+    "t_initial": "epochs", "lr_min": "min_lr", "cycle_mul": "lr_cycle_mul", "cycle_decay": "lr_cycle_decay",
+    "cycle_limit": "lr_cycle_limit", "warmup_t": "warmup_epochs", "warmup_lr_init": "warmup_lr", "warmup_prefix": "warmup_prefix",
+    "t_in_epochs": "sched_on_updates", "noise_range_t": "lr_noise", "noise_pct": "lr_noise_pct", "noise_std": "lr_noise_std",
+    "noise_seed": "seed", "k_decay": "lr_k_decay", "decay_rate": "decay_rate", "power": "decay_rate", "patience_t": "patience_epochs",
+    "stable_timescale": "lr_stable_timescale", "decay_fn": "lr_decay_fn", "mode": "eval_metric",
+}
+SECTION = "timm"
+
+
+def argument_path(key: str | None, kind: str = "") -> str:
+    """The train.py argument a scheduler keyword came from (``timm.lr_k_decay``); the section itself for the rest."""
+    if key == "decay_t":
+        return f"{SECTION}.{'decay_milestones' if kind == 'timm.multistep' else 'decay_epochs'}"
+    return f"{SECTION}.{_ARGUMENT_OF[key]}" if key in _ARGUMENT_OF else SECTION
+
+
+def section_error(exc: ConfigError, kind: str = "") -> ConfigError:
+    """An error in the plain config this section became, named by the train.py argument that caused it."""
+    where = exc.path
+    if where.startswith("scheduler."):
+        where = argument_path(where[len("scheduler."):].split("[")[0].split(".")[0], kind)
+    elif where.startswith("optimizer.lr"):
+        where = f"{SECTION}.lr"
+    else:
+        where = SECTION
+    return type(exc)(where, exc.message)

@@ -22,7 +22,6 @@ import numpy as np
 from ...config import SchedulerSpec, Spec
 from ...engine import initial_momentum, tracks_momentum
 from ...errors import ConfigError
-from ...expr import ExprError
 
 Arrays = tuple[np.ndarray, "np.ndarray | None"]
 
@@ -365,6 +364,8 @@ def _per_group(value, n):
 
 
 def _eval(node: SchedulerSpec, fn, x: np.ndarray) -> np.ndarray:
+    from ...expr import ExprError  # loaded by the config that holds the expression already
+
     key = "scale_fn" if node.type == "CyclicLR" else "lr_lambda"
     try:
         out = fn.evaluate_array(x)

@@ -80,7 +80,7 @@ def _per_group(value: Any, n: int) -> list[Any]:
 # What a scheduler's state dict leaves out besides the optimizer: the functions torch saves as None
 # (plain lr_lambda and scale_fn functions, which load_state_dict then leaves as built), the config,
 # and lrplot's own plateau log.
-_NOT_STATE = {"opt", "spec", "lambdas", "custom_scale", "log", "_schedulers"}
+_NOT_STATE = {"opt", "spec", "lambdas", "_functions", "custom_scale", "_scale", "_cos", "log", "_schedulers"}
 
 
 def _copied(value: Any) -> Any:
@@ -147,7 +147,19 @@ class Scheduler:
 
     def step(self, epoch: Any = None) -> None:
         self._step_count += 1
-        self._update_lr(epoch)
+        if epoch is not None:
+            self._update_lr(epoch)
+            return
+        # _update_lr() inlined: the step every run takes, once per optimizer step
+        self.last_epoch += 1
+        values = self.get_lr()
+        groups = self.opt.param_groups
+        if len(groups) == 1:
+            groups[0]["lr"] = values[0]
+        else:
+            for group, lr in zip(groups, values):
+                group["lr"] = lr
+        self._last_lr = values  # torch reads the groups back: the very values just written
 
     def _update_lr(self, epoch: Any = None) -> None:
         if epoch is None:
@@ -179,27 +191,47 @@ class Scheduler:
         except ExprError as exc:
             raise ConfigError(f"{self.spec.path}.{key}", str(exc)) from None
 
+    def _expression_error(self, key: str, exc: ExprError) -> ConfigError:
+        return ConfigError(f"{self.spec.path}.{key}", str(exc))
+
+
+def _functions(lambdas: list[Any]) -> list[Callable[[Any], Any]]:
+    """Each lambda as a plain function of the epoch: an expression's fast path (Expr.function), or the callable itself."""
+    return [f.function() if isinstance(f, Expr) else f for f in lambdas]
+
 
 class LambdaLR(Scheduler):
     def __init__(self, opt, spec, last_epoch=-1):
         self.lambdas = _per_group(spec.params["lr_lambda"], len(opt.param_groups))
+        self._functions = _functions(self.lambdas)
         super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         # torch: absolute, base_lr * f(epoch), overriding whatever else moved the lr.
-        return [base * self._call(f, "lr_lambda", self.last_epoch) for f, base in zip(self.lambdas, self.base_lrs)]
+        k = self.last_epoch
+        try:
+            if len(self.base_lrs) == 1:  # the same arithmetic, without a comprehension's frame
+                return [self.base_lrs[0] * self._functions[0](k)]
+            return [base * f(k) for f, base in zip(self._functions, self.base_lrs)]
+        except ExprError as exc:
+            raise self._expression_error("lr_lambda", exc) from None
 
 
 class MultiplicativeLR(Scheduler):
     def __init__(self, opt, spec, last_epoch=-1):
         self.lambdas = _per_group(spec.params["lr_lambda"], len(opt.param_groups))
+        self._functions = _functions(self.lambdas)
         super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
         if self._is_initial:
             return self.current()
         # torch: multiplies the *current* lr, even at epoch 0 when SequentialLR restarts it.
-        return [g["lr"] * self._call(f, "lr_lambda", self.last_epoch) for f, g in zip(self.lambdas, self.opt.param_groups)]
+        k = self.last_epoch
+        try:
+            return [g["lr"] * f(k) for f, g in zip(self._functions, self.opt.param_groups)]
+        except ExprError as exc:
+            raise self._expression_error("lr_lambda", exc) from None
 
 
 class StepLR(Scheduler):
@@ -324,6 +356,7 @@ class CosineAnnealingLR(Scheduler):
     def __init__(self, opt, spec, last_epoch=-1):
         self.T_max = spec.params["T_max"]
         self.eta_min = spec.params["eta_min"]
+        self._cos: tuple[Any, Any, float] = (None, None, 0.0)  # (k, T_max, cos(pi * k / T_max)) of the last step
         super().__init__(opt, spec, last_epoch)
 
     def get_lr(self):
@@ -338,8 +371,15 @@ class CosineAnnealingLR(Scheduler):
             return [
                 g["lr"] + (base - eta) * (1 - math.cos(math.pi / t)) / 2 for base, g in zip(self.base_lrs, self.opt.param_groups)
             ]
-        ratio = (1 + math.cos(math.pi * k / t)) / (1 + math.cos(math.pi * (k - 1) / t))
-        return [ratio * (g["lr"] - eta) + eta for g in self.opt.param_groups]
+        # cos(pi * (k - 1) / t) is the cos(pi * k / t) of the step before: the same float, computed once
+        now = math.cos(math.pi * k / t)
+        before = self._cos[2] if self._cos[0] == k - 1 and self._cos[1] == t else math.cos(math.pi * (k - 1) / t)
+        self._cos = (k, t, now)
+        ratio = (1 + now) / (1 + before)
+        groups = self.opt.param_groups
+        if len(groups) == 1:  # the same arithmetic, without a comprehension's frame
+            return [ratio * (groups[0]["lr"] - eta) + eta]
+        return [ratio * (g["lr"] - eta) + eta for g in groups]
 
     def closed_form(self):
         k, t, eta = self.last_epoch, self.T_max, self.eta_min
@@ -404,6 +444,7 @@ class CyclicLR(Scheduler):
         self.total_size = up + down
         self.step_ratio = up / self.total_size
         self.custom_scale = p["scale_fn"]
+        self._scale = self.custom_scale.function() if isinstance(self.custom_scale, Expr) else self.custom_scale
         self.mode = p["mode"]
         self.gamma = p["gamma"]
         if self.custom_scale is not None:
@@ -423,8 +464,8 @@ class CyclicLR(Scheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x):
-        if self.custom_scale is not None:
-            return self._call(self.custom_scale, "scale_fn", x)
+        if self._scale is not None:
+            return self._call(self._scale, "scale_fn", x)
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
@@ -487,11 +528,6 @@ class OneCycleLR(Scheduler):
                 group["base_momentum"] = m_base
         super().__init__(opt, spec, last_epoch)
 
-    def _anneal(self, start, end, pct):
-        if self.linear:
-            return (end - start) * pct + start
-        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
-
     def get_lr(self):
         step_num = self.last_epoch
         if step_num > self.total_steps:
@@ -499,20 +535,26 @@ class OneCycleLR(Scheduler):
                 "ValueError",
                 f"Tried to step {step_num} times. The specified number of total steps is {self.total_steps}",
             )
+        # torch finds the phase and its pct anew for every group; they depend on the step alone, so
+        # they are found once here (the same floats), as is the cosine of _annealing_cos.
+        start_step = 0.0
+        last = len(self.phases) - 1
+        for i, (end_step, lr_a, lr_b, m_a, m_b) in enumerate(self.phases):
+            if step_num <= end_step or i == last:
+                break
+            start_step = end_step
+        pct = (step_num - start_step) / (end_step - start_step)
+        linear = self.linear
+        if not linear:
+            cos_out = math.cos(math.pi * pct) + 1
         lrs = []
         for group in self.opt.param_groups:
-            start_step = 0.0
-            for i, (end_step, lr_a, lr_b, m_a, m_b) in enumerate(self.phases):
-                if step_num <= end_step or i == len(self.phases) - 1:
-                    pct = (step_num - start_step) / (end_step - start_step)
-                    lr = self._anneal(group[lr_a], group[lr_b], pct)
-                    if self.cycle_momentum:
-                        momentum = self._anneal(group[m_a], group[m_b], pct)
-                    break
-                start_step = end_step
-            lrs.append(lr)
+            start, end = group[lr_a], group[lr_b]
+            # _annealing_linear: (end - start) * pct + start; _annealing_cos: end + (start - end) / 2.0 * cos_out
+            lrs.append((end - start) * pct + start if linear else end + (start - end) / 2.0 * cos_out)
             if self.cycle_momentum:
-                self.opt.set_momentum(group, momentum)
+                start, end = group[m_a], group[m_b]
+                self.opt.set_momentum(group, (end - start) * pct + start if linear else end + (start - end) / 2.0 * cos_out)
         return lrs
 
 

@@ -9,12 +9,11 @@ entries carry no lr and are skipped. The Trainer keeps its TrainingArguments onl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ...dashboards import Logging, per_group
 from ...errors import ConfigError
-from ...runlog import LogRequest, RunLog, assemble, cell, choose_lr, decode, read_bytes
+from ...runlog import LogRequest, RunLog, assemble, cell, choose_lr, load_json, read_bytes
 
 LOG_FORMATS = "trainer_state.json, or the output folder holding it"
 
@@ -26,11 +25,7 @@ def claims_log(path: Path) -> bool:
 def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
     if path.is_dir():
         path = _state_in(path)
-    data = read_bytes(path, where)
-    try:
-        state = json.loads(decode(data, where))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(where, f"is not JSON ({exc.msg} at line {exc.lineno})") from None
+    state = load_json(read_bytes(path, where), where)
     if not isinstance(state, dict) or not isinstance(state.get("log_history"), list):
         raise ConfigError(where, "has no log_history; lrplot reads transformers' trainer_state.json (or give a .jsonl log)")
     if request.first_step not in (None, 1):
@@ -43,7 +38,7 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
     rows = [e for e in entries if e.get(lr_names[0]) is not None]  # eval and summary entries have none
     steps = [cell(e.get("step")) for e in rows]
     values = [[cell(e.get(lr_names[0])) for e in rows]]
-    return assemble(where, "transformers trainer_state.json", lr_names, steps, values, 1, line_offset=None)
+    return assemble(where, "transformers trainer_state.json", lr_names, steps, values, 1, line_offset=None, plan_steps=request.steps)
 
 
 def run_folder(folder: Path) -> None:

@@ -22,6 +22,7 @@ class LambdaLR(torch_replica.LambdaLR):
 
     def __init__(self, opt: FakeOptimizer, spec: SchedulerSpec, lr_lambda: Callable[[Any], Any]):
         self.lambdas = [lr_lambda] * len(opt.param_groups)
+        self._functions = self.lambdas
         torch_replica.Scheduler.__init__(self, opt, spec)
 
 

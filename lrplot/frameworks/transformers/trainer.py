@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from ...errors import ConfigError, TorchWouldRaise
-from ...values import integer, number, suggest, type_name
+from ...values import MAX_STEPS, amount, count, integer, key_path, number, suggest, type_name
 from .records import BY_NAME, PREFIX
 
 SECTION = "transformers"
@@ -96,7 +96,6 @@ def keys() -> list[tuple[str, str, str]]:
 
 
 _REPLACED = {"optimizer": "learning_rate", "run": "num_train_epochs or max_steps", "scheduler": "lr_scheduler_type", "vars": "numbers"}
-MAX_STEPS = 10_000_000  # as config.MAX_STEPS: the run lrplot simulates
 
 
 def argument_path(key: str | None) -> str:
@@ -247,7 +246,7 @@ def read(section: Any, path: str = SECTION) -> Arguments:
     if not isinstance(section, Mapping):
         raise ConfigError(path, f"must be a mapping of TrainingArguments fields (and dataset_size, devices), got {type_name(section)}")
     for key in section:
-        where = f"{path}.{key}"
+        where = key_path(path, key)
         if key == "warmup_ratio":
             raise TorchWouldRaise(
                 where,
@@ -310,6 +309,14 @@ def read(section: Any, path: str = SECTION) -> Arguments:
     split, even = _accelerator(section.get("accelerator_config"), where("accelerator_config"), devices, batch)
     _not_modelled(section, path)
     plan = TrainerPlan(size, batch, gas, drop_last, epochs, max_steps, warmup, devices, split, even)
+    if max_steps < 0 and size is not None:
+        # set_initial_training_values: max_steps = math.ceil(num_train_epochs * num_update_steps_per_epoch),
+        # bounded before the ceil (a float beyond the run, or infinity, where the Trainer raises)
+        upe = plan.update_steps_per_epoch
+        count(
+            epochs * upe, where("num_train_epochs"), f"num_train_epochs {amount(epochs)} x {upe:,} optimizer steps per epoch",
+            overflow="the Trainer raises OverflowError (cannot convert float infinity to integer) in math.ceil; give fewer epochs",
+        )
     if devices > 1 and not even and not split and plan.batches % devices and not drop_last:
         raise ConfigError(
             where("accelerator_config"),
