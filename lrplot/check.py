@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .frozen import record
 from .engine.pitfalls import REPORTED, Finding, Rule, Subject, num
@@ -255,9 +255,11 @@ class Checked:
     invalid: str | None = None
 
 
-def check_file(path: Path, chosen: Sequence[Rule] | None = None, ignore: Sequence[str] = ()) -> Checked:
+def check_file(path: Path, chosen: Sequence[Rule] | None = None, ignore: Sequence[str] = (), run: Mapping[str, Any] | None = None,
+               framework: str | None = None) -> Checked:
     """One config's findings under ``chosen`` rules, or (None) the general rules and its own
-    framework's, less ``ignore`` (so checking a torch config loads no other framework's rules)."""
+    framework's, less ``ignore`` (so checking a torch config loads no other framework's rules).
+    ``run`` and ``framework`` are the run flags (the plan a framework's own file lacks) and --framework."""
     from .config import load
     from .engine import simulate
 
@@ -266,7 +268,7 @@ def check_file(path: Path, chosen: Sequence[Rule] | None = None, ignore: Sequenc
     where = str(path)
     try:
         made = framework_target(where)  # a target in a framework's own words: train.py:get_lr
-        spec = load(path) if made is None else load(made)
+        spec = load(path, framework=framework, run=run) if made is None else load({**made, "run": {**made.get("run", {}), **(run or {})}})
     except TorchWouldRaise as exc:
         # A config torch itself rejects is a finding (it has a code), not a file lrplot cannot read.
         subject = None
@@ -335,14 +337,14 @@ class Report:
         return 0
 
 
-def check_paths(paths: Sequence[str], ignore: Sequence[str] = ()) -> Report:
+def check_paths(paths: Sequence[str], ignore: Sequence[str] = (), run: Mapping[str, Any] | None = None, framework: str | None = None) -> Report:
     check_ignored(ignore)
     checked = []
     for item in config_files(paths):
         if isinstance(item, ConfigError):
             checked.append(Checked(item.path, invalid=item.message))
         else:
-            checked.append(check_file(item, None, ignore))
+            checked.append(check_file(item, None, ignore, run, framework))
     return Report(tuple(checked))
 
 

@@ -478,10 +478,10 @@ def _simulate(target: str, kwargs: dict[str, Any], flags: list[str]):
 def cli() -> None:
     """See a learning-rate schedule before you train.
 
-    lrplot computes the lr PyTorch's schedulers and {frameworks} train with, exactly and without
-    those libraries, from a YAML config or from flags: it draws and compares schedules, writes the
-    numbers, explains them in words, checks configs for the mistakes that make a schedule silently
-    wrong, and checks a logged run against its plan.
+    lrplot computes, exactly and without those libraries, the lr a run trains with under PyTorch's
+    schedulers and {frameworks}, from a YAML config, the framework's own config file or flags: it
+    draws and compares schedules, writes the numbers, explains them in words, checks configs for
+    the mistakes that make a schedule silently wrong, and checks a logged run against its plan.
 
     \b
     Examples:
@@ -513,8 +513,10 @@ def _version(ctx: click.Context, value: bool) -> None:
 def _frameworks() -> str:
     from .registry import FAMILIES
 
-    names = [f.name for f in FAMILIES if f.name != "torch"]
-    return "those of " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) if names else "nothing else"
+    # the libraries by name; a family that is no library (the user's own schedule function) by what it is
+    names = [f.name for f in FAMILIES if f.name != "torch" and f.target is None]
+    libraries = "those of " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) if names else "nothing else"
+    return libraries + (" (and the schedule function in your own train.py)" if any(f.target is not None for f in FAMILIES) else "")
 
 
 def _size(ctx, param, value):
@@ -850,16 +852,19 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
 @click.option("--ignore", default=None, metavar="CODE[,CODE...]", help="Skip these rules (a code, or a prefix like PT2).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="`path: CODE message` lines, or JSON for tools.")
 @click.option("--list", "list_rules", is_flag=True, help="List every rule: code, name, severity, what it finds.")
-def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, list_rules: bool) -> None:
+@plan_options
+def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, list_rules: bool, framework: str | None, **plan: Any) -> None:
     """Check schedule configs for the mistakes that make a schedule silently wrong.
 
     Each finding is a `path: CODE message` line; the codes are stable (`lrplot check --list`).
     Exit code: 0 clean (or only warnings), 1 an error (with --strict, any finding), 2 a config
-    lrplot cannot read. Folders are searched for .yaml/.yml files.
+    lrplot cannot read. Folders are searched for .yaml/.yml files. The plan options complete a
+    framework's own file that lacks them (an OpenMMLab config: --dataset-size, --devices).
 
     \b
       lrplot check configs/
       lrplot check --strict --ignore PT203 schedule.yaml
+      lrplot check faster-rcnn_r50_fpn_1x_coco.py --dataset-size 117266 --devices 8
     """
     from .check import as_json, as_text, check_paths, rules_table
 
@@ -868,7 +873,8 @@ def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, li
         return
     if not paths:
         raise UserError("name the configs to check (files or folders), or --list for the rules")
-    report = check_paths(paths, [c.strip() for c in ignore.split(",") if c.strip()] if ignore else ())
+    run = {k: v for k, v in plan.items() if v is not None}
+    report = check_paths(paths, [c.strip() for c in ignore.split(",") if c.strip()] if ignore else (), run, framework)
     click.echo(as_json(report) if fmt == "json" else as_text(report), nl=False)
     sys.exit(report.exit_code(strict))
 

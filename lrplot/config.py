@@ -274,13 +274,15 @@ def run_names(run: RunSpec) -> dict[str, int | float]:
 # Loading
 
 
-def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathLike | None = None, framework: str | None = None) -> Spec:
+def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathLike | None = None, framework: str | None = None,
+         run: Mapping[str, Any] | None = None) -> Spec:
     """Validate a config given as a mapping (the YAML schema) or a path: lrplot's YAML config, or a
     framework's own file read as it is (an OpenMMLab .py config, timm's args.yaml; see sources.py).
 
     Relative paths inside the config (a metric log) are read from the config file's folder, or
     from ``base_dir`` (default: the current folder) for a mapping. ``framework`` says which
-    framework's file ``source`` is, where lrplot cannot tell.
+    framework's file ``source`` is, where lrplot cannot tell; ``run`` adds to (or overrides) the
+    config's run, as the run flags do (the plan a framework's file rarely holds: dataset_size, devices).
     """
     if isinstance(source, Mapping):
         return from_mapping(source, base_dir=base_dir)
@@ -290,7 +292,11 @@ def load(source: Mapping[str, Any] | str | os.PathLike, base_dir: str | os.PathL
 
     path = Path(source)
     read = read_config(path, framework)
-    return from_mapping(read.data, default_name=name_of(path), base_dir=path.parent, origin=read)
+    data = read.data
+    if run and isinstance(data, Mapping):
+        given = data.get("run")
+        data = {**data, "run": {**(given if isinstance(given, Mapping) else {}), **run}}
+    return from_mapping(data, default_name=name_of(path), base_dir=path.parent, origin=read)
 
 
 def check_resume_at(run: RunSpec, at: Any, path: str) -> int:

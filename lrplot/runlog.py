@@ -62,8 +62,6 @@ MAX_LOG_BYTES = 1 << 30
 _LR_NAME = re.compile(r"^(?:.*/)?(?:lr|learning[_-]?rate)$|^(?:.*/)?lr[-_][^/]+(?:/[^/]+)?$", re.I)
 _NOT_LR = re.compile(r"(?:-momentum|-weight_decay|__MIN|__MAX)$")
 _STEP_NAMES = ("step", "Step", "global_step", "trainer/global_step", "train/global_step", "_step", "iteration", "iter")
-# Names transformers' own loggers use: numbered from 1, like trainer_state.json.
-_TRANSFORMERS_NAMES = ("train/learning_rate", "train/global_step")
 TENSORBOARD_HINT = "reading TensorBoard event files needs the tensorboard package: pip install 'lrplot[tensorboard]'"
 
 
@@ -224,8 +222,9 @@ def _framework_reader(p: Path) -> Any:
 def _readable() -> str:
     from .registry import FAMILIES
 
-    theirs = "; ".join(f"{f.name}: {f.part(f.logs_module).LOG_FORMATS}" for f in FAMILIES if f.logs_module)
-    return f"give a .csv, a .jsonl file, a TensorBoard event file or run folder, or a framework's own log ({theirs})"
+    theirs = ", ".join(f.name for f in FAMILIES if f.logs_module)
+    return (f"give a .csv, a .jsonl file, a TensorBoard event file or run folder, or a framework's own log ({theirs}; "
+            "docs/verify.md lists each one's files)")
 
 
 def run_folder(folder: str | Path) -> tuple[Path, Path]:
@@ -332,7 +331,10 @@ def _choose_step(names: Sequence[str], given: str | None, where: str) -> str:
 def _first_step(names: Iterable[str], given: int | None) -> int:
     if given is not None:
         return given
-    return 1 if any(n in _TRANSFORMERS_NAMES or n.endswith(" - train/learning_rate") for n in names) else 0
+    # A framework's loggers may number their steps from 1 under names of their own (its logs
+    # module's NAMES_FROM_ONE), in a plain CSV or TensorBoard run too, or a W&B export ("<run> - <name>").
+    from_one = {name for reader in _log_readers() for name in getattr(reader, "NAMES_FROM_ONE", ())}
+    return 1 if any(n.split(" - ", 1)[-1] in from_one for n in names) else 0
 
 
 # ----------------------------------------------------------------------------------------------

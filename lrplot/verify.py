@@ -38,9 +38,6 @@ from .registry import lookup
 from .runlog import RunLog
 
 DEFAULT_TOLERANCE = 1e-6
-# Families whose schedulers are torch LRScheduler objects moved by scheduler.step(), so that a
-# stepping mistake is a different count of those calls (transformers' schedules are LambdaLRs).
-_STEPPED_FAMILIES = ("torch", "transformers")
 _K_CANDIDATES = range(2, 9)
 _RESUME_CANDIDATES = 3
 
@@ -334,9 +331,9 @@ class _Judge:
             notes.append(f"{driven.type} reacts to the metric, so no mistake is simulated for it")
             return
         makers: list[Callable[[], Iterator[tuple[Mistake, np.ndarray]]]] = []
-        if spec.scheduler.info.family in _STEPPED_FAMILIES and run.step != "fractional":
+        if spec.family.stepped_by_script and run.step != "fractional":
             makers += [self._stepping, self._k_per_step]
-        elif spec.scheduler.info.family in _STEPPED_FAMILIES:
+        elif spec.family.stepped_by_script:
             makers += [self._stepping]
         else:
             notes.append(f"{spec.scheduler.info.family} schedules are stepped by their own training loop's rules, so stepping mistakes are not simulated for them")
@@ -597,7 +594,9 @@ def _warmup_sites(source: Mapping[str, Any]) -> list[tuple[Any, Any, int]]:
             walk(child, path + ("schedulers", i))
 
     walk(source.get("scheduler"), ("scheduler",))
-    for section in ("transformers", "timm"):
+    from .config import SECTIONS
+
+    for section in SECTIONS:  # a framework section's own warmup length (transformers' warmup_steps, timm's warmup_epochs)
         node = source.get(section)
         if isinstance(node, Mapping):
             for key in _WARMUP_KEYS:

@@ -25,6 +25,9 @@ from lrplot.values import yaml_error_message
 
 from bad_inputs import ARGS, CHECKS, GOOD, LIBRARY, LOGS, NEEDS_TENSORBOARD, TERMINAL, YAML
 
+# numpy warnings are output too: a bad input must end in one Error: line and nothing else
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 
 CONFIGS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
 

@@ -501,3 +501,12 @@ def test_pre_commit_hook_and_action_run_check():
     (step,) = [s for s in action["runs"]["steps"] if s.get("name") == "lrplot check"]  # tests/test_action.py runs it
     assert step["env"] == {"LRPLOT_PATHS": "${{ inputs.paths }}", "LRPLOT_ARGS": "${{ inputs.args }}"}
     assert step["run"].splitlines()[-1] == "lrplot check $LRPLOT_ARGS $LRPLOT_PATHS"
+
+
+def test_plan_flags_complete_a_frameworks_own_file():
+    # an OpenMMLab config holds no dataset size: the plan options give it, as for plot and explain
+    config = str(ROOT / "tests" / "fixtures" / "mmengine" / "mmdetection" / "configs" / "faster_rcnn" / "faster-rcnn_r50_fpn_1x_coco.py")
+    bare = CliRunner().invoke(cli, ["check", config])
+    assert bare.exit_code == 2 and "mmengine.dataset_size: missing" in bare.output
+    planned = CliRunner().invoke(cli, ["check", config, "--dataset-size", "117266", "--devices", "8"])
+    assert planned.exit_code == 0 and "1 config checked: no findings" in planned.output

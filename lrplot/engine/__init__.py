@@ -28,7 +28,10 @@ def simulate(config: Spec | Mapping[str, Any] | str | os.PathLike, exact: bool =
     otherwise closed forms over numpy arrays are used where they cover the config.
     """
     spec = config if isinstance(config, Spec) else load(config)
-    result: Simulated = spec.family.part("engine").simulate(spec, exact)
+    # A schedule that overflows is refused below, by the values it made (check_finite), with the step
+    # where it happens: numpy's own warnings on the way would only print lines around that error.
+    with np.errstate(all="ignore"):
+        result: Simulated = spec.family.part("engine").simulate(spec, exact)
     lr, fed = result.lr, result.fed
     check_finite(spec, lr, "lr")
     if result.momentum is not None:

@@ -173,6 +173,10 @@ class Family:
     # Its schedules scale the optimizer's lr (a LambdaLR factor, base_lrs); False where a schedule is the
     # lr itself (the optimizer is built with ``learning_rate=schedule``), so the optimizer has no lr to give.
     scales_lr: bool = True
+    # Its schedulers are torch LRScheduler objects moved by the training script's own
+    # scheduler.step() calls (torch's, transformers' LambdaLRs), so a stepping mistake is a different
+    # count of those calls (what ``lrplot verify`` simulates); False where the framework's loop steps them.
+    stepped_by_script: bool = False
     # A command-line target in the framework's own words (``train.py:get_lr``): ``target(text, keys)``
     # gives the config mapping it means (``keys``: the scheduler flags given with it), or None when
     # the text is not one of its targets. Checked before anything else.

@@ -245,8 +245,9 @@ def draw_metric(ax, axis: XAxis, trace: Trace, fonts: Fonts) -> list[Entry]:
         (best,) = ax.plot(x, scaled(log.best, exponent), drawstyle="steps-post", lw=1.0, ls="--", color=light, gid="metric-best")
         entries.append(Entry(best, "best so far", essential=False))
         step = (trace.steps_per_epoch if trace.spec.run.step == "epoch" else 1) / axis.steps_per_x(trace)
-        params = trace.spec.scheduler.params
-        patience = params["patience"] if "patience" in params else params["patience_t"]  # torch's, or timm's PlateauLRScheduler
+        # the metric-driven scheduler's patience (patience, patience_t), wherever it sits in the config
+        driven = next(s for s in trace.spec.scheduler.walk() if s.info.steps_on_metric)
+        patience = next(value for key, value in driven.params.items() if key.startswith("patience"))
         alpha = shade_alpha()
         # The bad steps that exhausted the patience, and the cooldown after each reduction.
         reduced = np.nonzero(log.reduced)[0]

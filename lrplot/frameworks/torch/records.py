@@ -273,4 +273,5 @@ FAMILY = Family(
     resolve,
     "lrplot.frameworks.torch",
     default_step=default_step,
+    stepped_by_script=True,
 )

@@ -16,6 +16,9 @@ from ...errors import ConfigError
 from ...runlog import LogRequest, RunLog, assemble, cell, choose_lr, load_json, read_bytes
 
 LOG_FORMATS = "trainer_state.json, or the output folder holding it"
+# The Trainer's TensorBoard and W&B callbacks log the same values as trainer_state.json, under these
+# names, numbered the same way (from 1): in any CSV or TensorBoard run they mean steps from 1.
+NAMES_FROM_ONE = ("train/learning_rate", "train/global_step")
 
 
 def claims_log(path: Path) -> bool:

@@ -205,4 +205,5 @@ FAMILY = Family(
     section="transformers",
     section_module="trainer",  # the Trainer's arithmetic loads only for a `transformers:` section
     logs_module="logs",  # trainer_state.json
+    stepped_by_script=True,
 )
