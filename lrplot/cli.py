@@ -864,7 +864,7 @@ def check(paths: tuple[str, ...], strict: bool, ignore: str | None, fmt: str, li
     \b
       lrplot check configs/
       lrplot check --strict --ignore PT203 schedule.yaml
-      lrplot check faster-rcnn_r50_fpn_1x_coco.py --dataset-size 117266 --devices 8
+      lrplot check faster_rcnn_1x.py --dataset-size 117266 --devices 8
     """
     from .check import as_json, as_text, check_paths, rules_table
 
