@@ -704,7 +704,7 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
       lrplot compare base=run.yaml cosine:T_max=50 --x progress --normalize
       lrplot compare cosine --sweep T_max=25,50,100 --epochs 100
     """
-    from .inline import check_count, check_total, expand_sweep, parse_inline, split_label, split_run_keys
+    from .inline import check_count, check_total, expand_sweep, parse_inline, run_key_words, split_label, split_run_keys
     from .engine import simulate
     from .explain import summary
     from .output import PAGE_FORMATS, figure_format
@@ -752,7 +752,8 @@ def compare(specs: tuple[str, ...], layout: str, x_mode: str | None, normalize: 
                 wants_metric = metric_all or (info is not None and info.steps_on_metric)
                 keys, own = split_run_keys(keys)  # `cosine:lr=5e-5,epochs=3`: the run's and optimizer's keys
                 spec = build_spec(kind, {**run_flags, **own, **(metric_flags if wants_metric else {})}, {**keys, **extra}, name=label)
-                shown = label or summary(spec)
+                written = run_key_words(text)
+                shown = label or (f"{summary(spec)} ({written})" if written else summary(spec))
             built.append(spec)
             labels.append(shown)
         check_total([b for b in built if isinstance(b, Spec)])  # every schedule is known before any is simulated

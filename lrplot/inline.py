@@ -35,6 +35,14 @@ def split_run_keys(keys: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     return scheduler, own
 
 
+def run_key_words(text: str) -> str:
+    """An inline spec's run and optimizer keys as written (``lr=5e-5, epochs=3``), for its legend entry:
+    two specs of one scheduler that differ only there would otherwise read the same."""
+    _, _, rest = text.partition(":")
+    items = [item.strip() for item in _split_top_level(rest)]
+    return ", ".join(item for item in items if item.partition("=")[0].strip() in RUN_KEYS)
+
+
 def split_label(text: str) -> tuple[str, str | None]:
     """``baseline=multistep:milestones=[30,80]`` -> (the spec, "baseline"); (text, None) without a label.
 

@@ -203,6 +203,16 @@ def test_compare_inline_specs_and_sweep(tmp_path):
     assert result.exit_code == 0 and grid.exists()
 
 
+def test_compare_legend_names_an_inline_specs_run_keys():
+    # `cosine:lr=5e-5,epochs=3` against `cosine:lr=1e-3,epochs=10`: the lr and length are the point
+    # of the comparison, so the legend shows them as written rather than numbering two equal names
+    result = run("compare", "cosine:lr=5e-5,epochs=3", "cosine:lr=1e-3,epochs=10", "step:step_size=2", "--term")
+    assert result.exit_code == 0, result.output
+    assert "CosineAnnealingLR (lr=5e-5, epochs=3)" in result.output
+    assert "CosineAnnealingLR (lr=1e-3, epochs=10)" in result.output
+    assert "StepLR" in result.output and "step_size=2)" not in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
