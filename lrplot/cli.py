@@ -661,7 +661,7 @@ def plot(ctx: click.Context, target: str, output: str | None, show: bool, **kwar
 
         _save_figure(plotted(trace, look, view, outcomes), output, trace.name, show)
 
-    _draw(draw, watch, _watched(target), term)
+    _draw(draw, watch, _watched(target) if watch else [], term)  # the files only matter to --watch (they cost a second read)
 
 
 def _watched(target: str) -> list[str]:

@@ -85,6 +85,8 @@ def lookup(name: str) -> SchedulerInfo | None:
     the family the name belongs to (torch for a plain name of torch's, ``<framework>`` for
     ``<framework>.name``; any other name is looked for in every family)."""
     key = _key(name)
+    if "/" in key or "\\" in key:  # a path, not a name: no family need load to say so
+        return None
     prefix, dot, _ = key.partition(".")
     if dot and prefix in PACKAGES:
         return _table(prefix).get(key)

@@ -224,7 +224,7 @@ def framework_target(text: str, keys: Mapping[str, Any] | None = None) -> dict |
     from .registry import families, lookup
 
     try:
-        if lookup(text) is not None or Path(text).exists():
+        if Path(text).exists() or lookup(text) is not None:  # a path first: a lookup that misses loads every family
             return None
     except (OSError, ValueError):  # a name too long for a path, a NUL byte
         pass
