@@ -267,3 +267,50 @@ def test_bad_sections_are_one_clean_error(tmp_path: Path, config: dict, fragment
     result = _cli("explain", str(path))
     assert result.exit_code == 2, result.output
     assert fragment in result.output and result.output.count("Error:") == 1 and "Traceback" not in result.output
+
+
+TRAINER_CASES = [c for f, c in CASES if f == "deepspeed" and "transformers" in golden(f, c)["config"]]
+
+
+@pytest.mark.parametrize("form", ["path", "path-from-config-folder", "mapping", "base64"])
+@pytest.mark.parametrize("case_id", TRAINER_CASES)
+def test_trainer_deepspeed_argument_names_the_ds_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_id: str, form: str) -> None:
+    """TrainingArguments' `deepspeed:` (LLaMA-Factory's own form: a path, or the ds_config as a dict, or base64 JSON, as
+    HfDeepSpeedConfig reads it) trains as the same ds_config given as a `deepspeed:` section: the golden trace, the same checks."""
+    import base64
+
+    import yaml
+    from lrplot.check import Subject, findings
+
+    doc = golden("deepspeed", case_id)
+    ds = doc["config"]["deepspeed"]
+    (tmp_path / "ds_config.json").write_text(json.dumps(ds))
+    value = {"path": "ds_config.json", "path-from-config-folder": "ds_config.json", "mapping": ds,
+             "base64": base64.urlsafe_b64encode(json.dumps(ds).encode()).decode()}[form]
+    config = {k: v for k, v in doc["config"].items() if k != "deepspeed"}
+    config["transformers"] = {**config["transformers"], "deepspeed": value}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.chdir(tmp_path if form == "path" else tmp_path.parent)
+    check_case("deepspeed", case_id, {**doc, "config": path})
+    if doc["error"] is None:
+        named, inline = lrplot.simulate(load(path)), lrplot.simulate(load(doc["config"]))
+        assert [(f.code, f.message) for f in findings(Subject(named.spec, named))] == [(f.code, f.message) for f in findings(Subject(inline.spec, inline))]
+        if form.startswith("path"):
+            assert any("ds_config.json" in line for line in named.spec.derivation)
+            assert any(f.endswith("ds_config.json") for f in named.spec.files)
+
+
+def test_trainer_deepspeed_argument_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    plan = {"transformers": {"learning_rate": 1e-4, "dataset_size": 100, "deepspeed": "nonexistent.json"}}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    result = _cli("plot", str(path), "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 2 and result.output.count("Error:") == 1
+    assert "transformers.deepspeed: 'nonexistent.json'" in result.output and str(tmp_path / "nonexistent.json") in result.output
+    # falsy (TrainingArguments' `if self.deepspeed:`): no DeepSpeed, the Trainer's own schedule
+    path.write_text(yaml.safe_dump({"transformers": {**plan["transformers"], "deepspeed": ""}}))
+    assert load(path).scheduler.type == "transformers.linear"
