@@ -451,7 +451,10 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     except LrplotError as exc:
         # Without a file, every run key can only have come from (or be given by) a flag.
         implied = set() if is_file else {k for k, _ in given_run}
-        raise UserError(_as_flag(str(exc), set(given) | set(run) | set(optimizer) | implied)) from None
+        message = _as_flag(str(exc), set(given) | set(run) | set(optimizer) | implied)
+        if origin is not None and origin.framework is not None and message == str(exc) and not message.startswith(f"{target}:"):
+            message = f"{target}: {message}"  # the section path is lrplot's reading of the framework's file: name the file
+        raise UserError(message) from None
 
 
 def _as_flag(message: str, flags: set[str]) -> str:

@@ -314,3 +314,17 @@ def test_trainer_deepspeed_argument_errors(tmp_path: Path, monkeypatch: pytest.M
     # falsy (TrainingArguments' `if self.deepspeed:`): no DeepSpeed, the Trainer's own schedule
     path.write_text(yaml.safe_dump({"transformers": {**plan["transformers"], "deepspeed": ""}}))
     assert load(path).scheduler.type == "transformers.linear"
+
+
+def test_ds_config_without_a_scheduler_names_the_file_and_the_trainer_side(tmp_path: Path) -> None:
+    """LLaMA-Factory's ds_configs have no scheduler (the Trainer's trains): the error names the file and says how to add
+    the TrainingArguments; given them (an lrplot YAML including the file), the Trainer's schedule is drawn."""
+    ds = FIXTURES / "llamafactory" / "ds_z3_config.json"
+    for command in ("plot", "explain"):
+        result = _cli(command, str(ds), *(("-o", str(tmp_path / "x.png")) if command == "plot" else ()))
+        assert result.exit_code == 2 and result.output.count("Error:") == 1, result.output
+        assert result.output.startswith(f"Error: {ds}: deepspeed.scheduler: missing") and "`transformers:` section" in result.output
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"include: {ds}\ntransformers: {{learning_rate: 1.0e-4, lr_scheduler_type: cosine, dataset_size: 1000, "
+                    "per_device_train_batch_size: 1, gradient_accumulation_steps: 2, bf16: true}\n")
+    assert load(plan).scheduler.type == "transformers.cosine"

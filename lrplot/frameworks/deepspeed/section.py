@@ -187,8 +187,11 @@ def _scheduler(ds: Mapping[str, Any], where: str) -> dict[str, Any]:
     if sched is None:
         raise ConfigError(
             f"{where}.scheduler",
-            "missing: without one DeepSpeed steps the scheduler your script passes to deepspeed.initialize(lr_scheduler=...); "
-            "draw that one (`scheduler: {type: ...}`), or add the ds_config's scheduler block",
+            "missing, so the ds_config has no schedule of its own. Under transformers' Trainer (LLaMA-Factory, TRL, ...) the "
+            "Trainer's lr_scheduler_type trains: give its TrainingArguments in a `transformers:` section beside the ds_config "
+            "(for a ds_config.json, an lrplot YAML with `include: ds_config.json` and `transformers: {learning_rate: ..., "
+            "lr_scheduler_type: ..., dataset_size: ...}`). With your own script DeepSpeed steps the scheduler it passes to "
+            "deepspeed.initialize(lr_scheduler=...): draw that one (`scheduler: {type: ...}`)",
         )
     if not isinstance(sched, Mapping) or "type" not in sched:
         raise ConfigError(f"{where}.scheduler", 'must be a mapping with a "type" and its "params"')
