@@ -328,3 +328,35 @@ def test_ds_config_without_a_scheduler_names_the_file_and_the_trainer_side(tmp_p
     plan.write_text(f"include: {ds}\ntransformers: {{learning_rate: 1.0e-4, lr_scheduler_type: cosine, dataset_size: 1000, "
                     "per_device_train_batch_size: 1, gradient_accumulation_steps: 2, bf16: true}\n")
     assert load(plan).scheduler.type == "transformers.cosine"
+
+
+def _as_arrays(text: str) -> str:
+    """The same script with each quoted-string argument list written as a bash array (the form lrplot read already)."""
+    import re
+
+    out = re.sub(r'^([A-Z_]+)=" ?\\?\n(.*?)\n"$', lambda m: f"{m.group(1)}=(\n{m.group(2)}\n)", text, flags=re.S | re.M)
+    return re.sub(r"\$\{?([A-Z_]+)\}?(\s|$)", lambda m: f"${{{m.group(1)}[@]}}{m.group(2)}" if f"{m.group(1)}=(" in out else m.group(0), out)
+
+
+@pytest.mark.parametrize("script", ["pretrain-gpt-string-args.sh", "pretrain-mistral-clip-string-args.sh"])
+def test_megatron_arguments_in_a_quoted_string_variable(tmp_path: Path, script: str) -> None:
+    """Megatron's own examples hold the arguments in a quoted string over several lines (`GPT_ARGS="` ... `"`, then
+    `$GPT_ARGS`): the shell splits it into words where it is expanded, and so does lrplot."""
+    text = (FIXTURES / "megatron" / script).read_text()
+    arrays = tmp_path / "arrays.sh"
+    arrays.write_text(_as_arrays(text))
+    assert '="' not in arrays.read_text().split("torchrun")[0].split("ARGS")[-1]  # the rewrite took
+    spec, same = load(FIXTURES / "megatron" / script), load(arrays)
+    assert dict(spec.scheduler.params) == dict(same.scheduler.params) and spec.run.total_steps == same.run.total_steps
+    out = _cli("explain", str(FIXTURES / "megatron" / script)).output
+    assert "expanded into words where the script passes" in out, out
+    one = tmp_path / "one.sh"
+    one.write_text('OPTIONS="--lr 1e-4 --min-lr 1e-5 --train-iters 100 --global-batch-size 8"; torchrun pretrain_gpt.py ${OPTIONS}\n')
+    assert load(one).run.total_steps == 100
+    unused = tmp_path / "unused.sh"  # defined, never passed: not an argument of the run
+    unused.write_text('OLD="--lr 1e-3"\ntorchrun pretrain_gpt.py --lr 1e-4 --train-iters 100 --global-batch-size 8\n')
+    assert load(unused).optimizer.groups[0].lr == 1e-4
+    unclosed = tmp_path / "unclosed.sh"
+    unclosed.write_text('torchrun pretrain_gpt.py --lr 1e-4 --train-iters 100 --global-batch-size 8\nA="never closed\n--x\n')
+    result = _cli("explain", str(unclosed))
+    assert result.exit_code == 2 and "line 2: cannot be split into words" in result.output and "never closed" in result.output
