@@ -360,3 +360,37 @@ def test_megatron_arguments_in_a_quoted_string_variable(tmp_path: Path, script: 
     unclosed.write_text('torchrun pretrain_gpt.py --lr 1e-4 --train-iters 100 --global-batch-size 8\nA="never closed\n--x\n')
     result = _cli("explain", str(unclosed))
     assert result.exit_code == 2 and "line 2: cannot be split into words" in result.output and "never closed" in result.output
+
+
+SAMPLE_RUNS = [c for f, c in CASES if f == "megatron" and golden(f, c)["error"] is None and "train-samples" in golden(f, c)["config"].get("megatron", {})]
+
+
+@pytest.mark.parametrize("how", ["--iterations", "exit-interval"])
+@pytest.mark.parametrize("case_id", SAMPLE_RUNS)
+def test_megatron_run_in_samples_draws_its_first_iterations(case_id: str, how: str) -> None:
+    """A run in samples has no iteration count to set: --iterations N (or Megatron's own --exit-interval N, which stops
+    the run there) draws its first N iterations, which are the golden run's (the schedule counts samples)."""
+    doc = golden("megatron", case_id)
+    n = len(doc["lr"][0]) // 3
+    extra = {"run": {"iterations": n}} if how == "--iterations" else {"megatron": {**doc["config"]["megatron"], "exit-interval": n}}
+    config = {**doc["config"], **extra}
+    for exact in (True, False):
+        trace = lrplot.simulate(load(config), exact=exact)
+        assert trace.lr.shape[1] == n
+        checks.check_trace(case_id, trace, [row[:n] for row in doc["lr"]], None, exact)
+    assert f"{how if how == '--iterations' else '--exit-interval'} {n:,}: Megatron stops after iteration {n:,}" in explain(lrplot.simulate(load(config)))
+
+
+def test_megatron_runs_past_the_limit_say_what_to_do() -> None:
+    """Megatron's own Llama 3 8B examples train 1,953,125,000 samples at 128 a batch: 15,258,789 iterations."""
+    section = {"lr": 3e-4, "min-lr": 3e-5, "lr-decay-style": "cosine", "lr-warmup-samples": 3906252, "lr-decay-samples": 1949218748,
+               "train-samples": 1953125000, "global-batch-size": 128}
+    with pytest.raises(ConfigError) as refused:
+        load({"megatron": section})
+    assert "15,258,789 iterations" in str(refused.value) and "--iterations N" in str(refused.value)
+    assert load({"megatron": section, "run": {"iterations": 1000}}).run.total_steps == 1000
+    long_iters = {"lr": 3e-4, "train-iters": 20_000_000, "global-batch-size": 8}
+    with pytest.raises(ConfigError) as refused:
+        load({"megatron": long_iters})
+    assert "--exit-interval N" in str(refused.value)
+    assert load({"megatron": {**long_iters, "exit-interval": 500}}).run.total_steps == 500
