@@ -413,6 +413,8 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         default_name = name_of(path)
         sched = data.get("scheduler")
         kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
+        if flags:
+            data, origin, flags = _section_flags(data, origin, flags)
         if flags and origin.framework is not None:
             raise UserError(f"{target} is read as {origin.framework}'s own file, which builds the scheduler; scheduler flags "
                             f"({' '.join(flags)}) do not apply: change the file, or use the run options")
@@ -455,6 +457,23 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         if origin is not None and origin.framework is not None and message == str(exc) and not message.startswith(f"{target}:"):
             message = f"{target}: {message}"  # the section path is lrplot's reading of the framework's file: name the file
         raise UserError(message) from None
+
+
+def _section_flags(data: dict[str, Any], origin: Any, flags: list[str]) -> tuple[dict[str, Any], Any, list[str]]:
+    """Flags a framework takes on its own command line (torchtitan's ``--lr_scheduler.warmup_steps 100``), given to
+    the config's section of that framework (its module's ``command_line``); the data, the origin saying so, and the
+    flags left (none, when a section took them)."""
+    from dataclasses import replace
+
+    from .registry import section_family
+
+    for key in data:
+        family_ = section_family(key)
+        reader = family_.part(family_.section_module) if family_ is not None else None
+        if reader is not None and hasattr(reader, "command_line"):
+            section, lines = reader.command_line(flags, data[key], key)
+            return {**data, key: section}, replace(origin, lines=origin.lines + tuple(lines)), []
+    return data, origin, flags
 
 
 def _as_flag(message: str, flags: set[str]) -> str:

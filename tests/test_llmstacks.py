@@ -394,3 +394,31 @@ def test_megatron_runs_past_the_limit_say_what_to_do() -> None:
         load({"megatron": long_iters})
     assert "--exit-interval N" in str(refused.value)
     assert load({"megatron": {**long_iters, "exit-interval": 500}}).run.total_steps == 500
+
+
+TITAN_SECTIONS = [c for f, c in CASES if f == "torchtitan" and golden(f, c)["error"] is None and "torchtitan" in golden(f, c)["config"]]
+
+
+@pytest.mark.parametrize("case_id", TITAN_SECTIONS)
+def test_torchtitan_command_line_overrides_on_a_toml(tmp_path: Path, case_id: str) -> None:
+    """torchtitan's `--lr_scheduler.warmup_steps 100`-style overrides given after a TOML (or a config with a torchtitan
+    section) override its tables as on torchtitan's command line: every schedule key of the golden case as a flag
+    over Llama 3 8B's TOML gives the golden trace."""
+    from lrplot.cli import build_spec
+    from lrplot.frameworks.torchtitan.section import TABLES, read
+
+    doc = golden("torchtitan", case_id)
+    tables, _ = read(doc["config"]["torchtitan"])
+    flags: list[str] = []
+    for table, fields in TABLES.items():
+        for key, (default, _) in fields.items():
+            value = tables[table].get(key, default)
+            flags += [f"--{table}.{key}", "None" if value is None else str(value)]
+    for exact in (True, False):
+        trace = lrplot.simulate(build_spec(str(FIXTURES / "torchtitan" / "llama3_8b.toml"), {}, flags=flags), exact=exact)
+        checks.check_trace(case_id, trace, doc["lr"], None, exact)
+    own = tmp_path / "titan.yaml"
+    own.write_text("torchtitan: {training: {steps: 7}}\n")
+    assert lrplot.simulate(build_spec(str(own), {}, flags=flags)).lr.shape[1] == len(doc["lr"][0])
+    result = _cli("explain", str(FIXTURES / "torchtitan" / "llama3_8b.toml"), "--lr_scheduler.warmup_step", "100")
+    assert result.exit_code == 2 and "did you mean '--lr_scheduler.warmup_steps'" in result.output
