@@ -461,7 +461,7 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
 
 def _section_flags(data: dict[str, Any], origin: Any, flags: list[str]) -> tuple[dict[str, Any], Any, list[str]]:
     """Flags a framework takes on its own command line (torchtitan's ``--lr_scheduler.warmup_steps 100``), given to
-    the config's section of that framework (its module's ``command_line``); the data, the origin saying so, and the
+    the config's section of that framework (its module's ``own_flags``); the data, the origin saying so, and the
     flags left (none, when a section took them)."""
     from dataclasses import replace
 
@@ -470,8 +470,8 @@ def _section_flags(data: dict[str, Any], origin: Any, flags: list[str]) -> tuple
     for key in data:
         family_ = section_family(key)
         reader = family_.part(family_.section_module) if family_ is not None else None
-        if reader is not None and hasattr(reader, "command_line"):
-            section, lines = reader.command_line(flags, data[key], key)
+        if reader is not None and hasattr(reader, "own_flags"):
+            section, lines = reader.own_flags(flags, data[key], key)
             return {**data, key: section}, replace(origin, lines=origin.lines + tuple(lines)), []
     return data, origin, flags
 

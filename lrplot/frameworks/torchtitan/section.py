@@ -5,7 +5,7 @@ Releases up to 0.2 configure a job in TOML (``[lr_scheduler] warmup_steps = 200`
 it in Python and takes overrides on the command line (``--lr_scheduler.warmup_steps 2000
 --training.steps 10000``). The section holds either spelling: the tables as the TOML has them, or
 the overrides as keys (``lr_scheduler.warmup_steps: 2000``, the ``--`` optional); an override wins
-over its table's key, as on torchtitan's command line; and ``command_line`` takes the same overrides as
+over its table's key, as on torchtitan's command line; and ``own_flags`` takes the same overrides as
 flags after a TOML or a config with this section (``lrplot explain llama3_8b.toml --training.steps 2000``). The schedule reads ``lr_scheduler.*``,
 ``training.steps`` and ``optimizer.lr``; the tables' other keys (a TOML's batch size, sequence
 length, ...) are accepted and do not change it.
@@ -82,7 +82,7 @@ def read(section: Any, path: str = SECTION) -> tuple[dict[str, dict[str, Any]], 
 _OPTIONAL = ("lr_scheduler.total_steps", "lr_scheduler.decay_ratio")  # Optional fields: "None" on the command line is None
 
 
-def command_line(flags: list[str], section: Any, path: str = SECTION) -> tuple[dict[str, Any], tuple[str, ...]]:
+def own_flags(flags: list[str], section: Any, path: str = SECTION) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The section with torchtitan's command-line overrides (``--lr_scheduler.warmup_steps 100 --training.steps 2000``,
     or ``--name=value``; tyro's ``-`` spelling too) as its keys, over its tables as on torchtitan's command line; and a
     line for each. Values are converted as torchtitan's config types them (an int, a float, a string)."""
