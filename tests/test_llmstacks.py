@@ -422,3 +422,17 @@ def test_torchtitan_command_line_overrides_on_a_toml(tmp_path: Path, case_id: st
     assert lrplot.simulate(build_spec(str(own), {}, flags=flags)).lr.shape[1] == len(doc["lr"][0])
     result = _cli("explain", str(FIXTURES / "torchtitan" / "llama3_8b.toml"), "--lr_scheduler.warmup_step", "100")
     assert result.exit_code == 2 and "did you mean '--lr_scheduler.warmup_steps'" in result.output
+
+
+def test_ds_fp16_auto_is_what_the_trainer_fills() -> None:
+    """fp16.enabled "auto" under the Trainer is its fp16 (or fp16_full_eval): LLaMA-Factory's bf16 run skips no steps."""
+    import yaml
+    from lrplot.check import Subject, findings
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "configs" / "deepspeed-llamafactory-qwen3-lora.yaml").read_text())
+    config["transformers"]["lr_scheduler_type"] = "constant"
+    config["deepspeed"]["scheduler"] = {"type": "WarmupLR", "params": {"warmup_num_steps": "auto", "warmup_type": "linear"}}
+    for fp16, found in ((False, False), (True, True)):
+        hf = {k: v for k, v in config["transformers"].items() if k != "bf16"} | ({"fp16": True} if fp16 else {"bf16": True})
+        trace = lrplot.simulate(load({**config, "transformers": hf}))
+        assert ("DS107" in {f.code for f in findings(Subject(trace.spec, trace))}) is found
