@@ -413,6 +413,8 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         default_name = name_of(path)
         sched = data.get("scheduler")
         kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
+        if flags:
+            data, origin, flags = _section_flags(data, origin, flags)
         if flags and origin.framework is not None:
             raise UserError(f"{target} is read as {origin.framework}'s own file, which builds the scheduler; scheduler flags "
                             f"({' '.join(flags)}) do not apply: change the file, or use the run options")
@@ -451,7 +453,27 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
     except LrplotError as exc:
         # Without a file, every run key can only have come from (or be given by) a flag.
         implied = set() if is_file else {k for k, _ in given_run}
-        raise UserError(_as_flag(str(exc), set(given) | set(run) | set(optimizer) | implied)) from None
+        message = _as_flag(str(exc), set(given) | set(run) | set(optimizer) | implied)
+        if origin is not None and origin.framework is not None and message == str(exc) and not message.startswith(f"{target}:"):
+            message = f"{target}: {message}"  # the section path is lrplot's reading of the framework's file: name the file
+        raise UserError(message) from None
+
+
+def _section_flags(data: dict[str, Any], origin: Any, flags: list[str]) -> tuple[dict[str, Any], Any, list[str]]:
+    """Flags a framework takes on its own command line (torchtitan's ``--lr_scheduler.warmup_steps 100``), given to
+    the config's section of that framework (its module's ``own_flags``); the data, the origin saying so, and the
+    flags left (none, when a section took them)."""
+    from dataclasses import replace
+
+    from .registry import section_family
+
+    for key in data:
+        family_ = section_family(key)
+        reader = family_.part(family_.section_module) if family_ is not None else None
+        if reader is not None and hasattr(reader, "own_flags"):
+            section, lines = reader.own_flags(flags, data[key], key)
+            return {**data, key: section}, replace(origin, lines=origin.lines + tuple(lines)), []
+    return data, origin, flags
 
 
 def _as_flag(message: str, flags: set[str]) -> str:

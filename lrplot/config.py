@@ -356,6 +356,12 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     found = {k: section_family(k) for k in data if k not in PLAIN_KEYS}
     if not all(found.values()):
         check_keys(data, "", (*PLAIN_KEYS, *every_section()))  # names the misspelt key, among every section
+    # A section may name another framework's configuration (a module's ``names_sections``: the
+    # TrainingArguments' `deepspeed` names a ds_config); that framework loads too, to take it over.
+    for key in list(found):
+        module = found[key].part(found[key].section_module)
+        for other in getattr(module, "names_sections", lambda section: ())(data[key]):
+            found.setdefault(other, section_family(other))
     derivation: tuple[str, ...] = ()
     from .registry import PACKAGES
 
@@ -374,14 +380,19 @@ def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
     # what it made is named by the section's field that caused it.
     family_ = found[sections[0]]
     reader = family_.part(family_.section_module)
+    files: tuple[str, ...] = ()
+    if hasattr(reader, "read_named"):  # files the config names (a ds_config's path), read now; checks see what they hold
+        data, derivation, files = reader.read_named(data, Path(base_dir) if base_dir is not None else None)
+        source = data
     data, moved = options_into_section(data, sections[0], getattr(reader, "OPTIONS", {}))
     if data.get("vars") is not None and sections[0] in data:  # a section's keys may name vars (those that do not use the run), which it then consumes
         data = {k: v for k, v in data.items() if k != "vars"} | {sections[0]: named_fields(data[sections[0]], early_vars(data["vars"]), sections[0])}
-    data, derivation = reader.translate(data.get(sections[0]), data, sections[0])
-    derivation = moved + tuple(derivation)
+    data, made = reader.translate(data.get(sections[0]), data, sections[0])
+    derivation = moved + derivation + tuple(made)
     check_tree(data)
     try:
-        return _from_plain(data, source, derivation, default_name, base_dir)
+        spec = _from_plain(data, source, derivation, default_name, base_dir)
+        return replace(spec, files=tuple(dict.fromkeys(files + spec.files))) if files else spec
     except ConfigError as exc:
         made = exc.path.split(".")[0].split("[")[0] in ("optimizer", "run", "scheduler")
         if made and hasattr(reader, "section_error"):

@@ -267,3 +267,172 @@ def test_bad_sections_are_one_clean_error(tmp_path: Path, config: dict, fragment
     result = _cli("explain", str(path))
     assert result.exit_code == 2, result.output
     assert fragment in result.output and result.output.count("Error:") == 1 and "Traceback" not in result.output
+
+
+TRAINER_CASES = [c for f, c in CASES if f == "deepspeed" and "transformers" in golden(f, c)["config"]]
+
+
+@pytest.mark.parametrize("form", ["path", "path-from-config-folder", "mapping", "base64"])
+@pytest.mark.parametrize("case_id", TRAINER_CASES)
+def test_trainer_deepspeed_argument_names_the_ds_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_id: str, form: str) -> None:
+    """TrainingArguments' `deepspeed:` (LLaMA-Factory's own form: a path, or the ds_config as a dict, or base64 JSON, as
+    HfDeepSpeedConfig reads it) trains as the same ds_config given as a `deepspeed:` section: the golden trace, the same checks."""
+    import base64
+
+    import yaml
+    from lrplot.check import Subject, findings
+
+    doc = golden("deepspeed", case_id)
+    ds = doc["config"]["deepspeed"]
+    (tmp_path / "ds_config.json").write_text(json.dumps(ds))
+    value = {"path": "ds_config.json", "path-from-config-folder": "ds_config.json", "mapping": ds,
+             "base64": base64.urlsafe_b64encode(json.dumps(ds).encode()).decode()}[form]
+    config = {k: v for k, v in doc["config"].items() if k != "deepspeed"}
+    config["transformers"] = {**config["transformers"], "deepspeed": value}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.chdir(tmp_path if form == "path" else tmp_path.parent)
+    check_case("deepspeed", case_id, {**doc, "config": path})
+    if doc["error"] is None:
+        named, inline = lrplot.simulate(load(path)), lrplot.simulate(load(doc["config"]))
+        assert [(f.code, f.message) for f in findings(Subject(named.spec, named))] == [(f.code, f.message) for f in findings(Subject(inline.spec, inline))]
+        if form.startswith("path"):
+            assert any("ds_config.json" in line for line in named.spec.derivation)
+            assert any(f.endswith("ds_config.json") for f in named.spec.files)
+
+
+def test_trainer_deepspeed_argument_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    plan = {"transformers": {"learning_rate": 1e-4, "dataset_size": 100, "deepspeed": "nonexistent.json"}}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    result = _cli("plot", str(path), "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 2 and result.output.count("Error:") == 1
+    assert "transformers.deepspeed: 'nonexistent.json'" in result.output and str(tmp_path / "nonexistent.json") in result.output
+    # falsy (TrainingArguments' `if self.deepspeed:`): no DeepSpeed, the Trainer's own schedule
+    path.write_text(yaml.safe_dump({"transformers": {**plan["transformers"], "deepspeed": ""}}))
+    assert load(path).scheduler.type == "transformers.linear"
+
+
+def test_ds_config_without_a_scheduler_names_the_file_and_the_trainer_side(tmp_path: Path) -> None:
+    """LLaMA-Factory's ds_configs have no scheduler (the Trainer's trains): the error names the file and says how to add
+    the TrainingArguments; given them (an lrplot YAML including the file), the Trainer's schedule is drawn."""
+    ds = FIXTURES / "llamafactory" / "ds_z3_config.json"
+    for command in ("plot", "explain"):
+        result = _cli(command, str(ds), *(("-o", str(tmp_path / "x.png")) if command == "plot" else ()))
+        assert result.exit_code == 2 and result.output.count("Error:") == 1, result.output
+        assert result.output.startswith(f"Error: {ds}: deepspeed.scheduler: missing") and "`transformers:` section" in result.output
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"include: {ds}\ntransformers: {{learning_rate: 1.0e-4, lr_scheduler_type: cosine, dataset_size: 1000, "
+                    "per_device_train_batch_size: 1, gradient_accumulation_steps: 2, bf16: true}\n")
+    assert load(plan).scheduler.type == "transformers.cosine"
+
+
+def _as_arrays(text: str) -> str:
+    """The same script with each quoted-string argument list written as a bash array (the form lrplot read already)."""
+    import re
+
+    out = re.sub(r'^([A-Z_]+)=" ?\\?\n(.*?)\n"$', lambda m: f"{m.group(1)}=(\n{m.group(2)}\n)", text, flags=re.S | re.M)
+    return re.sub(r"\$\{?([A-Z_]+)\}?(\s|$)", lambda m: f"${{{m.group(1)}[@]}}{m.group(2)}" if f"{m.group(1)}=(" in out else m.group(0), out)
+
+
+@pytest.mark.parametrize("script", ["pretrain-gpt-string-args.sh", "pretrain-mistral-clip-string-args.sh"])
+def test_megatron_arguments_in_a_quoted_string_variable(tmp_path: Path, script: str) -> None:
+    """Megatron's own examples hold the arguments in a quoted string over several lines (`GPT_ARGS="` ... `"`, then
+    `$GPT_ARGS`): the shell splits it into words where it is expanded, and so does lrplot."""
+    text = (FIXTURES / "megatron" / script).read_text()
+    arrays = tmp_path / "arrays.sh"
+    arrays.write_text(_as_arrays(text))
+    assert '="' not in arrays.read_text().split("torchrun")[0].split("ARGS")[-1]  # the rewrite took
+    spec, same = load(FIXTURES / "megatron" / script), load(arrays)
+    assert dict(spec.scheduler.params) == dict(same.scheduler.params) and spec.run.total_steps == same.run.total_steps
+    out = _cli("explain", str(FIXTURES / "megatron" / script)).output
+    assert "expanded into words where the script passes" in out, out
+    one = tmp_path / "one.sh"
+    one.write_text('OPTIONS="--lr 1e-4 --min-lr 1e-5 --train-iters 100 --global-batch-size 8"; torchrun pretrain_gpt.py ${OPTIONS}\n')
+    assert load(one).run.total_steps == 100
+    unused = tmp_path / "unused.sh"  # defined, never passed: not an argument of the run
+    unused.write_text('OLD="--lr 1e-3"\ntorchrun pretrain_gpt.py --lr 1e-4 --train-iters 100 --global-batch-size 8\n')
+    assert load(unused).optimizer.groups[0].lr == 1e-4
+    unclosed = tmp_path / "unclosed.sh"
+    unclosed.write_text('torchrun pretrain_gpt.py --lr 1e-4 --train-iters 100 --global-batch-size 8\nA="never closed\n--x\n')
+    result = _cli("explain", str(unclosed))
+    assert result.exit_code == 2 and "line 2: cannot be split into words" in result.output and "never closed" in result.output
+
+
+SAMPLE_RUNS = [c for f, c in CASES if f == "megatron" and golden(f, c)["error"] is None and "train-samples" in golden(f, c)["config"].get("megatron", {})]
+
+
+@pytest.mark.parametrize("how", ["--iterations", "exit-interval"])
+@pytest.mark.parametrize("case_id", SAMPLE_RUNS)
+def test_megatron_run_in_samples_draws_its_first_iterations(case_id: str, how: str) -> None:
+    """A run in samples has no iteration count to set: --iterations N (or Megatron's own --exit-interval N, which stops
+    the run there) draws its first N iterations, which are the golden run's (the schedule counts samples)."""
+    doc = golden("megatron", case_id)
+    n = len(doc["lr"][0]) // 3
+    extra = {"run": {"iterations": n}} if how == "--iterations" else {"megatron": {**doc["config"]["megatron"], "exit-interval": n}}
+    config = {**doc["config"], **extra}
+    for exact in (True, False):
+        trace = lrplot.simulate(load(config), exact=exact)
+        assert trace.lr.shape[1] == n
+        checks.check_trace(case_id, trace, [row[:n] for row in doc["lr"]], None, exact)
+    assert f"{how if how == '--iterations' else '--exit-interval'} {n:,}: Megatron stops after iteration {n:,}" in explain(lrplot.simulate(load(config)))
+
+
+def test_megatron_runs_past_the_limit_say_what_to_do() -> None:
+    """Megatron's own Llama 3 8B examples train 1,953,125,000 samples at 128 a batch: 15,258,789 iterations."""
+    section = {"lr": 3e-4, "min-lr": 3e-5, "lr-decay-style": "cosine", "lr-warmup-samples": 3906252, "lr-decay-samples": 1949218748,
+               "train-samples": 1953125000, "global-batch-size": 128}
+    with pytest.raises(ConfigError) as refused:
+        load({"megatron": section})
+    assert "15,258,789 iterations" in str(refused.value) and "--iterations N" in str(refused.value)
+    assert load({"megatron": section, "run": {"iterations": 1000}}).run.total_steps == 1000
+    long_iters = {"lr": 3e-4, "train-iters": 20_000_000, "global-batch-size": 8}
+    with pytest.raises(ConfigError) as refused:
+        load({"megatron": long_iters})
+    assert "--exit-interval N" in str(refused.value)
+    assert load({"megatron": {**long_iters, "exit-interval": 500}}).run.total_steps == 500
+
+
+TITAN_SECTIONS = [c for f, c in CASES if f == "torchtitan" and golden(f, c)["error"] is None and "torchtitan" in golden(f, c)["config"]]
+
+
+@pytest.mark.parametrize("case_id", TITAN_SECTIONS)
+def test_torchtitan_command_line_overrides_on_a_toml(tmp_path: Path, case_id: str) -> None:
+    """torchtitan's `--lr_scheduler.warmup_steps 100`-style overrides given after a TOML (or a config with a torchtitan
+    section) override its tables as on torchtitan's command line: every schedule key of the golden case as a flag
+    over Llama 3 8B's TOML gives the golden trace."""
+    from lrplot.cli import build_spec
+    from lrplot.frameworks.torchtitan.section import TABLES, read
+
+    doc = golden("torchtitan", case_id)
+    tables, _ = read(doc["config"]["torchtitan"])
+    flags: list[str] = []
+    for table, fields in TABLES.items():
+        for key, (default, _) in fields.items():
+            value = tables[table].get(key, default)
+            flags += [f"--{table}.{key}", "None" if value is None else str(value)]
+    for exact in (True, False):
+        trace = lrplot.simulate(build_spec(str(FIXTURES / "torchtitan" / "llama3_8b.toml"), {}, flags=flags), exact=exact)
+        checks.check_trace(case_id, trace, doc["lr"], None, exact)
+    own = tmp_path / "titan.yaml"
+    own.write_text("torchtitan: {training: {steps: 7}}\n")
+    assert lrplot.simulate(build_spec(str(own), {}, flags=flags)).lr.shape[1] == len(doc["lr"][0])
+    result = _cli("explain", str(FIXTURES / "torchtitan" / "llama3_8b.toml"), "--lr_scheduler.warmup_step", "100")
+    assert result.exit_code == 2 and "did you mean '--lr_scheduler.warmup_steps'" in result.output
+
+
+def test_ds_fp16_auto_is_what_the_trainer_fills() -> None:
+    """fp16.enabled "auto" under the Trainer is its fp16 (or fp16_full_eval): LLaMA-Factory's bf16 run skips no steps."""
+    import yaml
+    from lrplot.check import Subject, findings
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "configs" / "deepspeed-llamafactory-qwen3-lora.yaml").read_text())
+    config["transformers"]["lr_scheduler_type"] = "constant"
+    config["deepspeed"]["scheduler"] = {"type": "WarmupLR", "params": {"warmup_num_steps": "auto", "warmup_type": "linear"}}
+    for fp16, found in ((False, False), (True, True)):
+        hf = {k: v for k, v in config["transformers"].items() if k != "bf16"} | ({"fp16": True} if fp16 else {"bf16": True})
+        trace = lrplot.simulate(load({**config, "transformers": hf}))
+        assert ("DS107" in {f.code for f in findings(Subject(trace.spec, trace))}) is found

@@ -6,23 +6,34 @@ Severities per DESIGN.md: ``info`` says how DeepSpeed behaves where users do not
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ...engine.pitfalls import Rule, Subject, num
 
 
+def _ds_config(s: Subject) -> tuple[str, Any]:
+    """Where the ds_config is (a `deepspeed:` section, or TrainingArguments' deepspeed, its file read in) and it, or None."""
+    src = s.spec.source
+    if "deepspeed" in src:
+        return "deepspeed", src["deepspeed"]
+    hf = src.get("transformers")
+    if isinstance(hf, Mapping) and isinstance(hf.get("deepspeed"), Mapping):
+        return "transformers.deepspeed", hf["deepspeed"]
+    return "", None
+
+
 def _source(s: Subject) -> dict[str, Any]:
     """The scheduler keywords as the user wrote them (a ds_config's params, or a type: config's keys)."""
-    src = s.spec.source
-    ds = src.get("deepspeed")
-    if isinstance(ds, dict) and isinstance(ds.get("scheduler"), dict):
+    _, ds = _ds_config(s)
+    if isinstance(ds, Mapping) and isinstance(ds.get("scheduler"), Mapping):
         return dict(ds["scheduler"].get("params") or {})
-    sched = src.get("scheduler")
+    sched = s.spec.source.get("scheduler")
     return dict(sched) if isinstance(sched, dict) else {}
 
 
 def _field(s: Subject, key: str) -> str:
-    return f"deepspeed.scheduler.params.{key}" if "deepspeed" in s.spec.source else f"{s.spec.scheduler.path}.{key}"
+    where, ds = _ds_config(s)
+    return f"{where}.scheduler.params.{key}" if ds is not None else f"{s.spec.scheduler.path}.{key}"
 
 
 def _name(s: Subject) -> str:
@@ -37,7 +48,7 @@ def _replaces(s: Subject):
     hf = s.spec.source.get("transformers")
     if isinstance(hf, dict):
         kind = hf.get("lr_scheduler_type", "linear")
-        yield "deepspeed.scheduler", (
+        yield f"{_ds_config(s)[0]}.scheduler", (
             f"the ds_config's scheduler ({_name(s)}) replaces the Trainer's lr_scheduler_type {kind!r}: the Trainer hands "
             f"DeepSpeed a DummyScheduler, so {kind} never trains; remove the ds_config's \"scheduler\" block to train {kind}"
         )
@@ -95,12 +106,15 @@ def _warmup_past_total(s: Subject):
 
 
 def _fp16(s: Subject):
-    ds = s.spec.source.get("deepspeed")
-    fp16 = isinstance(ds, dict) and isinstance(ds.get("fp16"), dict) and ds["fp16"].get("enabled") in (True, "auto")
-    if _under_trainer(s) and s.spec.source["transformers"].get("fp16"):
-        fp16 = True
+    where, ds = _ds_config(s)
+    enabled = ds["fp16"].get("enabled") if isinstance(ds, Mapping) and isinstance(ds.get("fp16"), Mapping) else None
+    if _under_trainer(s):  # the Trainer fills "auto" with fp16 or fp16_full_eval
+        hf = s.spec.source["transformers"]
+        fp16 = enabled is True or bool(hf.get("fp16") or (enabled == "auto" and hf.get("fp16_full_eval")))
+    else:
+        fp16 = enabled in (True, "auto")
     if fp16 and not s.spec.scheduler.params["skipped_steps"]:
-        yield "deepspeed.fp16", (
+        yield f"{where or 'deepspeed'}.fp16", (
             "with fp16 and a dynamic loss scale the first steps usually overflow while the scale comes down from "
             "2**initial_scale_power; each skipped step holds the schedule back one step (give them as skipped_steps to see it)"
         )

@@ -6,7 +6,8 @@ ds_config does not say how long the run is, so lrplot's ``steps`` (or ``--iterat
 scheduler's ``total_num_steps`` by default. ``skipped_steps`` (lrplot's) lists the optimizer steps an
 fp16 overflow skipped.
 
-Beside a ``transformers:`` section (or named by its TrainingArguments' ``deepspeed`` key), the
+Beside a ``transformers:`` section (or named by its TrainingArguments' ``deepspeed`` key: a path, read by
+``read_named`` from the current folder as the Trainer opens it or else the config's folder), the
 section is what the Trainer's DeepSpeed integration makes of it (transformers 5.23,
 integrations/deepspeed.py): ``trainer_config_process`` and ``trainer_config_finalize`` fill each
 ``"auto"`` from the TrainingArguments (the optimizer's lr and betas, the batch sizes,
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -61,42 +63,82 @@ def takes_over(config: Mapping[str, Any]) -> bool:
 
     if any(k in config for k in SECTIONS if k not in (SECTION, "transformers")):
         return False
-    if SECTION in config:
-        return True
-    hf = config.get("transformers")
-    return isinstance(hf, Mapping) and hf.get("deepspeed") is not None
+    return SECTION in config or _named(config) is not None
 
 
-def _ds_config(config: Mapping[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
-    """The ds_config: the section, or the file (or mapping) the TrainingArguments' deepspeed key names."""
+def _named(config: Mapping[str, Any]) -> Any:
+    """The ds_config TrainingArguments' deepspeed names, or None: TrainingArguments.__post_init__ takes it only when
+    truthy (``if self.deepspeed:``), so an empty string or mapping means no DeepSpeed."""
     hf = config.get("transformers")
     named = hf.get("deepspeed") if isinstance(hf, Mapping) else None
+    return named or None
+
+
+def read_named(config: Mapping[str, Any], base_dir: Path | None) -> tuple[Mapping[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """The config with the ds_config TrainingArguments' deepspeed names read in (as HfDeepSpeedConfig reads it: a
+    mapping as it is, the path of a JSON file, or base64-encoded JSON), the line saying which, and the file read.
+
+    The Trainer opens a relative path from the folder training runs in; lrplot looks there first too, then in
+    the config's own folder (where an lrplot YAML beside its ds_config finds it wherever lrplot runs)."""
+    named = _named(config)
+    where = "transformers.deepspeed"
+    if named is None or isinstance(named, Mapping):
+        return config, ((f"{where}: the ds_config given inline",) if named is not None else ()), ()
+    if not isinstance(named, str):
+        raise ConfigError(where, f"must be the path of a ds_config.json (or the ds_config as a mapping), got {type_name(named)}")
+    from ...files import read_limited, shown, user_path
+
+    given = user_path(named, where)
+    tried = [given] if given.is_absolute() or base_dir is None else list(dict.fromkeys([given, base_dir / given]))
+    found = next((p for p in tried if os.path.exists(p)), None)  # as HfDeepSpeedConfig asks (False for a name too long)
+    if found is None:
+        decoded = _base64_json(named)
+        if decoded is None:
+            looked = " or ".join(shown(p.absolute()) for p in tried)
+            raise ConfigError(
+                where,
+                f"{named!r} is no file ({looked} does not exist): the Trainer raises ValueError (Expected a string path to an "
+                "existing deepspeed config, or a dictionary, or a base64 encoded string); it opens a relative path from the folder "
+                "training runs in, and lrplot looks there and in the config's folder",
+            )
+        line, data, files = f"{where}: the ds_config given as base64-encoded JSON", decoded, ()
+    else:
+        label = f"{where} ({shown(found)})"
+        raw = read_limited(found, 1 << 20, where, "configs")
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(label, f"is not a JSON ds_config ({exc})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(label, "must hold a JSON object")
+        folder = "the current folder, where the Trainer opens it" if found == given else "the config's folder"
+        line, files = f"{where}: read {shown(found)} (from {folder})", (shown(found),)
+    return {**config, "transformers": {**config["transformers"], "deepspeed": data}}, (line,), files
+
+
+def _base64_json(text: str) -> dict[str, Any] | None:
+    """HfDeepSpeedConfig's last resort: the string as urlsafe base64 of a JSON object."""
+    import base64
+    import binascii
+
+    try:
+        data = json.loads(base64.urlsafe_b64decode(text).decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _ds_config(config: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """The ds_config: the section, or the mapping the TrainingArguments' deepspeed holds (read_named read a file in)."""
+    named = _named(config)
     if SECTION in config:
         if named is not None:
             raise ConfigError("transformers.deepspeed", "names a ds_config, and the config has a `deepspeed:` section too; keep one")
         section = config[SECTION]
         if not isinstance(section, Mapping):
             raise ConfigError(SECTION, f"must be a ds_config mapping (scheduler, optimizer, ...), got {type_name(section)}")
-        return copy.deepcopy(dict(section)), SECTION, []
-    where = "transformers.deepspeed"
-    if isinstance(named, Mapping):
-        return copy.deepcopy(dict(named)), where, [f"{where}: the ds_config given inline"]
-    if not isinstance(named, str):
-        raise ConfigError(where, f"must be the path of a ds_config.json (or the mapping), got {type_name(named)}")
-    from ...files import read_limited, user_path
-
-    path = user_path(named, where)
-    if not path.exists():
-        raise ConfigError(where, f"{named!r} does not exist; the Trainer opens it from the folder training runs in, and so does lrplot "
-                          "(run lrplot there, or give the ds_config as a `deepspeed:` section)")
-    raw = read_limited(path, 1 << 20, where, "configs")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{where} ({named})", f"is not a JSON ds_config ({exc})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} ({named})", "must hold a JSON object")
-    return data, f"{where} ({named})", [f"{where}: read {named} (from the current folder, as the Trainer opens it)"]
+        return copy.deepcopy(dict(section)), SECTION
+    return copy.deepcopy(dict(named)), "transformers.deepspeed"
 
 
 def _node(ds: Mapping[str, Any], dotted: str) -> tuple[Any, str]:
@@ -111,7 +153,8 @@ def _node(ds: Mapping[str, Any], dotted: str) -> tuple[Any, str]:
 
 
 def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> tuple[dict[str, Any], tuple[str, ...]]:
-    ds, where, lines = _ds_config(config)
+    ds, where = _ds_config(config)
+    lines: list[str] = []
     if "transformers" in config:
         return _with_trainer(ds, where, config, lines)
     for key in ("scheduler", "run"):
@@ -144,8 +187,11 @@ def _scheduler(ds: Mapping[str, Any], where: str) -> dict[str, Any]:
     if sched is None:
         raise ConfigError(
             f"{where}.scheduler",
-            "missing: without one DeepSpeed steps the scheduler your script passes to deepspeed.initialize(lr_scheduler=...); "
-            "draw that one (`scheduler: {type: ...}`), or add the ds_config's scheduler block",
+            "missing, so the ds_config has no schedule of its own. Under transformers' Trainer (LLaMA-Factory, TRL, ...) the "
+            "Trainer's lr_scheduler_type trains: give its TrainingArguments in a `transformers:` section beside the ds_config "
+            "(for a ds_config.json, an lrplot YAML with `include: ds_config.json` and `transformers: {learning_rate: ..., "
+            "lr_scheduler_type: ..., dataset_size: ...}`). With your own script DeepSpeed steps the scheduler it passes to "
+            "deepspeed.initialize(lr_scheduler=...): draw that one (`scheduler: {type: ...}`)",
         )
     if not isinstance(sched, Mapping) or "type" not in sched:
         raise ConfigError(f"{where}.scheduler", 'must be a mapping with a "type" and its "params"')

@@ -42,6 +42,8 @@ ARGS: dict[str, tuple[str, Any, str]] = {
     "rampup_batch_size": ("ints", None, "--rampup-batch-size START INCREMENT SAMPLES"),
     "decoupled_lr": ("float", None, "--decoupled-lr: max lr of the embedding and output layer (a second group)"),
     "decoupled_min_lr": ("float", None, "--decoupled-min-lr: their min lr"),
+    "exit_interval": ("int", None, "--exit-interval: Megatron stops after the iteration that is a multiple of it, the "
+                      "schedule unchanged (the first N iterations of a longer run; --iterations N on a run in samples)"),
     "micro_batch_size": ("int", None, "--micro-batch-size (does not change the schedule)"),
     "fp16": ("bool", False, "--fp16: skipped iterations (inf gradients) do not step the scheduler"),
     "bf16": ("bool", False, "--bf16 (does not change the schedule)"),
@@ -57,7 +59,10 @@ REFUSED = {
     "batch_size": "is no longer valid (Megatron asserts: --batch-size argument is no longer valid, use --micro-batch-size instead)",
 }
 # The run's and optimizer's options (a YAML's run:, or --iterations and --lr) as the arguments they mean.
-OPTIONS = {"run.iterations": "train-iters", "optimizer.lr": "lr"}
+# --iterations is lrplot's ITERATIONS key: --train-iters for a run in iterations, and for a run in samples
+# (which has no iteration count to set) the first iterations, as --exit-interval stops it.
+ITERATIONS = "iterations"
+OPTIONS = {"run.iterations": ITERATIONS, "optimizer.lr": "lr"}
 
 
 def keys() -> list[tuple[str, str, str]]:
@@ -173,6 +178,8 @@ def validate(args: dict[str, Any], where: _Where) -> None:
         )
     if not args["min_lr"] <= args["lr"]:
         refuse("min_lr", "assert args.min_lr <= args.lr")
+    if args["exit_interval"] is not None and args["exit_interval"] < 0:
+        raise ConfigError(where("exit_interval"), f"must be >= 0 (0: no early exit), got {args['exit_interval']}")
     for d in ("train_iters", "train_samples", "lr_decay_iters", "lr_decay_samples", "lr_warmup_iters", "lr_warmup_samples",
               "lr_wsd_decay_iters", "lr_wsd_decay_samples"):
         if args[d] is not None and args[d] < 0:
@@ -191,17 +198,36 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     for key, what in (("scheduler", "the scheduler (--lr-decay-style and the --lr-* arguments)"), ("run", "the run (--train-iters or --train-samples)")):
         if key in config:
             raise ConfigError(key, f"the `{path}:` section sets {what}; remove `{key}:` (or the flags that set it) and change the section's arguments")
+    drawn = None
+    if isinstance(section, Mapping) and ITERATIONS in section:
+        drawn = integer(section[ITERATIONS], f"{path}.{ITERATIONS}")
+        section = {k: v for k, v in section.items() if k != ITERATIONS}
     args, spelled = read_args(section, path)
     where = _Where(spelled, path)
+    lines = ["Megatron-LM (core 0.16.1) training.py: the schedule in samples"]
+    if drawn is not None:
+        if args["train_samples"] is not None and not args["train_iters"]:
+            current = args["exit_interval"]
+            args["exit_interval"] = drawn if current is None else min(current, drawn)
+            spelled["exit_interval"] = f"{ITERATIONS} (--iterations)"
+        else:
+            args["train_iters"] = drawn
+            spelled["train_iters"] = f"train-iters (--iterations)"
+            lines.append(f"  train-iters = {drawn:,} (from --iterations{'; the decay span follows it' if args['lr_decay_iters'] is None else ''})")
     validate(args, where)
     gbs, ramp = args["global_batch_size"], args["rampup_batch_size"]
     if ramp is not None:
         ramp_increments(gbs, ramp, where("rampup_batch_size"))
-    lines = ["Megatron-LM (core 0.16.1) training.py: the schedule in samples"]
     if args["train_iters"]:
         iterations = args["train_iters"]
-        if iterations > MAX_ITERATIONS:
-            raise ConfigError(where("train_iters"), f"{iterations:,} iterations; lrplot simulates at most {MAX_ITERATIONS:,}")
+        if iterations > MAX_ITERATIONS and not (args["exit_interval"] and args["exit_interval"] <= MAX_ITERATIONS):
+            raise ConfigError(
+                where("train_iters"),
+                f"{iterations:,} iterations; lrplot simulates at most {MAX_ITERATIONS:,}: draw the first N of them with Megatron's "
+                f"--exit-interval N (it stops there, the schedule unchanged), in the script or the `megatron:` section "
+                f"(exit-interval: N), or a shorter run with --iterations N (which sets --train-iters, and "
+                f"{'the decay span with it' if args['lr_decay_iters'] is None else 'keeps --lr-decay-iters'})",
+            )
         decay_iters = args["lr_decay_iters"] if args["lr_decay_iters"] is not None else iterations
         decay = decay_iters * gbs
         said = f"lr-decay-iters {decay_iters:,}" if args["lr_decay_iters"] is not None else f"lr-decay-iters = train-iters {iterations:,}"
@@ -221,8 +247,13 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
         if train > MAX_SAMPLES:
             raise ConfigError(where("train_samples"), f"{train:,} samples is beyond any run; check the number")
         iterations = iterations_for_samples(train, gbs, ramp)
-        if iterations > MAX_ITERATIONS:
-            raise ConfigError(where("train_samples"), f"{iterations:,} iterations; lrplot simulates at most {MAX_ITERATIONS:,}")
+        if iterations > MAX_ITERATIONS and not (args["exit_interval"] and args["exit_interval"] <= MAX_ITERATIONS):
+            raise ConfigError(
+                where("train_samples"),
+                f"{iterations:,} iterations; lrplot simulates at most {MAX_ITERATIONS:,}: draw the first N of them with --iterations N "
+                f"(N up to {MAX_ITERATIONS:,}, as Megatron's --exit-interval N stops the run there); the schedule counts samples, "
+                "so those iterations are exactly the run's",
+            )
         how = f"train-samples {train:,} // global-batch-size {gbs:,}"
         if ramp is not None:
             how = f"the ramp-up {ramp[0]} -> {gbs} (+{ramp[1]} every {ramp[2] / ((gbs - ramp[0]) // ramp[1]):g} samples, over {ramp[2]:,}), then the rest // {gbs:,}"
@@ -245,6 +276,13 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
                               "Megatron raises AssertionError (assert self.lr_decay_steps > 0)")
     if args["lr_decay_style"] == "WSD" and args["train_iters"] and wsd is None and args["lr_wsd_decay_samples"] is not None:
         lines.append("  (lr-wsd-decay-samples is ignored in an iteration-based run: training.py reads lr-wsd-decay-iters)")
+    how = "--iterations" if spelled.get("exit_interval", "").startswith(ITERATIONS) else "--exit-interval"
+    if how == "--iterations" and args["exit_interval"] > iterations:
+        lines.append(f"  --iterations {args['exit_interval']:,} is past the run's {iterations:,} iterations: lrplot draws the {iterations:,}")
+    if args["exit_interval"] and args["exit_interval"] < iterations:
+        lines.append(f"  {how} {args['exit_interval']:,}: Megatron stops after iteration {args['exit_interval']:,} of the {iterations:,}, "
+                     "the schedule unchanged; lrplot draws those")
+        iterations = args["exit_interval"]
     ran = total_samples(iterations, gbs, ramp)
     lines.append(f"  each iteration steps the scheduler by its global batch: {iterations:,} iterations consume {ran:,} samples")
     scheduler = {

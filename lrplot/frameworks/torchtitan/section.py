@@ -5,7 +5,8 @@ Releases up to 0.2 configure a job in TOML (``[lr_scheduler] warmup_steps = 200`
 it in Python and takes overrides on the command line (``--lr_scheduler.warmup_steps 2000
 --training.steps 10000``). The section holds either spelling: the tables as the TOML has them, or
 the overrides as keys (``lr_scheduler.warmup_steps: 2000``, the ``--`` optional); an override wins
-over its table's key, as on torchtitan's command line. The schedule reads ``lr_scheduler.*``,
+over its table's key, as on torchtitan's command line; and ``own_flags`` takes the same overrides as
+flags after a TOML or a config with this section (``lrplot explain llama3_8b.toml --training.steps 2000``). The schedule reads ``lr_scheduler.*``,
 ``training.steps`` and ``optimizer.lr``; the tables' other keys (a TOML's batch size, sequence
 length, ...) are accepted and do not change it.
 """
@@ -78,6 +79,45 @@ def read(section: Any, path: str = SECTION) -> tuple[dict[str, dict[str, Any]], 
     return tables, written
 
 
+_OPTIONAL = ("lr_scheduler.total_steps", "lr_scheduler.decay_ratio")  # Optional fields: "None" on the command line is None
+
+
+def own_flags(flags: list[str], section: Any, path: str = SECTION) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The section with torchtitan's command-line overrides (``--lr_scheduler.warmup_steps 100 --training.steps 2000``,
+    or ``--name=value``; tyro's ``-`` spelling too) as its keys, over its tables as on torchtitan's command line; and a
+    line for each. Values are converted as torchtitan's config types them (an int, a float, a string)."""
+    if not isinstance(section, Mapping):
+        raise ConfigError(path, f"must be a mapping of torchtitan's tables (lr_scheduler, training, optimizer), got {type_name(section)}")
+    known = [f"--{t}.{k}" for t in TABLES for k in TABLES[t]]
+    out, lines, i = dict(section), [], 0
+    while i < len(flags):
+        token = flags[i]
+        name, eq, text = token.partition("=")
+        override = name[2:].replace("-", "_") if name.startswith("--") else ""
+        table, _, field = override.partition(".")
+        if table not in TABLES or field not in TABLES[table]:
+            raise ConfigError(name, f"is not a torchtitan override the schedule reads{suggest('--' + override, known)}; it takes {', '.join(known)}")
+        if not eq:
+            if i + 1 >= len(flags) or flags[i + 1].startswith("--"):
+                raise ConfigError(name, "needs a value")
+            text, i = flags[i + 1], i + 1
+        i += 1
+        value: Any = text
+        if override in _OPTIONAL and text == "None":
+            value = None
+        elif field != "decay_type":
+            try:
+                value = int(text) if field in ("steps", "warmup_steps", "total_steps") else float(text)
+            except ValueError:
+                raise ConfigError(name, f"is {text!r}, not {'an integer' if field in ('steps', 'warmup_steps', 'total_steps') else 'a number'} (torchtitan's command line refuses it)") from None
+        had = any((k[2:] if k.startswith("--") else k) == override for k in out) or (
+            isinstance(out.get(table), Mapping) and field in out[table])
+        out = {k: v for k, v in out.items() if (k[2:] if k.startswith("--") else k) != override}
+        out[f"--{override}"] = value
+        lines.append(f"  {path}: --{override} {text} (from the command line{', over the config' if had else ''})")
+    return out, tuple(lines)
+
+
 def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> tuple[dict[str, Any], tuple[str, ...]]:
     for key in ("scheduler", "run"):
         if key in config:
@@ -100,7 +140,7 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     lr = number(value("optimizer", "lr"), where("optimizer.lr"))
     scheduler: dict[str, Any] = {"type": "torchtitan.linear_warmup_stable_decay"}
     for key in LR_SCHEDULER:
-        if key in tables["lr_scheduler"]:
+        if key in tables["lr_scheduler"] and not (tables["lr_scheduler"][key] is None and LR_SCHEDULER[key][0] is None):  # None: the default
             scheduler[key] = tables["lr_scheduler"][key]
     if scheduler.get("decay_type", "linear") not in DECAY_TYPES:
         raise TorchWouldRaise(where("lr_scheduler.decay_type"), f"torchtitan's config refuses {scheduler['decay_type']!r}{suggest(scheduler['decay_type'], DECAY_TYPES)}; "

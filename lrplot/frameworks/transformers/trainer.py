@@ -95,6 +95,12 @@ def keys() -> list[tuple[str, str, str]]:
     return rows
 
 
+def names_sections(section: Any) -> tuple[str, ...]:
+    """The other framework a section names: TrainingArguments' deepspeed (a path, or the ds_config itself; the
+    Trainer takes it when truthy) hands the run to DeepSpeed, whose section then translates the config."""
+    return ("deepspeed",) if isinstance(section, Mapping) and section.get("deepspeed") else ()
+
+
 _REPLACED = {"optimizer": "learning_rate", "run": "num_train_epochs or max_steps", "scheduler": "lr_scheduler_type", "vars": "numbers"}
 
 
