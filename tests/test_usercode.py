@@ -38,6 +38,11 @@ CASES = {
     "mae": ("mae/util/lr_sched.py:adjust_learning_rate", {"when": "iteration", "args_from": "mae/main_pretrain.py", "set": "args.lr=0.0024",
             "call": "adjust_learning_rate(optimizer, data_iter_step / len(data_loader) + epoch, args)"},
             {"epochs": 50, "steps_per_epoch": 5, "step": "iteration"}, [0.0024]),
+    # MAE's loop with gradient accumulation: `if data_iter_step % accum_iter == 0: adjust_learning_rate(...)`, i in batches
+    "mae-accum": ("mae/util/lr_sched.py:adjust_learning_rate", {"when": "iteration", "args_from": "mae/main_pretrain.py",
+                  "set": "args.lr=0.0024,args.epochs=4,args.warmup_epochs=1",
+                  "call": "adjust_learning_rate(optimizer, data_iter_step / len(data_loader) + epoch, args)"},
+                  {"epochs": 4, "dataset_size": 86, "batch_size": 2, "grad_accum": 4, "step": "iteration"}, [0.0024]),
     "barlowtwins": ("barlowtwins/main.py:adjust_learning_rate", {"when": "iteration"}, {"epochs": 30, "steps_per_epoch": 4, "step": "iteration"}, [0.2, 0.0048]),
     "supcon": ("supcon/util.py:adjust_learning_rate", {"args_from": "supcon/main_supcon.py", "call": "adjust_learning_rate(opt, optimizer, epoch + 1)",
                "set": "cosine=true,batch_size=1024", "also": [{"function": "supcon/util.py:warmup_learning_rate", "when": "iteration",
@@ -81,13 +86,15 @@ def _reference(spec):
     initial = [g.lr for g in spec.optimizer.groups]
     functions = [_function(p) for p in schedule.parts]
     spe = run.steps_per_epoch
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    batches = run.plan.batches if run.plan is not None else spe
     out = []
 
     def call(part, fn, names, epoch, i, step):
         scope = {**names, fn.__name__: fn, "optimizer": optimizer, "epoch": epoch, "i": i, "step": step, "len": len,
-                 "steps_per_epoch": spe, "iters_per_epoch": spe, "data_iter_step": i, "idx": i, "it": step, "iter_num": step}
+                 "steps_per_epoch": spe, "iters_per_epoch": batches, "data_iter_step": i, "idx": i, "it": step, "iter_num": step}
         for loader in ("loader", "train_loader", "data_loader"):
-            scope[loader] = range(spe)
+            scope[loader] = range(batches)
         value = eval(part.call, scope)  # noqa: S307 - the test runs the copied fixture
         if part.returns == "lr":
             for group in optimizer.param_groups:
@@ -100,17 +107,19 @@ def _reference(spec):
         for part, (fn, names) in zip(schedule.parts, functions):
             if part.when == "epoch_start":
                 call(part, fn, names, epoch, 0, epoch * spe)
-        for i in range(spe):
-            step = epoch * spe + i
-            if step >= run.total_steps:
+        for i in range(batches):  # MAE's loop: the call at the first batch of each accumulation, a step after its last
+            step = epoch * spe + i // accum
+            if i // accum >= spe or step >= run.total_steps:
                 break
-            for part, (fn, names) in zip(schedule.parts, functions):
-                if part.when == "iteration":
-                    call(part, fn, names, epoch, i, step)
-            out.append([g["lr"] for g in optimizer.param_groups])
+            if i % accum == 0:
+                for part, (fn, names) in zip(schedule.parts, functions):
+                    if part.when == "iteration":
+                        call(part, fn, names, epoch, i, step)
+            if (i + 1) % accum == 0:
+                out.append([g["lr"] for g in optimizer.param_groups])
         for part, (fn, names) in zip(schedule.parts, functions):
             if part.when == "epoch_end":
-                call(part, fn, names, epoch, spe - 1, (epoch + 1) * spe - 1)
+                call(part, fn, names, epoch, batches - 1, (epoch + 1) * spe - 1)
     return np.array(out, dtype=np.float64).T
 
 

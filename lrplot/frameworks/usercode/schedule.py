@@ -5,15 +5,20 @@ loop writes it, in the loop's names (``adjust_learning_rate(optimizer, epoch + 1
 ``when`` is where the loop makes it:
 
 * ``iteration``: before every optimizer step; ``step`` is the step (0, 1, ...), ``epoch`` its epoch
-  and ``i`` the batch in the epoch;
+  and ``i`` the batch in the epoch. With gradient accumulation (``run.grad_accum``) the call is made
+  once per optimizer step, at the first batch of its accumulation, as MAE's and ConvNeXt-V2's loops do
+  (``if data_iter_step % accum_iter == 0: adjust_learning_rate(optimizer, data_iter_step /
+  len(data_loader) + epoch, args)``): ``i`` counts batches (0, accum, 2 * accum, ...) as the loop's
+  ``enumerate`` does, and ``len(loader)`` is the batches per epoch, while ``step`` and
+  ``steps_per_epoch`` count optimizer steps;
 * ``epoch_start``: before each epoch's first step (``epoch`` 0, 1, ..., ``i`` 0);
-* ``epoch_end``: after each epoch's last step; the next epoch trains with it, the first one with
-  the optimizer's own lr.
+* ``epoch_end``: after each epoch's last step (``i`` the epoch's last batch); the next epoch trains
+  with it, the first one with the optimizer's own lr.
 
 The loop's names: ``optimizer``; ``epoch``, ``i`` (also ``idx``, ``batch_idx``, ``data_iter_step``),
 ``step`` (also ``it``, ``iter_num``, ``iteration``, ``global_step``); ``loader`` (also
-``train_loader``, ``data_loader``: its ``len`` is the batches per epoch); ``steps_per_epoch``,
-``epochs``, ``total_steps``; the parsed arguments (``args``, or whatever the file names them); and
+``train_loader``, ``data_loader``: its ``len`` is the batches per epoch, as is ``iters_per_epoch``);
+``steps_per_epoch`` (optimizer steps), ``grad_accum``, ``epochs``, ``total_steps``; the parsed arguments (``args``, or whatever the file names them); and
 the file's module-level names. A function that returns a number gives the lr (``returns: lr``) or
 a factor of each group's initial lr (``returns: factor``, LambdaLR's way); one that assigns
 ``param_group['lr']`` sets the lr itself, and where a call assigns nothing the lr carries over.
@@ -242,6 +247,10 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
     lines += [line for attr, line in rewrites if attr in read_attrs]
     lines.append(f"{where}:{function.lineno}: {name}, read and translated, never run; called {call} at {when.replace('_', ' ')}"
                  + (", its value is " + ("a factor of each group's initial lr (LambdaLR)" if returns == "factor" else "the lr") if not program.sets_groups else ""))
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    if when == "iteration" and accum > 1:
+        lines.append(f"  grad_accum {accum}: one call per optimizer step, at its first batch (i = 0, {accum}, {2 * accum}, ...; "
+                     f"len(loader) = {run.plan.batches}), as MAE's loop")
     for key, value in used.items():
         lines.append(f"  {key} = {value!r}")
     return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
@@ -334,7 +343,7 @@ def default_call(function: ast.FunctionDef, name: str, when: str, namespaces: tu
             timed = True
             epochish = "epoch" in param.lower()
             if when == "iteration":
-                out.append("epoch + i / steps_per_epoch" if epochish else "step")
+                out.append("epoch + i / len(loader)" if epochish else "step")
             else:
                 out.append("epoch + 1" if when == "epoch_end" else "epoch")
         else:
@@ -356,8 +365,10 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
     if called != short:
         raise ConfigError(f"{path}.call", f"must call {short}(...), as the loop does, got {call!r}")
     batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
+    # i and len(loader) count batches (iters_per_epoch is MoCo v3's len(train_loader)), step and steps_per_epoch optimizer steps
     loop: dict[str, Any] = {"epoch": Sym(ast.Name("epoch", ast.Load())), "optimizer": Optimizer(n_groups),
-                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": run.steps_per_epoch,
+                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": batches,
+                            "grad_accum": run.plan.grad_accum if run.plan is not None else 1,
                             "epochs": run.epochs, "total_steps": run.total_steps}
     loop.update({n: Sym(ast.Name("step", ast.Load())) for n in STEP_NAMES})
     loop.update({n: Sym(ast.Name("i", ast.Load())) for n in BATCH_NAMES})
@@ -413,14 +424,16 @@ def calls(when: str, run: Any) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
     """The call points of a part: the loop's variables per call, the optimizer step each call's lr
     starts at, and the part's order among the calls at one step."""
     n, spe = run.total_steps, run.steps_per_epoch
-    if when == "iteration":
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    batches = run.plan.batches if run.plan is not None else spe
+    if when == "iteration":  # once per optimizer step, at the first batch it accumulates (i counts batches)
         k = np.arange(n, dtype=np.int64)
-        return {"epoch": k // spe, "i": k % spe, "step": k}, k, _PHASE[when]
+        return {"epoch": k // spe, "i": k % spe * accum, "step": k}, k, _PHASE[when]
     if when == "epoch_start":
         e = np.arange(-(-n // spe), dtype=np.int64)
         return {"epoch": e, "i": np.zeros_like(e), "step": e * spe}, e * spe, _PHASE[when]
     e = np.arange(n // spe, dtype=np.int64)
-    return {"epoch": e, "i": np.full_like(e, spe - 1), "step": (e + 1) * spe - 1}, (e + 1) * spe, _PHASE[when]
+    return {"epoch": e, "i": np.full_like(e, batches - 1), "step": (e + 1) * spe - 1}, (e + 1) * spe, _PHASE[when]
 
 
 def lrs(schedule: Schedule, run: Any, base: list[float], exact: bool) -> tuple[np.ndarray, np.ndarray]:
