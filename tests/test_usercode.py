@@ -308,3 +308,24 @@ def test_a_file_read_is_refused(tmp_path):
     (tmp_path / "lr.py").write_text("def manual(epoch, lr):\n    with open('lr.txt') as f:\n        return float(f.read())\n")
     with pytest.raises(ConfigError, match=r"lr.py:2: .*a with block \(I/O\)"):
         from_mapping({"scheduler": {"type": "code", "function": "lr.py:manual", "call": "manual(epoch, 0.1)"}}, base_dir=tmp_path)
+
+
+def test_the_loops_condition_around_the_call_is_read():
+    # nanoGPT's loop: `lr = get_lr(iter_num) if decay_lr else learning_rate`; config/finetune_shakespeare.py sets decay_lr = False
+    result = CliRunner().invoke(cli, ["export", str(FIXTURES / "nanogpt/train.py") + ":get_lr", "--set-file",
+                                      str(FIXTURES / "nanogpt/config/finetune_shakespeare.py"), "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    lrs = [float(row.split(",")[-1]) for row in result.output.strip().splitlines()[1:]]
+    # the reference: the loop's own line, run with the config's names (the test executes the copied files; lrplot never does)
+    train = (FIXTURES / "nanogpt/train.py").read_text()
+    tree = ast.parse(train)
+    config: dict = {}
+    exec(compile((FIXTURES / "nanogpt/config/finetune_shakespeare.py").read_text(), "finetune_shakespeare.py", "exec"), config)  # noqa: S102
+    function = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "get_lr")
+    exec(compile(ast.Module([function], []), "train.py", "exec"), config)  # noqa: S102
+    site = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.IfExp) and "get_lr(" in ast.unparse(n))
+    want = [eval(compile(ast.Expression(site.value), "train.py", "eval"), {**config, "iter_num": k}) for k in range(config["max_iters"] + 1)]  # noqa: S307
+    assert lrs == want
+    explained = CliRunner().invoke(cli, ["explain", str(FIXTURES / "nanogpt/train.py") + ":get_lr", "--set-file",
+                                         str(FIXTURES / "nanogpt/config/finetune_shakespeare.py")])
+    assert "decay_lr is False" in explained.output and "get_lr is not called" in explained.output

@@ -58,7 +58,7 @@ def _line_text(schedule, line: int) -> str:
     for part in schedule.parts:
         lines = part.source.splitlines()
         if part.first_line <= line < part.first_line + len(lines):
-            return lines[line - part.first_line].strip()
+            return lines[line - part.first_line].strip().removeprefix("# ")  # (the loop's line, where it does not call the function)
     return ""
 
 

@@ -234,6 +234,21 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         raise ConfigError(f"{path}.when", f"is {when}, but run.step is {run.step}; give run.step: {'iteration' if when == 'iteration' else 'epoch'} "
                           "(or leave one of the two out)")
     call = spec.get("call") or default_call(function, name, when, module.namespace_names, path)
+    skipped = _loop_condition(module, function, name, globals_, namespace, run, n_groups, lines)
+    if skipped is not None:  # the loop does not call the function (nanoGPT's decay_lr = False): its other value is the lr
+        other, site = skipped
+        synthetic = ast.FunctionDef(name.split(".")[-1], ast.arguments([], [], None, [], [], None, []), [ast.Return(other)], [], None, None)
+        for node in ast.walk(synthetic):
+            ast.copy_location(node, site)
+        program = translate(module, synthetic, f"{where}:{name}", globals_, _loop_names(module, namespace, run, n_groups),
+                            n_groups, ("epoch", "i", "step"))
+        used = _names_read(synthetic, globals_)
+        for key, value in used.items():
+            lines.append(f"  {key} = {value!r}")
+        text = ast.unparse(other)
+        # its source is the loop's line, as a comment (the code lrplot writes does not call the function)
+        return Part(program, when, text, "lr", f"# {module.source_line(site.lineno)}", used, site.lineno, namespace,
+                    tuple(n for n in module.namespace_names if n in _read_names(other)))
     params = _bind(call, function, name, module, globals_, namespace, run, n_groups, path)
     program = translate(module, function, f"{where}:{name}", globals_, params, n_groups, ("epoch", "i", "step"))
     returns = spec.get("returns") or ("lr" if program.sets_groups or not _lambda_lr(module, name) else "factor")
@@ -255,6 +270,47 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         lines.append(f"  {key} = {value!r}")
     return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
                 tuple(n for n in module.namespace_names if n in _read_names(function) | _read_names(ast.parse(call.strip(), mode="eval"))))
+
+
+def _loop_condition(module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], namespace: dict[str, Any],
+                    run: Any, n_groups: int, lines: list[str]) -> tuple[ast.expr, ast.AST] | None:
+    """Where the file's own loop calls the function inside a conditional expression (nanoGPT's ``lr =
+    get_lr(iter_num) if decay_lr else learning_rate``), the condition read with the file's names:
+    None when the loop calls the function (or the file has no such call), else (the expression the
+    loop takes instead, the statement it stands in)."""
+    short = name.split(".")[-1]
+
+    def calls_it(node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and (isinstance(node.func, ast.Name) and node.func.id == short
+                                               or isinstance(node.func, ast.Attribute) and node.func.attr == short)
+
+    own = {id(n) for n in ast.walk(function)}
+    sites = []
+    for stmt in ast.walk(module.tree):
+        if isinstance(stmt, ast.stmt) and id(stmt) not in own and not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.Module)):
+            for node in ast.iter_child_nodes(stmt):
+                if isinstance(node, ast.IfExp) and (calls_it(node.body) or calls_it(node.orelse)):
+                    sites.append((stmt, node))
+    if len(sites) != 1:
+        return None
+    stmt, site = sites[0]
+    reader = Translator(module, function, f"the loop's call at {module.line(stmt)}", globals_, n_groups)
+    said = f"{module.line(stmt)}: the loop says `{module.source_line(stmt.lineno)}`"
+    try:
+        test = reader.value(site.test, _loop_names(module, namespace, run, n_groups))
+    except ConfigError:
+        lines.append(f"{said}; lrplot cannot read {ast.unparse(site.test)[:40]} and draws the call (--set it to decide)")
+        return None
+    if isinstance(test, Sym):
+        lines.append(f"{said}; lrplot draws the call (its condition depends on the step)")
+        return None
+    taken = site.body if bool(test) else site.orelse
+    condition = ast.unparse(site.test)
+    if calls_it(taken):
+        lines.append(f"{said}: {condition} is {bool(test)}, so it calls {short}")
+        return None
+    lines.append(f"{said}: {condition} is {bool(test)}, so the lr is {ast.unparse(taken)} and {short} is not called")
+    return taken, stmt
 
 
 def _read_names(tree: ast.AST) -> set[str]:
@@ -352,6 +408,22 @@ def default_call(function: ast.FunctionDef, name: str, when: str, namespaces: tu
     return f"{name.split('.')[-1]}({', '.join(out)})"
 
 
+def _loop_names(module: SourceModule, namespace: dict[str, Any], run: Any, n_groups: int) -> dict[str, Any]:
+    """The names a training loop has where it calls the function: the call's variables, the loader, the run."""
+    batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
+    # i and len(loader) count batches (iters_per_epoch is MoCo v3's len(train_loader)), step and steps_per_epoch optimizer steps
+    loop: dict[str, Any] = {"epoch": Sym(ast.Name("epoch", ast.Load())), "optimizer": Optimizer(n_groups),
+                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": batches,
+                            "grad_accum": run.plan.grad_accum if run.plan is not None else 1,
+                            "epochs": run.epochs, "total_steps": run.total_steps}
+    loop.update({n: Sym(ast.Name("step", ast.Load())) for n in STEP_NAMES})
+    loop.update({n: Sym(ast.Name("i", ast.Load())) for n in BATCH_NAMES})
+    loop.update({n: Loader(batches) for n in LOADER_NAMES})
+    for ns in module.namespace_names:
+        loop.setdefault(ns, namespace)
+    return loop
+
+
 def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule, globals_: dict[str, Any], namespace: dict[str, Any],
           run: Any, n_groups: int, path: str) -> dict[str, Any]:
     """The function's parameters, bound to what ``call`` passes in the loop's names."""
@@ -364,18 +436,8 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
         tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else None)
     if called != short:
         raise ConfigError(f"{path}.call", f"must call {short}(...), as the loop does, got {call!r}")
-    batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
-    # i and len(loader) count batches (iters_per_epoch is MoCo v3's len(train_loader)), step and steps_per_epoch optimizer steps
-    loop: dict[str, Any] = {"epoch": Sym(ast.Name("epoch", ast.Load())), "optimizer": Optimizer(n_groups),
-                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": batches,
-                            "grad_accum": run.plan.grad_accum if run.plan is not None else 1,
-                            "epochs": run.epochs, "total_steps": run.total_steps}
-    loop.update({n: Sym(ast.Name("step", ast.Load())) for n in STEP_NAMES})
-    loop.update({n: Sym(ast.Name("i", ast.Load())) for n in BATCH_NAMES})
-    loop.update({n: Loader(batches) for n in LOADER_NAMES})
-    for ns in module.namespace_names:
-        loop.setdefault(ns, namespace)
     reader = Translator(module, function, f"the call {call!r}", globals_, n_groups)
+    loop = _loop_names(module, namespace, run, n_groups)
     args = function.args
     if args.vararg or args.kwarg or args.kwonlyargs:
         raise ConfigError(module.line(function), f"{name} takes *args, **kwargs or keyword-only parameters, which lrplot does not bind")
