@@ -329,3 +329,82 @@ def test_the_loops_condition_around_the_call_is_read():
     explained = CliRunner().invoke(cli, ["explain", str(FIXTURES / "nanogpt/train.py") + ":get_lr", "--set-file",
                                          str(FIXTURES / "nanogpt/config/finetune_shakespeare.py")])
     assert "decay_lr is False" in explained.output and "get_lr is not called" in explained.output
+
+
+def test_a_functions_branches_are_marked_as_branches_not_scheduler_switches():
+    from examples import legend_labels
+
+    from lrplot.render import plot_trace
+    from lrplot.term import plot_text
+
+    spec = from_mapping({"optimizer": {"lr": 6e-4}, "run": {"iterations": 6001, "step": "iteration"},
+                         "scheduler": {"type": "code", "function": "nanogpt/train.py:get_lr"}}, base_dir=FIXTURES)
+    trace = simulate(spec)
+    ax = plot_trace(trace).axes[0]
+    labels = legend_labels(ax.figure, ax)
+    assert "branch" in labels and "scheduler switch" not in labels  # warmup, then get_lr's cosine branch (line 244)
+    assert "scheduler switch" not in plot_text(trace, size=(100, 30))
+
+
+def test_the_guessed_call_gives_the_step_to_the_parameter_named_for_it(tmp_path):
+    # written here, in the shapes of litgpt's pretrain.py get_lr(learning_rate, it, ...) and simsiam's
+    # adjust_learning_rate(optimizer, init_lr, epoch, args): the step goes to `it` / `epoch`, and an error names the other one
+    source = ("import math\n"
+              "def scaled(scale=2.0, it=0, warmup=10):\n"
+              "    return scale * min(1.0, (it + 1) / warmup)\n"
+              "def get_lr(learning_rate, it, warmup_iters, max_iters, min_lr):\n"
+              "    return learning_rate if it >= warmup_iters else learning_rate * it / warmup_iters\n"
+              "def adjust_learning_rate(optimizer, init_lr, epoch, args):\n"
+              "    for param_group in optimizer.param_groups:\n"
+              "        param_group['lr'] = init_lr * 0.5 * (1. + math.cos(math.pi * epoch / args.epochs))\n")
+    (tmp_path / "lr.py").write_text(source)
+    spec = from_mapping({"run": {"iterations": 30, "step": "iteration"}, "scheduler": {"type": "code", "function": "lr.py:scaled"}}, base_dir=tmp_path)
+    assert spec.scheduler.params["translated"].parts[0].call == "scaled(it=step)"
+    namespace: dict = {}
+    exec(compile(source, "lr.py", "exec"), namespace)  # noqa: S102 - the test runs the function it wrote
+    assert np.array_equal(simulate(spec).lr[0], [namespace["scaled"](it=k) for k in range(30)])
+    with pytest.raises(ConfigError, match=r"parameter 'learning_rate' .*get_lr\(<learning_rate>, step, <warmup_iters>"):
+        from_mapping({"run": {"iterations": 30, "step": "iteration"}, "scheduler": {"type": "code", "function": "lr.py:get_lr"}}, base_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"parameter 'init_lr' .*adjust_learning_rate\(optimizer, <init_lr>, epoch, args\)"):
+        from_mapping({"run": {"epochs": 30}, "scheduler": {"type": "code", "function": "lr.py:adjust_learning_rate"}}, base_dir=tmp_path)
+
+
+def test_an_unknown_name_in_the_call_names_the_call_option(tmp_path):
+    (tmp_path / "idf.py").write_text("def f(i, n):\n    return i + n / 1000\n")
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "idf.py") + ":f", "--call", "f(zz, len(loader))", "--when", "iteration",
+                                      "--epochs", "2", "-o", "-"])
+    assert result.exit_code == 2 and result.output.startswith("Error: --call:") and "'zz'" in result.output and "idf.py:1" not in result.output
+
+
+def test_a_method_reads_init_and_set_and_the_optimizer_it_holds(tmp_path):
+    # written here in the shape of openai/improved-diffusion's train_util.py TrainLoop._anneal_lr: __init__ assigns
+    # self.lr = lr (given with --set self.lr), self.step = 0 (the loop's step), self.opt (the optimizer)
+    source = ("class TrainLoop:\n"
+              "    def __init__(self, lr, lr_anneal_steps=0):\n"
+              "        self.lr = lr\n"
+              "        self.lr_anneal_steps = lr_anneal_steps\n"
+              "        self.step = 0\n"
+              "        self.resume_step = 0\n"
+              "        self.opt = None\n"
+              "\n"
+              "    def _anneal_lr(self):\n"
+              "        if not self.lr_anneal_steps:\n"
+              "            return\n"
+              "        frac_done = (self.step + self.resume_step) / self.lr_anneal_steps\n"
+              "        lr = self.lr * (1 - frac_done)\n"
+              "        for param_group in self.opt.param_groups:\n"
+              "            param_group['lr'] = lr\n")
+    (tmp_path / "train_util.py").write_text(source)
+    spec = from_mapping({"optimizer": {"lr": 1e-4}, "run": {"iterations": 500, "step": "iteration"},
+                         "scheduler": {"type": "code", "function": "train_util.py:TrainLoop._anneal_lr", "set": "self.lr=1e-4,self.lr_anneal_steps=500"}},
+                        base_dir=tmp_path)
+    namespace: dict = {}
+    exec(compile(source, "train_util.py", "exec"), namespace)  # noqa: S102 - the test runs the class it wrote
+    loop = namespace["TrainLoop"](1e-4, 500)
+    loop.opt = _Optimizer([1e-4])
+    want = []
+    for step in range(500):
+        loop.step = step
+        loop._anneal_lr()
+        want.append(loop.opt.param_groups[0]["lr"])
+    assert np.max(np.abs(simulate(spec).lr[0] - want)) <= 1e-12 * 1e-4

@@ -375,36 +375,60 @@ def _lambda_lr(module: SourceModule, name: str) -> bool:
     return False
 
 
+# parameters named like the loop's time: the step or the epoch (bound before any other unknown parameter)
+TIMED_NAMES = (*STEP_NAMES, "iter", "cur_step", "current_step", "cur_epoch", "current_epoch", "epoch", "ep")
+
+
+def _timed(param: str) -> bool:
+    return param in TIMED_NAMES or "epoch" in param.lower()
+
+
 def default_call(function: ast.FunctionDef, name: str, when: str, namespaces: tuple[str, ...], path: str) -> str:
-    """The call the loop most likely makes, from the parameters' names; ``call`` says it otherwise."""
+    """The call the loop most likely makes, from the parameters' names; ``call`` says it otherwise.
+
+    The step (or the epoch) goes to the parameter named like it (``it``, ``step``, ``epoch``, ...),
+    or, where none is, to the first parameter lrplot cannot otherwise fill."""
     args = function.args
     positional = [a.arg for a in args.posonlyargs + args.args]
     if positional and positional[0] == "self":
         positional = positional[1:]
     first_default = len(positional) - len(args.defaults)
-    out = []
-    timed = False
-    for k, param in enumerate(positional):
+    known = {p for p in positional if p in OPTIMIZER_NAMES or p in LOADER_NAMES or p in BATCH_NAMES
+             or (p in namespaces and p not in BATCH_NAMES + STEP_NAMES)}
+    timed = next((p for p in positional if p not in known and _timed(p)), None)
+    if timed is None:
+        timed = next((p for k, p in enumerate(positional) if p not in known and k < first_default), None)
+    # the parameters the call passes: up to the last one that has no default, or is the time
+    last = max([k for k, p in enumerate(positional) if k < first_default or p == timed], default=-1)
+
+    def argument(param: str) -> str | None:
         if param in OPTIMIZER_NAMES:
-            out.append("optimizer")
-        elif param in namespaces and param not in BATCH_NAMES + STEP_NAMES:
-            out.append(param)
-        elif param in LOADER_NAMES:
-            out.append("loader")
-        elif param in BATCH_NAMES:
-            out.append("i")
-        elif k >= first_default:
-            break
-        elif not timed:
-            timed = True
-            epochish = "epoch" in param.lower()
+            return "optimizer"
+        if param in namespaces and param not in BATCH_NAMES + STEP_NAMES:
+            return param
+        if param in LOADER_NAMES:
+            return "loader"
+        if param in BATCH_NAMES:
+            return "i"
+        if param == timed:
             if when == "iteration":
-                out.append("epoch + i / len(loader)" if epochish else "step")
-            else:
-                out.append("epoch + 1" if when == "epoch_end" else "epoch")
-        else:
+                return "epoch + i / len(loader)" if "epoch" in param.lower() else "step"
+            return "epoch + 1" if when == "epoch_end" else "epoch"
+        return None
+
+    out = []
+    keyword = False  # after a parameter left at its default, the rest go by name
+    for k, param in enumerate(positional[:last + 1]):
+        given = argument(param)
+        if given is None and k >= first_default:
+            keyword = True
+            continue
+        if given is None:
+            shown = ", ".join(argument(p) or f"<{p}>" for p in positional[:max(last, positional.index(param)) + 1])
             raise ConfigError(f"{path}.call", f"{name}'s parameter {param!r} is not one lrplot can guess; write the call as the loop makes "
-                              f"it, like call: \"{name}({', '.join(out + [param])}...)\" in the loop's names (epoch, i, step, optimizer, args)")
+                              f"it, like call: \"{name.split('.')[-1]}({shown})\" with <{param}> the value the loop passes, in the loop's "
+                              "names (epoch, i, step, optimizer, args) or a number")
+        out.append(f"{param}={given}" if keyword else given)
     return f"{name.split('.')[-1]}({', '.join(out)})"
 
 
@@ -447,12 +471,21 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
     bound: dict[str, Any] = {}
     if len(tree.args) > len(positional):
         raise ConfigError(f"{path}.call", f"passes {len(tree.args)} arguments, but {name} takes {len(positional)}")
+    def argument(node: ast.expr) -> Any:
+        try:
+            return reader.value(node, loop)
+        except ConfigError as exc:  # about the call's text (line 1 of it), not the file: say where it was written
+            if exc.path != module.line(node):
+                raise
+            raise ConfigError(f"{path}.call", f"{exc.message} (the loop's names: epoch, i, step, optimizer, loader, steps_per_epoch, "
+                                              "grad_accum, epochs, total_steps, the parsed arguments)") from None
+
     for param, arg in zip(positional, tree.args):
-        bound[param] = reader.value(arg, loop)
+        bound[param] = argument(arg)
     for kw in tree.keywords:
         if kw.arg not in positional:
             raise ConfigError(f"{path}.call", f"{name} has no parameter {kw.arg!r}")
-        bound[kw.arg] = reader.value(kw.value, loop)
+        bound[kw.arg] = argument(kw.value)
     defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     for param in positional:
         if param not in bound:
@@ -460,10 +493,34 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
                 raise ConfigError(f"{path}.call", f"gives no value for {name}'s parameter {param!r}")
             bound[param] = reader.value(defaults[param], {})
     if (args.posonlyargs + args.args)[:1] and (args.posonlyargs + args.args)[0].arg == "self":
-        # a method: what it reads of self is given with --set self.NAME=VALUE
+        # a method: what it reads of self is given with --set self.NAME=VALUE, over what __init__ assigns
+        # (self.X = a number, or a parameter with a default) and the loop's step (self.step, self.epoch)
         given = globals_.get("self")
-        bound["self"] = given if isinstance(given, dict) else {}
+        bound["self"] = {**_init_attributes(module, name), **{n: loop[n] for n in (*STEP_NAMES, "epoch")},
+                         **(given if isinstance(given, dict) else {})}
     return bound
+
+
+def _init_attributes(module: SourceModule, name: str) -> dict[str, Any]:
+    """What ``Class.__init__`` assigns to ``self`` that can be read: numbers and a parameter's default."""
+    init = module.functions.get(f"{name.split('.')[0]}.__init__") if "." in name else None
+    if init is None:
+        return {}
+    params = [a.arg for a in init.args.posonlyargs + init.args.args]
+    defaults = dict(zip(params[len(params) - len(init.args.defaults):], init.args.defaults))
+    defaults.update({a.arg: d for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+    out: dict[str, Any] = {}
+    for stmt in init.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute) \
+                and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "self":
+            value = stmt.value
+            if isinstance(value, ast.Name) and value.id in defaults:
+                value = defaults[value.id]
+            if isinstance(value, ast.Constant) and isinstance(value.value, (int, float)):
+                out[stmt.targets[0].attr] = value.value
+            else:
+                out.pop(stmt.targets[0].attr, None)
+    return out
 
 
 def _names_read(function: ast.FunctionDef, globals_: dict[str, Any]) -> dict[str, Any]:
