@@ -408,3 +408,16 @@ def test_a_method_reads_init_and_set_and_the_optimizer_it_holds(tmp_path):
         loop._anneal_lr()
         want.append(loop.opt.param_groups[0]["lr"])
     assert np.max(np.abs(simulate(spec).lr[0] - want)) <= 1e-12 * 1e-4
+
+
+def test_args_from_gives_the_run_its_epochs():
+    # MAE's util/lr_sched.py reads args.epochs, whose default is in main_pretrain.py (--args-from)
+    import re
+
+    from lrplot.sources import framework_target
+
+    text = (FIXTURES / "mae/main_pretrain.py").read_text()
+    epochs = int(re.search(r"add_argument\('--epochs', default=(\d+)", text).group(1))
+    made = framework_target(str(FIXTURES / "mae/util/lr_sched.py") + ":adjust_learning_rate",
+                            {"args_from": str(FIXTURES / "mae/main_pretrain.py")})
+    assert made["run"]["epochs"] == epochs

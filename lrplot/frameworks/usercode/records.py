@@ -67,8 +67,12 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
     from .schedule import _pins
 
     try:
-        pins, _ = _pins(keys, "scheduler", None, [], [])
+        pins, argument_pins = _pins(keys, "scheduler", None, [], [])
         module = read_module(path, str(path), pins)
+        from .schedule import _as_list, resolve_path
+
+        # --args-from: the argparse defaults the function's args come from (args.epochs, the run's length)
+        args_from = [read_module(resolve_path(f, None), f, pins) for f in _as_list(keys.get("args_from"), "scheduler.args_from")]
     except LrplotError:
         return {}  # resolve reports it, with the config's words
     from .schedule import optimizer_lr
@@ -85,7 +89,7 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
         first = 0.1 if lr is None else lr
         out["optimizer"] = {"lr": first if groups == 1 else [first] * groups}
     params = params[1:] if params[:1] == ["self"] else params
-    epochs = _args_epochs(module, function, pins)
+    epochs = _args_epochs(module, function, {**pins, **argument_pins}, args_from)
     if epochs is not None:  # `for epoch in range(args.start_epoch, args.epochs)`: the function's own length is the run's
         out["run"] = {"epochs": epochs}
     if any(p in _STEPPY for p in params):  # called with the optimizer step: per iteration
@@ -102,8 +106,8 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
     return out
 
 
-def _args_epochs(module, function, pins: dict) -> int | None:
-    """``args.epochs`` (argparse's default, or --set), where the function reads it."""
+def _args_epochs(module, function, pins: dict, args_from: list = ()) -> int | None:
+    """``args.epochs`` (argparse's default, of the --args-from files first as for the function's args, or --set), where the function reads it."""
     import ast
 
     from .reader import argument_defaults
@@ -111,7 +115,11 @@ def _args_epochs(module, function, pins: dict) -> int | None:
     if function is None or not any(isinstance(n, ast.Attribute) and n.attr == "epochs" and isinstance(n.value, ast.Name)
                                    and n.value.id in module.namespace_names for n in ast.walk(function)):
         return None
-    value = pins.get("epochs", argument_defaults(module)[0].get("epochs"))
+    defaults: dict = {}
+    for reader in [*args_from, module]:
+        for key, value in argument_defaults(reader)[0].items():
+            defaults.setdefault(key, value)
+    value = pins.get("epochs", defaults.get("epochs"))
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
