@@ -421,3 +421,36 @@ def test_args_from_gives_the_run_its_epochs():
     made = framework_target(str(FIXTURES / "mae/util/lr_sched.py") + ":adjust_learning_rate",
                             {"args_from": str(FIXTURES / "mae/main_pretrain.py")})
     assert made["run"]["epochs"] == epochs
+
+
+LOOPS = {
+    # written here in the shapes of karpathy/build-nanogpt's train_gpt2.py, modded-nanogpt's train_gpt2.py and nanochat's
+    # scripts/base_train.py: how many times the loop calls the function is how long the run is
+    "for-range": "max_steps = 50\nfor step in range(max_steps):\n    lr = get_lr(step)\n",
+    "for-range-last-step": ("class Hyperparameters:\n    num_iterations : int = 40\nargs = Hyperparameters()\n"
+                            "for step in range(args.num_iterations + 1):\n    last_step = (step == args.num_iterations)\n"
+                            "    if last_step:\n        break\n    lr = get_lr(step)\n"),
+    "while-last-step": ("num_iterations = 30\nstep = 0\nwhile True:\n    last_step = step == num_iterations\n    if last_step:\n        break\n"
+                        "    lrm = get_lr(step)\n    step += 1\n"),
+}
+
+
+@pytest.mark.parametrize("case", LOOPS)
+def test_the_run_length_is_read_from_the_loop(case, tmp_path):
+    from lrplot.sources import framework_target
+
+    function = "def get_lr(it):\n    return 0.1 * min(1.0, (it + 1) / 10)\n"
+    (tmp_path / "train.py").write_text(function + LOOPS[case])
+    calls = []
+    namespace: dict = {}
+    exec(compile(function, "train.py", "exec"), namespace)  # noqa: S102 - the test runs the loop it wrote
+    counted = namespace["get_lr"]
+    exec(compile(LOOPS[case], "train.py", "exec"), {**namespace, "get_lr": lambda it: calls.append(it) or counted(it)})  # noqa: S102
+    made = framework_target(str(tmp_path / "train.py") + ":get_lr")
+    assert made["run"]["iterations"] == len(calls)
+
+
+def test_a_loop_length_lrplot_cannot_read_is_a_note(tmp_path):
+    (tmp_path / "train.py").write_text("def get_lr(it):\n    return 0.1 * min(1.0, (it + 1) / 10)\n")
+    result = CliRunner().invoke(cli, ["explain", str(tmp_path / "train.py") + ":get_lr"])
+    assert result.exit_code == 0 and "does not say how long its loop runs" in result.output and "--iterations N" in result.output

@@ -262,6 +262,11 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
     lines += [line for attr, line in rewrites if attr in read_attrs]
     lines.append(f"{where}:{function.lineno}: {name}, read and translated, never run; called {call} at {when.replace('_', ' ')}"
                  + (", its value is " + ("a factor of each group's initial lr (LambdaLR)" if returns == "factor" else "the lr") if not program.sets_groups else ""))
+    if ".also" not in path and not _length_read(module, function, name, namespace):
+        length = f"{run.total_steps:,} iterations" if run.unit == "iteration" else f"{run.epoch_count:g} epochs"
+        lines.append(f"  note: {where} does not say how long its loop runs in a way lrplot reads (`for step in range(N)` around the "
+                     f"call, `args.epochs`, a `while True` loop's break); the run is {length}: give --iterations N or --epochs N "
+                     "(run.iterations, run.epochs) as the script runs")
     accum = run.plan.grad_accum if run.plan is not None else 1
     if when == "iteration" and accum > 1:
         lines.append(f"  grad_accum {accum}: one call per optimizer step, at its first batch (i = 0, {accum}, {2 * accum}, ...; "
@@ -270,6 +275,16 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         lines.append(f"  {key} = {value!r}")
     return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
                 tuple(n for n in module.namespace_names if n in _read_names(function) | _read_names(ast.parse(call.strip(), mode="eval"))))
+
+
+def _length_read(module: SourceModule, function: ast.FunctionDef, name: str, namespace: dict[str, Any]) -> bool:
+    """Whether the file says how long its loop runs (what ``FILE.py:NAME`` takes for the run)."""
+    from .records import _args_epochs, loop_iterations
+
+    try:
+        return loop_iterations(module, function, name, namespace) is not None or _args_epochs(module, function, namespace) is not None
+    except ConfigError:
+        return False
 
 
 def _loop_condition(module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], namespace: dict[str, Any],
