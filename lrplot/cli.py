@@ -397,7 +397,8 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         try:
             return from_mapping(data)
         except LrplotError as exc:
-            raise UserError(_as_flag(str(exc), set(run) | set(optimizer))) from None
+            # the scheduler's keys are flags here (--call, --set), the call guessed from the parameters too
+            raise UserError(_as_flag(str(exc), set(run) | set(optimizer) | set(keys) | {"call"})) from None
     is_file = _looks_like_file(target)
     if framework is not None and not is_file:
         raise UserError(f"--framework says which framework a config file belongs to; {target!r} is not a file")

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 COLORS = (34, 31, 32, 35, 33, 36, 94, 91)  # blue, red, green, magenta, yellow, cyan: the figures' order
 DIM = 90
-EVENT_MARKS = {"milestone": "\u25b2", "reduction": "\u25b2", "switch": "\u250a", "restart": "\u250a"}
-EVENT_WORDS = {"milestone": "milestone", "reduction": "plateau reduction", "switch": "scheduler switch", "restart": "warm restart"}
+EVENT_MARKS = {"milestone": "\u25b2", "reduction": "\u25b2", "switch": "\u250a", "branch": "\u250a", "restart": "\u250a"}
+EVENT_WORDS = {"milestone": "milestone", "reduction": "plateau reduction", "switch": "scheduler switch", "branch": "branch", "restart": "warm restart"}
 # braille dot bits by (row within the cell, column within the cell)
 DOTS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int32)
 MIN_SIZE = (30, 8)
@@ -209,7 +209,7 @@ def _chart(lines: Sequence[Line], axis: XAxis, view: View, cols: int, rows: int,
         if not x_low < x < x_high:
             continue
         col = int((x - x_low) / (x_high - x_low) * px_w)
-        if e.kind in ("switch", "restart") and 0 <= col < px_w:
+        if e.kind in ("switch", "branch", "restart") and 0 <= col < px_w:
             dots[::3, col] = np.where(dots[::3, col] == 0, DIM, dots[::3, col])
         marks[e.kind] = col // 2
     for line in lines:

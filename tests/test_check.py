@@ -510,3 +510,16 @@ def test_plan_flags_complete_a_frameworks_own_file():
     assert bare.exit_code == 2 and "mmengine.dataset_size: missing" in bare.output
     planned = CliRunner().invoke(cli, ["check", config, "--dataset-size", "117266", "--devices", "8"])
     assert planned.exit_code == 0 and "1 config checked: no findings" in planned.output
+
+
+def test_a_clamped_warmup_ramp_stepped_per_epoch_is_found(tmp_path):
+    # `min(1.0, ramp / 500)` is a warmup of 500 steps as much as `... if step < 500 else 1.0` is (mmdetection's run: 12 epochs of COCO)
+    run = {"epochs": 12, "dataset_size": 118287, "batch_size": 2, "devices": 8}
+    lam = {"optimizer": {"lr": 0.02, "momentum": 0.9}, "run": run,
+           "scheduler": {"type": "LambdaLR", "lr_lambda": "min(1.0, 0.001 + (1 - 0.001) * step / 500)"}}
+    assert [f.code for f in _found(lam)] == ["PT103"]
+    assert [f for f in _found({**lam, "run": {**run, "step": "iteration"}}) if f.code == "PT103"] == []
+    (tmp_path / "lam5.py").write_text("def warm(step):\n    return min(1.0, (step + 1) / 500)\n")
+    code = {"optimizer": {"lr": 0.02}, "run": {"epochs": 12, "steps_per_epoch": 7393, "step": "epoch"},
+            "scheduler": {"type": "code", "function": str(tmp_path / "lam5.py") + ":warm", "returns": "factor"}}
+    assert "UC101" in [f.code for f in _found(code)]

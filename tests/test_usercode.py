@@ -38,6 +38,11 @@ CASES = {
     "mae": ("mae/util/lr_sched.py:adjust_learning_rate", {"when": "iteration", "args_from": "mae/main_pretrain.py", "set": "args.lr=0.0024",
             "call": "adjust_learning_rate(optimizer, data_iter_step / len(data_loader) + epoch, args)"},
             {"epochs": 50, "steps_per_epoch": 5, "step": "iteration"}, [0.0024]),
+    # MAE's loop with gradient accumulation: `if data_iter_step % accum_iter == 0: adjust_learning_rate(...)`, i in batches
+    "mae-accum": ("mae/util/lr_sched.py:adjust_learning_rate", {"when": "iteration", "args_from": "mae/main_pretrain.py",
+                  "set": "args.lr=0.0024,args.epochs=4,args.warmup_epochs=1",
+                  "call": "adjust_learning_rate(optimizer, data_iter_step / len(data_loader) + epoch, args)"},
+                  {"epochs": 4, "dataset_size": 86, "batch_size": 2, "grad_accum": 4, "step": "iteration"}, [0.0024]),
     "barlowtwins": ("barlowtwins/main.py:adjust_learning_rate", {"when": "iteration"}, {"epochs": 30, "steps_per_epoch": 4, "step": "iteration"}, [0.2, 0.0048]),
     "supcon": ("supcon/util.py:adjust_learning_rate", {"args_from": "supcon/main_supcon.py", "call": "adjust_learning_rate(opt, optimizer, epoch + 1)",
                "set": "cosine=true,batch_size=1024", "also": [{"function": "supcon/util.py:warmup_learning_rate", "when": "iteration",
@@ -81,13 +86,15 @@ def _reference(spec):
     initial = [g.lr for g in spec.optimizer.groups]
     functions = [_function(p) for p in schedule.parts]
     spe = run.steps_per_epoch
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    batches = run.plan.batches if run.plan is not None else spe
     out = []
 
     def call(part, fn, names, epoch, i, step):
         scope = {**names, fn.__name__: fn, "optimizer": optimizer, "epoch": epoch, "i": i, "step": step, "len": len,
-                 "steps_per_epoch": spe, "iters_per_epoch": spe, "data_iter_step": i, "idx": i, "it": step, "iter_num": step}
+                 "steps_per_epoch": spe, "iters_per_epoch": batches, "data_iter_step": i, "idx": i, "it": step, "iter_num": step}
         for loader in ("loader", "train_loader", "data_loader"):
-            scope[loader] = range(spe)
+            scope[loader] = range(batches)
         value = eval(part.call, scope)  # noqa: S307 - the test runs the copied fixture
         if part.returns == "lr":
             for group in optimizer.param_groups:
@@ -100,17 +107,19 @@ def _reference(spec):
         for part, (fn, names) in zip(schedule.parts, functions):
             if part.when == "epoch_start":
                 call(part, fn, names, epoch, 0, epoch * spe)
-        for i in range(spe):
-            step = epoch * spe + i
-            if step >= run.total_steps:
+        for i in range(batches):  # MAE's loop: the call at the first batch of each accumulation, a step after its last
+            step = epoch * spe + i // accum
+            if i // accum >= spe or step >= run.total_steps:
                 break
-            for part, (fn, names) in zip(schedule.parts, functions):
-                if part.when == "iteration":
-                    call(part, fn, names, epoch, i, step)
-            out.append([g["lr"] for g in optimizer.param_groups])
+            if i % accum == 0:
+                for part, (fn, names) in zip(schedule.parts, functions):
+                    if part.when == "iteration":
+                        call(part, fn, names, epoch, i, step)
+            if (i + 1) % accum == 0:
+                out.append([g["lr"] for g in optimizer.param_groups])
         for part, (fn, names) in zip(schedule.parts, functions):
             if part.when == "epoch_end":
-                call(part, fn, names, epoch, spe - 1, (epoch + 1) * spe - 1)
+                call(part, fn, names, epoch, batches - 1, (epoch + 1) * spe - 1)
     return np.array(out, dtype=np.float64).T
 
 
@@ -299,3 +308,149 @@ def test_a_file_read_is_refused(tmp_path):
     (tmp_path / "lr.py").write_text("def manual(epoch, lr):\n    with open('lr.txt') as f:\n        return float(f.read())\n")
     with pytest.raises(ConfigError, match=r"lr.py:2: .*a with block \(I/O\)"):
         from_mapping({"scheduler": {"type": "code", "function": "lr.py:manual", "call": "manual(epoch, 0.1)"}}, base_dir=tmp_path)
+
+
+def test_the_loops_condition_around_the_call_is_read():
+    # nanoGPT's loop: `lr = get_lr(iter_num) if decay_lr else learning_rate`; config/finetune_shakespeare.py sets decay_lr = False
+    result = CliRunner().invoke(cli, ["export", str(FIXTURES / "nanogpt/train.py") + ":get_lr", "--set-file",
+                                      str(FIXTURES / "nanogpt/config/finetune_shakespeare.py"), "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    lrs = [float(row.split(",")[-1]) for row in result.output.strip().splitlines()[1:]]
+    # the reference: the loop's own line, run with the config's names (the test executes the copied files; lrplot never does)
+    train = (FIXTURES / "nanogpt/train.py").read_text()
+    tree = ast.parse(train)
+    config: dict = {}
+    exec(compile((FIXTURES / "nanogpt/config/finetune_shakespeare.py").read_text(), "finetune_shakespeare.py", "exec"), config)  # noqa: S102
+    function = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "get_lr")
+    exec(compile(ast.Module([function], []), "train.py", "exec"), config)  # noqa: S102
+    site = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.IfExp) and "get_lr(" in ast.unparse(n))
+    want = [eval(compile(ast.Expression(site.value), "train.py", "eval"), {**config, "iter_num": k}) for k in range(config["max_iters"] + 1)]  # noqa: S307
+    assert lrs == want
+    explained = CliRunner().invoke(cli, ["explain", str(FIXTURES / "nanogpt/train.py") + ":get_lr", "--set-file",
+                                         str(FIXTURES / "nanogpt/config/finetune_shakespeare.py")])
+    assert "decay_lr is False" in explained.output and "get_lr is not called" in explained.output
+
+
+def test_a_functions_branches_are_marked_as_branches_not_scheduler_switches():
+    from examples import legend_labels
+
+    from lrplot.render import plot_trace
+    from lrplot.term import plot_text
+
+    spec = from_mapping({"optimizer": {"lr": 6e-4}, "run": {"iterations": 6001, "step": "iteration"},
+                         "scheduler": {"type": "code", "function": "nanogpt/train.py:get_lr"}}, base_dir=FIXTURES)
+    trace = simulate(spec)
+    ax = plot_trace(trace).axes[0]
+    labels = legend_labels(ax.figure, ax)
+    assert "branch" in labels and "scheduler switch" not in labels  # warmup, then get_lr's cosine branch (line 244)
+    assert "scheduler switch" not in plot_text(trace, size=(100, 30))
+
+
+def test_the_guessed_call_gives_the_step_to_the_parameter_named_for_it(tmp_path):
+    # written here, in the shapes of litgpt's pretrain.py get_lr(learning_rate, it, ...) and simsiam's
+    # adjust_learning_rate(optimizer, init_lr, epoch, args): the step goes to `it` / `epoch`, and an error names the other one
+    source = ("import math\n"
+              "def scaled(scale=2.0, it=0, warmup=10):\n"
+              "    return scale * min(1.0, (it + 1) / warmup)\n"
+              "def get_lr(learning_rate, it, warmup_iters, max_iters, min_lr):\n"
+              "    return learning_rate if it >= warmup_iters else learning_rate * it / warmup_iters\n"
+              "def adjust_learning_rate(optimizer, init_lr, epoch, args):\n"
+              "    for param_group in optimizer.param_groups:\n"
+              "        param_group['lr'] = init_lr * 0.5 * (1. + math.cos(math.pi * epoch / args.epochs))\n")
+    (tmp_path / "lr.py").write_text(source)
+    spec = from_mapping({"run": {"iterations": 30, "step": "iteration"}, "scheduler": {"type": "code", "function": "lr.py:scaled"}}, base_dir=tmp_path)
+    assert spec.scheduler.params["translated"].parts[0].call == "scaled(it=step)"
+    namespace: dict = {}
+    exec(compile(source, "lr.py", "exec"), namespace)  # noqa: S102 - the test runs the function it wrote
+    assert np.array_equal(simulate(spec).lr[0], [namespace["scaled"](it=k) for k in range(30)])
+    with pytest.raises(ConfigError, match=r"parameter 'learning_rate' .*get_lr\(<learning_rate>, step, <warmup_iters>"):
+        from_mapping({"run": {"iterations": 30, "step": "iteration"}, "scheduler": {"type": "code", "function": "lr.py:get_lr"}}, base_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"parameter 'init_lr' .*adjust_learning_rate\(optimizer, <init_lr>, epoch, args\)"):
+        from_mapping({"run": {"epochs": 30}, "scheduler": {"type": "code", "function": "lr.py:adjust_learning_rate"}}, base_dir=tmp_path)
+
+
+def test_an_unknown_name_in_the_call_names_the_call_option(tmp_path):
+    (tmp_path / "idf.py").write_text("def f(i, n):\n    return i + n / 1000\n")
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "idf.py") + ":f", "--call", "f(zz, len(loader))", "--when", "iteration",
+                                      "--epochs", "2", "-o", "-"])
+    assert result.exit_code == 2 and result.output.startswith("Error: --call:") and "'zz'" in result.output and "idf.py:1" not in result.output
+
+
+def test_a_method_reads_init_and_set_and_the_optimizer_it_holds(tmp_path):
+    # written here in the shape of openai/improved-diffusion's train_util.py TrainLoop._anneal_lr: __init__ assigns
+    # self.lr = lr (given with --set self.lr), self.step = 0 (the loop's step), self.opt (the optimizer)
+    source = ("class TrainLoop:\n"
+              "    def __init__(self, lr, lr_anneal_steps=0):\n"
+              "        self.lr = lr\n"
+              "        self.lr_anneal_steps = lr_anneal_steps\n"
+              "        self.step = 0\n"
+              "        self.resume_step = 0\n"
+              "        self.opt = None\n"
+              "\n"
+              "    def _anneal_lr(self):\n"
+              "        if not self.lr_anneal_steps:\n"
+              "            return\n"
+              "        frac_done = (self.step + self.resume_step) / self.lr_anneal_steps\n"
+              "        lr = self.lr * (1 - frac_done)\n"
+              "        for param_group in self.opt.param_groups:\n"
+              "            param_group['lr'] = lr\n")
+    (tmp_path / "train_util.py").write_text(source)
+    spec = from_mapping({"optimizer": {"lr": 1e-4}, "run": {"iterations": 500, "step": "iteration"},
+                         "scheduler": {"type": "code", "function": "train_util.py:TrainLoop._anneal_lr", "set": "self.lr=1e-4,self.lr_anneal_steps=500"}},
+                        base_dir=tmp_path)
+    namespace: dict = {}
+    exec(compile(source, "train_util.py", "exec"), namespace)  # noqa: S102 - the test runs the class it wrote
+    loop = namespace["TrainLoop"](1e-4, 500)
+    loop.opt = _Optimizer([1e-4])
+    want = []
+    for step in range(500):
+        loop.step = step
+        loop._anneal_lr()
+        want.append(loop.opt.param_groups[0]["lr"])
+    assert np.max(np.abs(simulate(spec).lr[0] - want)) <= 1e-12 * 1e-4
+
+
+def test_args_from_gives_the_run_its_epochs():
+    # MAE's util/lr_sched.py reads args.epochs, whose default is in main_pretrain.py (--args-from)
+    import re
+
+    from lrplot.sources import framework_target
+
+    text = (FIXTURES / "mae/main_pretrain.py").read_text()
+    epochs = int(re.search(r"add_argument\('--epochs', default=(\d+)", text).group(1))
+    made = framework_target(str(FIXTURES / "mae/util/lr_sched.py") + ":adjust_learning_rate",
+                            {"args_from": str(FIXTURES / "mae/main_pretrain.py")})
+    assert made["run"]["epochs"] == epochs
+
+
+LOOPS = {
+    # written here in the shapes of karpathy/build-nanogpt's train_gpt2.py, modded-nanogpt's train_gpt2.py and nanochat's
+    # scripts/base_train.py: how many times the loop calls the function is how long the run is
+    "for-range": "max_steps = 50\nfor step in range(max_steps):\n    lr = get_lr(step)\n",
+    "for-range-last-step": ("class Hyperparameters:\n    num_iterations : int = 40\nargs = Hyperparameters()\n"
+                            "for step in range(args.num_iterations + 1):\n    last_step = (step == args.num_iterations)\n"
+                            "    if last_step:\n        break\n    lr = get_lr(step)\n"),
+    "while-last-step": ("num_iterations = 30\nstep = 0\nwhile True:\n    last_step = step == num_iterations\n    if last_step:\n        break\n"
+                        "    lrm = get_lr(step)\n    step += 1\n"),
+}
+
+
+@pytest.mark.parametrize("case", LOOPS)
+def test_the_run_length_is_read_from_the_loop(case, tmp_path):
+    from lrplot.sources import framework_target
+
+    function = "def get_lr(it):\n    return 0.1 * min(1.0, (it + 1) / 10)\n"
+    (tmp_path / "train.py").write_text(function + LOOPS[case])
+    calls = []
+    namespace: dict = {}
+    exec(compile(function, "train.py", "exec"), namespace)  # noqa: S102 - the test runs the loop it wrote
+    counted = namespace["get_lr"]
+    exec(compile(LOOPS[case], "train.py", "exec"), {**namespace, "get_lr": lambda it: calls.append(it) or counted(it)})  # noqa: S102
+    made = framework_target(str(tmp_path / "train.py") + ":get_lr")
+    assert made["run"]["iterations"] == len(calls)
+
+
+def test_a_loop_length_lrplot_cannot_read_is_a_note(tmp_path):
+    (tmp_path / "train.py").write_text("def get_lr(it):\n    return 0.1 * min(1.0, (it + 1) / 10)\n")
+    result = CliRunner().invoke(cli, ["explain", str(tmp_path / "train.py") + ":get_lr"])
+    assert result.exit_code == 0 and "does not say how long its loop runs" in result.output and "--iterations N" in result.output

@@ -14,13 +14,13 @@ from ..frozen import record
 
 
 MAX_EVENTS_PER_KIND = 60  # StepLR(step_size=1) would otherwise mark every step
-KINDS = ("switch", "milestone", "restart", "reduction")
+KINDS = ("switch", "branch", "milestone", "restart", "reduction")
 
 
 @record
 class Event:
     step: int  # the first optimizer step that trains with the changed lr
-    kind: str  # milestone | switch | restart | reduction
+    kind: str  # milestone | switch | branch (of a user's own function) | restart | reduction
     label: str
 
 

@@ -76,21 +76,32 @@ FAR = 4  # a number this many times the scheduler steps of a run is not one its 
 
 def compared_numbers(expr: Any, variables: tuple[str, ...]) -> list[float]:
     """The numbers an expression (an ``lrplot.expr.Expr``) compares one of ``variables``, or
-    arithmetic on it, with: ``step < 500`` gives 500."""
+    arithmetic on it, with: ``step < 500`` gives 500; and the lengths of the ramps it clamps
+    (``min(1.0, (step + 1) / 500)`` gives 500 too: the warmup ends where the ramp reaches the clamp)."""
     import ast
+
+    def moves(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(node))
+
+    def constant(node: ast.AST) -> float | None:
+        try:
+            value = ast.literal_eval(node)
+        except ValueError:
+            value = dict(expr.names).get(node.id) if isinstance(node, ast.Name) else None
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     found = []
     for node in ast.walk(ast.parse(expr.to_python(), mode="eval")):
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
-            moves = [any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(side)) for side in sides]
-            if any(moves):
-                for side, moving in zip(sides, moves):
-                    if not moving:
-                        try:
-                            value = ast.literal_eval(side)
-                        except ValueError:
-                            value = dict(expr.names).get(side.id) if isinstance(side, ast.Name) else None
-                        if isinstance(value, (int, float)) and not isinstance(value, bool):
-                            found.append(float(value))
+            moving = [moves(side) for side in sides]
+            if any(moving):
+                found += [c for side, m in zip(sides, moving) if not m and (c := constant(side)) is not None]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max"):
+            for arg in node.args:  # a clamped ramp: (step + 1) / 500 inside min(1.0, ...)
+                for sub in ast.walk(arg):
+                    if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Div) and moves(sub.left) and not moves(sub.right):
+                        c = constant(sub.right)
+                        if c is not None:
+                            found.append(c)
     return found

@@ -164,12 +164,12 @@ def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tup
     shown = [e for e in events if steps[0] < e.step < steps[1]]
     entries: list[Entry] = []
     labels: list[Label] = []
-    for kind in ("switch", "restart"):
+    for kind in ("switch", "branch", "restart"):
         style = event_style(kind)
         rules = [e for e in shown if e.kind == kind]
         for i, e in enumerate(rules):
             handle = ax.axvline(e.step / per, **style, gid=f"event-{kind}-{i}")
-            if kind == "switch":
+            if kind in ("switch", "branch"):
                 labels.append(Label(ax, e.step / per, literal(e.label), style["color"]))
         if rules:
             entries.append(Entry(handle, EVENT_LEGEND[kind], essential=False))

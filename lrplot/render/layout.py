@@ -43,7 +43,7 @@ def is_guide(line) -> bool:
     return str(line.get_gid()).startswith(GUIDE_GIDS)
 
 
-GUIDE_GIDS = ("event-switch", "event-restart", "event-reduction-rule", "resume-point", "first-divergence", "zero")
+GUIDE_GIDS = ("event-switch", "event-branch", "event-restart", "event-reduction-rule", "resume-point", "first-divergence", "zero")
 
 
 def _polylines(ax) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:

@@ -78,7 +78,7 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
                 legends.append((ax_m, [Entry(line, literal(s.label)) for line, s in zip(lines, momentum)]))
         for other in axes[1:]:
             for i, e in enumerate(events):
-                if e.kind in ("switch", "restart", "reduction") and steps[0] < e.step < steps[1]:
+                if e.kind in ("switch", "branch", "restart", "reduction") and steps[0] < e.step < steps[1]:
                     kind = "reduction-rule" if e.kind == "reduction" else e.kind
                     other.axvline(e.step / axis.steps_per_x(trace), **rule_style(e.kind), gid=f"event-{kind}-{other.get_gid()}-{i}")
         per = axis.steps_per_x(trace)

@@ -76,7 +76,7 @@ METADATA = {
 }
 
 
-EVENT_LEGEND = {"switch": "scheduler switch", "restart": "warm restart", "reduction": "plateau reduction"}
+EVENT_LEGEND = {"switch": "scheduler switch", "branch": "branch", "restart": "warm restart", "reduction": "plateau reduction"}
 
 
 def _mix(a: str, b: str, share: float) -> str:
@@ -96,7 +96,7 @@ def event_style(kind: str) -> dict:
     """How an event is drawn, in the current style's colours: a milestone marker must show on a dark
     background as on a light one (a fixed dark grey vanished on --dark)."""
     ink, paper = matplotlib.rcParams["text.color"], matplotlib.rcParams["axes.facecolor"]
-    if kind == "switch":
+    if kind in ("switch", "branch"):  # a branch of the user's own function is drawn as a switch, and named for what it is
         return {"color": _mix(ink, paper, 0.5), "ls": "--", "lw": 0.9}
     if kind == "restart":
         return {"color": _mix(ink, paper, 0.42), "ls": ":", "lw": 0.9}

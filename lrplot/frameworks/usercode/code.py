@@ -37,8 +37,16 @@ def code(spec: Spec) -> str:
         lines += part.source.splitlines()
         lines.append("")
     lines += optimizer_lines(spec, ns, own)
-    lines += [f"steps_per_epoch = {run.steps_per_epoch}", f"loader = range(steps_per_epoch)  # stands in for your data loader",
-              f"lrs = []  # the lr each optimizer step trains with, per param group"]
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
+    lines.append(f"steps_per_epoch = {run.steps_per_epoch}  # optimizer steps")
+    if accum > 1 or any("grad_accum" in p.call for p in schedule.parts):
+        lines.append(f"grad_accum = {accum}")
+    if accum > 1:
+        lines += [f"loader = range({batches})  # stands in for your data loader: {batches} batches"]
+    else:
+        lines.append(f"loader = range({batches})  # stands in for your data loader")
+    lines.append("lrs = []  # the lr each optimizer step trains with, per param group")
     before, inside = _aliases(schedule)
     lines += before + [""]
     epochs = run.epochs
@@ -50,8 +58,12 @@ def code(spec: Spec) -> str:
         lines += ["    step = epoch * steps_per_epoch", "    i = 0"]
         lines += [f"    {line}" for line in inside]
     lines += [f"    {_statement(p)}" for p in starts]
-    lines.append("    for i in range(steps_per_epoch):")
-    lines.append("        step = epoch * steps_per_epoch + i")
+    if accum > 1:  # one call per optimizer step, at the first batch it accumulates (MAE's `if data_iter_step % accum_iter == 0`)
+        lines.append("    for i in range(0, steps_per_epoch * grad_accum, grad_accum):")
+        lines.append("        step = epoch * steps_per_epoch + i // grad_accum")
+    else:
+        lines.append("    for i in range(steps_per_epoch):")
+        lines.append("        step = epoch * steps_per_epoch + i")
     lines += [f"        {line}" for line in inside]
     if run.total_steps % run.steps_per_epoch:
         lines.append(f"        if step == {run.total_steps}:  # the run ends inside this epoch")
@@ -60,6 +72,8 @@ def code(spec: Spec) -> str:
     lines.append("        lrs.append([group['lr'] for group in optimizer.param_groups])")
     lines.append("        optimizer.step()")
     if ends:
+        if accum > 1:
+            lines.append("    i = len(loader) - 1  # the epoch's last batch")
         lines += [f"    {line}" for line in inside]
     lines += [f"    {_statement(p)}" for p in ends]
     return "\n".join(lines) + "\n"
@@ -81,7 +95,7 @@ def _aliases(schedule) -> tuple[list[str], list[str]]:
 
     used = {n.id for p in schedule.parts for n in ast.walk(ast.parse(p.call, mode="eval")) if isinstance(n, ast.Name)}
     before = [f"{n} = loader" for n in sorted(used & set(LOADER_NAMES)) if n != "loader"]
-    before += ["iters_per_epoch = steps_per_epoch"] if "iters_per_epoch" in used else []
+    before += ["iters_per_epoch = len(loader)"] if "iters_per_epoch" in used else []
     inside = [f"{n} = step" for n in sorted(used & set(STEP_NAMES)) if n != "step"]
     inside += [f"{n} = i" for n in sorted(used & set(BATCH_NAMES)) if n != "i"]
     return before, inside

@@ -29,7 +29,7 @@ def _runs(spec: Spec, lines: np.ndarray | None = None) -> list[tuple[int, int, i
 def events(spec: Spec) -> list[Event]:
     lr, lines = lrs(spec.scheduler.params["translated"], spec.run, [g.lr for g in spec.optimizer.groups], False)
     runs = _runs(spec, lines)
-    out = [Event(a, "switch", f"line {line}") for a, _, line in runs[1:]] if len(runs) <= MAX_EVENTS_PER_KIND else []
+    out = [Event(a, "branch", f"line {line}") for a, _, line in runs[1:]] if len(runs) <= MAX_EVENTS_PER_KIND else []
     if lr.shape[1] > 1:
         jumps = np.nonzero(lr[0, 1:] != lr[0, :-1])[0] + 1
         if 0 < jumps.size <= MAX_STAIRS:
@@ -58,7 +58,7 @@ def _line_text(schedule, line: int) -> str:
     for part in schedule.parts:
         lines = part.source.splitlines()
         if part.first_line <= line < part.first_line + len(lines):
-            return lines[line - part.first_line].strip()
+            return lines[line - part.first_line].strip().removeprefix("# ")  # (the loop's line, where it does not call the function)
     return ""
 
 

@@ -201,7 +201,8 @@ def apply_rewrites(module: SourceModule, namespace: dict[str, Any], pinned: set[
         bodies = [node.body] if isinstance(node, ast.FunctionDef) else [
             item.body for item in getattr(node, "body", []) if isinstance(item, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else []
         for body in bodies:
-            names: dict[str, Any] = {**module.names}
+            # a copy: `self.lr = lr` in an __init__ must not write into the module's names (--set self.lr=... lives there)
+            names: dict[str, Any] = copy.deepcopy(module.names)
             for ns in module.namespace_names:
                 names[ns] = namespace
             evaluator = _Rewrites(module, names, namespace, pinned, lines)

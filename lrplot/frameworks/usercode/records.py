@@ -67,8 +67,12 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
     from .schedule import _pins
 
     try:
-        pins, _ = _pins(keys, "scheduler", None, [], [])
+        pins, argument_pins = _pins(keys, "scheduler", None, [], [])
         module = read_module(path, str(path), pins)
+        from .schedule import _as_list, resolve_path
+
+        # --args-from: the argparse defaults the function's args come from (args.epochs, the run's length)
+        args_from = [read_module(resolve_path(f, None), f, pins) for f in _as_list(keys.get("args_from"), "scheduler.args_from")]
     except LrplotError:
         return {}  # resolve reports it, with the config's words
     from .schedule import optimizer_lr
@@ -85,25 +89,122 @@ def _loop_defaults(path: Path, name: str, keys: dict) -> dict:
         first = 0.1 if lr is None else lr
         out["optimizer"] = {"lr": first if groups == 1 else [first] * groups}
     params = params[1:] if params[:1] == ["self"] else params
-    epochs = _args_epochs(module, function, pins)
+    epochs = _args_epochs(module, function, {**pins, **argument_pins}, args_from)
     if epochs is not None:  # `for epoch in range(args.start_epoch, args.epochs)`: the function's own length is the run's
         out["run"] = {"epochs": epochs}
     if any(p in _STEPPY for p in params):  # called with the optimizer step: per iteration
         out["run"] = {**out.get("run", {}), "step": "iteration"}
-        for node in module.tree.body:
-            if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value is True:
-                for sub in ast.walk(node):
-                    if isinstance(sub, ast.If) and any(isinstance(b, ast.Break) for b in sub.body) and isinstance(sub.test, ast.Compare) \
-                            and len(sub.test.ops) == 1 and isinstance(sub.test.ops[0], (ast.Gt, ast.GtE)) and isinstance(sub.test.comparators[0], ast.Name):
-                        limit = module.names.get(sub.test.comparators[0].id)
-                        if isinstance(limit, int) and not isinstance(limit, bool) and pysource.find_unreadable(limit) is None and limit > 0:
-                            # `if iter_num > max_iters: break` after `iter_num += 1`: iterations 0..max_iters train
-                            out["run"] = {"iterations": limit + 1 if isinstance(sub.test.ops[0], ast.Gt) else limit}
+        iterations = loop_iterations(module, function, name, _namespace(module, pins, argument_pins, args_from))
+        if iterations is not None:
+            out["run"] = {"iterations": iterations}
     return out
 
 
-def _args_epochs(module, function, pins: dict) -> int | None:
-    """``args.epochs`` (argparse's default, or --set), where the function reads it."""
+def _namespace(module, pins: dict, argument_pins: dict, args_from: list) -> dict:
+    """The parsed arguments as the file (and --args-from) default them, --set over them, after the script's rewrites."""
+    from .reader import apply_rewrites, argument_defaults
+
+    namespace: dict = {}
+    for reader in [*args_from, module]:
+        for key, value in argument_defaults(reader)[0].items():
+            namespace.setdefault(key, value)
+    namespace.update(argument_pins)
+    for reader in [*args_from, module]:
+        apply_rewrites(reader, namespace, set(argument_pins))
+    return namespace
+
+
+def loop_iterations(module, function, name: str, namespace: dict) -> int | None:
+    """The optimizer steps the file's training loop runs, where its shape says it, or None:
+
+    * ``for step in range(max_steps):`` around the call (build-nanogpt), cut short by an ``if
+      last_step: break`` before the call where ``last_step = step == N`` (modded-nanogpt's
+      ``range(args.num_iterations + 1)``, which trains ``num_iterations`` steps);
+    * ``while True:`` with such a break before the call (nanochat: ``last_step = step == num_iterations``);
+    * nanoGPT's ``while True: ... iter_num += 1; if iter_num > max_iters: break`` after the call
+      (iterations 0..max_iters).
+
+    The call is the function's own, or, for a function handed to LambdaLR, a ``scheduler.step()``."""
+    import ast
+    import copy
+
+    from ... import pysource
+    from .reader import _Math
+
+    short = name.split(".")[-1]
+    own = {id(n) for n in ast.walk(function)} if function is not None else set()
+    names = dict(module.names)
+    for ns in module.namespace_names:
+        if namespace and (ns not in names or isinstance(names[ns], pysource.Unreadable)):
+            names[ns] = copy.deepcopy(namespace)
+    evaluator = _Math(module.where, names, pysource.PURE_CALLS)
+    evaluator.modules = module.modules
+
+    def number(node) -> int | None:
+        value = evaluator.value(node)
+        ok = isinstance(value, int) and not isinstance(value, bool) and pysource.find_unreadable(value) is None
+        return value if ok else None
+
+    def calls(node) -> list[int]:
+        lines = [n.lineno for n in ast.walk(node) if id(n) not in own and isinstance(n, ast.Call) and (
+            isinstance(n.func, ast.Name) and n.func.id == short or isinstance(n.func, ast.Attribute) and n.func.attr == short)]
+        return lines or [n.lineno for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                         and n.func.attr == "step" and not n.args and "sched" in ast.unparse(n.func.value).lower()]
+
+    def stop_before(loop, var: str | None, line: int) -> tuple[str, int] | None:
+        """(counter, N) of an `if counter == N: break` (or `>= N`, or a flag set so) before the call."""
+        flags = {}
+        for stmt in loop.body:
+            if stmt.lineno >= line:
+                return None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                flags[stmt.targets[0].id] = stmt.value
+            if isinstance(stmt, ast.If) and any(isinstance(b, ast.Break) for b in stmt.body):
+                test = stmt.test
+                test = flags.get(test.id, test) if isinstance(test, ast.Name) else test
+                if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.GtE)) \
+                        and isinstance(test.left, ast.Name) and (var is None or test.left.id == var):
+                    limit = number(test.comparators[0])
+                    if limit is not None:
+                        return test.left.id, limit
+        return None
+
+    for loop in ast.walk(module.tree):
+        if id(loop) in own or not isinstance(loop, (ast.For, ast.While)):
+            continue
+        lines = calls(loop)
+        if not lines:
+            continue
+        if isinstance(loop, ast.For):
+            it = loop.iter
+            if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and 1 <= len(it.args) <= 2
+                    and not it.keywords and isinstance(loop.target, ast.Name)):
+                continue
+            bounds = [number(a) for a in it.args]
+            if None in bounds:
+                continue
+            start, end = (0, bounds[0]) if len(bounds) == 1 else bounds
+            stop = stop_before(loop, loop.target.id, min(lines))
+            if stop is not None:
+                end = min(end, stop[1])
+            if end - start > 0:
+                return end - start
+        elif isinstance(loop.test, ast.Constant) and loop.test.value is True:
+            stop = stop_before(loop, None, min(lines))
+            if stop is not None and stop[1] > 0:
+                return stop[1]
+            for sub in ast.walk(loop):
+                if isinstance(sub, ast.If) and any(isinstance(b, ast.Break) for b in sub.body) and isinstance(sub.test, ast.Compare) \
+                        and len(sub.test.ops) == 1 and isinstance(sub.test.ops[0], (ast.Gt, ast.GtE)) and sub.lineno > max(lines):
+                    limit = number(sub.test.comparators[0])
+                    if limit is not None and limit > 0:
+                        # `if iter_num > max_iters: break` after `iter_num += 1`: iterations 0..max_iters train
+                        return limit + 1 if isinstance(sub.test.ops[0], ast.Gt) else limit
+    return None
+
+
+def _args_epochs(module, function, pins: dict, args_from: list = ()) -> int | None:
+    """``args.epochs`` (argparse's default, of the --args-from files first as for the function's args, or --set), where the function reads it."""
     import ast
 
     from .reader import argument_defaults
@@ -111,7 +212,11 @@ def _args_epochs(module, function, pins: dict) -> int | None:
     if function is None or not any(isinstance(n, ast.Attribute) and n.attr == "epochs" and isinstance(n.value, ast.Name)
                                    and n.value.id in module.namespace_names for n in ast.walk(function)):
         return None
-    value = pins.get("epochs", argument_defaults(module)[0].get("epochs"))
+    defaults: dict = {}
+    for reader in [*args_from, module]:
+        for key, value in argument_defaults(reader)[0].items():
+            defaults.setdefault(key, value)
+    value = pins.get("epochs", defaults.get("epochs"))
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 

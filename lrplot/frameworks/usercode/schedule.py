@@ -5,15 +5,20 @@ loop writes it, in the loop's names (``adjust_learning_rate(optimizer, epoch + 1
 ``when`` is where the loop makes it:
 
 * ``iteration``: before every optimizer step; ``step`` is the step (0, 1, ...), ``epoch`` its epoch
-  and ``i`` the batch in the epoch;
+  and ``i`` the batch in the epoch. With gradient accumulation (``run.grad_accum``) the call is made
+  once per optimizer step, at the first batch of its accumulation, as MAE's and ConvNeXt-V2's loops do
+  (``if data_iter_step % accum_iter == 0: adjust_learning_rate(optimizer, data_iter_step /
+  len(data_loader) + epoch, args)``): ``i`` counts batches (0, accum, 2 * accum, ...) as the loop's
+  ``enumerate`` does, and ``len(loader)`` is the batches per epoch, while ``step`` and
+  ``steps_per_epoch`` count optimizer steps;
 * ``epoch_start``: before each epoch's first step (``epoch`` 0, 1, ..., ``i`` 0);
-* ``epoch_end``: after each epoch's last step; the next epoch trains with it, the first one with
-  the optimizer's own lr.
+* ``epoch_end``: after each epoch's last step (``i`` the epoch's last batch); the next epoch trains
+  with it, the first one with the optimizer's own lr.
 
 The loop's names: ``optimizer``; ``epoch``, ``i`` (also ``idx``, ``batch_idx``, ``data_iter_step``),
 ``step`` (also ``it``, ``iter_num``, ``iteration``, ``global_step``); ``loader`` (also
-``train_loader``, ``data_loader``: its ``len`` is the batches per epoch); ``steps_per_epoch``,
-``epochs``, ``total_steps``; the parsed arguments (``args``, or whatever the file names them); and
+``train_loader``, ``data_loader``: its ``len`` is the batches per epoch, as is ``iters_per_epoch``);
+``steps_per_epoch`` (optimizer steps), ``grad_accum``, ``epochs``, ``total_steps``; the parsed arguments (``args``, or whatever the file names them); and
 the file's module-level names. A function that returns a number gives the lr (``returns: lr``) or
 a factor of each group's initial lr (``returns: factor``, LambdaLR's way); one that assigns
 ``param_group['lr']`` sets the lr itself, and where a call assigns nothing the lr carries over.
@@ -229,6 +234,21 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
         raise ConfigError(f"{path}.when", f"is {when}, but run.step is {run.step}; give run.step: {'iteration' if when == 'iteration' else 'epoch'} "
                           "(or leave one of the two out)")
     call = spec.get("call") or default_call(function, name, when, module.namespace_names, path)
+    skipped = _loop_condition(module, function, name, globals_, namespace, run, n_groups, lines)
+    if skipped is not None:  # the loop does not call the function (nanoGPT's decay_lr = False): its other value is the lr
+        other, site = skipped
+        synthetic = ast.FunctionDef(name.split(".")[-1], ast.arguments([], [], None, [], [], None, []), [ast.Return(other)], [], None, None)
+        for node in ast.walk(synthetic):
+            ast.copy_location(node, site)
+        program = translate(module, synthetic, f"{where}:{name}", globals_, _loop_names(module, namespace, run, n_groups),
+                            n_groups, ("epoch", "i", "step"))
+        used = _names_read(synthetic, globals_)
+        for key, value in used.items():
+            lines.append(f"  {key} = {value!r}")
+        text = ast.unparse(other)
+        # its source is the loop's line, as a comment (the code lrplot writes does not call the function)
+        return Part(program, when, text, "lr", f"# {module.source_line(site.lineno)}", used, site.lineno, namespace,
+                    tuple(n for n in module.namespace_names if n in _read_names(other)))
     params = _bind(call, function, name, module, globals_, namespace, run, n_groups, path)
     program = translate(module, function, f"{where}:{name}", globals_, params, n_groups, ("epoch", "i", "step"))
     returns = spec.get("returns") or ("lr" if program.sets_groups or not _lambda_lr(module, name) else "factor")
@@ -242,10 +262,70 @@ def _part(spec, path, base_dir, run, n_groups, module_pins, argument_pins, args_
     lines += [line for attr, line in rewrites if attr in read_attrs]
     lines.append(f"{where}:{function.lineno}: {name}, read and translated, never run; called {call} at {when.replace('_', ' ')}"
                  + (", its value is " + ("a factor of each group's initial lr (LambdaLR)" if returns == "factor" else "the lr") if not program.sets_groups else ""))
+    if ".also" not in path and not _length_read(module, function, name, namespace):
+        length = f"{run.total_steps:,} iterations" if run.unit == "iteration" else f"{run.epoch_count:g} epochs"
+        lines.append(f"  note: {where} does not say how long its loop runs in a way lrplot reads (`for step in range(N)` around the "
+                     f"call, `args.epochs`, a `while True` loop's break); the run is {length}: give --iterations N or --epochs N "
+                     "(run.iterations, run.epochs) as the script runs")
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    if when == "iteration" and accum > 1:
+        lines.append(f"  grad_accum {accum}: one call per optimizer step, at its first batch (i = 0, {accum}, {2 * accum}, ...; "
+                     f"len(loader) = {run.plan.batches}), as MAE's loop")
     for key, value in used.items():
         lines.append(f"  {key} = {value!r}")
     return Part(program, when, call, "sets" if program.sets_groups else returns, source, used, function.lineno, namespace,
                 tuple(n for n in module.namespace_names if n in _read_names(function) | _read_names(ast.parse(call.strip(), mode="eval"))))
+
+
+def _length_read(module: SourceModule, function: ast.FunctionDef, name: str, namespace: dict[str, Any]) -> bool:
+    """Whether the file says how long its loop runs (what ``FILE.py:NAME`` takes for the run)."""
+    from .records import _args_epochs, loop_iterations
+
+    try:
+        return loop_iterations(module, function, name, namespace) is not None or _args_epochs(module, function, namespace) is not None
+    except ConfigError:
+        return False
+
+
+def _loop_condition(module: SourceModule, function: ast.FunctionDef, name: str, globals_: dict[str, Any], namespace: dict[str, Any],
+                    run: Any, n_groups: int, lines: list[str]) -> tuple[ast.expr, ast.AST] | None:
+    """Where the file's own loop calls the function inside a conditional expression (nanoGPT's ``lr =
+    get_lr(iter_num) if decay_lr else learning_rate``), the condition read with the file's names:
+    None when the loop calls the function (or the file has no such call), else (the expression the
+    loop takes instead, the statement it stands in)."""
+    short = name.split(".")[-1]
+
+    def calls_it(node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and (isinstance(node.func, ast.Name) and node.func.id == short
+                                               or isinstance(node.func, ast.Attribute) and node.func.attr == short)
+
+    own = {id(n) for n in ast.walk(function)}
+    sites = []
+    for stmt in ast.walk(module.tree):
+        if isinstance(stmt, ast.stmt) and id(stmt) not in own and not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.Module)):
+            for node in ast.iter_child_nodes(stmt):
+                if isinstance(node, ast.IfExp) and (calls_it(node.body) or calls_it(node.orelse)):
+                    sites.append((stmt, node))
+    if len(sites) != 1:
+        return None
+    stmt, site = sites[0]
+    reader = Translator(module, function, f"the loop's call at {module.line(stmt)}", globals_, n_groups)
+    said = f"{module.line(stmt)}: the loop says `{module.source_line(stmt.lineno)}`"
+    try:
+        test = reader.value(site.test, _loop_names(module, namespace, run, n_groups))
+    except ConfigError:
+        lines.append(f"{said}; lrplot cannot read {ast.unparse(site.test)[:40]} and draws the call (--set it to decide)")
+        return None
+    if isinstance(test, Sym):
+        lines.append(f"{said}; lrplot draws the call (its condition depends on the step)")
+        return None
+    taken = site.body if bool(test) else site.orelse
+    condition = ast.unparse(site.test)
+    if calls_it(taken):
+        lines.append(f"{said}: {condition} is {bool(test)}, so it calls {short}")
+        return None
+    lines.append(f"{said}: {condition} is {bool(test)}, so the lr is {ast.unparse(taken)} and {short} is not called")
+    return taken, stmt
 
 
 def _read_names(tree: ast.AST) -> set[str]:
@@ -310,37 +390,77 @@ def _lambda_lr(module: SourceModule, name: str) -> bool:
     return False
 
 
+# parameters named like the loop's time: the step or the epoch (bound before any other unknown parameter)
+TIMED_NAMES = (*STEP_NAMES, "iter", "cur_step", "current_step", "cur_epoch", "current_epoch", "epoch", "ep")
+
+
+def _timed(param: str) -> bool:
+    return param in TIMED_NAMES or "epoch" in param.lower()
+
+
 def default_call(function: ast.FunctionDef, name: str, when: str, namespaces: tuple[str, ...], path: str) -> str:
-    """The call the loop most likely makes, from the parameters' names; ``call`` says it otherwise."""
+    """The call the loop most likely makes, from the parameters' names; ``call`` says it otherwise.
+
+    The step (or the epoch) goes to the parameter named like it (``it``, ``step``, ``epoch``, ...),
+    or, where none is, to the first parameter lrplot cannot otherwise fill."""
     args = function.args
     positional = [a.arg for a in args.posonlyargs + args.args]
     if positional and positional[0] == "self":
         positional = positional[1:]
     first_default = len(positional) - len(args.defaults)
-    out = []
-    timed = False
-    for k, param in enumerate(positional):
+    known = {p for p in positional if p in OPTIMIZER_NAMES or p in LOADER_NAMES or p in BATCH_NAMES
+             or (p in namespaces and p not in BATCH_NAMES + STEP_NAMES)}
+    timed = next((p for p in positional if p not in known and _timed(p)), None)
+    if timed is None:
+        timed = next((p for k, p in enumerate(positional) if p not in known and k < first_default), None)
+    # the parameters the call passes: up to the last one that has no default, or is the time
+    last = max([k for k, p in enumerate(positional) if k < first_default or p == timed], default=-1)
+
+    def argument(param: str) -> str | None:
         if param in OPTIMIZER_NAMES:
-            out.append("optimizer")
-        elif param in namespaces and param not in BATCH_NAMES + STEP_NAMES:
-            out.append(param)
-        elif param in LOADER_NAMES:
-            out.append("loader")
-        elif param in BATCH_NAMES:
-            out.append("i")
-        elif k >= first_default:
-            break
-        elif not timed:
-            timed = True
-            epochish = "epoch" in param.lower()
+            return "optimizer"
+        if param in namespaces and param not in BATCH_NAMES + STEP_NAMES:
+            return param
+        if param in LOADER_NAMES:
+            return "loader"
+        if param in BATCH_NAMES:
+            return "i"
+        if param == timed:
             if when == "iteration":
-                out.append("epoch + i / steps_per_epoch" if epochish else "step")
-            else:
-                out.append("epoch + 1" if when == "epoch_end" else "epoch")
-        else:
+                return "epoch + i / len(loader)" if "epoch" in param.lower() else "step"
+            return "epoch + 1" if when == "epoch_end" else "epoch"
+        return None
+
+    out = []
+    keyword = False  # after a parameter left at its default, the rest go by name
+    for k, param in enumerate(positional[:last + 1]):
+        given = argument(param)
+        if given is None and k >= first_default:
+            keyword = True
+            continue
+        if given is None:
+            shown = ", ".join(argument(p) or f"<{p}>" for p in positional[:max(last, positional.index(param)) + 1])
             raise ConfigError(f"{path}.call", f"{name}'s parameter {param!r} is not one lrplot can guess; write the call as the loop makes "
-                              f"it, like call: \"{name}({', '.join(out + [param])}...)\" in the loop's names (epoch, i, step, optimizer, args)")
+                              f"it, like call: \"{name.split('.')[-1]}({shown})\" with <{param}> the value the loop passes, in the loop's "
+                              "names (epoch, i, step, optimizer, args) or a number")
+        out.append(f"{param}={given}" if keyword else given)
     return f"{name.split('.')[-1]}({', '.join(out)})"
+
+
+def _loop_names(module: SourceModule, namespace: dict[str, Any], run: Any, n_groups: int) -> dict[str, Any]:
+    """The names a training loop has where it calls the function: the call's variables, the loader, the run."""
+    batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
+    # i and len(loader) count batches (iters_per_epoch is MoCo v3's len(train_loader)), step and steps_per_epoch optimizer steps
+    loop: dict[str, Any] = {"epoch": Sym(ast.Name("epoch", ast.Load())), "optimizer": Optimizer(n_groups),
+                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": batches,
+                            "grad_accum": run.plan.grad_accum if run.plan is not None else 1,
+                            "epochs": run.epochs, "total_steps": run.total_steps}
+    loop.update({n: Sym(ast.Name("step", ast.Load())) for n in STEP_NAMES})
+    loop.update({n: Sym(ast.Name("i", ast.Load())) for n in BATCH_NAMES})
+    loop.update({n: Loader(batches) for n in LOADER_NAMES})
+    for ns in module.namespace_names:
+        loop.setdefault(ns, namespace)
+    return loop
 
 
 def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule, globals_: dict[str, Any], namespace: dict[str, Any],
@@ -355,16 +475,8 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
         tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else None)
     if called != short:
         raise ConfigError(f"{path}.call", f"must call {short}(...), as the loop does, got {call!r}")
-    batches = run.plan.batches if run.plan is not None else run.steps_per_epoch
-    loop: dict[str, Any] = {"epoch": Sym(ast.Name("epoch", ast.Load())), "optimizer": Optimizer(n_groups),
-                            "steps_per_epoch": run.steps_per_epoch, "iters_per_epoch": run.steps_per_epoch,
-                            "epochs": run.epochs, "total_steps": run.total_steps}
-    loop.update({n: Sym(ast.Name("step", ast.Load())) for n in STEP_NAMES})
-    loop.update({n: Sym(ast.Name("i", ast.Load())) for n in BATCH_NAMES})
-    loop.update({n: Loader(batches) for n in LOADER_NAMES})
-    for ns in module.namespace_names:
-        loop.setdefault(ns, namespace)
     reader = Translator(module, function, f"the call {call!r}", globals_, n_groups)
+    loop = _loop_names(module, namespace, run, n_groups)
     args = function.args
     if args.vararg or args.kwarg or args.kwonlyargs:
         raise ConfigError(module.line(function), f"{name} takes *args, **kwargs or keyword-only parameters, which lrplot does not bind")
@@ -374,12 +486,21 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
     bound: dict[str, Any] = {}
     if len(tree.args) > len(positional):
         raise ConfigError(f"{path}.call", f"passes {len(tree.args)} arguments, but {name} takes {len(positional)}")
+    def argument(node: ast.expr) -> Any:
+        try:
+            return reader.value(node, loop)
+        except ConfigError as exc:  # about the call's text (line 1 of it), not the file: say where it was written
+            if exc.path != module.line(node):
+                raise
+            raise ConfigError(f"{path}.call", f"{exc.message} (the loop's names: epoch, i, step, optimizer, loader, steps_per_epoch, "
+                                              "grad_accum, epochs, total_steps, the parsed arguments)") from None
+
     for param, arg in zip(positional, tree.args):
-        bound[param] = reader.value(arg, loop)
+        bound[param] = argument(arg)
     for kw in tree.keywords:
         if kw.arg not in positional:
             raise ConfigError(f"{path}.call", f"{name} has no parameter {kw.arg!r}")
-        bound[kw.arg] = reader.value(kw.value, loop)
+        bound[kw.arg] = argument(kw.value)
     defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     for param in positional:
         if param not in bound:
@@ -387,10 +508,34 @@ def _bind(call: str, function: ast.FunctionDef, name: str, module: SourceModule,
                 raise ConfigError(f"{path}.call", f"gives no value for {name}'s parameter {param!r}")
             bound[param] = reader.value(defaults[param], {})
     if (args.posonlyargs + args.args)[:1] and (args.posonlyargs + args.args)[0].arg == "self":
-        # a method: what it reads of self is given with --set self.NAME=VALUE
+        # a method: what it reads of self is given with --set self.NAME=VALUE, over what __init__ assigns
+        # (self.X = a number, or a parameter with a default) and the loop's step (self.step, self.epoch)
         given = globals_.get("self")
-        bound["self"] = given if isinstance(given, dict) else {}
+        bound["self"] = {**_init_attributes(module, name), **{n: loop[n] for n in (*STEP_NAMES, "epoch")},
+                         **(given if isinstance(given, dict) else {})}
     return bound
+
+
+def _init_attributes(module: SourceModule, name: str) -> dict[str, Any]:
+    """What ``Class.__init__`` assigns to ``self`` that can be read: numbers and a parameter's default."""
+    init = module.functions.get(f"{name.split('.')[0]}.__init__") if "." in name else None
+    if init is None:
+        return {}
+    params = [a.arg for a in init.args.posonlyargs + init.args.args]
+    defaults = dict(zip(params[len(params) - len(init.args.defaults):], init.args.defaults))
+    defaults.update({a.arg: d for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+    out: dict[str, Any] = {}
+    for stmt in init.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute) \
+                and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "self":
+            value = stmt.value
+            if isinstance(value, ast.Name) and value.id in defaults:
+                value = defaults[value.id]
+            if isinstance(value, ast.Constant) and isinstance(value.value, (int, float)):
+                out[stmt.targets[0].attr] = value.value
+            else:
+                out.pop(stmt.targets[0].attr, None)
+    return out
 
 
 def _names_read(function: ast.FunctionDef, globals_: dict[str, Any]) -> dict[str, Any]:
@@ -413,14 +558,16 @@ def calls(when: str, run: Any) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
     """The call points of a part: the loop's variables per call, the optimizer step each call's lr
     starts at, and the part's order among the calls at one step."""
     n, spe = run.total_steps, run.steps_per_epoch
-    if when == "iteration":
+    accum = run.plan.grad_accum if run.plan is not None else 1
+    batches = run.plan.batches if run.plan is not None else spe
+    if when == "iteration":  # once per optimizer step, at the first batch it accumulates (i counts batches)
         k = np.arange(n, dtype=np.int64)
-        return {"epoch": k // spe, "i": k % spe, "step": k}, k, _PHASE[when]
+        return {"epoch": k // spe, "i": k % spe * accum, "step": k}, k, _PHASE[when]
     if when == "epoch_start":
         e = np.arange(-(-n // spe), dtype=np.int64)
         return {"epoch": e, "i": np.zeros_like(e), "step": e * spe}, e * spe, _PHASE[when]
     e = np.arange(n // spe, dtype=np.int64)
-    return {"epoch": e, "i": np.full_like(e, spe - 1), "step": (e + 1) * spe - 1}, (e + 1) * spe, _PHASE[when]
+    return {"epoch": e, "i": np.full_like(e, batches - 1), "step": (e + 1) * spe - 1}, (e + 1) * spe, _PHASE[when]
 
 
 def lrs(schedule: Schedule, run: Any, base: list[float], exact: bool) -> tuple[np.ndarray, np.ndarray]:

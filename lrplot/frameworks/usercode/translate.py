@@ -405,6 +405,8 @@ class Translator:
         if isinstance(owner, dict):
             if node.attr in owner:
                 return owner[node.attr]
+            if node.attr in ("optimizer", "opt", "optim", "optimiser"):  # self.opt: the optimizer whose param groups it sets
+                return Optimizer(self.n_groups)
             text = ast.unparse(node)
             head = text.split(".", 1)[0]
             name = text.split(".", 1)[-1] if head in self.module.namespace_names else text
