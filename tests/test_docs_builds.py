@@ -244,8 +244,8 @@ def test_markdown_fence_png_and_compare(monkeypatch):
 
 
 @pytest.mark.parametrize("fence, message", [
-    ("```lrplot\nscheduler: {type: stepp}\n```", "lrplot fence (scheduler: {type: stepp}): scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)"),
-    ("```lrplot\nmissing.yaml\n```", "lrplot fence (missing.yaml): "),
+    ("```lrplot\nscheduler: {type: stepp}\n```", "line 1: lrplot fence (scheduler: {type: stepp}): scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)"),
+    ("# A page\n\n```lrplot\nmissing.yaml\n```", "line 3: lrplot fence (missing.yaml): "),
     ("```lrplot captoin=\"x\"\nwarmup-cosine.yaml\n```", "lrplot fence: unknown option 'captoin' (did you mean 'caption'?)"),
     ("```lrplot format=\"pdf\"\nwarmup-cosine.yaml\n```", "lrplot fence: format must be svg or png, got 'pdf'"),
     ("```lrplot inline=\"false\"\nwarmup-cosine.yaml\n```", "lrplot fence: inline=false writes the figure beside the page's HTML, which only MkDocs"),
@@ -278,6 +278,7 @@ markdown_extensions:
 
 
 def test_mkdocs_build(tmp_path):
+    tmp_path = tmp_path / "project"
     (tmp_path / "docs" / "guide").mkdir(parents=True)
     (tmp_path / "schedules").mkdir()
     for name in RECIPES:
@@ -285,7 +286,8 @@ def test_mkdocs_build(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(MKDOCS)
     (tmp_path / "docs" / "index.md").write_text('# Home\n\n```lrplot caption="Warmup, then cosine"\nschedules/warmup-cosine.yaml\n```\n')
     (tmp_path / "docs" / "guide" / "steps.md").write_text('# Steps\n\n```lrplot inline="false"\nschedules/step-every-10-halve.yaml\n```\n')
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    # built from elsewhere (-f): the fences' paths are still mkdocs.yml's folder's, as the docs say
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "project/mkdocs.yml"], cwd=tmp_path.parent, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     home = page((tmp_path / "site" / "index.html").read_text()).figures
     assert home[0]["svg"] and home[0]["caption"] == "Warmup, then cosine"
@@ -296,5 +298,10 @@ def test_mkdocs_build(tmp_path):
 
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n```lrplot\nschedules/warmup-cosine.yml\n```\n")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
-    assert run.returncode != 0
-    assert "lrplot fence (schedules/warmup-cosine.yml): " in run.stderr and "no such file" in run.stderr
+    assert run.returncode == 1
+    assert "docs/index.md:3: lrplot fence (schedules/warmup-cosine.yml): " in run.stderr and "no such file" in run.stderr
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nText.\n\n```lrplot\nscheduler: {type: stepp}\n```\n")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    # MkDocs' own clean abort: its message and ours, no traceback
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "Aborted with a BuildError!" in run.stdout + run.stderr, run.stderr
+    assert run.stderr.count("unknown scheduler 'stepp'") == 1 and "docs/index.md:5: lrplot fence (scheduler: {type: stepp}): " in run.stderr
