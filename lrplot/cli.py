@@ -1103,7 +1103,7 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
 
     RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
     lr column), transformers' trainer_state.json (or its output folder), a TensorBoard event file
-    or run folder (pip install 'lrplot[tensorboard]'), JSON lines, or a framework's own log. A
+    or run folder (pip install tensorboard), JSON lines, or a framework's own log. A
     framework's output folder alone (RUN_FOLDER) is enough where it holds both the config and the log.
     The plan options (--dataset-size, --devices, ...) complete a config that lacks them.
 

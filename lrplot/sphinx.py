@@ -26,7 +26,7 @@ config's bytes and every file it reads, lrplot's code and matplotlib's version),
 second checkout redraws nothing unchanged; it never imports torch. Each config and file it reads is
 a dependency of its document, so editing one rebuilds that page. A config lrplot refuses is an
 error at the directive's file and line, and fails the build (exit status 1) until it is fixed.
-Sphinx itself is only needed here: ``pip install 'lrplot[sphinx]'``.
+Sphinx itself is only needed here: ``pip install sphinx`` (or, from lrplot's checkout, ``pip install '.[sphinx]'``).
 """
 
 from __future__ import annotations

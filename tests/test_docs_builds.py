@@ -305,3 +305,16 @@ def test_mkdocs_build(tmp_path):
     # MkDocs' own clean abort: its message and ours, no traceback
     assert run.returncode == 1 and "Traceback" not in run.stderr and "Aborted with a BuildError!" in run.stdout + run.stderr, run.stderr
     assert run.stderr.count("unknown scheduler 'stepp'") == 1 and "docs/index.md:5: lrplot fence (scheduler: {type: stepp}): " in run.stderr
+
+
+def test_install_hints_name_what_installs():
+    """lrplot is on no package index: a hint names the package itself, or the extra from lrplot's checkout."""
+    from lrplot import dashboards, explorer, runlog
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [dashboards.TENSORBOARD_HINT, runlog.TENSORBOARD_HINT, explorer.NOTEBOOK_HINT,
+             lrplot.markdown.__doc__, (root / "lrplot" / "sphinx.py").read_text()]
+    texts += [(root / "docs" / name).read_text() for name in ("docs-builds.md", "notebooks.md", "verify.md")]
+    for text in texts:
+        assert "lrplot[" not in text, text[:200]
+    assert "pip install tensorboard" in dashboards.TENSORBOARD_HINT and "pip install '.[tensorboard]'" in runlog.TENSORBOARD_HINT
