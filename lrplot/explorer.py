@@ -1,11 +1,14 @@
 """``lrplot.explore(config)``: sliders on a schedule's numbers in Jupyter (the ``notebook`` extra).
 
-Every number of the config (the scheduler's keywords, nested ones and list items included, the
-optimizer's lr, the run's lengths, a framework section's keys, ``vars``) gets a slider: a log
-slider for a learning rate, an integer slider for a count, a bounded one where the scheduler's
-record bounds the keyword. Releasing a slider simulates the changed config and redraws the figure,
-the YAML of the current settings and the framework's own code for them; a value the library would
-reject shows its error and keeps the last figure. The widgets are ipywidgets', so they also work
+Every number that moves the figure gets a slider: the config's own (the scheduler's keywords,
+nested ones and list items included, the optimizer's lr and momentum where the schedule reads them,
+the run's lengths, a framework section's keys, ``vars``), a section's defaults the schedule reads,
+and the numbers a family reads from its own source (a user's function's names, moved through
+``set:``). A learning rate (as its family's records name them: ``Family.lr_keys``) gets a log
+slider, a count an integer slider, a keyword the scheduler's record bounds a bounded one. Releasing
+a slider simulates the changed config and redraws the figure, the YAML of the current settings and
+the framework's own code for them; a value the library would reject shows its error and keeps the
+last figure. The widgets are ipywidgets', so they also work
 headless: set ``explorer.sliders[path].value`` and read ``explorer.trace``.
 """
 
