@@ -1057,7 +1057,7 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     cached by content (the config and the files it reads, lrplot's code, matplotlib's version) in
     $LRPLOT_CACHE_DIR (default ~/.cache/lrplot): an unchanged config is not drawn again.
     """
-    from .gallery import clear_stale, compare_with, find_configs, render_gallery, write_stale
+    from .gallery import clear_stale, compare_with, find_configs, gallery_command, render_gallery, write_stale
     from .output import check_folder
 
     configs = find_configs(config_dir)
@@ -1065,8 +1065,10 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
         check_folder(out_dir, "--output")
     link = os.path.relpath(config_dir.resolve(), out_dir.resolve()).replace(os.sep, "/")
     # click draws the bar only on a terminal; in CI it prints the label once.
-    with click.progressbar(length=len(configs), label=f"rendering {len(configs)} configs", file=sys.stderr) as bar:
-        files = render_gallery(configs, link, progress=lambda _: bar.update(1))
+    counts: dict[str, int] = {}
+    with click.progressbar(length=len(configs), label=f"{len(configs)} configs", file=sys.stderr) as bar:
+        files = render_gallery(configs, link, progress=lambda _: bar.update(1), command=gallery_command(config_dir, out_dir), counts=counts)
+    click.echo(f"{counts['drawn']} drawn, {counts['cached']} from the cache", err=True)
     if check:
         problems = compare_with(out_dir, files)
         if problems:
