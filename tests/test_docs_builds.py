@@ -160,20 +160,37 @@ def test_sphinx_build_draws_each_figure_once_and_follows_its_config(schedules, m
 def test_sphinx_build_fails_at_the_directive_of_a_refused_config(schedules):
     src = _sphinx_project(schedules, "broken", INDEX + textwrap.dedent("""
         .. lrplot::
+           :alt: a broken one
 
+           name: broken
+           run: {epochs: 30}
            scheduler: {type: stepp}
 
         .. lrplot:: schedules/missing.yaml
+
+        .. lrplot:: ../../schedules/warmup-cosine.yaml
+           :compare: ../../schedules/step-every-10-halve.yaml "step:step_size=0"
         """))
     lines = INDEX.count("\n")
     for _ in range(2):  # and again with nothing changed: a broken page is read again until it is fixed
         code, warnings = _sphinx(src, src.parent / "html")
         assert code == 1
-        assert f"index.rst:{lines + 2}: ERROR: lrplot: scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)" in warnings
-        assert f"index.rst:{lines + 6}: ERROR: lrplot: {src / 'schedules' / 'missing.yaml'}: no such file" in warnings
-        assert "lrplot: 2 figures could not be drawn; the build fails" in warnings
+        # the line of the body's field, not the directive's
+        assert f"index.rst:{lines + 7}: ERROR: lrplot: scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)" in warnings
+        assert f"index.rst:{lines + 9}: ERROR: lrplot: {src / 'schedules' / 'missing.yaml'}: no such file" in warnings
+        assert f"index.rst:{lines + 11}: ERROR: lrplot: compare spec 'step:step_size=0': scheduler.step_size: must be > 0" in warnings
+        assert "lrplot: 3 figures could not be drawn; the build fails" in warnings
     (src / "index.rst").write_text(INDEX)
     assert _sphinx(src, src.parent / "html") == (0, "")
+
+
+def test_sphinx_latex_build_includes_png_where_svg_is_asked_for(schedules):
+    """pdflatex includes no SVG: a LaTeX build gets the PNG, whatever :format: says."""
+    src = _sphinx_project(schedules, "latex", "Schedules\n=========\n\n.. lrplot:: ../../schedules/warmup-cosine.yaml\n   :format: svg\n")
+    out = src.parent / "latex"
+    assert build_main(["-q", "-b", "latex", str(src), str(out)]) == 0
+    assert not list(out.glob("*.svg")) and len(list(out.glob("*.png"))) == 1
+    assert "includegraphics" in next(out.glob("*.tex")).read_text() and ".svg" not in next(out.glob("*.tex")).read_text()
 
 
 def test_sphinx_parallel_build(schedules):
