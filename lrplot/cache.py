@@ -332,8 +332,11 @@ def load_source(source: Source):
     if source.kind == "spec":
         from .inline import parse_inline
 
-        kind, keys = parse_inline(source.text)
-        return from_mapping({"scheduler": {"type": kind, **keys}})
+        try:
+            kind, keys = parse_inline(source.text)
+            return from_mapping({"scheduler": {"type": kind, **keys}})
+        except ConfigError as exc:  # named by the spec: a figure may compare several
+            raise ConfigError(f"compare spec {source.text!r}", str(exc)) from None
     raise ValueError(f"unknown source kind {source.kind!r}")
 
 

@@ -1080,7 +1080,7 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
     cached by content (the config and the files it reads, lrplot's code, matplotlib's version) in
     $LRPLOT_CACHE_DIR (default ~/.cache/lrplot): an unchanged config is not drawn again.
     """
-    from .gallery import clear_stale, compare_with, find_configs, render_gallery, write_stale
+    from .gallery import clear_stale, compare_with, find_configs, gallery_command, render_gallery, write_stale
     from .output import check_folder
 
     configs = find_configs(config_dir)
@@ -1088,8 +1088,10 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
         check_folder(out_dir, "--output")
     link = os.path.relpath(config_dir.resolve(), out_dir.resolve()).replace(os.sep, "/")
     # click draws the bar only on a terminal; in CI it prints the label once.
-    with click.progressbar(length=len(configs), label=f"rendering {len(configs)} configs", file=sys.stderr) as bar:
-        files = render_gallery(configs, link, progress=lambda _: bar.update(1))
+    counts: dict[str, int] = {}
+    with click.progressbar(length=len(configs), label=f"{len(configs)} configs", file=sys.stderr) as bar:
+        files = render_gallery(configs, link, progress=lambda _: bar.update(1), command=gallery_command(config_dir, out_dir), counts=counts)
+    click.echo(f"{counts['drawn']} drawn, {counts['cached']} from the cache", err=True)
     if check:
         problems = compare_with(out_dir, files)
         if problems:
@@ -1126,7 +1128,7 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
 
     RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
     lr column), transformers' trainer_state.json (or its output folder), a TensorBoard event file
-    or run folder (pip install 'lrplot[tensorboard]'), JSON lines, or a framework's own log. A
+    or run folder (pip install tensorboard), JSON lines, or a framework's own log. A
     framework's output folder alone (RUN_FOLDER) is enough where it holds both the config and the log.
     The plan options (--dataset-size, --devices, ...) complete a config that lacks them.
 

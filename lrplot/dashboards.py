@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_POINTS = 20_000  # logged steps written whole; above, the steps a 5,000-column figure keeps
 EVENT_FILE = "events.out.tfevents.0.lrplot"  # TensorBoard reads any name with "tfevents"; this one is lrplot's
-TENSORBOARD_HINT = "writing a TensorBoard run needs the tensorboard package: pip install 'lrplot[tensorboard]'"
+TENSORBOARD_HINT = "writing a TensorBoard run needs the tensorboard package: pip install tensorboard (or, from lrplot's checkout, pip install '.[tensorboard]')"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ ProperDocs, or Python-Markdown alone). In ``mkdocs.yml`` (Zensical reads the sam
               format: !!python/name:lrplot.markdown.fence
               validator: !!python/name:lrplot.markdown.validate   # for the options below
 
-then, in a page, a fence holding a config's path (relative to the folder the docs are built from,
-where ``mkdocs.yml`` is) or the YAML itself::
+then, in a page, a fence holding a config's path (relative to the folder of ``mkdocs.yml``, wherever
+the build runs from; with Python-Markdown alone, to the current folder) or the YAML itself::
 
     ```lrplot caption="Warmup, then cosine"
     schedules/warmup-cosine.yaml
@@ -24,7 +24,9 @@ Options: ``alt``, ``caption``, ``width`` (a CSS length), ``format`` (``svg``, th
 as markup and a PNG as a data URL; ``false``: written beside the page's HTML and linked, which
 needs MkDocs or ProperDocs, the tools that say where the page goes). Figures come from lrplot's
 cache (``lrplot.cache``), so an unchanged one is never drawn twice. A config lrplot refuses stops
-the build with its message. ``pip install 'lrplot[markdown]'``.
+the build with its message, the page and the fence's line (under MkDocs, its clean abort: exit 1, no
+traceback). It needs pymdown-extensions: ``pip install pymdown-extensions`` (or, from lrplot's
+checkout, ``pip install '.[markdown]'``).
 """
 
 from __future__ import annotations
@@ -66,12 +68,12 @@ def fence(source: str, language: str, class_name: str, options: dict[str, str], 
     is_path = "\n" not in body and body.endswith(_SUFFIXES)
     fmt = options.get("format", "svg")
     try:
-        wanted = sources(body if is_path else None, None if is_path else source, options.get("compare"), os.getcwd())
+        wanted = sources(body if is_path else None, None if is_path else source, options.get("compare"), base_dir(md))
         request = Request(wanted, (fmt,))
         figure = draw(request)
     except LrplotError as exc:
         said = body if is_path else (body.splitlines() or [""])[0] + (" ..." if "\n" in body else "")
-        raise SuperFencesException(f"lrplot fence ({said}): {exc}") from None
+        raise fence_error(f"{_where(md, source)}lrplot fence ({said}): {exc}") from None
     data = figure.outputs[fmt].read()
     digest = hashlib.sha256(data).hexdigest()
     alt = options.get("alt", figure.title)
@@ -89,6 +91,52 @@ def fence(source: str, language: str, class_name: str, options: dict[str, str], 
     caption = f"<figcaption>{html.escape(options['caption'])}</figcaption>" if options.get("caption") else ""
     classes = " ".join(c for c in (class_name, *kwargs.get("classes", ())) if c) or "lrplot"
     return f'<figure class="{html.escape(classes)}">{shown}{caption}</figure>'
+
+
+def _mkdocs(md: Any) -> tuple[Any, Any]:
+    """(the page's MkDocs File, the MkDocs config) while MkDocs (or ProperDocs) renders a page, else Nones."""
+    processor = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
+    return getattr(processor, "file", None), getattr(processor, "config", None)
+
+
+def base_dir(md: Any) -> str:
+    """The folder a fence's paths are relative to: mkdocs.yml's, wherever the build runs from (MkDocs
+    tells its extensions the config file's path); else the folder the docs are built from."""
+    _, config = _mkdocs(md)
+    path = config.get("config_file_path") if config is not None and hasattr(config, "get") else None
+    return os.path.dirname(os.path.abspath(path)) if isinstance(path, str) and path else os.getcwd()
+
+
+def _where(md: Any, source: str) -> str:
+    """``docs/index.md:3: `` (the page, and the line of the fence's opening) where it can be told."""
+    page, config = _mkdocs(md)
+    lines = getattr(md, "lines", None) or []
+    body = source.strip("\n").splitlines()
+    line = None
+    for i, text in enumerate(lines):
+        if text.lstrip().startswith(("```", "~~~")) and "lrplot" in text and [t.strip() for t in lines[i + 1 : i + 1 + len(body)]] == [b.strip() for b in body]:
+            line = i + 1
+            break
+    name = getattr(page, "src_uri", None)
+    if name is not None and config is not None and hasattr(config, "get") and config.get("docs_dir"):
+        name = os.path.relpath(os.path.join(config["docs_dir"], name), base_dir(md))
+    if name is None:
+        return f"line {line}: " if line else ""
+    return f"{name}:{line}: " if line else f"{name}: "
+
+
+def fence_error(message: str) -> Exception:
+    """The error that stops the build: under MkDocs a ``PluginError`` too, so MkDocs prints the message
+    and aborts (exit 1) instead of printing a traceback; superfences passes it on either way."""
+    try:
+        from mkdocs.exceptions import PluginError
+    except ImportError:
+        return SuperFencesException(message)
+
+    class FenceError(SuperFencesException, PluginError):
+        pass
+
+    return FenceError(message)
 
 
 def inline_svg(svg: str, prefix: str, alt: str, width: str | None) -> str:
@@ -109,7 +157,7 @@ def _beside_page(md: Any, title: str, digest: str, fmt: str, data: bytes) -> str
     page = getattr(md.treeprocessors["relpath"], "file", None) if "relpath" in md.treeprocessors else None
     dest = getattr(page, "abs_dest_path", None)
     if not dest:
-        raise SuperFencesException("lrplot fence: inline=false writes the figure beside the page's HTML, which only MkDocs "
+        raise fence_error("lrplot fence: inline=false writes the figure beside the page's HTML, which only MkDocs "
                                    "and ProperDocs say; leave inline at true (the figure goes inside the page)")
     from .output import write_atomic
 

@@ -9,7 +9,7 @@ tools number steps differently, see ``first_step``), and the lr of each param gr
 - transformers' ``trainer_state.json`` (``log_history`` entries with ``learning_rate`` and ``step``),
   or the folder holding it (an output folder: its latest ``checkpoint-N``);
 - TensorBoard event files or run folders, through the ``tensorboard`` package's own reader (an
-  optional extra: ``pip install 'lrplot[tensorboard]'``);
+  optional extra: ``pip install tensorboard``);
 - JSON lines, one object per line with a step and an lr field.
 
 Which lr and which step each tool records (DESIGN.md's convention is the lr optimizer step k trains
@@ -62,7 +62,7 @@ MAX_LOG_BYTES = 1 << 30
 _LR_NAME = re.compile(r"^(?:.*/)?(?:lr|learning[_-]?rate)$|^(?:.*/)?lr[-_][^/]+(?:/[^/]+)?$", re.I)
 _NOT_LR = re.compile(r"(?:-momentum|-weight_decay|__MIN|__MAX)$")
 _STEP_NAMES = ("step", "Step", "global_step", "trainer/global_step", "train/global_step", "_step", "iteration", "iter")
-TENSORBOARD_HINT = "reading TensorBoard event files needs the tensorboard package: pip install 'lrplot[tensorboard]'"
+TENSORBOARD_HINT = "reading TensorBoard event files needs the tensorboard package: pip install tensorboard (or, from lrplot's checkout, pip install '.[tensorboard]')"
 
 
 @dataclass(frozen=True)

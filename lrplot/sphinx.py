@@ -19,14 +19,14 @@ The argument is a config file (lrplot's YAML or a framework's own file), relativ
 or, starting with ``/``, to the source folder, as for ``.. image::``; the body may hold the YAML
 instead. ``:compare:`` adds schedules drawn in the same figure, as ``lrplot compare`` draws them.
 The figure options are the usual ones: ``:alt:``, ``:caption:``, ``:width:``, ``:align:``, and
-``:format: svg|png`` (default: SVG where the builder shows it, else PNG).
+``:format: svg|png`` (default: SVG where the builder shows it; a builder that cannot, LaTeX, always gets PNG).
 
 The directive draws its figure itself, through lrplot's cache (``lrplot.cache``: keyed by the
 config's bytes and every file it reads, lrplot's code and matplotlib's version), so a rebuild or a
 second checkout redraws nothing unchanged; it never imports torch. Each config and file it reads is
 a dependency of its document, so editing one rebuilds that page. A config lrplot refuses is an
 error at the directive's file and line, and fails the build (exit status 1) until it is fixed.
-Sphinx itself is only needed here: ``pip install 'lrplot[sphinx]'``.
+Sphinx itself is only needed here: ``pip install sphinx`` (or, from lrplot's checkout, ``pip install '.[sphinx]'``).
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ class LrplotDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         env = self.env
         doc_dir = Path(env.doc2path(env.docname)).parent
-        fmt = self.options.get("format") or ("svg" if _BUILDER["svg"] else "png")
+        # a builder that cannot show SVG (LaTeX: pdflatex includes no .svg) gets the PNG, even where svg is asked for
+        fmt = "png" if not _BUILDER["svg"] else self.options.get("format") or "svg"
         try:
             wanted = sources(self.arguments[0] if self.arguments else None, "\n".join(self.content), self.options.get("compare"),
                              str(doc_dir), root=str(env.srcdir))
@@ -83,7 +84,7 @@ class LrplotDirective(SphinxDirective):
             request = Request(wanted, (fmt,))
             figure = draw(request)
         except LrplotError as exc:
-            return self._failed(str(exc))
+            return self._failed(str(exc), self._body_line(exc))
         for path in figure.files:
             env.note_dependency(path)
         if figure.drawn:
@@ -112,11 +113,43 @@ class LrplotDirective(SphinxDirective):
         self.set_source_info(node)
         return [node, *messages]
 
-    def _failed(self, message: str) -> list[nodes.Node]:
-        logger.error("lrplot: %s", message, location=self.get_location())
+    def _body_line(self, exc: LrplotError) -> int | None:
+        """The line of the page that holds the field an error in the body's YAML names, or None."""
+        if self.arguments or not self.content or not getattr(exc, "path", ""):
+            return None
+        at = _yaml_line("\n".join(self.content), exc.path)
+        return None if at is None else self.content_offset + 1 + at
+
+    def _failed(self, message: str, line: int | None = None) -> list[nodes.Node]:
+        location = (self.env.docname, line) if line is not None else self.get_location()
+        logger.error("lrplot: %s", message, location=location)
         _errors(self.env).setdefault(self.env.docname, []).append(message)
         self.env.note_reread()  # read again next build, so the error is reported until it is fixed
         return []
+
+
+def _yaml_line(text: str, field: str) -> int | None:
+    """The line (from 0) of ``field`` (``scheduler.schedulers[1].gamma``, as errors name fields) in YAML
+    ``text``: its key's line, or the deepest part of it the text has."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line, found[1]
+        elif isinstance(node, yaml.SequenceNode) and part.startswith("[") and int(part[1:-1]) < len(node.value):
+            node = node.value[int(part[1:-1])]
+            line = node.start_mark.line
+        else:
+            break
+    return line
 
 
 def _errors(env: Any) -> dict[str, list[str]]:

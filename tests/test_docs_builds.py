@@ -160,20 +160,37 @@ def test_sphinx_build_draws_each_figure_once_and_follows_its_config(schedules, m
 def test_sphinx_build_fails_at_the_directive_of_a_refused_config(schedules):
     src = _sphinx_project(schedules, "broken", INDEX + textwrap.dedent("""
         .. lrplot::
+           :alt: a broken one
 
+           name: broken
+           run: {epochs: 30}
            scheduler: {type: stepp}
 
         .. lrplot:: schedules/missing.yaml
+
+        .. lrplot:: ../../schedules/warmup-cosine.yaml
+           :compare: ../../schedules/step-every-10-halve.yaml "step:step_size=0"
         """))
     lines = INDEX.count("\n")
     for _ in range(2):  # and again with nothing changed: a broken page is read again until it is fixed
         code, warnings = _sphinx(src, src.parent / "html")
         assert code == 1
-        assert f"index.rst:{lines + 2}: ERROR: lrplot: scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)" in warnings
-        assert f"index.rst:{lines + 6}: ERROR: lrplot: {src / 'schedules' / 'missing.yaml'}: no such file" in warnings
-        assert "lrplot: 2 figures could not be drawn; the build fails" in warnings
+        # the line of the body's field, not the directive's
+        assert f"index.rst:{lines + 7}: ERROR: lrplot: scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)" in warnings
+        assert f"index.rst:{lines + 9}: ERROR: lrplot: {src / 'schedules' / 'missing.yaml'}: no such file" in warnings
+        assert f"index.rst:{lines + 11}: ERROR: lrplot: compare spec 'step:step_size=0': scheduler.step_size: must be > 0" in warnings
+        assert "lrplot: 3 figures could not be drawn; the build fails" in warnings
     (src / "index.rst").write_text(INDEX)
     assert _sphinx(src, src.parent / "html") == (0, "")
+
+
+def test_sphinx_latex_build_includes_png_where_svg_is_asked_for(schedules):
+    """pdflatex includes no SVG: a LaTeX build gets the PNG, whatever :format: says."""
+    src = _sphinx_project(schedules, "latex", "Schedules\n=========\n\n.. lrplot:: ../../schedules/warmup-cosine.yaml\n   :format: svg\n")
+    out = src.parent / "latex"
+    assert build_main(["-q", "-b", "latex", str(src), str(out)]) == 0
+    assert not list(out.glob("*.svg")) and len(list(out.glob("*.png"))) == 1
+    assert "includegraphics" in next(out.glob("*.tex")).read_text() and ".svg" not in next(out.glob("*.tex")).read_text()
 
 
 def test_sphinx_parallel_build(schedules):
@@ -244,8 +261,8 @@ def test_markdown_fence_png_and_compare(monkeypatch):
 
 
 @pytest.mark.parametrize("fence, message", [
-    ("```lrplot\nscheduler: {type: stepp}\n```", "lrplot fence (scheduler: {type: stepp}): scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)"),
-    ("```lrplot\nmissing.yaml\n```", "lrplot fence (missing.yaml): "),
+    ("```lrplot\nscheduler: {type: stepp}\n```", "line 1: lrplot fence (scheduler: {type: stepp}): scheduler.type: unknown scheduler 'stepp' (did you mean 'step'?)"),
+    ("# A page\n\n```lrplot\nmissing.yaml\n```", "line 3: lrplot fence (missing.yaml): "),
     ("```lrplot captoin=\"x\"\nwarmup-cosine.yaml\n```", "lrplot fence: unknown option 'captoin' (did you mean 'caption'?)"),
     ("```lrplot format=\"pdf\"\nwarmup-cosine.yaml\n```", "lrplot fence: format must be svg or png, got 'pdf'"),
     ("```lrplot inline=\"false\"\nwarmup-cosine.yaml\n```", "lrplot fence: inline=false writes the figure beside the page's HTML, which only MkDocs"),
@@ -278,6 +295,7 @@ markdown_extensions:
 
 
 def test_mkdocs_build(tmp_path):
+    tmp_path = tmp_path / "project"
     (tmp_path / "docs" / "guide").mkdir(parents=True)
     (tmp_path / "schedules").mkdir()
     for name in RECIPES:
@@ -285,7 +303,8 @@ def test_mkdocs_build(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(MKDOCS)
     (tmp_path / "docs" / "index.md").write_text('# Home\n\n```lrplot caption="Warmup, then cosine"\nschedules/warmup-cosine.yaml\n```\n')
     (tmp_path / "docs" / "guide" / "steps.md").write_text('# Steps\n\n```lrplot inline="false"\nschedules/step-every-10-halve.yaml\n```\n')
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    # built from elsewhere (-f): the fences' paths are still mkdocs.yml's folder's, as the docs say
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "project/mkdocs.yml"], cwd=tmp_path.parent, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     home = page((tmp_path / "site" / "index.html").read_text()).figures
     assert home[0]["svg"] and home[0]["caption"] == "Warmup, then cosine"
@@ -296,5 +315,23 @@ def test_mkdocs_build(tmp_path):
 
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n```lrplot\nschedules/warmup-cosine.yml\n```\n")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
-    assert run.returncode != 0
-    assert "lrplot fence (schedules/warmup-cosine.yml): " in run.stderr and "no such file" in run.stderr
+    assert run.returncode == 1
+    assert "docs/index.md:3: lrplot fence (schedules/warmup-cosine.yml): " in run.stderr and "no such file" in run.stderr
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nText.\n\n```lrplot\nscheduler: {type: stepp}\n```\n")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    # MkDocs' own clean abort: its message and ours, no traceback
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "Aborted with a BuildError!" in run.stdout + run.stderr, run.stderr
+    assert run.stderr.count("unknown scheduler 'stepp'") == 1 and "docs/index.md:5: lrplot fence (scheduler: {type: stepp}): " in run.stderr
+
+
+def test_install_hints_name_what_installs():
+    """lrplot is on no package index: a hint names the package itself, or the extra from lrplot's checkout."""
+    from lrplot import dashboards, explorer, runlog
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [dashboards.TENSORBOARD_HINT, runlog.TENSORBOARD_HINT, explorer.NOTEBOOK_HINT,
+             lrplot.markdown.__doc__, (root / "lrplot" / "sphinx.py").read_text()]
+    texts += [(root / "docs" / name).read_text() for name in ("docs-builds.md", "notebooks.md", "verify.md")]
+    for text in texts:
+        assert "lrplot[" not in text, text[:200]
+    assert "pip install tensorboard" in dashboards.TENSORBOARD_HINT and "pip install '.[tensorboard]'" in runlog.TENSORBOARD_HINT

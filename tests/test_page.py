@@ -56,6 +56,9 @@ def pages(tmp_path_factory):
             {"scheduler": "cosine", "run": {"epochs": 10}}, {"scheduler": {"type": "multistep", "milestones": [3, 6]}, "run": {"epochs": 10}},
             labels=["cosine", "steps"]),
         "million": lrplot.plot(MILLION),
+        "iterations": lrplot.plot({"scheduler": {"type": "cosine"}, "run": {"iterations": 20_000, "step": "iteration"}}),
+        "momentum": lrplot.plot(CONFIGS / "mmengine-warmup-cosine-momentum.yaml"),
+        "plateau": lrplot.plot(CONFIGS / "timm-plateau-warmup.yaml"),
     }
     return {name: (drawing, Path(drawing.save(folder / f"{name}.html"))) for name, drawing in made.items()}
 
@@ -140,6 +143,61 @@ def test_dragging_zooms_x_and_hover_follows(browser, pages):
     browser.double_click(*page.point(0, 3.0))
     assert browser.run("return window.lrplotZoom(0)") == [0, 10]
     assert browser.run("return document.querySelectorAll('.lrplot-ticks').length") == 0
+    assert page.errors() == []
+
+
+def test_zoomed_ticks_keep_one_format_along_the_axis(browser, pages):
+    """As the static figures label them: 6k 7k ... 12k, never 6000 ... 9000 10k 11k."""
+    drawing, path = pages["iterations"]
+    page = Page(browser, path)
+    (x0, y), (x1, _) = page.point(0, 6000), page.point(0, 12_500)
+    browser.drag(x0, y, x1)
+    ticks = browser.run("return [...document.querySelectorAll('#ax0 .lrplot-ticks text')].map(t => t.textContent)")
+    assert len(ticks) > 3 and all(t.endswith("k") for t in ticks), ticks
+    (x0, y), (x1, _) = page.point(0, 8000), page.point(0, 9000)
+    browser.drag(x0, y, x1)  # all below 10,000: as they are
+    ticks = browser.run("return [...document.querySelectorAll('#ax0 .lrplot-ticks text')].map(t => t.textContent)")
+    assert len(ticks) > 3 and all(t.isdigit() for t in ticks), ticks
+    assert page.errors() == []
+
+
+def test_a_zoom_moves_the_legend_off_the_data(browser, pages):
+    drawing, path = pages["momentum"]
+    page = Page(browser, path)
+    placed = browser.run("return window.lrplotLegend(0)")
+    lo, hi = page.data["axes"][0]["xlim"]
+    (x0, y), (x1, _) = page.point(0, lo + 0.3 * (hi - lo)), page.point(0, lo + 0.6 * (hi - lo))
+    browser.drag(x0, y, x1)
+    box = browser.run("return window.lrplotLegend(0)")
+    points = browser.run("return window.lrplotPoints(0)")  # the drawn lines, sampled every 2 units
+    a = page.data["axes"][0]
+    assert a["x0"] <= box[0] and box[0] + box[2] <= a["x1"] and a["top"] <= box[1] and box[1] + box[3] <= a["bottom"]
+    assert points and not [p for p in points if box[0] <= p[0] <= box[0] + box[2] and box[1] <= p[1] <= box[1] + box[3]]
+    browser.double_click(*page.point(0, lo + 0.5 * (hi - lo)))
+    assert browser.run("return window.lrplotLegend(0)") == placed  # zoomed out: where the figure put it
+    assert page.errors() == []
+
+
+def test_the_metric_panels_lines_are_toggled_and_read_out(browser, pages):
+    drawing, path = pages["plateau"]
+    page = Page(browser, path)
+    trace = drawing.trace
+    metric = next(ln for ln in page.data["lines"] if ln["kind"] == "metric")
+    assert metric["label"] == "synthetic metric" and metric["axes"] == 1
+    at = np.asarray(trace.plateau.at)
+    per = page.data["runs"][0]["per"]
+    for step in (page.data["runs"][0]["steps"][len(page.data["runs"][0]["steps"]) // 2], int(at[-1])):
+        page.b.move(*page.point(1, step / per))
+        text = browser.run("return document.getElementById('readout').innerText")
+        shown = int(re.match(r"step ([\d,]+)", text).group(1).replace(",", ""))
+        fed = at[at <= shown]
+        expected = [trace.lr[0, shown], trace.metric[fed[-1]], trace.plateau.best[len(fed) - 1]]
+        assert "synthetic metric" in text and "best so far" in text and page.values(text) == expected, text
+    visibility = f"return getComputedStyle(document.getElementById('{metric['id']}')).visibility"
+    browser.click(f"input[data-line='{metric['id']}']")
+    assert browser.run(visibility) == "hidden"
+    page.b.move(*page.point(1, int(at[len(at) // 2]) / per))
+    assert "synthetic metric" not in browser.run("return document.getElementById('readout').innerText")
     assert page.errors() == []
 
 

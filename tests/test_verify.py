@@ -188,7 +188,7 @@ def test_tensorboard_without_the_package_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "tensorboard.backend.event_processing", None)
     result = run("verify", FIXTURES / "plans/torch-warmup-cosine.yaml", FIXTURES / "runs/torch-correct")
     assert result.exit_code == 2
-    assert "needs the tensorboard package: pip install 'lrplot[tensorboard]'" in result.output
+    assert "needs the tensorboard package: pip install tensorboard (or, from lrplot's checkout, pip install '.[tensorboard]')" in result.output
 
 
 def test_figure_shows_plan_log_mistake_divergence_and_residuals(tmp_path):

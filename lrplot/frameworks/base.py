@@ -181,6 +181,13 @@ class Family:
     # gives the config mapping it means (``keys``: the scheduler flags given with it), or None when
     # the text is not one of its targets. Checked before anything else.
     target: Callable[..., "dict | None"] | None = None
+    # The keywords of its schedulers and the keys of its section that are learning rates (an lr, not
+    # a factor of one), ``-`` and ``_`` alike: ``lrplot.explore`` gives them log sliders.
+    lr_keys: frozenset[str] = frozenset()
+    # The numbers a resolved scheduler of the family reads that its config leaves to the family's own
+    # source (a user's function's names): ``knobs(params)`` (the resolved keywords) gives (the key path
+    # under the scheduler's mapping that sets one, its value, whether it is an lr), for ``lrplot.explore``.
+    knobs: Callable[[dict], list] | None = None
 
     def part(self, module: str) -> Any:
         import importlib

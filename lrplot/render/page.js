@@ -43,18 +43,23 @@
   // ------------------------------------------------------------------------------------------
   // Numbers in words
 
-  function count(v) {  // lrplot's tick labels: 100k, 1.5M
-    var a = Math.abs(v);
-    if (a >= 1e9) return +(v / 1e9).toPrecision(4) + "G";
-    if (a >= 1e6) return +(v / 1e6).toPrecision(4) + "M";
-    if (a >= 1e4) return +(v / 1e3).toPrecision(4) + "k";
-    return String(+v.toPrecision(6));
+  // lrplot's tick labels, one format along an axis as the static figures' (render/axes.CountFormatter):
+  // 8k 10k 12k (never 8000 10k 12k), 100k, 1.5M; below 10,000 as they are
+  function countUnit(values) {
+    var big = Math.max.apply(null, values.map(Math.abs).concat([0]));
+    return big >= 1e9 ? [1e9, "G"] : big >= 1e6 ? [1e6, "M"] : big >= 1e4 ? [1e3, "k"] : [1, ""];
   }
-  function tickLabel(a, v) { return a.progress ? Math.round(v * 100) + "%" : count(v); }
+  function count(v, unit) {
+    var text = String(+(v / unit[0]).toPrecision(4));
+    return text === "0" || text === "-0" ? "0" : text + unit[1];
+  }
+  function tickLabel(a, v, unit) { return a.progress ? Math.round(v * 100) + "%" : count(v, unit); }
   function grouped(n) { return n.toLocaleString("en-US"); }
   // the shortest text that reads back as the same float; no value: a logged run's unlogged step, or
   // a step after a what-if's library raised
-  function exact(v, kind) { return v !== null ? String(v) : kind === "whatif" ? "raised before" : "not logged"; }
+  function exact(v, kind) {
+    return v !== null ? String(v) : kind === "whatif" ? "raised before" : kind === "metric" || kind === "best" ? "none fed yet" : "not logged";
+  }
 
   // ------------------------------------------------------------------------------------------
   // Zoom: every element drawn in a zoomed axes moves; its x ticks are drawn anew
@@ -136,7 +141,10 @@
       var lo = a.zoom[0] * factor, hi = a.zoom[1] * factor;
       var step = niceStep(hi - lo, Math.max(2, Math.floor((a.x1 - a.x0) / 70)));
       if (data.unit === "iteration" && factor === 1 && step < 1) step = 1;  // optimizer steps are whole
-      for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+      var values = [];
+      for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+      var unit = countUnit(values);
+      values.forEach(function (v) {
         var px = toPx(a, v / factor), y = atTop ? a.top : a.bottom;
         if (!atTop && a.grid) line(g, px, a.top, px, a.bottom, a.grid, 0.6);
         line(g, px, y, px, atTop ? y - 3.5 : y + 3.5, a.ink, 0.8);
@@ -148,10 +156,10 @@
           t.setAttribute("font-family", "DejaVu Sans, sans-serif");
           t.setAttribute("font-size", size);
           t.setAttribute("fill", a.ink);
-          t.textContent = tickLabel(a, Math.abs(v) < step * 1e-9 ? 0 : v);
+          t.textContent = tickLabel(a, v, unit);
           g.appendChild(t);
         }
-      }
+      });
     }
     axisTicks(1, false);
     if (top && a.secondary) axisTicks(a.secondary.factor, true);
@@ -167,11 +175,73 @@
     return l;
   }
 
+  // ------------------------------------------------------------------------------------------
+  // A legend inside an axes goes where the zoomed data is not: the usual places (corners, then
+  // edges), each scored by the drawn points under it; back to where lrplot put it when zoomed out
+
+  function legendOf(a) {
+    var found = null;
+    a.el.querySelectorAll('g[id^="legend"]').forEach(function (g) { if (!found && g.closest("svg") === svg) found = g; });
+    if (found && !found.dataset.box) {
+      var b = found.getBBox();
+      found.dataset.box = [b.x, b.y, b.width, b.height].join(",");
+    }
+    return found;
+  }
+
+  function drawnPoints(a, index) {  // the visible lines' points in this axes, every 2 units along each segment
+    var out = [];
+    data.lines.forEach(function (ln) {
+      if (ln.axes !== index || hidden[ln.id]) return;
+      var run = data.runs[ln.run], last = null;
+      run.steps.forEach(function (step, i) {
+        var v = valuesOf(run, ln, i);
+        if (v === null) { last = null; return; }
+        var p = [toPx(a, step / run.per), toPy(a, v / ln.scale)];
+        if (!isFinite(p[1])) { last = null; return; }
+        if (last && !(Math.max(last[0], p[0]) < a.x0 || Math.min(last[0], p[0]) > a.x1)) {
+          var n = Math.min(200, Math.ceil(Math.hypot(p[0] - last[0], p[1] - last[1]) / 2));
+          for (var k = 1; k < n; k++) out.push([last[0] + (p[0] - last[0]) * k / n, last[1] + (p[1] - last[1]) * k / n]);
+        }
+        if (p[0] >= a.x0 && p[0] <= a.x1) out.push(p);
+        last = p;
+      });
+    });
+    return out;
+  }
+
+  function placeLegend(a, index) {
+    var legend = legendOf(a);
+    if (!legend) return;
+    var zoomed = a.zoom[0] !== a.xlim[0] || a.zoom[1] !== a.xlim[1];
+    if (!zoomed) { legend.removeAttribute("transform"); return; }
+    var box = legend.dataset.box.split(",").map(parseFloat), w = box[2], h = box[3], pad = 4;
+    var left = a.x0 + pad, right = a.x1 - pad - w, high = a.top + pad, low = a.bottom - pad - h;
+    var midX = (a.x0 + a.x1 - w) / 2, midY = (a.top + a.bottom - h) / 2;
+    var spots = [[box[0], box[1]], [right, high], [left, high], [left, low], [right, low], [midX, high], [midX, low], [right, midY], [left, midY]];
+    var points = drawnPoints(a, index);
+    var best = null;
+    spots.forEach(function (s) {
+      var under = points.filter(function (p) { return p[0] >= s[0] - 2 && p[0] <= s[0] + w + 2 && p[1] >= s[1] - 2 && p[1] <= s[1] + h + 2; }).length;
+      if (best === null || under < best.under) best = { at: s, under: under };
+    });
+    legend.setAttribute("transform", "translate(" + (best.at[0] - box[0]).toFixed(3) + " " + (best.at[1] - box[1]).toFixed(3) + ")");
+  }
+  window.lrplotLegend = function (i) {  // an axes' legend box as shown (SVG units: x, y, width, height), for scripts
+    var legend = legendOf(axes[i]);
+    if (!legend) return null;
+    var box = legend.dataset.box.split(",").map(parseFloat);
+    var m = /translate\(([-+\d.eE]+) ([-+\d.eE]+)\)/.exec(legend.getAttribute("transform") || "") || [0, 0, 0];
+    return [box[0] + parseFloat(m[1]), box[1] + parseFloat(m[2]), box[2], box[3]];
+  };
+  window.lrplotPoints = function (i) { return drawnPoints(axes[i], i); };
+
   function zoomTo(key, lo, hi) {
-    axes.forEach(function (a) {
+    axes.forEach(function (a, index) {
       if (a.key !== key) return;
       a.zoom = [Math.max(a.xlim[0], lo), Math.min(a.xlim[1], hi)];
       redraw(a);
+      placeLegend(a, index);
     });
     reset.hidden = axes.every(function (a) { return a.zoom[0] === a.xlim[0] && a.zoom[1] === a.xlim[1]; });
   }
@@ -194,7 +264,8 @@
   }
 
   function valuesOf(run, line_, i) {
-    var rows = line_.kind === "momentum" ? run.momentum : line_.kind === "whatif" ? run.whatifs[line_.whatif].lr : run.lr;
+    var rows = line_.kind === "momentum" ? run.momentum : line_.kind === "whatif" ? run.whatifs[line_.whatif].lr
+      : line_.kind === "metric" ? run.metric : line_.kind === "best" ? run.best : run.lr;
     return rows[line_.group][i];
   }
 
@@ -230,11 +301,13 @@
             overlay.appendChild(dot);
           }
         }
-        var what = ln.kind === "momentum" ? "momentum " : ln.kind === "whatif" ? run.whatifs[ln.whatif].label + ": " : "lr ";
+        var metric = ln.kind === "metric" || ln.kind === "best";
+        var what = ln.kind === "momentum" ? "momentum " : ln.kind === "whatif" ? run.whatifs[ln.whatif].label + ": "
+          : metric ? (runs.length > 1 ? "" : ln.label) + " " : "lr ";
         ln.groups.forEach(function (name) {
-          var g = run.groups.indexOf(name);
+          var g = metric ? 0 : run.groups.indexOf(name);
           var copy = Object.assign({}, ln, { group: g });
-          var named = run.groups.length > 1 ? name + " " : "";
+          var named = run.groups.length > 1 && !metric ? name + " " : "";
           rows.push('<span class="swatch" style="background:' + ln.color + '"></span>' + esc(what + named) + '<b class="value">' + exact(valuesOf(run, copy, i), ln.kind) + "</b>");
         });
       });
@@ -314,7 +387,7 @@
   data.lines.forEach(function (ln) {
     var run = data.runs[ln.run];
     var what = ln.kind === "momentum" ? "momentum: " : "";
-    var label = ln.kind === "momentum" && run.groups.length === 1 ? "momentum" : what + ln.label;
+    var label = ln.kind === "momentum" && run.groups.length === 1 ? "momentum" : ln.kind === "metric" || ln.kind === "best" ? ln.label : what + ln.label;
     toggle(label, ln.color, function (on) {
       hidden[ln.id] = !on;
       document.getElementById(ln.id).style.visibility = on ? "" : "hidden";

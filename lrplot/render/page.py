@@ -4,8 +4,10 @@ The page is lrplot's own SVG, as ``-o schedule.svg`` writes it, with a small scr
 beside this module) and the numbers behind the drawn lines; nothing is loaded from anywhere. The
 script reads the mouse against the axes' places in the SVG: hovering shows the nearest drawn step
 with its epoch and every param group's lr (and momentum), exactly as the trace holds them, and the
-event there; a toggle per line hides it; dragging across the axes zooms the x axis (the drawn
-elements are moved, the x ticks drawn anew), a double click goes back.
+event there (the metric a plateau schedule was fed, and its best so far, too); a toggle per line
+hides it; dragging across the axes zooms the x axis (the drawn elements are moved, the x ticks drawn
+anew in one format along the axis, as the static figures', and a legend inside the axes moved to
+the place the zoomed data leaves free), a double click goes back.
 
 A long run is drawn from the points its pixel columns keep (``reduce_points``: each column's
 first, last, lowest and highest step), and the page carries the numbers of just those steps, so a
@@ -18,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from ..engine import Trace
 
 DATA_PREFIXES = ("lr-", "momentum-", "whatif-")  # the gids of drawn schedule lines (render/axes.draw_series)
+METRIC_LINE = re.compile(r"^metric(?:-(best|\d+))?$")  # the metric panel's lines: the metric fed, its best so far (render/axes.draw_metric)
 
 
 def page(drawing: Drawing) -> str:
@@ -61,6 +65,16 @@ def page(drawing: Drawing) -> str:
                 marks.append(artist.get_gid())
             if isinstance(artist, Annotation):
                 annotations.append((ax, artist))
+            metric = METRIC_LINE.match(gid)
+            if metric is not None and hasattr(artist, "get_xdata"):  # the metric panel's lines: toggled and read out too
+                t = int(metric[1]) if metric[1] and metric[1].isdigit() else 0
+                line = _metric_line(artist, metric[1] == "best", traces[t], axis.steps_per_x(traces[t]))
+                if drawing.layout in ("overlay", "grid") and len(traces) > 1:
+                    line["label"] = f"{drawing.labels[t]}: {line['label']}"
+                line.update(axes=a, run=t)
+                lines.append(line)
+                kept[t].update(line.pop("steps"))
+                continue
             if not gid.startswith(DATA_PREFIXES) or gid.startswith("lr-zero"):
                 continue
             # render/ names a line <kind>-<its groups>; a comparison's <kind>-<run>-<its groups>
@@ -97,6 +111,8 @@ def page(drawing: Drawing) -> str:
             "lr": [_numbers(row[steps]) for row in trace.lr],
             "momentum": None if trace.momentum is None else [_numbers(row[steps]) for row in trace.momentum],
             "whatifs": [{"label": _curve_names(o, outcomes), "lr": [_numbers(row[steps]) for row in _whole(o.lr, len(trace))]} for o in outcomes],
+            "metric": None if trace.metric is None else [_numbers(_fed(trace, False)[steps])],
+            "best": None if trace.plateau is None else [_numbers(_fed(trace, True)[steps])],
             "events": [{"step": e.step, "kind": e.kind, "label": e.label} for e in events],
         })
     data = {"unit": axis.unit, "label": axis.label, "axes": axes, "runs": runs, "lines": lines, "events": marks, "anchors": anchors}
@@ -148,6 +164,31 @@ def _line(artist, kind: str, rest: str, trace: Trace, outcomes, per: float) -> d
         "id": artist.get_gid(), "kind": kind, "whatif": which, "group": g, "groups": list(s.names),
         "label": label + groups, "color": _hex(artist.get_color()), "scale": scale,
         "steps": steps[inside].tolist(),
+    }
+
+
+def _fed(trace: Trace, best: bool) -> np.ndarray:
+    """Per optimizer step, the metric fed last by the end of it (or the best so far then): NaN before the first."""
+    at = np.nonzero(~np.isnan(trace.metric))[0] if trace.plateau is None else np.asarray(trace.plateau.at)
+    values = np.asarray(trace.plateau.best if best else trace.metric[at], dtype=float)
+    where = np.searchsorted(at, np.arange(len(trace)), side="right") - 1
+    return np.where(where >= 0, values[np.maximum(where, 0)], np.nan)
+
+
+def _metric_line(artist, best: bool, trace: Trace, per: float) -> dict[str, Any]:
+    """The page's record of a metric line (the metric fed, or the best so far): its steps are the
+    steps after which each value was fed, its scale the panel's units."""
+    x = np.asarray(artist.get_xdata(), dtype=float)
+    y = np.asarray(artist.get_ydata(), dtype=float)
+    steps = np.rint(x * per).astype(np.int64) - 1  # a value is drawn at the end of the step it follows
+    inside = (steps >= 0) & (steps < len(trace))
+    values = _fed(trace, best)
+    scale = next((float(values[k] / v) for k, v in zip(steps[inside], y[inside]) if v != 0 and math.isfinite(v) and values[k] != 0 and math.isfinite(values[k])), 1.0)
+    synthetic = trace.spec.metric is not None and trace.spec.metric.source == "synthetic"
+    return {
+        "id": artist.get_gid(), "kind": "best" if best else "metric", "whatif": None, "group": 0, "groups": [trace.groups[0]],
+        "label": "best so far" if best else "synthetic metric" if synthetic else "metric", "color": _hex(artist.get_color()),
+        "scale": scale, "steps": steps[inside].tolist(),
     }
 
 

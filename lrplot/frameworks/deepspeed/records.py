@@ -132,4 +132,5 @@ FAMILY = Family(
     section="deepspeed",
     file_suffixes=(".json",),
     logs_module="logs",
+    lr_keys=frozenset({"warmup_min_lr", "warmup_max_lr", "cycle_min_lr", "cycle_max_lr", "lr_range_test_min_lr", "lr"}),  # the keywords that are lrs (lrplot.explore)
 )

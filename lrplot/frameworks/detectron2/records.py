@@ -230,4 +230,5 @@ FAMILY = Family(
     section="detectron2",  # the SOLVER keys: .section
     file_suffixes=(".yaml", ".yml", ".py"),  # a yacs config with its _BASE_ chain, a LazyConfig (.files)
     logs_module="logs",  # metrics.json
+    lr_keys=frozenset({"BASE_LR", "BASE_LR_END"}),  # the keywords that are lrs (lrplot.explore)
 )

@@ -191,4 +191,5 @@ FAMILY = Family(
     logs_module="logs",  # CSVLogger's per-epoch learning_rate
     dtypes=("float64", "float32"),
     scales_lr=False,
+    lr_keys=frozenset({"initial_learning_rate", "end_learning_rate", "warmup_target", "values"}),  # the keywords that are lrs (lrplot.explore)
 )

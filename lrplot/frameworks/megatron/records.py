@@ -86,4 +86,5 @@ FAMILY = Family(
     section="megatron",  # the launch arguments: .section
     file_suffixes=(".sh",),  # a launch script's argument list: .files
     logs_module="logs",
+    lr_keys=frozenset({"init_lr", "min_lr", "max_lr", "lr", "lr_warmup_init"}),  # the keywords that are lrs (lrplot.explore)
 )

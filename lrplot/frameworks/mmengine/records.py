@@ -236,4 +236,5 @@ FAMILY = Family(
     section="mmengine",
     file_suffixes=(".py",),  # an OpenMMLab Python config, read statically (.files)
     logs_module="logs",  # vis_data/*.json scalars, and work_dirs
+    lr_keys=frozenset({"eta_min", "eta_max", "min_value", "lr"}),  # the keywords that are lrs (lrplot.explore)
 )

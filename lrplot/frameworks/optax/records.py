@@ -236,4 +236,5 @@ FAMILY = Family(
     default_step=default_step,
     dtypes=("float64", "float32"),
     scales_lr=False,
+    lr_keys=frozenset({"value", "init_value", "peak_value", "end_value"}),  # the keywords that are lrs (lrplot.explore)
 )

@@ -266,4 +266,5 @@ FAMILY = Family(
     default_step=default_step,
     section="timm",  # train.py's arguments: .section, loaded only for a `timm:` section
     file_suffixes=(".yaml", ".yml"),  # the args.yaml train.py writes (.files)
+    lr_keys=frozenset({"lr_min", "warmup_lr_init", "lr", "min_lr", "warmup_lr", "lr_base"}),  # the keywords that are lrs (lrplot.explore)
 )

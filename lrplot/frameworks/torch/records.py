@@ -274,4 +274,5 @@ FAMILY = Family(
     "lrplot.frameworks.torch",
     default_step=default_step,
     stepped_by_script=True,
+    lr_keys=frozenset({"eta_min", "min_lr", "max_lr", "base_lr"}),  # the keywords that are lrs (lrplot.explore)
 )

@@ -53,4 +53,5 @@ FAMILY = Family(
     section="torchtitan",
     file_suffixes=(".toml",),
     logs_module="logs",
+    lr_keys=frozenset({"lr"}),  # the keywords that are lrs (lrplot.explore)
 )

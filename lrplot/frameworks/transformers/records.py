@@ -206,4 +206,5 @@ FAMILY = Family(
     section_module="trainer",  # the Trainer's arithmetic loads only for a `transformers:` section
     logs_module="logs",  # trainer_state.json
     stepped_by_script=True,
+    lr_keys=frozenset({"lr_end", "min_lr", "max_lr", "learning_rate"}),  # the keywords that are lrs (lrplot.explore)
 )

@@ -237,6 +237,25 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
     ctx.lines.extend(schedule.lines)
 
 
+def knobs(params: dict) -> list:
+    """The numbers the functions read from the file and its arguments, as the ``set`` keys that change
+    them, for ``lrplot.explore``; a name like lr, min_lr, learning_rate or base_lr is an lr."""
+    import ast
+    import textwrap
+
+    out: dict = {}
+    for part in params["translated"].parts:
+        attrs = {n.attr for n in ast.walk(ast.parse(textwrap.dedent(part.source))) if isinstance(n, ast.Attribute)
+                 and isinstance(n.value, ast.Name) and n.value.id in part.namespace_names} if part.namespace_names else set()
+        found = [*part.names.items(), *((f"args.{a}", part.namespace[a]) for a in sorted(attrs) if a in part.namespace)]
+        for key, value in found:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out.setdefault(key, value)
+    return [(("set", key), value, bool(_LR_NAME.search(key.rpartition(".")[2]))) for key, value in out.items()]
+
+
+_LR_NAME = re.compile(r"(?:^|_)(?:lr|learning_rate)(?:$|_|\d)", re.I)
+
 FAMILY = Family(
     "code",
     "your own schedule function (train.py:get_lr), read statically and translated, never run",
@@ -245,4 +264,5 @@ FAMILY = Family(
     "lrplot.frameworks.usercode",
     default_step=default_step,
     target=target,
+    knobs=knobs,
 )

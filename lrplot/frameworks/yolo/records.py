@@ -94,4 +94,5 @@ FAMILY = Family(
     section="yolo",  # the hyperparameters: .section, loaded only for a `yolo:` section
     file_suffixes=(".yaml", ".yml"),  # args.yaml, opt.yaml, hyp.*.yaml (.files)
     logs_module="logs",  # results.csv
+    lr_keys=frozenset({"warmup_bias_lr", "lr0"}),  # the keywords that are lrs (lrplot.explore)
 )
