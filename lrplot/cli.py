@@ -841,7 +841,7 @@ def export(ctx: click.Context, target: str, fmt: str | None, output: str, **kwar
     A resumed run (--resume-at E --resume-method M, or the config's run.resume) is written as it
     trains: the planned steps before the checkpoint, then what the resumed run trains with.
     --format tensorboard -o DIR writes the plan as a TensorBoard run (pip install
-    'lrplot[tensorboard]'), under the tags and step numbers the framework's loop logs with.
+    tensorboard), under the tags and step numbers the framework's loop logs with.
     """
     from .output import csv_chunks, destination, json_chunks, write
 
