@@ -340,11 +340,26 @@ def __getattr__(name: str) -> Any:
 
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
     """Validate a config mapping; ``origin`` is the file it was read from (which file gave what)."""
-    spec = _from_mapping(data, default_name, base_dir)
+    try:
+        spec = _from_mapping(data, default_name, base_dir)
+    except ConfigError as exc:
+        raise _in_file(exc, data, origin) from None
     log = (spec.metric.file,) if spec.metric is not None and spec.metric.file else ()  # a file read too
     if origin is None or not (origin.lines or origin.files):
         return replace(spec, files=tuple(dict.fromkeys(spec.files + log))) if log else spec
     return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files + log)))
+
+
+def _in_file(exc: ConfigError, data: Any, origin: ConfigFile | None) -> ConfigError:
+    """An error in a key of a framework section that a framework's own file gave, named by that file and key
+    (``args.yaml: time``, not ``yolo.time``, which the user never wrote)."""
+    if origin is None or origin.framework is None or len(origin.files) != 1 or not isinstance(data, Mapping):
+        return exc
+    section, dot, key = exc.path.partition(".")
+    given, read = data.get(section), origin.data.get(section)
+    if not dot or not isinstance(given, Mapping) or not isinstance(read, Mapping) or key not in read or given.get(key) is not read[key]:
+        return exc
+    return type(exc)(f"{origin.files[0]}: {key}", exc.message)
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
