@@ -420,6 +420,9 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             continue
         rest = {}
         for key, value in given.items():
+            if part == "run" and key == "dtype":
+                _section_dtype(section, value)  # the precision is the framework's, not a size of the run
+                continue
             target = options.get(f"{part}.{key}") if isinstance(key, str) else None
             if target is None:
                 rest[key] = value
@@ -439,6 +442,17 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             del out[part]
     out[section] = moved
     return out, tuple(lines)
+
+
+def _section_dtype(section: str, dtype: Any) -> None:
+    """``run.dtype`` beside a framework section: its framework's own precision is the default; another is an error."""
+    from .registry import families, section_family
+
+    framework = section_family(section)
+    if dtype not in framework.dtypes:
+        others = ", ".join(f.name for f in families() if dtype in f.dtypes)
+        raise ConfigError("run.dtype", f"the `{section}:` section's schedule is computed in {' or '.join(framework.dtypes)} ({framework.name} "
+                                       f"schedules use Python floats); {dtype} applies to the frameworks that compute in it ({others})")
 
 
 def _dotted(data: Mapping[str, Any], target: str) -> Any:

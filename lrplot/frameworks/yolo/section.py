@@ -367,7 +367,7 @@ def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ..
                           f"the `{path}:` section builds the optimizer (optimizer, lr0, momentum); set those there")
     args = read_args(section, path)
     code = args["code"]
-    lines = [f"{_who(args)}: {_call(section)}"]
+    lines = [f"{_who(args)}: {_call(section, code)}"]
     nb, nb_lines = batches(args, path)
     lines += nb_lines
     name, lr, momentum = args["optimizer"], args["lr0"], args["momentum"]
@@ -415,9 +415,20 @@ def _who(args: Mapping[str, Any]) -> str:
     return "YOLOv5 train.py" if args["code"] == "yolov5" else f"ultralytics {args['version']}"
 
 
-def _call(section: Mapping[str, Any]) -> str:
-    shown = [f"{k}={v!r}" for k, v in section.items() if k not in PLAN_KEYS]
-    return f"model.train({', '.join(shown)})" if shown else "the default hyperparameters"
+# the section's keys that are YOLOv5 train.py flags rather than hyp-file keys
+V5_FLAGS = {"epochs": "--epochs", "batch": "--batch-size", "cos_lr": "--cos-lr", "optimizer": "--optimizer", "data": "--data"}
+
+
+def _call(section: Mapping[str, Any], code: str) -> str:
+    """The run in its code's own words: an ultralytics ``model.train(...)`` call, or YOLOv5's hyp keys and train.py flags."""
+    given = {k: v for k, v in section.items() if k not in PLAN_KEYS}
+    if not given:
+        return "the default hyperparameters"
+    if code == "ultralytics":
+        return f"model.train({', '.join(f'{k}={v!r}' for k, v in given.items())})"
+    hyp = ", ".join(f"{k}: {v!r}" for k, v in given.items() if k not in V5_FLAGS)
+    flags = " ".join(flag if k == "cos_lr" else f"{flag} {given[k]}" for k, flag in V5_FLAGS.items() if k in given and given[k] is not False)
+    return "; ".join(part for part in (f"hyp {{{hyp}}}" if hyp else "", f"python train.py {flags}" if flags else "") if part)
 
 
 def _groups_line(code: str, name: str, groups: list[dict[str, Any]]) -> str:
