@@ -517,3 +517,14 @@ def test_explain_speaks_each_code_s_words() -> None:
         result = run("export", target, "--epochs", "3", "--steps-per-epoch", "5", "--dtype", "float32", "--format", "csv", "-o", "-") \
             if target.startswith("yolo.") else run("export", target, "--dtype", "float32", "--format", "csv", "-o", "-")
         assert result.exit_code == 2 and "float64" in result.output and "(keras, optax)" in result.output, result.output
+
+
+def test_the_engine_benchmark_s_help_needs_no_reference_library() -> None:
+    # benchmarks/engine.py imports the references (transformers, torch, ...) only where a run needs them
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    blocked = "import sys, runpy; sys.modules.update(transformers=None, torch=None, timm=None); sys.argv[0] = 'engine.py'; runpy.run_path('benchmarks/engine.py', run_name='__main__')"
+    done = subprocess.run([sys.executable, "-c", blocked, "--help"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "--closed-forms" in done.stdout, done.stderr
