@@ -30,11 +30,9 @@ import warnings
 import lrplot
 from lrplot.code import library_code
 from lrplot.config import load
-from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
-from lrplot.frameworks.timm.reference import timm_trace
-from lrplot.frameworks.torch.reference import build_torch_scheduler, torch_trace
-from lrplot.frameworks.transformers.reference import get_scheduler_trace, scheduler_arguments
-from lrplot.frameworks.yolo.reference import yolo_trace
+
+# The references (lrplot.frameworks.*.reference) import the real libraries: they load where a run needs
+# them, so --help and --closed-forms work without the reference extra.
 
 NANOGPT = {  # configs/nanogpt-cosine.yaml: GPT-2 124M's schedule in nanoGPT's train.py
     "learning_rate": 6e-4, "warmup_iters": 2000, "lr_decay_iters": 600_000, "min_lr": 6e-5,
@@ -216,6 +214,12 @@ def function_trace(config: dict) -> None:
 
 def library_trace(config: dict) -> None:
     """Step the real library as a training loop: transformers' schedules through get_scheduler, timm's as train.py does, torch's directly."""
+    from lrplot.frameworks.detectron2.reference import trace as detectron2_trace
+    from lrplot.frameworks.timm.reference import timm_trace
+    from lrplot.frameworks.torch.reference import torch_trace
+    from lrplot.frameworks.transformers.reference import get_scheduler_trace
+    from lrplot.frameworks.yolo.reference import yolo_trace
+
     kind = config["scheduler"]["type"] if "scheduler" in config else ""
     stack = kind.split(".", 1)[0]
     if kind == "code":
@@ -244,6 +248,8 @@ def scheduler_alone(config: dict | str, steps: int) -> float | None:
     import torch
 
     from lrplot.frameworks.timm.reference import timm_scheduler_module
+    from lrplot.frameworks.torch.reference import build_torch_scheduler
+    from lrplot.frameworks.transformers.reference import scheduler_arguments
 
     spec = load(config)
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1)) for _ in spec.optimizer.groups][:1], lr=spec.optimizer.groups[0].lr, momentum=0.9)
@@ -302,9 +308,12 @@ def every_closed_form(steps: int = 1_000_000) -> list[tuple[str, str, float]]:
 
 def main() -> None:
     import argparse
-    import sys
 
-    if "--closed-forms" in sys.argv:  # no library needed
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="only the runs whose label holds this text")
+    parser.add_argument("--closed-forms", action="store_true", help="time every closed form over 1,000,000 steps instead (no library needed)")
+    args = parser.parse_args()
+    if args.closed_forms:  # no library needed
         for name, dtype, seconds in every_closed_form():
             print(f"{name:<44} {dtype}  1,000,000 steps  {_ms(seconds):>8}")
         return
@@ -313,10 +322,6 @@ def main() -> None:
 
     from lrplot.frameworks.timm.reference import timm_version
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="only the runs whose label holds this text")
-    parser.add_argument("--closed-forms", action="store_true", help="time every closed form over 1,000,000 steps instead (no library needed)")
-    args = parser.parse_args()
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, timm {timm_version()}, lrplot {lrplot.__version__}")
     print(f"{'run':<66} {'lrplot':>9} {'exact':>9} {'loop':>9} {'scheduler':>10} {'loop/lrplot':>12} {'scheduler/exact':>16}")
     for label, (config, run) in RUNS.items():

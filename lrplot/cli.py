@@ -414,11 +414,15 @@ def build_spec(target: str, kwargs: dict[str, Any], extra: dict[str, Any] | None
         default_name = name_of(path)
         sched = data.get("scheduler")
         kind = sched if isinstance(sched, str) else sched.get("type") if isinstance(sched, dict) else None
-        if flags:
+        sets, rest = _section_sets(flags or [])
+        if sets and _sections(data):  # a framework section's keys (a scheduler's own --set, user code's, stays its flag)
+            data, origin = _set_section_keys(target, data, origin, sets)
+            flags = rest
+        if flags:  # a framework's own command-line flags (torchtitan's --lr_scheduler.warmup_steps 100)
             data, origin, flags = _section_flags(data, origin, flags)
         if flags and origin.framework is not None:
             raise UserError(f"{target} is read as {origin.framework}'s own file, which builds the scheduler; scheduler flags "
-                            f"({' '.join(flags)}) do not apply: change the file, or use the run options")
+                            f"({' '.join(flags)}) do not apply: change the file, set its keys with --set KEY=VALUE, or use the run options")
     else:
         data, sched, kind = {}, None, target
     given = dict(extra or {})
@@ -475,6 +479,63 @@ def _section_flags(data: dict[str, Any], origin: Any, flags: list[str]) -> tuple
             section, lines = reader.own_flags(flags, data[key], key)
             return {**data, key: section}, replace(origin, lines=origin.lines + tuple(lines)), []
     return data, origin, flags
+
+
+def _section_sets(flags: list[str]) -> tuple[list[str], list[str]]:
+    """The ``--set KEY=VALUE[,KEY=VALUE]`` values among a config file's flags, and the other flags."""
+    sets, rest, i = [], [], 0
+    while i < len(flags):
+        token = flags[i]
+        if token == "--set" and i + 1 < len(flags):
+            sets.append(flags[i + 1])
+            i += 2
+            continue
+        if token.startswith("--set="):
+            sets.append(token[len("--set="):])
+        else:
+            rest.append(token)
+        i += 1
+    return sets, rest
+
+
+def _sections(data: dict) -> list[str]:
+    """The framework sections of a config mapping (``yolo``, ``transformers``, ...)."""
+    from .registry import section_family
+
+    return [k for k in data if isinstance(k, str) and isinstance(data[k], dict) and section_family(k) is not None]
+
+
+def _set_section_keys(target: str, data: dict, origin: Any, sets: list[str]) -> tuple[dict, Any]:
+    """``--set KEY=VALUE`` over a config's framework section (``yolo.nc``; ``SECTION.KEY`` where there are
+    several): the keys a framework's own file lacks, given on the command line. Values are read as YAML."""
+    from dataclasses import replace as replaced
+
+    from .values import yaml_load
+
+    sections = _sections(data)
+    lines = []
+    for text in sets:
+        for item in (part.strip() for part in text.split(",")):
+            key, eq, value = item.partition("=")
+            key = key.strip()
+            if not eq or not key:
+                raise UserError(f"--set: give KEY=VALUE (a key of the config's framework section, like --set nc=2), got {item!r}")
+            section, dot, name = key.partition(".")
+            if not dot:
+                if len(sections) != 1:
+                    raise UserError(f"--set {item}: {target} has the sections {', '.join(sections)}: name one, --set SECTION.{key}=...")
+                section, name = sections[0], key
+            elif section not in sections:
+                raise UserError(f"--set {item}: {target} has no {section}: section" + (f" (it has {', '.join(sections)})" if sections else ""))
+            try:
+                parsed = yaml_load(value) if value.strip() else None
+            except Exception as exc:  # YAML's own error, in its words
+                raise UserError(f"--set {item}: the value is not YAML: {exc}") from None
+            data = {**data, section: {**data[section], name: parsed}}
+            lines.append(f"{section}.{name} = {parsed!r} (from --set)")
+    if origin is not None:
+        origin = replaced(origin, lines=origin.lines + tuple(lines))
+    return data, origin
 
 
 def _as_flag(message: str, flags: set[str]) -> str:
@@ -1122,8 +1183,10 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
 @click.option("--first-step", type=click.IntRange(0, 1), default=None, help="The log's number for the first optimizer step [default: 1 for transformers' logs, else 0].")
 @click.option("--tolerance", type=click.FLOAT, default=1e-6, show_default=True, help="Largest difference that still follows the plan, relative to the peak lr.")
 @click.option("-o", "--output", default=None, help="Also draw the plan, the log, the explaining mistake and the residuals (.png, .svg or .pdf).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE[,...]", help="Keys of the config's framework section its file lacks (yolo's nc, version).")
 @plan_options
-def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None, **plan: Any) -> None:
+def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None,
+           sets: tuple[str, ...], **plan: Any) -> None:
     """Check a logged run's lr against its plan, and name the mistake that explains a divergence.
 
     RUNLOG is a CSV (Lightning's CSVLogger metrics.csv, a W&B export, any CSV with a step and an
@@ -1145,7 +1208,7 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
         config_path, log_path = run_folder(config)
         config, runlog = str(config_path), str(log_path)
         click.echo(f"{config}: the plan; {runlog}: the log", err=True)
-    spec = build_spec(config, {**plan, "exact": False})
+    spec = build_spec(config, {**plan, "exact": False}, flags=[f"--set={v}" for v in sets])
     log = read_runlog(runlog, columns, step_column, first_step, steps=spec.run.total_steps)  # no point past the plan is kept
     verdict = judge(spec, log, tolerance, base_dir=Path(config).parent)
     if output is not None:

@@ -9,6 +9,8 @@ option added to a group is placed without further work.
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 # option name -> topic, filled as the commands' option groups are declared
@@ -67,22 +69,37 @@ class TopicCommand(click.Command):
 def topic_help(group: click.Group, ctx: click.Context, topic: str) -> str:
     """One topic's options, as the commands that take them declare them."""
     formatter = ctx.make_formatter()
-    records, takers, seen = [], [], set()
+    records, takers, seen = [], {}, {}
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
         sub = click.Context(command, info_name=name, parent=ctx)
         params = [p for p in command.get_params(sub) if TOPICS.get(p.name or "") == topic]
         if params:
-            takers.append(name)
+            takers[name] = tuple(p.opts[0] for p in params)
         for param in params:
             record = param.get_help_record(sub)
             if record is not None and param.name not in seen:
-                seen.add(param.name)
+                seen[param.name] = param.opts[0]
                 records.append(record)
-    formatter.write_text(f"{TOPIC_WORDS[topic]} Taken by: {', '.join(takers)}.")
+    # the commands that take every option of the topic, then those that take some, naming which
+    every = [name for name, opts in takers.items() if len(opts) == len(seen)]
+    partial: dict[tuple[str, ...], list[str]] = {}
+    for name, opts in takers.items():
+        if len(opts) < len(seen):
+            partial.setdefault(opts, []).append(name)
+    words = [f"Taken by: {_listed(every)}."] if every else []
+    for opts, names in partial.items():
+        words.append(f"{_listed(names)} take{'s' if len(names) == 1 else ''} only {', '.join(opts)}.")
+    # wrapped by hand: click's wrapping would cut --grad-accum at its hyphen
+    width = (formatter.width or 80) - formatter.current_indent
+    formatter.write(textwrap.fill(f"{TOPIC_WORDS[topic]} {' '.join(words)}", width, break_on_hyphens=False, break_long_words=False) + "\n")
     with formatter.section(f"{topic.capitalize()} options"):
         formatter.write_dl(records)
     return formatter.getvalue()
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def full_help(command: click.Command, ctx: click.Context) -> str:

@@ -340,11 +340,26 @@ def __getattr__(name: str) -> Any:
 
 def from_mapping(data: Any, default_name: str | None = None, base_dir: str | os.PathLike | None = None, origin: ConfigFile | None = None) -> Spec:
     """Validate a config mapping; ``origin`` is the file it was read from (which file gave what)."""
-    spec = _from_mapping(data, default_name, base_dir)
+    try:
+        spec = _from_mapping(data, default_name, base_dir)
+    except ConfigError as exc:
+        raise _in_file(exc, data, origin) from None
     log = (spec.metric.file,) if spec.metric is not None and spec.metric.file else ()  # a file read too
     if origin is None or not (origin.lines or origin.files):
         return replace(spec, files=tuple(dict.fromkeys(spec.files + log))) if log else spec
     return replace(spec, derivation=origin.lines + spec.derivation, files=tuple(dict.fromkeys(origin.files + spec.files + log)))
+
+
+def _in_file(exc: ConfigError, data: Any, origin: ConfigFile | None) -> ConfigError:
+    """An error in a key of a framework section that a framework's own file gave, named by that file and key
+    (``args.yaml: time``, not ``yolo.time``, which the user never wrote)."""
+    if origin is None or origin.framework is None or len(origin.files) != 1 or not isinstance(data, Mapping):
+        return exc
+    section, dot, key = exc.path.partition(".")
+    given, read = data.get(section), origin.data.get(section)
+    if not dot or not isinstance(given, Mapping) or not isinstance(read, Mapping) or key not in read or given.get(key) is not read[key]:
+        return exc
+    return type(exc)(f"{origin.files[0]}: {key}", exc.message)
 
 
 def _from_mapping(data: Any, default_name: str | None, base_dir: Any) -> Spec:
@@ -416,6 +431,9 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             continue
         rest = {}
         for key, value in given.items():
+            if part == "run" and key == "dtype":
+                _section_dtype(section, value)  # the precision is the framework's, not a size of the run
+                continue
             target = options.get(f"{part}.{key}") if isinstance(key, str) else None
             if target is None:
                 rest[key] = value
@@ -435,6 +453,17 @@ def options_into_section(data: Mapping[str, Any], section: str, options: Mapping
             del out[part]
     out[section] = moved
     return out, tuple(lines)
+
+
+def _section_dtype(section: str, dtype: Any) -> None:
+    """``run.dtype`` beside a framework section: its framework's own precision is the default; another is an error."""
+    from .registry import families, section_family
+
+    framework = section_family(section)
+    if dtype not in framework.dtypes:
+        others = ", ".join(f.name for f in families() if dtype in f.dtypes)
+        raise ConfigError("run.dtype", f"the `{section}:` section's schedule is computed in {' or '.join(framework.dtypes)} ({framework.name} "
+                                       f"schedules use Python floats); {dtype} applies to the frameworks that compute in it ({others})")
 
 
 def _dotted(data: Mapping[str, Any], target: str) -> Any:

@@ -6,6 +6,8 @@ group's peak lr (default 1e-6: float32 logs round at about 6e-8). When the log l
 known mistake is an *alteration of the plan* simulated with the same engine and compared the same
 way, never a guess by eye:
 
+- the plan as the config could also mean it, where it leaves a choice to a default (the framework's
+  release that trained, which its own file does not name);
 - the scheduler stepped once per epoch instead of per batch, or per batch instead of per epoch;
 - the scheduler stepped k times per optimizer step (once per micro-batch under gradient accumulation,
   once per process);
@@ -62,7 +64,7 @@ _CHAINABLE = {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR"
 
 @dataclass(frozen=True)
 class Mistake:
-    key: str  # stable name: per-epoch, per-batch, k-per-step, one-step-early, one-step-late, step-count, warmup, restart, lost-optimizer
+    key: str  # stable name: reading, per-epoch, per-batch, k-per-step, one-step-early, one-step-late, step-count, warmup, restart, lost-optimizer
     text: str  # what happened, in a sentence
     short: str  # the same in a few words, for a figure's title
 
@@ -207,7 +209,8 @@ def _judge_mistakes(spec, log, groups, planned, scale, tolerance, base_dir, firs
             notes.extend(stage_notes)
     ranked = final + [entry for entry in rejected.values() if all(entry[1] is not f for _, f in final)]
     # Best first: the share of the points it was compared on that it matches, then its largest residual.
-    ranked.sort(key=lambda e: (-e[1].matched / e[1].total, e[1].max_residual, e[0]))
+    # A reading of the plan the config allows (a release it does not name) before a mistake that fits as well.
+    ranked.sort(key=lambda e: (-e[1].matched / e[1].total, not (e[1].explains and e[1].mistake.key == "reading"), e[1].max_residual, e[0]))
     return [fit for _, fit in ranked]
 
 
@@ -337,12 +340,29 @@ class _Judge:
             makers += [self._stepping]
         else:
             notes.append(f"{spec.scheduler.info.family} schedules are stepped by their own training loop's rules, so stepping mistakes are not simulated for them")
-        makers += [self._one_step_early, self._one_step_late, self._step_counts, self._warmups, lambda: self._resumes(first)]
+        makers = [self._readings, *makers, self._one_step_early, self._one_step_late, self._step_counts, self._warmups, lambda: self._resumes(first)]
         for make in makers:
             try:
                 yield from make()
             except _Unreachable:
                 continue
+
+    def _readings(self):
+        """The plan as the config could also mean it where it leaves a choice to a default (a framework
+        section module's ``readings``: the release that trained, which the framework's own file does not name)."""
+        from .registry import section_family
+
+        for section in self.spec.source:
+            family = section_family(section) if isinstance(section, str) else None
+            readings = getattr(family.part(family.section_module), "readings", None) if family is not None else None
+            for text, short, altered in readings(self.spec.source, section) if readings is not None else ():
+                try:
+                    other = from_mapping(altered, default_name=self.spec.name, base_dir=self.base_dir)
+                except ConfigError:
+                    continue
+                if other.group_names != self.spec.group_names:
+                    continue  # the log's columns are this plan's groups
+                yield from self._try(Mistake("reading", text, short), lambda s=other: _at(self.over(s, self.needed), self.groups, self.steps))
 
     def _stepping(self):
         run = self.spec.run

@@ -291,3 +291,36 @@ def test_csvlogger_is_claimed_by_its_header_only(tmp_path) -> None:
     yolo = tmp_path / "results.csv"
     yolo.write_text("epoch,lr/pg0,lr/pg1\n1,0.1,0.1\n")
     assert not claims_log(other) and not claims_log(yolo) and not claims_log(tmp_path)
+
+
+def test_restarts_that_shrink_end_where_keras_returns_nan() -> None:
+    # t_mul 0.5: the cosines last 50, 25, 12.5, ... steps, 100 in all; Keras 3.15 returns nan from step 100 on
+    result = CliRunner().invoke(cli, ["explain", "keras.CosineDecayRestarts", "--initial-learning-rate", "0.1", "--first-decay-steps", "50",
+                                      "--t-mul", "0.5", "--iterations", "200"])
+    assert result.exit_code == 2 and "--t-mul" in result.output and "first_decay_steps / (1 - t_mul) = 50 / 0.5 = 100 steps" in result.output
+    assert "nan from step 100 on" in result.output and "overflows" not in result.output, result.output
+    assert CliRunner().invoke(cli, ["explain", "keras.CosineDecayRestarts", "--initial-learning-rate", "0.1", "--first-decay-steps", "50",
+                                    "--t-mul", "0.5", "--iterations", "100"]).exit_code == 0
+    try:
+        import keras
+    except ImportError:
+        return
+    schedule = keras.optimizers.schedules.CosineDecayRestarts(0.1, 50, t_mul=0.5)
+    assert np.isfinite(float(schedule(99))) and np.isnan(float(schedule(100))) and np.isnan(float(schedule(150)))
+
+
+def test_a_csvlogger_log_without_the_lr_says_how_to_log_it(tmp_path) -> None:
+    # Keras 3.15's CSVLogger writes the epoch's logs: without a callback that adds the lr, only the losses
+    log = tmp_path / "training.log"
+    log.write_text("epoch,loss,val_loss\n0,0.48,NA\n1,0.21,NA\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("scheduler: {type: keras.CosineDecay, initial_learning_rate: 0.1, decay_steps: 100}\nrun: {iterations: 100}\n")
+    result = CliRunner().invoke(cli, ["verify", str(plan), str(log)])
+    assert result.exit_code == 2 and "is a Keras CSVLogger log (epoch, loss, val_loss) with no learning_rate column" in result.output, result.output
+    assert "LambdaCallback(on_epoch_end=" in result.output and "is not a run log lrplot reads" not in result.output
+    # a CSV with an lr column of another name is still any CSV's
+    from lrplot.frameworks.keras.logs import claims_log
+
+    other = tmp_path / "log.csv"
+    other.write_text("epoch,loss,lr\n0,0.5,0.1\n")
+    assert not claims_log(other) and claims_log(log)

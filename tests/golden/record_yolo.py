@@ -5,7 +5,7 @@ code is compiled from the installed package's source, never imported); lrplot an
 not. Each ultralytics case names the release that records it, so record once per release, from the
 repository root:
 
-    for v in 8.4.2 8.4.5 8.4.102 8.4.150 8.4.190; do
+    for v in 8.3.150 8.4.2 8.4.5 8.4.102 8.4.150 8.4.190; do
         pip install -q --no-deps ultralytics==$v && python tests/golden/record_yolo.py
     done
     python tests/golden/record_yolo.py --check   # the installed release's cases and YOLOv5's; exit 1 if a trace differs

@@ -3,7 +3,8 @@
 ``CASES`` is a list of ``(case_id, config)``; ``VERSIONS[case_id]`` is the ultralytics release whose
 own schedule code records it (``pip install --no-deps ultralytics==<version>``), or ``"yolov5"`` for
 the transcription of YOLOv5's train.py. ``tests/golden/record_yolo.py`` records the cases of the
-installed ultralytics (and YOLOv5's) into ``tests/golden/yolo/<id>.json``. Every warmup rule
+installed ultralytics (and YOLOv5's) into ``tests/golden/yolo/<id>.json``. 8.3.150 (the 100-batch warmup,
+biases first, SGD or AdamW under auto), every 8.4 warmup rule
 (8.4.102's 100-batch minimum, 8.4.150's strict ``ni < nw``, 8.4.190's inclusive rule), 8.4.2's
 bias-group rule and auto choice, 8.4.5's always-MuSGD auto, YOLOv5, short runs where the warmup
 dominates, ``cos_lr``, ``warmup_epochs: 0``, fractional warmups and Adam appear; the ``sec-`` cases
@@ -21,7 +22,7 @@ VERSIONS: dict[str, str] = {}
 
 ULTRALYTICS_GROUPS = [{"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}, {"name": "bias", "lr": 0.01}]
 YOLOV5_GROUPS = [{"name": "bias", "lr": 0.01}, {"name": "weight", "lr": 0.01}, {"name": "bn", "lr": 0.01}]
-RULES = {"8.4.2": ("min100", "first"), "8.4.102": ("min100", "named"), "8.4.150": ("strict", "named"), "8.4.190": ("inclusive", "named")}
+RULES = {"8.3.150": ("min100", "first"), "8.4.2": ("min100", "first"), "8.4.102": ("min100", "named"), "8.4.150": ("strict", "named"), "8.4.190": ("inclusive", "named")}
 
 
 def _add(case_id: str, version: str, config: Config) -> None:
@@ -38,7 +39,7 @@ def plain(case_id: str, version: str, *, epochs: int, batches: int, betas: list[
     else:
         rule, bias = RULES[version]
         scheduler = {"type": "yolo.ultralytics", "warmup_rule": rule, "bias_group": bias, **keys}
-        groups = ULTRALYTICS_GROUPS
+        groups = YOLOV5_GROUPS if version.startswith("8.3.") else ULTRALYTICS_GROUPS  # 8.3: bias, weight, bn
     optimizer: Config = {"param_groups": [dict(g) for g in groups]}
     optimizer.update({"betas": betas} if betas else {"momentum": 0.937})
     _add(case_id, version, {"optimizer": optimizer, "run": {"epochs": epochs, "steps_per_epoch": batches}, "scheduler": scheduler})
@@ -68,6 +69,12 @@ section("sec-u190-500-images", "8.4.190", epochs=30, dataset_size=500, optimizer
 section("sec-u190-batch-over-dataset", "8.4.190", epochs=5, batch=64, dataset_size=40, optimizer="SGD", lr0=0.02)
 section("sec-u190-fraction", "8.4.190", epochs=6, batch=8, dataset_size=300, fraction=0.25, optimizer="RMSprop", lr0=0.001)
 
+section("sec-u190-compile", "8.4.190", epochs=5, dataset_size=300, compile=True, optimizer="SGD")
+section("sec-u190-compile-ddp", "8.4.190", epochs=3, dataset_size=1000, devices=3, compile=True, optimizer="SGD")
+section("sec-u190-ddp-uneven-batch", "8.4.190", epochs=3, dataset_size=1000, devices=3, optimizer="SGD")
+section("sec-u190-fraction-count", "8.4.190", epochs=6, batch=8, dataset_size=300, fraction=100, optimizer="SGD")
+section("sec-u190-fraction-list", "8.4.190", epochs=6, batch=8, dataset_size=300, fraction=[0.5, 1.0], optimizer="SGD")
+
 # ultralytics 8.4.150: the strict rule (`ni < nw`)
 plain("u150-fractional-warmup", "8.4.150", epochs=8, batches=19, warmup_epochs=2.5)
 plain("u150-whole-epochs", "8.4.150", epochs=10, batches=10)
@@ -83,6 +90,18 @@ plain("u102-long-warmup", "8.4.102", epochs=6, batches=50)
 plain("u102-warmup0", "8.4.102", epochs=5, batches=10, warmup_epochs=0)
 plain("u102-cos-fractional", "8.4.102", epochs=12, batches=15, cos_lr=True, warmup_epochs=7.3)
 section("sec-u102-cos", "8.4.102", epochs=8, batch=8, dataset_size=200, optimizer="SGD", cos_lr=True)
+section("sec-u102-compile-ddp", "8.4.102", epochs=3, dataset_size=1000, devices=3, compile=True, optimizer="SGD")  # 1000 % 5 == 0: no drop
+section("sec-u102-compile", "8.4.102", epochs=5, dataset_size=300, compile=True, optimizer="SGD")
+
+# ultralytics 8.3.150: the 100-batch warmup, biases first (group 0 falls from warmup_bias_lr), auto: SGD or AdamW
+plain("u83-default", "8.3.150", epochs=10, batches=20)
+plain("u83-short-run", "8.3.150", epochs=5, batches=7)
+plain("u83-cos-fractional", "8.3.150", epochs=12, batches=15, cos_lr=True, warmup_epochs=7.3)
+plain("u83-warmup0", "8.3.150", epochs=5, batches=10, warmup_epochs=0)
+plain("u83-adam", "8.3.150", epochs=6, batches=30, betas=[0.9, 0.999], warmup_bias_lr=0.05)
+section("sec-u83-auto-adamw", "8.3.150", epochs=50, batch=8, dataset_size=420, nc=2)
+section("sec-u83-sgd-ddp", "8.3.150", epochs=3, dataset_size=1000, devices=3, optimizer="SGD", cos_lr=True)
+section("sec-u83-rmsprop", "8.3.150", epochs=4, batch=8, dataset_size=300, fraction=0.25, optimizer="RMSProp", lr0=0.001)
 
 # ultralytics 8.4.2: the warmup's bias lr goes to the first group (the weights); auto: MuSGD below 10,000 iterations
 plain("u2-first-group", "8.4.2", epochs=6, batches=20)

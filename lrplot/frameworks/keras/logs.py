@@ -36,11 +36,19 @@ def _header(path: Path) -> list[str] | None:
 
 
 def claims_log(path: Path) -> bool:
-    """A CSV whose header starts with ``epoch`` and holds ``learning_rate`` (and no step column: that is a per-step log)."""
+    """A CSV whose header starts with ``epoch`` and holds ``learning_rate`` (and no step column: that is a per-step log);
+    or, with ``loss`` and no column named like an lr, CSVLogger's log of a run that put no lr in its logs (to say so)."""
     if not path.is_file() or path.suffix.lower() not in (".csv", ".log", ".tsv", ".txt"):
         return False
     header = _header(path)
-    return bool(header) and header[0] == "epoch" and "learning_rate" in header and not any(n in header for n in _NOT_A_STEP)
+    if not header or header[0] != "epoch" or any(n in header for n in _NOT_A_STEP):
+        return False
+    return "learning_rate" in header or _without_lr(header)
+
+
+def _without_lr(header: list[str]) -> bool:
+    """Keras' default CSVLogger log (``epoch,loss,val_loss``, the metrics): the losses, no lr at all."""
+    return "loss" in header and not any("lr" in n.lower() or "learning_rate" in n.lower() for n in header)
 
 
 def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
@@ -51,6 +59,15 @@ def read_log(path: Path, where: str, request: LogRequest) -> RunLog:
     text = decode(read_bytes(path, where), where)
     rows = list(csv.reader(text.splitlines()))
     header = [c.strip() for c in rows[0]]
+    if _without_lr(header) and not request.columns:
+        raise ConfigError(
+            where,
+            f"is a Keras CSVLogger log ({', '.join(header)}) with no learning_rate column: Keras 3.15 logs the lr only when a "
+            "callback before CSVLogger puts it in the epoch's logs (ReduceLROnPlateau and LearningRateScheduler do; "
+            "LearningRateScheduler also sets the lr, which an optimizer built with a LearningRateSchedule refuses). With a "
+            "schedule, put keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: logs.update(learning_rate=float("
+            "keras.ops.convert_to_numpy(model.optimizer.learning_rate)))) before the CSVLogger in callbacks=[...] and train again",
+        )
     names = [n for n in header if n != "epoch"]
     lr_names = choose_lr(names, request.columns or ["learning_rate"], where)
     if len(lr_names) != 1:

@@ -164,6 +164,8 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
         params["decay_steps"] = rest
     elif name == "PolynomialDecay" and params["decay_steps"] is FROM_RUN:
         params["decay_steps"] = ctx.length
+    if name == "CosineDecayRestarts":
+        _restarts_end(params, ctx)
     if name == "PiecewiseConstantDecay":
         boundaries, values = params["boundaries"], params["values"]
         values = values if isinstance(values, tuple) else (values,)
@@ -179,6 +181,32 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
         if list(boundaries) != sorted(boundaries):
             # Keras adds up every range the step falls in: unsorted boundaries overlap and sum two values
             raise ConfigError(f"{path}.boundaries", f"must be increasing, got {list(boundaries)} (Keras would add up the values of overlapping ranges)")
+
+
+def _restarts_end(params: dict[str, Any], ctx: ResolveContext) -> None:
+    """With ``t_mul`` below 1 each cosine is shorter than the one before, and all of them together last
+    ``first_decay_steps / (1 - t_mul)`` steps: Keras' restart count ``log(1 - fraction * (1 - t_mul)) / log(t_mul)``
+    takes the log of 0 there, and of a negative number after, so the schedule is nan from that step on."""
+    import numpy as np
+
+    first, t_mul = params["first_decay_steps"], params["t_mul"]
+    if t_mul >= 1 or first is FROM_RUN:
+        return
+    path = f"{ctx.path}.t_mul"
+    if t_mul <= 0:
+        raise ConfigError(path, f"is {t_mul:g}: Keras counts the restarts with log(t_mul), so the schedule is nan from its first step; "
+                                "give a t_mul above 0 (2.0, the default, doubles each cosine)")
+    end = first / (1 - t_mul)
+    steps = np.arange(ctx.length, dtype=np.float64)
+    past = np.flatnonzero(1.0 - steps / first * (1.0 - t_mul) <= 0)  # the log's argument, as Keras computes it
+    if past.size:
+        raise ConfigError(
+            path,
+            f"is {t_mul:g}: each cosine lasts t_mul times the one before, so all the restarts together end after first_decay_steps / "
+            f"(1 - t_mul) = {first} / {1 - t_mul:g} = {end:g} steps, and Keras returns nan from step {int(past[0])} on (its restart count "
+            f"takes the log of 1 - fraction * (1 - t_mul) <= 0); the run has {ctx.length:,} steps: give a run of at most {int(past[0]):,}, "
+            "or t_mul >= 1",
+        )
 
 
 FAMILY = Family(

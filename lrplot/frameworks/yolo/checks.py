@@ -119,6 +119,8 @@ def _first_group(s: Subject):
     if engine.code_of(s.spec) != "ultralytics" or p["bias_group"] != "first" or not engine.warmup(s.spec)[1] or not p["warmup_bias_lr"]:
         return
     first = s.spec.group_names[0]
+    if first == "bias" or first.startswith("bias."):
+        return  # 8.3 builds the biases' group first: group 0 is theirs
     yield _field(s, "version", "bias_group"), (
         f"ultralytics 8.4.0-8.4.2 warm the first param group ({first}) down from warmup_bias_lr {num(p['warmup_bias_lr'])} "
         "and the biases up from 0 (8.4 put the biases last; the warmup still took group 0); 8.4.3 fixed it"

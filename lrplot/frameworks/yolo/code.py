@@ -10,11 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from ...config import Spec
-from .section import PLAN_KEYS, read_args
+from .section import PLAN_KEYS, V5_FLAGS, read_args
 
-# the section's keys that are YOLOv5 train.py flags rather than hyp-file keys
-_V5_FLAGS = {"epochs": "--epochs", "batch": "--batch-size", "cos_lr": "--cos-lr", "optimizer": "--optimizer", "data": "--data"}
-_HYP = ("lr0", "lrf", "momentum", "weight_decay", "warmup_epochs", "warmup_momentum", "warmup_bias_lr")
+# Every key of YOLOv5's data/hyps/hyp.scratch-low.yaml at commit 5081342f04fb287fc2e5f2b5a4e06752b7937b1c, with
+# its values: train.py reads them all (hyp["box"], hyp["anchor_t"], the augmentations), so a hyp file must hold them.
+YOLOV5_HYP = (
+    ("lr0", 0.01), ("lrf", 0.01), ("momentum", 0.937), ("weight_decay", 0.0005), ("warmup_epochs", 3.0), ("warmup_momentum", 0.8),
+    ("warmup_bias_lr", 0.1), ("box", 0.05), ("cls", 0.5), ("cls_pw", 1.0), ("obj", 1.0), ("obj_pw", 1.0), ("iou_t", 0.2),
+    ("anchor_t", 4.0), ("fl_gamma", 0.0), ("hsv_h", 0.015), ("hsv_s", 0.7), ("hsv_v", 0.4), ("degrees", 0.0), ("translate", 0.1),
+    ("scale", 0.5), ("shear", 0.0), ("perspective", 0.0), ("flipud", 0.0), ("fliplr", 0.5), ("mosaic", 1.0), ("mixup", 0.0),
+    ("copy_paste", 0.0),
+)
 
 
 def code(spec: Spec) -> str:
@@ -45,7 +51,8 @@ def _where(spec: Spec, images: int, devices: int, nc: int | None) -> str:
 
 
 def _ultralytics(given: dict[str, Any], version: str, devices: int, where: str) -> str:
-    lines = [f"# ultralytics=={version}", "from ultralytics import YOLO", "", "model = YOLO(\"yolo26n.pt\")  # your model", where,
+    model = "yolo11n.pt" if version.startswith("8.3.") else "yolo26n.pt"
+    lines = [f"# ultralytics=={version}", "from ultralytics import YOLO", "", f"model = YOLO(\"{model}\")  # your model", where,
              "model.train("]
     if "data" not in given:
         lines.append('    data="data.yaml",  # your dataset')
@@ -57,10 +64,10 @@ def _ultralytics(given: dict[str, Any], version: str, devices: int, where: str) 
 
 
 def _yolov5(given: dict[str, Any], where: str) -> str:
-    hyp = {k: given[k] for k in _HYP if k in given}
-    flags = [f"{flag} {given[k]}" if k != "cos_lr" else flag for k, flag in _V5_FLAGS.items() if k in given and given[k] is not False]
-    lines = ["# hyp.lrplot.yaml: YOLOv5 hyperparameters (the others as in data/hyps/hyp.scratch-low.yaml)"]
-    lines += [f"{key}: {value!r}" for key, value in hyp.items()]
+    flags = [f"{flag} {given[k]}" if k != "cos_lr" else flag for k, flag in V5_FLAGS.items() if k in given and given[k] is not False]
+    lines = ["# hyp.lrplot.yaml: a whole YOLOv5 hyp file (train.py reads every key): the schedule's from this config, the",
+             "# losses' and augmentations' as in data/hyps/hyp.scratch-low.yaml (YOLOv5 commit 5081342f); put in your own file's"]
+    lines += [f"{key}: {given.get(key, default)!r}" for key, default in YOLOV5_HYP]
     lines += ["", where, f"# python train.py --hyp hyp.lrplot.yaml {' '.join(flags)}".rstrip()]
     return "\n".join(lines) + "\n"
 

@@ -22,7 +22,7 @@ from ..base import NON_NEGATIVE, Bound, Family, Param, ResolveContext, Scheduler
 
 # ultralytics' three warmup rules (lrplot.frameworks.yolo.loop), by the versions that have them
 RULES = ("min100", "strict", "inclusive")
-RULE_VERSIONS = {"min100": "8.4.0-8.4.102", "strict": "8.4.103-8.4.182", "inclusive": "8.4.183 and later"}
+RULE_VERSIONS = {"min100": "8.3.x and 8.4.0-8.4.102", "strict": "8.4.103-8.4.182", "inclusive": "8.4.183 and later"}
 CODES = ("ultralytics", "yolov5")
 # far beyond any run: a bound before round(warmup_epochs * nb) is computed
 _WARMUP = Bound(low=0, high=1e9)
@@ -43,14 +43,14 @@ SCHEDULERS: tuple[SchedulerInfo, ...] = (
     SchedulerInfo(
         "yolo.ultralytics",
         ("yolo.ultralytics8",),
-        "ultralytics 8.4.x: LambdaLR (linear or cosine to lrf) stepped before each epoch, under a per-batch warmup of lr and momentum",
+        "ultralytics 8.3.x and 8.4.x: LambdaLR (linear or cosine to lrf) stepped before each epoch, under a per-batch warmup of lr and momentum",
         (
             *_common("final lr fraction: the last epoch trains at lr0 * lrf"),
             Param("warmup_rule", "choice", "inclusive",
                   "min100 (" + RULE_VERSIONS["min100"] + "), strict (" + RULE_VERSIONS["strict"] + ") or inclusive ("
                   + RULE_VERSIONS["inclusive"] + ")", choices=RULES),
             Param("bias_group", "choice", "named", "which group falls from warmup_bias_lr: the one named bias (8.4.3 on) "
-                  "or the first (8.4.0-8.4.2)", choices=("named", "first")),
+                  "or the first (8.3.x, whose first group is the biases, and 8.4.0-8.4.2)", choices=("named", "first")),
         ),
         example={"warmup_epochs": 2.5, "cos_lr": True},
         family="yolo",
@@ -87,7 +87,7 @@ def resolve(info: SchedulerInfo, params: dict[str, Any], ctx: ResolveContext) ->
 
 FAMILY = Family(
     "yolo",
-    "YOLO: ultralytics 8.4.x (each of its warmup rules) and YOLOv5, transcribed from their training loops; `yolo:` takes their hyperparameters",
+    "YOLO: ultralytics 8.3.x and 8.4.x (each warmup rule) and YOLOv5, transcribed from their training loops; `yolo:` takes their hyperparameters",
     SCHEDULERS,
     resolve,
     "lrplot.frameworks.yolo",

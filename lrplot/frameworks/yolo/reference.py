@@ -55,14 +55,20 @@ class Ultralytics:
         root = Path(list(spec.submodule_search_locations)[0])
         self.version = importlib.metadata.version("ultralytics")
         self.defaults = yaml.safe_load((root / "cfg" / "default.yaml").read_text(encoding="utf-8"))
-        muon_spec = importlib.util.spec_from_file_location("lrplot_reference_ultralytics_muon", root / "optim" / "muon.py")
-        muon = importlib.util.module_from_spec(muon_spec)
-        muon_spec.loader.exec_module(muon)  # imports only torch
         self.namespace: dict[str, Any] = {
             "math": math, "np": np, "nn": torch.nn, "optim": torch.optim, "torch": torch, "partial": partial,
-            "MuSGD": muon.MuSGD, "LOGGER": logging.getLogger("lrplot.reference.ultralytics"), "colorstr": lambda *a: a[-1],
+            "LOGGER": logging.getLogger("lrplot.reference.ultralytics"), "colorstr": lambda *a: a[-1],
             "unwrap_model": lambda m: m, "TORCH_2_0": True,
         }
+        if (root / "optim" / "muon.py").is_file():  # 8.4 on; 8.3 has no MuSGD
+            muon_spec = importlib.util.spec_from_file_location("lrplot_reference_ultralytics_muon", root / "optim" / "muon.py")
+            muon = importlib.util.module_from_spec(muon_spec)
+            muon_spec.loader.exec_module(muon)  # imports only torch
+            self.namespace["MuSGD"] = muon.MuSGD
+        # build_dataloader's drop_last under compile (8.3.196 on): 8.4.175 judges each rank's shard, before it the dataset
+        self.at_least_one = "max(1, round(len(im_files)" in (root / "data" / "base.py").read_text(encoding="utf-8")
+        build = (root / "data" / "build.py").read_text(encoding="utf-8")
+        self.drop_rule = "shard" if "samples > batch > 0" in build else "dataset" if "len(dataset) % batch != 0" in build or "dataset_len % batch" in build else None
         utils = ast.parse((root / "utils" / "torch_utils.py").read_text(encoding="utf-8"))
         self._define(_function(utils.body, "one_cycle"))
         trainer = ast.parse((root / "engine" / "trainer.py").read_text(encoding="utf-8"))
@@ -131,8 +137,9 @@ def _yolo_model() -> Any:
     return model
 
 
-def _batches(dataset_size: int, per_device: int, devices: int) -> int:
-    """``len(train_loader)``: a real DataLoader, over a DistributedSampler for several devices."""
+def _batches(dataset_size: int, per_device: int, devices: int, drop_rule: str | None = None) -> int:
+    """``len(train_loader)``: a real DataLoader, over a DistributedSampler for several devices; with
+    ``drop_rule`` (compile) dropping a last partial batch as the release's ``build_dataloader`` decides."""
     import torch
     from torch.utils.data import DataLoader, DistributedSampler
 
@@ -146,7 +153,9 @@ def _batches(dataset_size: int, per_device: int, devices: int) -> int:
     data = Images()
     batch = min(per_device, dataset_size)
     sampler = DistributedSampler(data, num_replicas=devices, rank=0, shuffle=True) if devices > 1 else None
-    return len(DataLoader(data, batch_size=batch, sampler=sampler, shuffle=sampler is None))
+    samples = len(sampler) if sampler is not None else dataset_size
+    drop = (drop_rule == "dataset" and dataset_size % batch != 0) or (drop_rule == "shard" and samples > batch > 0 and samples % batch != 0)
+    return len(DataLoader(data, batch_size=batch, sampler=sampler, shuffle=sampler is None, drop_last=drop))
 
 
 def yolo_trace(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,9 +184,13 @@ def _ultralytics_section(section: Mapping[str, Any]) -> dict[str, Any]:
     args = SimpleNamespace(**{**u.defaults, **given})
     devices = section.get("devices", 1)
     images = section["dataset_size"]
-    if args.fraction < 1:  # data/base.py get_img_files: max(1, round(len(im_files) * self.fraction)) images
-        images = max(1, round(images * args.fraction))
-    nb = _batches(images, args.batch // max(devices, 1), devices)
+    fraction = args.fraction[0] if isinstance(args.fraction, list) else args.fraction  # get_split_fraction(fraction, "train")
+    if isinstance(fraction, int) and fraction > 1:  # 8.4.135 on: an image count
+        images = min(images, fraction)
+    elif fraction < 1:  # data/base.py get_img_files: round(len(im_files) * self.fraction) images (8.4.140 on: at least 1)
+        images = max(1, round(images * fraction)) if u.at_least_one else round(images * fraction)
+    compiled = bool(getattr(args, "compile", False))  # detect/train.py: drop_last=self.args.compile and mode == "train"
+    nb = _batches(images, args.batch // max(devices, 1), devices, u.drop_rule if compiled else None)
     trainer = Trainer(args=args, epochs=args.epochs, batch_size=args.batch, data={"nc": section.get("nc", 10)})
     trainer.accumulate = max(round(args.nbs / trainer.batch_size), 1)  # (what it ramps to moves no lr)
     iterations = math.ceil(images / max(trainer.batch_size, args.nbs)) * trainer.epochs  # len(self.train_loader.dataset)
