@@ -206,4 +206,5 @@ FAMILY = Family(
     section_module="trainer",  # the Trainer's arithmetic loads only for a `transformers:` section
     logs_module="logs",  # trainer_state.json
     stepped_by_script=True,
+    file_suffixes=(".yaml", ".yml"),  # a LLaMA-Factory training YAML (files.py)
 )
