@@ -177,7 +177,7 @@ def training_examples(size: int | None, lf: Mapping[str, Any], path: str) -> tup
         if n - n_test < 1:
             raise TorchWouldRaise(f"{path}.val_size", f"datasets' train_test_split raises ValueError (the resulting train set would be empty); lower val_size")
         how = f"ceil({n:,} x {v!r}) = {n_test:,}" if isinstance(test, float) else f"{n_test:,}"
-        lines.append(f"  val_size {v!r} splits {how} examples off for evaluation: {n - n_test:,} train")
+        lines.append(f"  val_size {lf.get('val_size')!r} splits {how} examples off for evaluation: {n - n_test:,} train")
         n -= n_test
     lines.append("  preprocessing keeps one training example per sample (it skips malformed ones)")
     return n, lines
