@@ -20,8 +20,19 @@ ENDS_AT_T = ("linear", "cosine", "cosine_with_restarts", "polynomial", "cosine_w
 
 def _section(s: Subject):
     """The TrainingArguments of a ``transformers:`` section, or None."""
-    section = s.spec.source.get(SECTION)
-    return (section, read(section)) if section is not None else None
+    return _with_options(s.spec.source)
+
+
+def _with_options(source):
+    """The section with the run's options given beside it (a YAML's run:, --dataset-size and the other flags) moved in,
+    as the config loader translated it; None without a section."""
+    from ...config import options_into_section
+    from .trainer import OPTIONS
+
+    if source.get(SECTION) is None:
+        return None
+    section = options_into_section(source, SECTION, OPTIONS)[0][SECTION]
+    return section, read(section)
 
 
 def _field(s: Subject, key: str, section_key: str) -> str:

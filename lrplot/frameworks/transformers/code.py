@@ -81,8 +81,9 @@ def _optimizer(spec: Spec, ns: Namespace, own: dict[str, str]) -> list[str]:
 
 
 def _trainer_code(spec: Spec) -> str:
-    section = spec.source["transformers"]
-    args = read(section)
+    from .checks import _with_options
+
+    section, args = _with_options(spec.source)
     plan = args.plan
     lines = ["from transformers import Trainer, TrainingArguments", "", "training_args = TrainingArguments("]
     lines += [f"    {key}={value!r}," for key, value in section.items() if key not in PLAN_KEYS]

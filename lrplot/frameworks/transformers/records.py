@@ -207,4 +207,5 @@ FAMILY = Family(
     logs_module="logs",  # trainer_state.json
     stepped_by_script=True,
     lr_keys=frozenset({"lr_end", "min_lr", "max_lr", "learning_rate"}),  # the keywords that are lrs (lrplot.explore)
+    file_suffixes=(".yaml", ".yml"),  # a LLaMA-Factory training YAML (files.py)
 )

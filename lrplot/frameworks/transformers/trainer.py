@@ -50,7 +50,8 @@ TRAINING_ARGUMENTS = (
     'ddp_timeout', 'fsdp', 'fsdp_config', 'deepspeed', 'debug', 'skip_memory_metrics', 'do_train', 'do_eval',
     'do_predict', 'resume_from_checkpoint', 'local_rank',
 )  # fmt: skip
-PLAN_KEYS = ("dataset_size", "devices")  # lrplot's: what the Trainer learns from the dataset and the launcher
+PLAN_KEYS = ("dataset_size", "devices", "llamafactory")  # lrplot's: what the Trainer learns from the dataset and the launcher
+# (llamafactory: the data keys of a LLaMA-Factory YAML that change the training set's length; see llamafactory.py)
 # The run's and optimizer's options (a YAML's run:, or --dataset-size and the other flags) as the
 # TrainingArguments they mean.
 OPTIONS = {
@@ -91,6 +92,7 @@ def keys() -> list[tuple[str, str, str]]:
     rows = [(k, "-" if DEFAULTS[k] is None else str(DEFAULTS[k]), _DOCS[k]) for k in DEFAULTS]
     rows += [("dataset_size", "-", "training samples (lrplot's: the Trainer reads len(train_dataset))"),
              ("devices", "1", "data-parallel processes (lrplot's: the launcher's world size)"),
+             ("llamafactory", "-", "a LLaMA-Factory YAML's stage, dataset, max_samples, val_size, packing, streaming, mix_strategy (lrplot's: how its loader cuts the training set)"),
              ("(any other field)", "", "other TrainingArguments fields are accepted; the few that would change the steps in ways lrplot does not model are refused, saying why")]
     return rows
 
@@ -246,6 +248,8 @@ class Arguments:
     given: frozenset[str]  # the fields the section writes
     metric_for_best_model: str | None = None
     fp16: bool = False
+    data_lines: tuple[str, ...] = ()  # how a LLaMA-Factory YAML's loader made the training set's length
+    llamafactory: bool = False
 
 
 def read(section: Any, path: str = SECTION) -> Arguments:
@@ -303,7 +307,21 @@ def read(section: Any, path: str = SECTION) -> Arguments:
         size = integer(section["dataset_size"], where("dataset_size"))
         if size < 1:
             raise ConfigError(where("dataset_size"), f"must be >= 1, got {size}")
-    elif max_steps <= 0:
+    data_lines: tuple[str, ...] = ()
+    if "llamafactory" in section:
+        from .llamafactory import training_examples
+
+        size, made = training_examples(size, section["llamafactory"], where("llamafactory"))
+        data_lines = tuple(made)
+    if size is None and max_steps <= 0:
+        given = "dataset_size" in section
+        if "llamafactory" in section:
+            raise ConfigError(
+                where("dataset_size"),
+                ("is no length: a streaming dataset has none, so give max_steps, as LLaMA-Factory requires" if given else
+                 "missing; the Trainer counts the run from the training set's size: give --dataset-size (run.dataset_size), "
+                 "the number of training examples after LLaMA-Factory's preprocessing (max_samples and val_size are applied to it), or max_steps"),
+            )
         raise ConfigError(
             where("dataset_size"),
             "missing; the Trainer counts the run from the training set's size (give dataset_size, the number of samples), "
@@ -332,7 +350,7 @@ def read(section: Any, path: str = SECTION) -> Arguments:
     metric_name = section.get("metric_for_best_model")
     return Arguments(
         lr, kind, _kwargs(a["lr_scheduler_kwargs"], where("lr_scheduler_kwargs")), strategy, plan, frozenset(section),
-        metric_name if isinstance(metric_name, str) else None, section.get("fp16") is True,
+        metric_name if isinstance(metric_name, str) else None, section.get("fp16") is True, data_lines, "llamafactory" in section,
     )
 
 
@@ -424,6 +442,14 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     args = read(section, path)
     plan = args.plan
     name = args.lr_scheduler_type
+    filled = None
+    if args.llamafactory and name == "warmup_stable_decay":
+        from dataclasses import replace
+
+        from .llamafactory import wsd_defaults
+
+        kwargs, filled = wsd_defaults(args.lr_scheduler_kwargs, plan.num_warmup_steps, plan.num_training_steps)
+        args = replace(args, lr_scheduler_kwargs=kwargs)
     info = BY_NAME[PREFIX + name]
     metric_driven = info.steps_on_metric
     steps = plan.steps_taken
@@ -450,8 +476,10 @@ def translate(section: Any, config: Mapping[str, Any], path: str = SECTION) -> t
     for key in ("name", "metric"):
         if key in config:
             out[key] = config[key]
-    lines = ["transformers Trainer (5.23): the steps its schedule counts"]
+    lines = [*args.data_lines, "transformers Trainer (5.23): the steps its schedule counts"]
     lines += [f"  {line}" for line in plan.arithmetic()]
+    if filled:
+        lines.append(f"  {filled}")
     # trainer.py:1367: the Trainer always passes both counts; get_scheduler's dispatch picks what the schedule takes
     kwargs = f", scheduler_specific_kwargs={args.lr_scheduler_kwargs!r}" if args.lr_scheduler_kwargs else ""
     lines.append(
