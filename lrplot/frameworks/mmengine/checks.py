@@ -10,14 +10,24 @@ for an OpenMMLab config).
 
 from __future__ import annotations
 
+import re
+from typing import Mapping
+
 from ...engine.pitfalls import Rule, Subject, num
 from .describe import Span, spans
 from .records import INF
+from .section import entries
 
 
 def _field(s: Subject, span: Span, key: str) -> str:
     path = f"{span.node.path}.{key}"
-    if "mmengine" in s.spec.source:
+    section = s.spec.source.get("mmengine")
+    if isinstance(section, Mapping):
+        # the config's own index: entries lrplot leaves out (a weight_decay scheduler) count there
+        match = re.match(r"scheduler\.schedulers\[(\d+)\]", path)
+        kept = entries(section)
+        if match and int(match.group(1)) < len(kept):
+            return f"mmengine.param_scheduler[{kept[int(match.group(1))]}]" + path[match.end():]
         return path.replace("scheduler.schedulers", "mmengine.param_scheduler", 1)
     return path
 
