@@ -193,12 +193,44 @@ def test_yaml_reader_agrees_with_fvcores_load_yaml_with_base() -> None:
     _live()
     from fvcore.common.config import CfgNode
 
-    for name in ("configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml", "layoutlmv3/cascade_layoutlmv3.yaml"):
-        theirs = CfgNode.load_yaml_with_base(str(FIXTURES / name))["SOLVER"]
+    for name in ("configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml", "layoutlmv3/cascade_layoutlmv3.yaml",
+                 "configs/COCO-Detection/retinanet_R_50_FPN_1x.yaml"):
+        # allow_unsafe, as detectron2's get_cfg().merge_from_file passes: Base-RetinaNet.yaml's
+        # anchor sizes are a !!python/object/apply:eval of detectron2's own (the reference runs it; lrplot never does)
+        theirs = CfgNode.load_yaml_with_base(str(FIXTURES / name), allow_unsafe=True)["SOLVER"]
         ours = load(FIXTURES / name).source["detectron2"]
         from lrplot.frameworks.detectron2.section import decode
 
         assert {k: decode(v) for k, v in theirs.items() if k in ours} == ours
+
+
+def test_retinanet_reads_past_the_python_tag_of_its_base() -> None:
+    """Base-RetinaNet.yaml's anchor SIZES are `!!python/object/apply:eval [...]`, which detectron2 runs
+    through yaml.unsafe_load: lrplot, reading only SOLVER, leaves the value unread."""
+    spec = load(FIXTURES / "configs" / "COCO-Detection" / "retinanet_R_50_FPN_1x.yaml")
+    assert spec.source["detectron2"] == {"IMS_PER_BATCH": 16, "BASE_LR": 0.01, "STEPS": (60000, 80000), "MAX_ITER": 90000}
+    same = load({"detectron2": dict(spec.source["detectron2"])})
+    assert spec.scheduler == same.scheduler and spec.run == same.run and spec.optimizer == same.optimizer
+    assert any("Base-RetinaNet.yaml: SOLVER IMS_PER_BATCH, BASE_LR, STEPS, MAX_ITER" in line for line in spec.derivation)
+
+
+@pytest.mark.parametrize(("solver", "fragment"), [
+    ("  BASE_LR: !!python/object/apply:eval ['0.01 * 2']\n", "b.yaml: SOLVER.BASE_LR: holds !!python/object/apply:eval (line 3)"),
+    ("  STEPS: [1000, !custom 2000]\n", "b.yaml: SOLVER.STEPS: holds !custom"),
+])
+def test_a_python_tag_in_a_solver_key_is_named(tmp_path, solver: str, fragment: str) -> None:
+    (tmp_path / "b.yaml").write_text("MODEL: {SIZES: !!python/object/apply:eval ['[[32]]']}\nSOLVER:\n" + solver)
+    (tmp_path / "a.yaml").write_text("_BASE_: b.yaml\nSOLVER: {MAX_ITER: 3000}\n")
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "a.yaml")
+    assert fragment in str(err.value) and "never runs" in str(err.value)
+
+
+def test_lrplots_own_yaml_still_refuses_a_python_tag(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text("scheduler: {type: step, step_size: !!python/object/apply:eval ['3']}\n")
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "a.yaml")
+    assert "could not determine a constructor" in str(err.value)
 
 
 def test_cosine_config_of_a_real_project() -> None:

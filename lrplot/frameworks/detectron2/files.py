@@ -3,7 +3,8 @@
 A YAML config (``configs/COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml``, or the ``config.yaml``
 detectron2 dumps into its output folder) is read as fvcore's ``CfgNode.load_yaml_with_base`` reads
 it: each ``_BASE_`` (one path or a list) relative to the file's folder, the file's keys merged over
-its bases; then yacs decodes strings holding Python literals (``STEPS: (60000, 80000)`` is a
+its bases (a value under a Python tag, as Base-RetinaNet.yaml's anchor sizes, is left unread unless
+it is a SOLVER key lrplot reads); then yacs decodes strings holding Python literals (``STEPS: (60000, 80000)`` is a
 tuple) and checks each value against its default's type. Its ``SOLVER`` keys become the
 ``detectron2:`` section; keys a project added to SOLVER (detectron2 itself would refuse them) are
 named in ``explain`` and left out. YAML is read with the safe loader only (detectron2 falls back to
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError
+from ...values import YamlTag
 from ...pysource import Evaluator, Unreadable, need, parse
 from ...sources import ConfigFile, SourceFile, read_source
 from .records import BY_NAME, PREFIX
@@ -61,6 +63,13 @@ def _yaml(source: SourceFile) -> ConfigFile:
     solver = cfg.get("SOLVER", {})
     if not isinstance(solver, dict):
         raise ConfigError(f"{source.where}: SOLVER", f"must be a mapping of SOLVER keys, got {type(solver).__name__}")
+    for key, value in solver.items():
+        # a YAML tag lrplot does not construct (Base-RetinaNet.yaml's `!!python/object/apply:eval` under
+        # MODEL) only matters in a key lrplot reads
+        if key in KEYS and find_tag(value) is not None:
+            tag = find_tag(value)
+            raise ConfigError(f"{origin.get(key, source.where)}: SOLVER.{key}", f"holds {tag.tag} (line {tag.line}), which detectron2 evaluates "
+                              "with yaml.unsafe_load and lrplot never runs; write the value itself")
     section = {k: decode(v) for k, v in solver.items() if k in KEYS}
     lines = []
     schedule = [k for k in section if k not in INERT]
@@ -79,8 +88,18 @@ def _yaml(source: SourceFile) -> ConfigFile:
     return ConfigFile(config, "detectron2", tuple(lines), tuple(files))
 
 
+def find_tag(value: Any) -> YamlTag | None:
+    if isinstance(value, YamlTag):
+        return value
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ():
+        found = find_tag(item)
+        if found is not None:
+            return found
+    return None
+
+
 def _with_base(source: SourceFile, files: list[str], origin: dict[str, str], chain: tuple[str, ...]) -> dict[str, Any]:
-    if source.parse_error:
+    if source.parse_error and source.data is None:
         raise ConfigError(source.where, source.parse_error)
     key = os.path.realpath(source.path)
     if key in chain:
