@@ -396,6 +396,21 @@ def _cli(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+def test_code_for_a_file_trains_the_plan_its_flags_drew(tmp_path) -> None:
+    """`lrplot code FILE --devices 4` on a config written for REFERENCE_WORLD_SIZE 8: the emitted
+    code calls auto_scale_workers as DefaultTrainer does, and trains exactly what was drawn."""
+    from emitted import run_emitted
+
+    _detectron2_config()
+    config = tmp_path / "cos.yaml"
+    config.write_text("SOLVER:\n  LR_SCHEDULER_NAME: WarmupCosineLR\n  BASE_LR: 0.02\n  BASE_LR_END: 0.0002\n  MAX_ITER: 500\n"
+                      "  WARMUP_ITERS: 70\n  IMS_PER_BATCH: 16\n  REFERENCE_WORLD_SIZE: 8\n")
+    spec = load(config, run={"devices": 4})
+    code = lrplot.code.library_code(spec)
+    assert "auto_scale_workers(cfg, 4)" in code and spec.run.total_steps == 1000
+    assert np.array_equal(run_emitted(code), lrplot.simulate(spec, exact=True).lr)
+
+
 def test_command_line_speaks_detectron2(tmp_path) -> None:
     listed = _cli("list", "detectron2").output
     assert "detectron2.WarmupParamScheduler" in listed and "REFERENCE_WORLD_SIZE" in listed and "WORLD_SIZE" in listed
