@@ -134,6 +134,17 @@ class YamlTag:
         return f"{self.tag} (line {self.line})"
 
 
+class Missing:
+    """A value a framework's file leaves for the flags to give (a LazyConfig's ``train.max_iter`` from
+    detectron2's own files): an error saying ``why`` unless a flag or an including file sets it."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+    def __repr__(self) -> str:
+        return self.why
+
+
 def yaml_load(text: str, tolerant: bool = False) -> Any:
     """``yaml.safe_load`` with YAML 1.2 numbers (``5e-5`` is a float); raises yaml.YAMLError only.
     ``tolerant``: a tag no safe constructor knows is a :class:`YamlTag` rather than an error."""
@@ -196,6 +207,8 @@ def type_name(value: Any) -> str:
         return "nothing"
     if isinstance(value, YamlTag):
         return f"the YAML tag {value.tag}, which lrplot never runs:"
+    if isinstance(value, Missing):
+        return "nothing:"
     return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(
         type(value), type(value).__name__
     )
@@ -264,6 +277,8 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, Missing):
+        return value.why
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
         return f"an integer of {len(str(abs(value)))} digits"
     text = repr(value)

@@ -26,6 +26,7 @@ import pytest
 import lrplot
 import lrplot.code
 from lrplot.config import load
+from lrplot.sources import read_config
 from lrplot.errors import ConfigError, TorchWouldRaise
 from lrplot.registry import family
 
@@ -254,7 +255,57 @@ def test_lazyconfig_is_read_statically_through_its_imports_and_function() -> Non
     })
     assert spec.scheduler == explicit.scheduler
     assert any("coco_schedule.py:39" in line for line in spec.derivation)
-    assert {Path(f).name for f in spec.files} == {"retinanet_R_50_FPN_1x.py", "optim.py", "coco_schedule.py", "train.py"}
+    assert {Path(f).name for f in spec.files} == {"retinanet_R_50_FPN_1x.py", "optim.py", "coco_schedule.py", "coco.py", "train.py"}
+
+
+def test_lazyconfig_reads_what_it_sets_on_a_get_config_result() -> None:
+    """torchvision_imagenet_R_50.py: `train = get_config("common/train.py").train` (detectron2's own
+    file, not read), then `train.max_iter = 100 * 1281167 // 256`."""
+    spec = load(FIXTURES / "configs" / "Misc" / "torchvision_imagenet_R_50.py")
+    assert spec.run.total_steps == 100 * 1281167 // 256 and spec.run.unit == "iteration"
+    assert any(f"train.max_iter: {100 * 1281167 // 256} iterations" in line for line in spec.derivation)
+
+
+def test_a_lazyconfig_without_its_length_is_refused_not_drawn_for_100_epochs(tmp_path) -> None:
+    config = tmp_path / "c.py"
+    config.write_text("from detectron2.config import LazyCall as L\nfrom detectron2.model_zoo import get_config\n"
+                      "from fvcore.common.param_scheduler import CosineParamScheduler\n"
+                      "lr_multiplier = L(CosineParamScheduler)(start_value=1.0, end_value=0.0)\n"
+                      "train = get_config('common/train.py').train\ntrain.init_checkpoint = None\n")
+    with pytest.raises(ConfigError) as err:
+        load(config)
+    assert "c.py sets no train.max_iter (a call of get_config() at" in str(err.value) and "--iterations" in str(err.value)
+    assert load(config, run={"iterations": 300}).run.total_steps == 300
+
+
+def test_new_baselines_longer_schedules_scale_their_100ep_sibling() -> None:
+    """mask_rcnn_R_50_FPN_400ep_LSJ.py imports everything from the 100ep file, then `train.max_iter *= 4`
+    and `[milestone * 4 for milestone in ...]`; warmup_length stays the 100ep file's fraction, as in detectron2."""
+    folder = FIXTURES / "configs" / "new_baselines"
+    base = load(folder / "mask_rcnn_R_50_FPN_100ep_LSJ.py")
+    long = load(folder / "mask_rcnn_R_50_FPN_400ep_LSJ.py")
+    assert read_config(folder / "mask_rcnn_R_50_FPN_400ep_LSJ.py").framework == "detectron2"
+    inner, inner4 = base.scheduler.params["scheduler"], long.scheduler.params["scheduler"]
+    assert long.run.total_steps == 4 * base.run.total_steps
+    assert inner4.params["milestones"] == tuple(4 * m for m in inner.params["milestones"])
+    assert inner4.params["num_updates"] == 4 * inner.params["num_updates"]
+    assert long.scheduler.params["warmup_length"] == base.scheduler.params["warmup_length"]
+
+
+@pytest.mark.parametrize(("line", "fragment"), [
+    ("[m * 4 for m in lr_multiplier.scheduler.milestones if m > 1]", "a list comprehension other than [expression for name in list]"),
+    ("[m * 4 for m in optimizer]", "a list comprehension over"),
+])
+def test_a_comprehension_lrplot_does_not_read_is_named(tmp_path, line: str, fragment: str) -> None:
+    config = tmp_path / "c.py"
+    config.write_text("from detectron2.config import LazyCall as L\nfrom detectron2.solver import WarmupParamScheduler\n"
+                      "from fvcore.common.param_scheduler import MultiStepParamScheduler\noptimizer = 3\n"
+                      "lr_multiplier = L(WarmupParamScheduler)(scheduler=L(MultiStepParamScheduler)(values=[1.0, 0.1], milestones=[10], "
+                      "num_updates=20), warmup_length=0.1, warmup_factor=0.1)\n"
+                      f"lr_multiplier.scheduler.milestones = {line}\n")
+    with pytest.raises(ConfigError) as err:
+        load(config, run={"iterations": 20})
+    assert fragment in str(err.value) and "c.py:6" in str(err.value)
 
 
 def test_lazyconfig_3x_takes_the_functions_else_branch(tmp_path) -> None:

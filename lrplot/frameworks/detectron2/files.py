@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError
-from ...values import YamlTag
+from ...values import Missing, YamlTag
 from ...pysource import Evaluator, Unreadable, need, parse
 from ...sources import ConfigFile, SourceFile, read_source
 from .records import BY_NAME, PREFIX
@@ -34,7 +34,10 @@ from .section import INERT, KEYS, decode
 
 BASE_KEY = "_BASE_"
 MAX_FILES = 32  # files in one _BASE_ chain or import tree
-_LAZY = re.compile(r"^\s*lr_multiplier\s*=|import[^\n]*\blr_multiplier\b|^\s*from\s+(detectron2\.|fvcore\.common\.param_scheduler)", re.M)
+# a LazyConfig sets or imports lr_multiplier (also in a parenthesized list of names: new_baselines'
+# 400ep file imports everything from its 100ep sibling), or imports detectron2 or fvcore's schedulers
+_LAZY = re.compile(r"^\s*lr_multiplier\s*=|import[^\n(]*\blr_multiplier\b|import\s*\([^)]*\blr_multiplier\b"
+                   r"|^\s*from\s+(detectron2\.|fvcore\.common\.param_scheduler)", re.M)
 
 
 def claims(source: SourceFile) -> str | None:
@@ -184,6 +187,15 @@ class LazyCall(dict):
     where = ""
 
 
+class Partial(dict):
+    """What the file sets on a value it cannot read (a ``get_config(...)`` result): those keys only;
+    ``origin`` says where the rest came from."""
+
+    def __init__(self, origin: Unreadable):
+        super().__init__()
+        self.origin = origin
+
+
 class _Lazy(Evaluator):
     """pysource's evaluator with LazyConfig's imports of other config files and LazyCall."""
 
@@ -228,6 +240,39 @@ class _Lazy(Evaluator):
         names_there = _evaluate(other, self.files)
         for bound, name in names:
             self.names[bound] = names_there.get(name, self.unreadable(stmt, f"{name}, which {shown(path)} does not define"))
+
+    def bind(self, target: ast.expr, value: Any) -> None:
+        # `train = get_config("common/train.py").train` then `train.max_iter = ...`: the keys the file
+        # sets on what it cannot read are known, the rest stay unknown (Partial)
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            owner = self.names.get(target.value.id)
+            if isinstance(owner, Unreadable):
+                self.names[target.value.id] = Partial(owner)
+        super().bind(target, value)
+
+    def _ListComp(self, node: ast.ListComp) -> Any:
+        """``[milestone * 4 for milestone in lr_multiplier.scheduler.milestones]``: one ``for`` over a
+        list the file holds, the element an expression of the name (no condition, no nesting)."""
+        gen = node.generators[0]
+        if len(node.generators) != 1 or gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name):
+            return self.unreadable(node, "a list comprehension other than [expression for name in list]", "write the list out")
+        items = self.value(gen.iter)
+        if isinstance(items, Unreadable):
+            return items
+        if not isinstance(items, (list, tuple)):
+            return self.unreadable(node, f"a list comprehension over {type(items).__name__}, not a list", "write the list out")
+        name, out = gen.target.id, []
+        had, saved = name in self.names, self.names.get(name)
+        try:
+            for item in items:
+                self.names[name] = item
+                out.append(self.value(node.elt))
+        finally:
+            if had:
+                self.names[name] = saved
+            else:
+                self.names.pop(name, None)
+        return self._sized(node, out)
 
     def _Call(self, node: ast.Call) -> Any:
         inner = node.func
@@ -285,8 +330,11 @@ def _lazy(source: SourceFile) -> ConfigFile:
         config["run"] = {"iterations": max_iter}
         lines.append(f"  train.max_iter: {max_iter} iterations, the LRMultiplier's max_iter")
     else:
-        found = train if isinstance(train, Unreadable) else None
-        lines.append("  no train.max_iter" + (f" ({found.construct} at {found.where})" if found else "") + ": give --iterations")
+        found = train if isinstance(train, Unreadable) else getattr(train, "origin", None)
+        said = "no train.max_iter" + (f" ({found.construct} at {found.where})" if found else "")
+        lines.append(f"  {said}: give --iterations")
+        # never the default run drawn as if it were this one: refused unless --iterations gives it
+        config["run"] = {"iterations": Missing(f"{source.where} sets {said}; give the run's length with --iterations")}
     optimizer = names.get("optimizer")
     if isinstance(optimizer, dict):
         config["optimizer"], said = _optimizer(optimizer, source.where)
