@@ -464,6 +464,20 @@ def test_check_rules_find_the_traps(schedulers, run, code) -> None:
     assert code in _codes(_trace(schedulers, **run))
 
 
+def test_a_poly_decay_to_zero_that_ends_with_the_run_gets_mmengines_advice() -> None:
+    """SegFormer's PolyLR(eta_min=0, end=max_iters) reaches 0 at its step end - 1, the run's last
+    iteration: LR102 says how to avoid it in mmengine's terms, and the advice it gives is right."""
+    from lrplot.check import trace_findings
+
+    poly = {"type": "mmengine.PolyLR", "eta_min": 0.0, "power": 1.0, "begin": 15, "end": 600, "by_epoch": False}
+    warm = {"type": "mmengine.LinearLR", "start_factor": 1e-6, "by_epoch": False, "end": 15}
+    found = [f for f in trace_findings(_trace([warm, poly], iterations=600)) if f.code == "LR102"]
+    assert len(found) == 1 and "give eta_min > 0, or end = max_iters + 1 (601)" in found[0].message
+    assert "end the decay with the run" not in found[0].message
+    fixed = _trace([warm, {**poly, "end": 601}], iterations=600)
+    assert fixed.lr[0, -1] > 0 and "LR102" not in _codes(fixed)
+
+
 def test_mmdet_1x_is_clean_and_accumulation_is_reported(tmp_path: Path) -> None:
     recipe = tmp_path / "r.yaml"
     recipe.write_text(f"include: {MMDET / 'faster_rcnn' / 'faster-rcnn_r50_fpn_1x_coco.py'}\nrun: {{dataset_size: 117266, devices: 8}}\n")

@@ -108,6 +108,22 @@ def _warmup_past_decay(s: Subject):
                     )
 
 
+def zero_end_advice(spec, k: int) -> str | None:
+    """LR102's advice in mmengine's words: a decay to eta_min 0 reaches it at its own step end - 1
+    (end is exclusive), so one that ends with the run (end = max_iters) trains its last iteration
+    with lr 0; "end the decay with the run" is what the config already does."""
+    for span in spans(spec):
+        p = span.p
+        kind = span.name.removesuffix("LR")
+        if span.name.endswith("Momentum") or p["end"] >= INF or p.get("eta_min", None) != 0:
+            continue
+        if span.at(p["end"] - 1) == k and span.stop >= spec.run.total_steps:
+            unit = "max_epochs" if p["by_epoch"] else "max_iters"
+            return (f"mmengine's {kind}LR reaches eta_min 0 at its step end - 1 = {p['end'] - 1} (end is exclusive), so the run's last "
+                    f"{'epoch' if p['by_epoch'] else 'iteration'} trains with lr 0: give eta_min > 0, or end = {unit} + 1 ({p['end'] + 1})")
+    return None
+
+
 def _first_change(span: Span) -> int | None:
     """The first iteration where a decay has moved the lr (its own step 1 for the continuous shapes)."""
     p, kind = span.p, span.name.removesuffix("LR")
