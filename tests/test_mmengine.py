@@ -243,6 +243,18 @@ def test_new_style_import_names_the_class_and_other_packages_in_full(tmp_path: P
     assert result.exit_code == 2 and "an import (import mmengine.optim)" in result.output, result.output
 
 
+def test_mmyolos_own_scheduler_hook_is_named_not_modelled(tmp_path: Path) -> None:
+    """mmyolo's YOLOv5/PPYOLOE configs: `param_scheduler = None` and a hook that sets the lr itself."""
+    _write(tmp_path, {
+        "runtime.py": "default_hooks = dict(param_scheduler=dict(type='ParamSchedulerHook'), logger=dict(type='LoggerHook'))\n",
+        "c.py": SCHEDULE.replace("param_scheduler = [", "_base_ = 'runtime.py'\nparam_scheduler = None\nold = [")
+                + "default_hooks = dict(param_scheduler=dict(type='YOLOv5ParamSchedulerHook', scheduler_type='linear', lr_factor=0.01))\n",
+    })
+    result = CliRunner().invoke(main, ["explain", str(tmp_path / "c.py"), "--dataset-size", "100"])
+    assert result.exit_code == 2 and "c.py: default_hooks.param_scheduler: is YOLOv5ParamSchedulerHook" in result.output, result.output
+    assert "lrplot does not model" in result.output and result.output.count("Error:") == 1
+
+
 def test_a_weight_decay_scheduler_is_left_out_and_said() -> None:
     path = FIXTURES / _file_cases()["file-mmpretrain-mobileone-coswd"]
     spec, _ = _file_spec(path, dataset_size=512, devices=8)

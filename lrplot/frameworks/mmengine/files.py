@@ -266,6 +266,15 @@ def read(source: SourceFile) -> ConfigFile:
     missing = [k for k in ("param_scheduler", "train_cfg", "optim_wrapper") if k not in section]
     if missing:
         raise ConfigError(source.where, f"has no {', '.join(missing)} (nor do its bases); lrplot draws the param_scheduler an OpenMMLab config trains with")
+    hooks = data.get("default_hooks")
+    hook = hooks.get("param_scheduler") if isinstance(hooks, dict) else None
+    kind = hook.get("type") if isinstance(hook, dict) else None
+    if section["param_scheduler"] is None and isinstance(kind, str) and kind.rsplit(".", 1)[-1] != "ParamSchedulerHook":
+        # mmyolo: `param_scheduler = None`, and a hook of its own sets the lr every iteration
+        raise ConfigError(f"{reader.origin.get('default_hooks', source.where).split(' (over ')[0]}: default_hooks.param_scheduler",
+                          f"is {kind}, a hook that sets the lr itself (param_scheduler is None, from "
+                          f"{reader.origin.get('param_scheduler', source.where).split(' (over ')[0]}), which lrplot does not model; it draws mmengine's "
+                          "param_scheduler list under ParamSchedulerHook")
     from .section import schedulers
 
     try:  # the list as the mmengine: section reads it, its mistakes named in the file that wrote them
