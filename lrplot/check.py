@@ -63,6 +63,19 @@ def _zero_start_by_design(spec: Spec) -> str | None:
     return hook(spec) if hook is not None else None
 
 
+def _zero_end_advice(spec: Spec, k: int) -> str | None:
+    """How to keep the lr off 0 in the framework's own words (the family's ``checks.zero_end_advice``,
+    given the first step at lr 0), or None for the general advice."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{spec.family.package}.checks")
+    except ModuleNotFoundError:
+        return None
+    hook = getattr(module, "zero_end_advice", None)
+    return hook(spec, k) if hook is not None else None
+
+
 def _first_step_zero_by_design(s: Subject):
     trace = s.trace
     if trace is None or trace.lr.shape[1] < 2 or not any(trace.lr[g, 0] == 0 and trace.lr[g, 1] > 0 for g in range(trace.lr.shape[0])):
@@ -90,10 +103,8 @@ def _reaches_zero(s: Subject):
     span = f"the last {rest} steps train" if zeros == rest else f"{zeros} of the {rest} steps after it train"
     if rest == 1:
         span = "the last step trains"
-    yield "scheduler", (
-        f"the lr{_group_words(s.spec, groups)} reaches 0 at {trace.spec.run.at(k)}, and {span} with lr 0 (no floor); "
-        "end the decay with the run, or give it a floor above 0"
-    )
+    advice = _zero_end_advice(s.spec, k) or "end the decay with the run, or give it a floor above 0"
+    yield "scheduler", f"the lr{_group_words(s.spec, groups)} reaches 0 at {trace.spec.run.at(k)}, and {span} with lr 0 (no floor); {advice}"
 
 
 def _negative(s: Subject):

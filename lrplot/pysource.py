@@ -420,7 +420,10 @@ class Evaluator:
             for alias in stmt.names:
                 name = (alias.asname or alias.name).split(".")[0]
                 if name != "*":
-                    self.names[name] = self.unreadable(stmt, f"an import ({ast.unparse(stmt)[:60]})", "write the value in the file instead of importing it")
+                    # the one name's import, whole (a long `from m import a, b, c` cut short named none of them)
+                    what = (f"from {'.' * stmt.level}{stmt.module or ''} import {alias.name}" if isinstance(stmt, ast.ImportFrom)
+                            else f"import {alias.name}")
+                    self.names[name] = self.unreadable(stmt, f"an import ({what})", "write the value in the file instead of importing it")
         elif isinstance(stmt, ast.FunctionDef) and self.functions and not stmt.decorator_list:
             defaults = tuple(self.value(d) for d in stmt.args.defaults)
             kw_defaults = tuple(_NO_RETURN if d is None else self.value(d) for d in stmt.args.kw_defaults)

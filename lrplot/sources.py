@@ -39,7 +39,10 @@ class SourceFile:
     where: str  # the path as messages show it
     text: str
     data: Any = None
-    parse_error: str | None = None  # why YAML/JSON/TOML text did not parse (data is then None)
+    # why YAML/JSON/TOML text did not parse: data is then None, or, where only tags lrplot does not
+    # construct stood in the way, the YAML with each such value a values.YamlTag, for a framework's
+    # reader that reads only some keys (lrplot's own YAML still refuses the file)
+    parse_error: str | None = None
 
     @property
     def suffix(self) -> str:
@@ -78,6 +81,10 @@ def read_source(path: Path, where: str | None = None) -> SourceFile:
             data = yaml_load(text)
         except yaml.YAMLError as exc:
             problem = yaml_error_message(exc)
+            try:
+                data = yaml_load(text, tolerant=True)
+            except yaml.YAMLError:
+                data = None
     elif kind == "json":
         try:
             import json

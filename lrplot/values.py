@@ -68,6 +68,13 @@ def _loader():
         def _path(self, node) -> str:
             return _node_path(getattr(self, "_root", None), node)
 
+    class Tolerant(Loader):
+        """The same loader, with a tag no safe constructor knows (detectron2's ``!!python/object/apply:eval``)
+        read as a :class:`YamlTag` marker instead of failing: still nothing is run."""
+
+    Tolerant.add_constructor(None, lambda loader, node: YamlTag(str(node.tag).replace("tag:yaml.org,2002:", "!!"), node.start_mark.line + 1))
+    Loader.tolerant = Tolerant
+
     resolvers = {}
     for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items():
         kept = [r for r in rules if r[0] not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
@@ -116,15 +123,38 @@ def _node_path(root, target) -> str:
 _LOADER = None
 
 
-def yaml_load(text: str) -> Any:
-    """``yaml.safe_load`` with YAML 1.2 numbers (``5e-5`` is a float); raises yaml.YAMLError only."""
+class YamlTag:
+    """A YAML value under a tag lrplot does not construct (``!!python/object/apply:eval [...]``):
+    opaque, so a reader that reads only some keys can read a file whose other keys hold one."""
+
+    def __init__(self, tag: str, line: int):
+        self.tag, self.line = tag, line
+
+    def __repr__(self) -> str:
+        return f"{self.tag} (line {self.line})"
+
+
+class Missing:
+    """A value a framework's file leaves for the flags to give (a LazyConfig's ``train.max_iter`` from
+    detectron2's own files): an error saying ``why`` unless a flag or an including file sets it."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+    def __repr__(self) -> str:
+        return self.why
+
+
+def yaml_load(text: str, tolerant: bool = False) -> Any:
+    """``yaml.safe_load`` with YAML 1.2 numbers (``5e-5`` is a float); raises yaml.YAMLError only.
+    ``tolerant``: a tag no safe constructor knows is a :class:`YamlTag` rather than an error."""
     global _LOADER
     import yaml
 
     if _LOADER is None:
         _LOADER = _loader()
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LOADER.tolerant if tolerant else _LOADER)  # noqa: S506 - SafeLoader subclasses
     except RecursionError:
         raise yaml.YAMLError("nested too deeply") from None
 
@@ -175,6 +205,10 @@ def check_tree(data: Any, path: str = "") -> None:
 def type_name(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, YamlTag):
+        return f"the YAML tag {value.tag}, which lrplot never runs:"
+    if isinstance(value, Missing):
+        return "nothing:"
     return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number"}.get(
         type(value), type(value).__name__
     )
@@ -243,6 +277,8 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, Missing):
+        return value.why
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
         return f"an integer of {len(str(abs(value)))} digits"
     text = repr(value)

@@ -26,6 +26,7 @@ import pytest
 import lrplot
 import lrplot.code
 from lrplot.config import load
+from lrplot.sources import read_config
 from lrplot.errors import ConfigError, TorchWouldRaise
 from lrplot.registry import family
 
@@ -193,12 +194,44 @@ def test_yaml_reader_agrees_with_fvcores_load_yaml_with_base() -> None:
     _live()
     from fvcore.common.config import CfgNode
 
-    for name in ("configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml", "layoutlmv3/cascade_layoutlmv3.yaml"):
-        theirs = CfgNode.load_yaml_with_base(str(FIXTURES / name))["SOLVER"]
+    for name in ("configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml", "layoutlmv3/cascade_layoutlmv3.yaml",
+                 "configs/COCO-Detection/retinanet_R_50_FPN_1x.yaml"):
+        # allow_unsafe, as detectron2's get_cfg().merge_from_file passes: Base-RetinaNet.yaml's
+        # anchor sizes are a !!python/object/apply:eval of detectron2's own (the reference runs it; lrplot never does)
+        theirs = CfgNode.load_yaml_with_base(str(FIXTURES / name), allow_unsafe=True)["SOLVER"]
         ours = load(FIXTURES / name).source["detectron2"]
         from lrplot.frameworks.detectron2.section import decode
 
         assert {k: decode(v) for k, v in theirs.items() if k in ours} == ours
+
+
+def test_retinanet_reads_past_the_python_tag_of_its_base() -> None:
+    """Base-RetinaNet.yaml's anchor SIZES are `!!python/object/apply:eval [...]`, which detectron2 runs
+    through yaml.unsafe_load: lrplot, reading only SOLVER, leaves the value unread."""
+    spec = load(FIXTURES / "configs" / "COCO-Detection" / "retinanet_R_50_FPN_1x.yaml")
+    assert spec.source["detectron2"] == {"IMS_PER_BATCH": 16, "BASE_LR": 0.01, "STEPS": (60000, 80000), "MAX_ITER": 90000}
+    same = load({"detectron2": dict(spec.source["detectron2"])})
+    assert spec.scheduler == same.scheduler and spec.run == same.run and spec.optimizer == same.optimizer
+    assert any("Base-RetinaNet.yaml: SOLVER IMS_PER_BATCH, BASE_LR, STEPS, MAX_ITER" in line for line in spec.derivation)
+
+
+@pytest.mark.parametrize(("solver", "fragment"), [
+    ("  BASE_LR: !!python/object/apply:eval ['0.01 * 2']\n", "b.yaml: SOLVER.BASE_LR: holds !!python/object/apply:eval (line 3)"),
+    ("  STEPS: [1000, !custom 2000]\n", "b.yaml: SOLVER.STEPS: holds !custom"),
+])
+def test_a_python_tag_in_a_solver_key_is_named(tmp_path, solver: str, fragment: str) -> None:
+    (tmp_path / "b.yaml").write_text("MODEL: {SIZES: !!python/object/apply:eval ['[[32]]']}\nSOLVER:\n" + solver)
+    (tmp_path / "a.yaml").write_text("_BASE_: b.yaml\nSOLVER: {MAX_ITER: 3000}\n")
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "a.yaml")
+    assert fragment in str(err.value) and "never runs" in str(err.value)
+
+
+def test_lrplots_own_yaml_still_refuses_a_python_tag(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text("scheduler: {type: step, step_size: !!python/object/apply:eval ['3']}\n")
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "a.yaml")
+    assert "could not determine a constructor" in str(err.value)
 
 
 def test_cosine_config_of_a_real_project() -> None:
@@ -222,7 +255,57 @@ def test_lazyconfig_is_read_statically_through_its_imports_and_function() -> Non
     })
     assert spec.scheduler == explicit.scheduler
     assert any("coco_schedule.py:39" in line for line in spec.derivation)
-    assert {Path(f).name for f in spec.files} == {"retinanet_R_50_FPN_1x.py", "optim.py", "coco_schedule.py", "train.py"}
+    assert {Path(f).name for f in spec.files} == {"retinanet_R_50_FPN_1x.py", "optim.py", "coco_schedule.py", "coco.py", "train.py"}
+
+
+def test_lazyconfig_reads_what_it_sets_on_a_get_config_result() -> None:
+    """torchvision_imagenet_R_50.py: `train = get_config("common/train.py").train` (detectron2's own
+    file, not read), then `train.max_iter = 100 * 1281167 // 256`."""
+    spec = load(FIXTURES / "configs" / "Misc" / "torchvision_imagenet_R_50.py")
+    assert spec.run.total_steps == 100 * 1281167 // 256 and spec.run.unit == "iteration"
+    assert any(f"train.max_iter: {100 * 1281167 // 256} iterations" in line for line in spec.derivation)
+
+
+def test_a_lazyconfig_without_its_length_is_refused_not_drawn_for_100_epochs(tmp_path) -> None:
+    config = tmp_path / "c.py"
+    config.write_text("from detectron2.config import LazyCall as L\nfrom detectron2.model_zoo import get_config\n"
+                      "from fvcore.common.param_scheduler import CosineParamScheduler\n"
+                      "lr_multiplier = L(CosineParamScheduler)(start_value=1.0, end_value=0.0)\n"
+                      "train = get_config('common/train.py').train\ntrain.init_checkpoint = None\n")
+    with pytest.raises(ConfigError) as err:
+        load(config)
+    assert "c.py sets no train.max_iter (a call of get_config() at" in str(err.value) and "--iterations" in str(err.value)
+    assert load(config, run={"iterations": 300}).run.total_steps == 300
+
+
+def test_new_baselines_longer_schedules_scale_their_100ep_sibling() -> None:
+    """mask_rcnn_R_50_FPN_400ep_LSJ.py imports everything from the 100ep file, then `train.max_iter *= 4`
+    and `[milestone * 4 for milestone in ...]`; warmup_length stays the 100ep file's fraction, as in detectron2."""
+    folder = FIXTURES / "configs" / "new_baselines"
+    base = load(folder / "mask_rcnn_R_50_FPN_100ep_LSJ.py")
+    long = load(folder / "mask_rcnn_R_50_FPN_400ep_LSJ.py")
+    assert read_config(folder / "mask_rcnn_R_50_FPN_400ep_LSJ.py").framework == "detectron2"
+    inner, inner4 = base.scheduler.params["scheduler"], long.scheduler.params["scheduler"]
+    assert long.run.total_steps == 4 * base.run.total_steps
+    assert inner4.params["milestones"] == tuple(4 * m for m in inner.params["milestones"])
+    assert inner4.params["num_updates"] == 4 * inner.params["num_updates"]
+    assert long.scheduler.params["warmup_length"] == base.scheduler.params["warmup_length"]
+
+
+@pytest.mark.parametrize(("line", "fragment"), [
+    ("[m * 4 for m in lr_multiplier.scheduler.milestones if m > 1]", "a list comprehension other than [expression for name in list]"),
+    ("[m * 4 for m in optimizer]", "a list comprehension over"),
+])
+def test_a_comprehension_lrplot_does_not_read_is_named(tmp_path, line: str, fragment: str) -> None:
+    config = tmp_path / "c.py"
+    config.write_text("from detectron2.config import LazyCall as L\nfrom detectron2.solver import WarmupParamScheduler\n"
+                      "from fvcore.common.param_scheduler import MultiStepParamScheduler\noptimizer = 3\n"
+                      "lr_multiplier = L(WarmupParamScheduler)(scheduler=L(MultiStepParamScheduler)(values=[1.0, 0.1], milestones=[10], "
+                      "num_updates=20), warmup_length=0.1, warmup_factor=0.1)\n"
+                      f"lr_multiplier.scheduler.milestones = {line}\n")
+    with pytest.raises(ConfigError) as err:
+        load(config, run={"iterations": 20})
+    assert fragment in str(err.value) and "c.py:6" in str(err.value)
 
 
 def test_lazyconfig_3x_takes_the_functions_else_branch(tmp_path) -> None:
@@ -362,6 +445,21 @@ def _cli(*args: str):
     from lrplot.cli import cli
 
     return CliRunner().invoke(cli, list(args))
+
+
+def test_code_for_a_file_trains_the_plan_its_flags_drew(tmp_path) -> None:
+    """`lrplot code FILE --devices 4` on a config written for REFERENCE_WORLD_SIZE 8: the emitted
+    code calls auto_scale_workers as DefaultTrainer does, and trains exactly what was drawn."""
+    from emitted import run_emitted
+
+    _detectron2_config()
+    config = tmp_path / "cos.yaml"
+    config.write_text("SOLVER:\n  LR_SCHEDULER_NAME: WarmupCosineLR\n  BASE_LR: 0.02\n  BASE_LR_END: 0.0002\n  MAX_ITER: 500\n"
+                      "  WARMUP_ITERS: 70\n  IMS_PER_BATCH: 16\n  REFERENCE_WORLD_SIZE: 8\n")
+    spec = load(config, run={"devices": 4})
+    code = lrplot.code.library_code(spec)
+    assert "auto_scale_workers(cfg, 4)" in code and spec.run.total_steps == 1000
+    assert np.array_equal(run_emitted(code), lrplot.simulate(spec, exact=True).lr)
 
 
 def test_command_line_speaks_detectron2(tmp_path) -> None:

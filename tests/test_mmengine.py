@@ -185,6 +185,103 @@ def test_mmpretrain_swin_chain_with_old_style_train_cfg() -> None:
     assert trace.lr[0, warm - 1] == trace.lr.max() and np.all(np.diff(trace.lr[0, :warm]) > 0)
 
 
+def _file_cases() -> dict[str, str]:
+    return checks._load_module("lrplot_mmengine_cases", GOLDEN / "mmengine_cases.py").FILES
+
+
+PLAN_KEYS = ("dataset_size", "world_size")
+
+
+@pytest.mark.parametrize("case_id", sorted(_file_cases()))
+def test_real_config_files_give_the_golden_schedule(case_id: str) -> None:
+    """A real file (new-style with imported classes, a weight_decay scheduler) read as its golden
+    case's keys, and trained as the real Runner trained them."""
+    doc = golden(case_id)
+    section = doc["config"]["mmengine"]
+    path = FIXTURES / _file_cases()[case_id]
+    spec, read = _file_spec(path, dataset_size=section["dataset_size"], devices=section["world_size"])
+    assert json.loads(json.dumps(read.data["mmengine"])) == {k: v for k, v in section.items() if k not in PLAN_KEYS}
+    for exact in (True, False):
+        checks.check_trace(case_id, lrplot.simulate(spec, exact=exact), doc["lr"], doc["momentum"], exact)
+
+
+@pytest.mark.parametrize("case_id", sorted(_file_cases()))
+def test_live_config_fromfile_reads_what_the_golden_case_holds(case_id: str) -> None:
+    _live()
+    from mmengine.config import Config
+
+    def named(value: Any) -> Any:  # a class a new-style config imports, by its name
+        if isinstance(value, type):
+            return value.__name__
+        if isinstance(value, dict):
+            return {k: named(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [named(v) for v in value]
+        return value
+
+    cfg = Config.fromfile(str(FIXTURES / _file_cases()[case_id]))
+    theirs = {k: named(cfg[k]) for k in ("param_scheduler", "train_cfg", "optim_wrapper", "auto_scale_lr") if k in cfg}
+    theirs["train_dataloader"] = {"batch_size": cfg.train_dataloader.batch_size}
+    section = golden(case_id)["config"]["mmengine"]
+    assert theirs == {k: v for k, v in section.items() if k not in PLAN_KEYS}
+
+
+def test_new_style_import_names_the_class_and_other_packages_in_full(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "c.py": "from mmengine.optim.scheduler.lr_scheduler import LinearLR, MultiStepLR, PolyLR, CosineAnnealingLR\n"
+                "from mmdet.engine.schedulers import QuadraticWarmupLR\nfrom torch.optim import SGD\n"
+                "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=2)\noptim_wrapper = dict(optimizer=dict(type=SGD, lr=0.1))\n"
+                "param_scheduler = [dict(type=QuadraticWarmupLR, end=5)]\ntrain_dataloader = dict(batch_size=1)\n",
+    })
+    result = CliRunner().invoke(main, ["explain", str(tmp_path / "c.py"), "--dataset-size", "10"])
+    assert result.exit_code == 2 and "'mmdet.engine.schedulers.QuadraticWarmupLR' is not an mmengine 0.10.7 scheduler" in result.output
+    assert "c.py: param_scheduler[0].type" in result.output, result.output  # named in the file that wrote it
+    # an import lrplot cannot read, where it is needed, is named whole (not cut inside its list of names)
+    _write(tmp_path, {"d.py": "import mmengine.optim as optim\ntrain_cfg = dict(type='EpochBasedTrainLoop', max_epochs=2)\n"
+                              "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\nparam_scheduler = optim.LinearLR\n"})
+    result = CliRunner().invoke(main, ["explain", str(tmp_path / "d.py"), "--dataset-size", "10"])
+    assert result.exit_code == 2 and "an import (import mmengine.optim)" in result.output, result.output
+
+
+def test_mmyolos_own_scheduler_hook_is_named_not_modelled(tmp_path: Path) -> None:
+    """mmyolo's YOLOv5/PPYOLOE configs: `param_scheduler = None` and a hook that sets the lr itself."""
+    _write(tmp_path, {
+        "runtime.py": "default_hooks = dict(param_scheduler=dict(type='ParamSchedulerHook'), logger=dict(type='LoggerHook'))\n",
+        "c.py": SCHEDULE.replace("param_scheduler = [", "_base_ = 'runtime.py'\nparam_scheduler = None\nold = [")
+                + "default_hooks = dict(param_scheduler=dict(type='YOLOv5ParamSchedulerHook', scheduler_type='linear', lr_factor=0.01))\n",
+    })
+    result = CliRunner().invoke(main, ["explain", str(tmp_path / "c.py"), "--dataset-size", "100"])
+    assert result.exit_code == 2 and "c.py: default_hooks.param_scheduler: is YOLOv5ParamSchedulerHook" in result.output, result.output
+    assert "lrplot does not model" in result.output and result.output.count("Error:") == 1
+
+
+def test_a_weight_decay_scheduler_is_left_out_and_said() -> None:
+    path = FIXTURES / _file_cases()["file-mmpretrain-mobileone-coswd"]
+    spec, _ = _file_spec(path, dataset_size=512, devices=8)
+    text = explain(lrplot.simulate(spec))
+    assert "param_scheduler[2]: CosineAnnealingParamScheduler moves the optimizer's 'weight_decay'" in text
+    assert "imagenet_bs256_coslr_coswd_300e.py" in text  # the file the list came from
+
+
+@pytest.mark.parametrize(("item", "fragment"), [
+    ({"type": "CosineAnnealingParamScheduler", "eta_min": 0.0}, "param_scheduler[1].param_name: missing; mmengine raises TypeError"),
+    ({"type": "OneCycleParamScheduler", "param_name": "momentum", "eta_max": 0.1}, "param_scheduler[1].param_name: mmengine raises AssertionError (OneCycle only works"),
+])
+def test_generic_scheduler_mistakes_name_the_file(tmp_path: Path, item: dict[str, Any], fragment: str) -> None:
+    _write(tmp_path, {"c.py": SCHEDULE.replace("dict(type='MultiStepLR', milestones=[8, 11])", f"dict(**{item!r})")})
+    result = CliRunner().invoke(main, ["explain", str(tmp_path / "c.py"), "--dataset-size", "100"])
+    assert result.exit_code == 2 and f"c.py: {fragment}" in result.output, result.output
+
+
+def test_check_names_the_configs_own_index_past_a_left_out_entry(tmp_path: Path) -> None:
+    _write(tmp_path, {"c.py": SCHEDULE.replace(
+        "param_scheduler = [", "param_scheduler = [dict(type='CosineAnnealingParamScheduler', param_name='weight_decay', eta_min=0.0),\n")
+        .replace("milestones=[8, 11]", "milestones=[8, 14]")})
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "c.py"), "--dataset-size", "100", "--format", "json"])
+    fields = [f["field"] for f in json.loads(result.output)["findings"]]
+    assert "mmengine.param_scheduler[2].milestones" in fields, result.output
+
+
 def _write(folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -377,6 +474,20 @@ def _codes(trace) -> set[str]:
 )
 def test_check_rules_find_the_traps(schedulers, run, code) -> None:
     assert code in _codes(_trace(schedulers, **run))
+
+
+def test_a_poly_decay_to_zero_that_ends_with_the_run_gets_mmengines_advice() -> None:
+    """SegFormer's PolyLR(eta_min=0, end=max_iters) reaches 0 at its step end - 1, the run's last
+    iteration: LR102 says how to avoid it in mmengine's terms, and the advice it gives is right."""
+    from lrplot.check import trace_findings
+
+    poly = {"type": "mmengine.PolyLR", "eta_min": 0.0, "power": 1.0, "begin": 15, "end": 600, "by_epoch": False}
+    warm = {"type": "mmengine.LinearLR", "start_factor": 1e-6, "by_epoch": False, "end": 15}
+    found = [f for f in trace_findings(_trace([warm, poly], iterations=600)) if f.code == "LR102"]
+    assert len(found) == 1 and "give eta_min > 0, or end = max_iters + 1 (601)" in found[0].message
+    assert "end the decay with the run" not in found[0].message
+    fixed = _trace([warm, {**poly, "end": 601}], iterations=600)
+    assert fixed.lr[0, -1] > 0 and "LR102" not in _codes(fixed)
 
 
 def test_mmdet_1x_is_clean_and_accumulation_is_reported(tmp_path: Path) -> None:

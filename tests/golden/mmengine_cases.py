@@ -190,3 +190,58 @@ section("sec-plateau", {
     "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 12, "val_interval": 1},
     "optim_wrapper": {"optimizer": {"type": "Adam", "lr": 0.001}}, "train_dataloader": {"batch_size": 8}, "dataset_size": 16},
     metric={"values": LOSS[:12]})
+
+# ------------------------------------------------------------------------------------------------
+# The generic ParamSchedulers (param_scheduler.py): of 'lr' or 'momentum' they are the LR and
+# Momentum classes; of another key (weight_decay) the lr is theirs to leave alone; of 'momentum'
+# on Adam mmengine raises KeyError
+
+section("sec-generic-lr-momentum", {
+    "param_scheduler": [{"type": "LinearParamScheduler", "param_name": "lr", "start_factor": 0.1, "by_epoch": False, "end": 6},
+                        {"type": "CosineAnnealingParamScheduler", "param_name": "lr", "eta_min": 0.001, "begin": 1, "end": 5},
+                        {"type": "StepParamScheduler", "param_name": "momentum", "step_size": 2, "gamma": 0.9},
+                        {"type": "PolyParamScheduler", "param_name": "weight_decay", "eta_min": 0.0, "by_epoch": False}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 6},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4}},
+    "train_dataloader": {"batch_size": 4}, "dataset_size": 16})
+section("sec-generic-momentum-on-adam-raises", {
+    "param_scheduler": [{"type": "LinearParamScheduler", "param_name": "momentum", "start_factor": 0.5, "end": 3}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 4},
+    "optim_wrapper": {"optimizer": {"type": "Adam", "lr": 0.001}}, "train_dataloader": {"batch_size": 4}, "dataset_size": 8})
+
+# ------------------------------------------------------------------------------------------------
+# Real config files (tests/fixtures/mmengine/, each citing its repository and commit): their
+# schedule keys as mmengine's own Config.fromfile reads them (a class a new-style config imports
+# by its name), with a small dataset. test_mmengine.py checks that lrplot reads the same keys from
+# the file, and, where mmengine is importable, that Config.fromfile still does.
+
+FILES: dict[str, str] = {}  # case id -> the fixture file, relative to tests/fixtures/mmengine
+
+
+def from_file(case_id: str, path: str, keys: dict[str, Any], **plan: Any) -> None:
+    FILES[case_id] = path
+    section(case_id, {**keys, **plan})
+
+
+from_file("file-mmdet-new-style-faster-rcnn-1x", "mmdetection/mmdet/configs/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.py", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "begin": 0, "end": 500},
+                        {"type": "MultiStepLR", "begin": 0, "end": 12, "by_epoch": True, "milestones": [8, 11], "gamma": 0.1}],
+    "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": 12, "val_interval": 1},
+    "optim_wrapper": {"type": "OptimWrapper", "optimizer": {"type": "SGD", "lr": 0.02, "momentum": 0.9, "weight_decay": 0.0001}},
+    "auto_scale_lr": {"enable": False, "base_batch_size": 16}, "train_dataloader": {"batch_size": 2}},
+    dataset_size=800, world_size=8)
+from_file("file-mmpretrain-new-style-resnet18", "mmpretrain/mmpretrain/configs/resnet/resnet18_8xb32_in1k.py", {
+    "param_scheduler": {"type": "MultiStepLR", "by_epoch": True, "milestones": [30, 60, 90], "gamma": 0.1},
+    "train_cfg": {"by_epoch": True, "max_epochs": 100, "val_interval": 1},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.1, "momentum": 0.9, "weight_decay": 0.0001}},
+    "auto_scale_lr": {"base_batch_size": 256}, "train_dataloader": {"batch_size": 32}},
+    dataset_size=512, world_size=8)
+from_file("file-mmpretrain-mobileone-coswd", "mmpretrain/configs/mobileone/mobileone-s0_8xb32_in1k.py", {
+    "param_scheduler": [{"type": "LinearLR", "start_factor": 0.001, "by_epoch": True, "begin": 0, "end": 5, "convert_to_iter_based": True},
+                        {"type": "CosineAnnealingLR", "T_max": 295, "eta_min": 1e-06, "by_epoch": True, "begin": 5, "end": 300},
+                        {"type": "CosineAnnealingParamScheduler", "param_name": "weight_decay", "eta_min": 1e-05, "by_epoch": True,
+                         "begin": 0, "end": 300}],
+    "train_cfg": {"by_epoch": True, "max_epochs": 300, "val_interval": 1},
+    "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.1, "momentum": 0.9, "weight_decay": 0.0001}, "paramwise_cfg": {"norm_decay_mult": 0.0}},
+    "auto_scale_lr": {"base_batch_size": 256}, "train_dataloader": {"batch_size": 32}},
+    dataset_size=512, world_size=8)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...config import SchedulerSpec, Spec
+from ...config import SchedulerSpec, Spec, options_into_section
 from ..torch.code import Namespace
 from ..torch.code import _optimizer as optimizer_lines
 from .records import BY_NAME, LEGACY
-from .section import KEYS, WORLD_SIZE
+from .section import KEYS, OPTIONS, WORLD_SIZE
 
 
 def code(spec: Spec) -> str:
@@ -30,7 +30,10 @@ def _solver(spec: Spec) -> str:
     """The SOLVER keys set on detectron2's config, as its tutorial sets them, and what DefaultTrainer builds from them."""
     from .section import read_keys
 
-    section = spec.source["detectron2"]
+    # the section as the spec was built from it: with the run flags (--devices is WORLD_SIZE,
+    # --iterations MAX_ITER, --lr BASE_LR) moved in, so the code trains the plan that was drawn
+    data, _ = options_into_section(spec.source, "detectron2", OPTIONS)
+    section = data["detectron2"]
     cfg = read_keys(section, "detectron2")
     world = section.get(WORLD_SIZE[0])
     scales = bool(cfg["REFERENCE_WORLD_SIZE"]) and world is not None and world != cfg["REFERENCE_WORLD_SIZE"]

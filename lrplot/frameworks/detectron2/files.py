@@ -3,7 +3,8 @@
 A YAML config (``configs/COCO-Detection/faster_rcnn_R_50_FPN_1x.yaml``, or the ``config.yaml``
 detectron2 dumps into its output folder) is read as fvcore's ``CfgNode.load_yaml_with_base`` reads
 it: each ``_BASE_`` (one path or a list) relative to the file's folder, the file's keys merged over
-its bases; then yacs decodes strings holding Python literals (``STEPS: (60000, 80000)`` is a
+its bases (a value under a Python tag, as Base-RetinaNet.yaml's anchor sizes, is left unread unless
+it is a SOLVER key lrplot reads); then yacs decodes strings holding Python literals (``STEPS: (60000, 80000)`` is a
 tuple) and checks each value against its default's type. Its ``SOLVER`` keys become the
 ``detectron2:`` section; keys a project added to SOLVER (detectron2 itself would refuse them) are
 named in ``explain`` and left out. YAML is read with the safe loader only (detectron2 falls back to
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError
+from ...values import Missing, YamlTag
 from ...pysource import Evaluator, Unreadable, need, parse
 from ...sources import ConfigFile, SourceFile, read_source
 from .records import BY_NAME, PREFIX
@@ -32,7 +34,10 @@ from .section import INERT, KEYS, decode
 
 BASE_KEY = "_BASE_"
 MAX_FILES = 32  # files in one _BASE_ chain or import tree
-_LAZY = re.compile(r"^\s*lr_multiplier\s*=|import[^\n]*\blr_multiplier\b|^\s*from\s+(detectron2\.|fvcore\.common\.param_scheduler)", re.M)
+# a LazyConfig sets or imports lr_multiplier (also in a parenthesized list of names: new_baselines'
+# 400ep file imports everything from its 100ep sibling), or imports detectron2 or fvcore's schedulers
+_LAZY = re.compile(r"^\s*lr_multiplier\s*=|import[^\n(]*\blr_multiplier\b|import\s*\([^)]*\blr_multiplier\b"
+                   r"|^\s*from\s+(detectron2\.|fvcore\.common\.param_scheduler)", re.M)
 
 
 def claims(source: SourceFile) -> str | None:
@@ -61,6 +66,13 @@ def _yaml(source: SourceFile) -> ConfigFile:
     solver = cfg.get("SOLVER", {})
     if not isinstance(solver, dict):
         raise ConfigError(f"{source.where}: SOLVER", f"must be a mapping of SOLVER keys, got {type(solver).__name__}")
+    for key, value in solver.items():
+        # a YAML tag lrplot does not construct (Base-RetinaNet.yaml's `!!python/object/apply:eval` under
+        # MODEL) only matters in a key lrplot reads
+        if key in KEYS and find_tag(value) is not None:
+            tag = find_tag(value)
+            raise ConfigError(f"{origin.get(key, source.where)}: SOLVER.{key}", f"holds {tag.tag} (line {tag.line}), which detectron2 evaluates "
+                              "with yaml.unsafe_load and lrplot never runs; write the value itself")
     section = {k: decode(v) for k, v in solver.items() if k in KEYS}
     lines = []
     schedule = [k for k in section if k not in INERT]
@@ -79,8 +91,18 @@ def _yaml(source: SourceFile) -> ConfigFile:
     return ConfigFile(config, "detectron2", tuple(lines), tuple(files))
 
 
+def find_tag(value: Any) -> YamlTag | None:
+    if isinstance(value, YamlTag):
+        return value
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ():
+        found = find_tag(item)
+        if found is not None:
+            return found
+    return None
+
+
 def _with_base(source: SourceFile, files: list[str], origin: dict[str, str], chain: tuple[str, ...]) -> dict[str, Any]:
-    if source.parse_error:
+    if source.parse_error and source.data is None:
         raise ConfigError(source.where, source.parse_error)
     key = os.path.realpath(source.path)
     if key in chain:
@@ -165,6 +187,15 @@ class LazyCall(dict):
     where = ""
 
 
+class Partial(dict):
+    """What the file sets on a value it cannot read (a ``get_config(...)`` result): those keys only;
+    ``origin`` says where the rest came from."""
+
+    def __init__(self, origin: Unreadable):
+        super().__init__()
+        self.origin = origin
+
+
 class _Lazy(Evaluator):
     """pysource's evaluator with LazyConfig's imports of other config files and LazyCall."""
 
@@ -209,6 +240,39 @@ class _Lazy(Evaluator):
         names_there = _evaluate(other, self.files)
         for bound, name in names:
             self.names[bound] = names_there.get(name, self.unreadable(stmt, f"{name}, which {shown(path)} does not define"))
+
+    def bind(self, target: ast.expr, value: Any) -> None:
+        # `train = get_config("common/train.py").train` then `train.max_iter = ...`: the keys the file
+        # sets on what it cannot read are known, the rest stay unknown (Partial)
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            owner = self.names.get(target.value.id)
+            if isinstance(owner, Unreadable):
+                self.names[target.value.id] = Partial(owner)
+        super().bind(target, value)
+
+    def _ListComp(self, node: ast.ListComp) -> Any:
+        """``[milestone * 4 for milestone in lr_multiplier.scheduler.milestones]``: one ``for`` over a
+        list the file holds, the element an expression of the name (no condition, no nesting)."""
+        gen = node.generators[0]
+        if len(node.generators) != 1 or gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name):
+            return self.unreadable(node, "a list comprehension other than [expression for name in list]", "write the list out")
+        items = self.value(gen.iter)
+        if isinstance(items, Unreadable):
+            return items
+        if not isinstance(items, (list, tuple)):
+            return self.unreadable(node, f"a list comprehension over {type(items).__name__}, not a list", "write the list out")
+        name, out = gen.target.id, []
+        had, saved = name in self.names, self.names.get(name)
+        try:
+            for item in items:
+                self.names[name] = item
+                out.append(self.value(node.elt))
+        finally:
+            if had:
+                self.names[name] = saved
+            else:
+                self.names.pop(name, None)
+        return self._sized(node, out)
 
     def _Call(self, node: ast.Call) -> Any:
         inner = node.func
@@ -266,8 +330,11 @@ def _lazy(source: SourceFile) -> ConfigFile:
         config["run"] = {"iterations": max_iter}
         lines.append(f"  train.max_iter: {max_iter} iterations, the LRMultiplier's max_iter")
     else:
-        found = train if isinstance(train, Unreadable) else None
-        lines.append("  no train.max_iter" + (f" ({found.construct} at {found.where})" if found else "") + ": give --iterations")
+        found = train if isinstance(train, Unreadable) else getattr(train, "origin", None)
+        said = "no train.max_iter" + (f" ({found.construct} at {found.where})" if found else "")
+        lines.append(f"  {said}: give --iterations")
+        # never the default run drawn as if it were this one: refused unless --iterations gives it
+        config["run"] = {"iterations": Missing(f"{source.where} sets {said}; give the run's length with --iterations")}
     optimizer = names.get("optimizer")
     if isinstance(optimizer, dict):
         config["optimizer"], said = _optimizer(optimizer, source.where)

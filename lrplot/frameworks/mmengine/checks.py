@@ -10,14 +10,24 @@ for an OpenMMLab config).
 
 from __future__ import annotations
 
+import re
+from typing import Mapping
+
 from ...engine.pitfalls import Rule, Subject, num
 from .describe import Span, spans
 from .records import INF
+from .section import entries
 
 
 def _field(s: Subject, span: Span, key: str) -> str:
     path = f"{span.node.path}.{key}"
-    if "mmengine" in s.spec.source:
+    section = s.spec.source.get("mmengine")
+    if isinstance(section, Mapping):
+        # the config's own index: entries lrplot leaves out (a weight_decay scheduler) count there
+        match = re.match(r"scheduler\.schedulers\[(\d+)\]", path)
+        kept = entries(section)
+        if match and int(match.group(1)) < len(kept):
+            return f"mmengine.param_scheduler[{kept[int(match.group(1))]}]" + path[match.end():]
         return path.replace("scheduler.schedulers", "mmengine.param_scheduler", 1)
     return path
 
@@ -96,6 +106,22 @@ def _warmup_past_decay(s: Subject):
                         f"the warmup {w.name} runs to iteration {warm_end}, past where {d.name} already changes the lr "
                         f"(iteration {first}): both multiply the same lr, so the warmup ends below the lr it aims at"
                     )
+
+
+def zero_end_advice(spec, k: int) -> str | None:
+    """LR102's advice in mmengine's words: a decay to eta_min 0 reaches it at its own step end - 1
+    (end is exclusive), so one that ends with the run (end = max_iters) trains its last iteration
+    with lr 0; "end the decay with the run" is what the config already does."""
+    for span in spans(spec):
+        p = span.p
+        kind = span.name.removesuffix("LR")
+        if span.name.endswith("Momentum") or p["end"] >= INF or p.get("eta_min", None) != 0:
+            continue
+        if span.at(p["end"] - 1) == k and span.stop >= spec.run.total_steps:
+            unit = "max_epochs" if p["by_epoch"] else "max_iters"
+            return (f"mmengine's {kind}LR reaches eta_min 0 at its step end - 1 = {p['end'] - 1} (end is exclusive), so the run's last "
+                    f"{'epoch' if p['by_epoch'] else 'iteration'} trains with lr 0: give eta_min > 0, or end = {unit} + 1 ({p['end'] + 1})")
+    return None
 
 
 def _first_change(span: Span) -> int | None:

@@ -7,7 +7,12 @@ the way ``Config._merge_a_into_b`` does: a dict merges key by key into the base'
 says ``_delete_=True`` (then it replaces it); anything else (a list, a number) replaces. A
 ``{{_base_.key}}`` in the text, and ``_base_.key`` in an expression, read the merged bases.
 New-style configs import their bases inside ``with read_base():`` (``from .._base_.x import *``,
-relative to the file); those are read the same way.
+relative to the file); those are read the same way. They also name classes by importing them
+(``from mmengine.optim import LinearLR`` then ``type=LinearLR``): mmengine reads such an import as a
+LazyObject that stands for the class, so lrplot reads it as the class's name, as an old-style config
+writes it (``type='LinearLR'``): a class of mmengine or of torch.optim by its plain name, one of
+another package (``mmdet.engine.schedulers.QuadraticWarmupLR``) by its full name, which the
+``mmengine:`` section then refuses as not mmengine's. Imported names are not config keys.
 
 Each file is parsed with :mod:`lrplot.pysource`, never executed: the model and data parts may call
 functions or import modules, which is only an error where the schedule needs it (the optimizer,
@@ -31,6 +36,8 @@ from ...sources import ConfigFile, SourceFile, read_source
 
 MAX_DEPTH = 16  # _base_ chains nest a few files deep; a cycle is refused before this
 SCHEDULE_KEYS = ("param_scheduler", "train_cfg", "optim_wrapper", "auto_scale_lr")
+# Packages whose classes a config names by their plain name (mmengine's registry and torch.optim's).
+_OWN_PACKAGES = ("mmengine", "torch.optim")
 _BASE_VAR = re.compile(r"\{\{\s*_base_\.([\w\.]+)\s*\}\}")
 _INSTEAD = "write the value itself in the file (a number, a string, a list or a dict(...))"
 
@@ -55,6 +62,51 @@ def claims(source: SourceFile) -> str | None:
     if "_base_" in names or "param_scheduler" in names:
         return "an OpenMMLab (mmengine) config"
     return None
+
+
+class ImportedClass(str):
+    """A name a new-style config imports (``from mmengine.optim import LinearLR``), read as the class's
+    name: mmengine's lazy import makes ``type=LinearLR`` the class itself."""
+
+    module = ""
+
+    def __new__(cls, name: str, module: str) -> "ImportedClass":
+        own = any(module == p or module.startswith(p + ".") for p in _OWN_PACKAGES)
+        out = super().__new__(cls, name if own else f"{module}.{name}")
+        out.module = module
+        return out
+
+    def __reduce__(self):  # copy.deepcopy keeps the module
+        return (_imported, (str(self), self.module))
+
+
+def _imported(text: str, module: str) -> ImportedClass:
+    out = str.__new__(ImportedClass, text)
+    out.module = module
+    return out
+
+
+class _Evaluator(pysource.Evaluator):
+    """pysource's evaluator, with a new-style config's ``from package.module import Class`` read as the
+    class; ``hidden`` holds the names an import, a def or a class binds, which are not config keys."""
+
+    def __init__(self, where: str, names: dict[str, Any]):
+        super().__init__(where, names)
+        self.hidden: set[str] = set()
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = [stmt.name] if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else [
+                (a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*"]
+            self.hidden.update(bound)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            self.hidden.difference_update(t.id for t in targets if isinstance(t, ast.Name))
+        if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module and all(a.name != "*" for a in stmt.names):
+            for alias in stmt.names:
+                self.names[alias.asname or alias.name] = ImportedClass(alias.name, stmt.module)
+            return
+        super().statement(stmt)
 
 
 class _Reader:
@@ -86,10 +138,10 @@ class _Reader:
         names: dict[str, Any] = {"_base_": copy.deepcopy(base)}
         for name, dotted in placeholders.items():
             names[name] = _lookup(base, dotted, source.where)
-        evaluator = pysource.Evaluator(source.where, names)
+        evaluator = _Evaluator(source.where, names)
         evaluator.run(body)
         own = {k: v for k, v in evaluator.names.items()
-               if k != "_base_" and k not in placeholders and not k.startswith("__") and not _is_import(v)}
+               if k != "_base_" and k not in placeholders and not k.startswith("__") and k not in evaluator.hidden}
         for k in own:
             self.origin[k] = source.where if k not in base else f"{source.where} (over {self.origin.get(k, 'its base')})"
         return merge(own, copy.deepcopy(base))
@@ -171,10 +223,6 @@ def _imports_read_base(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and any(a.name == "read_base" for a in stmt.names)
 
 
-def _is_import(value: Any) -> bool:
-    return isinstance(value, pysource.Unreadable) and value.construct.startswith(("an import", "the function", "the class"))
-
-
 def _lookup(base: dict[str, Any], dotted: str, where: str) -> Any:
     value: Any = base
     for part in dotted.split("."):
@@ -218,6 +266,21 @@ def read(source: SourceFile) -> ConfigFile:
     missing = [k for k in ("param_scheduler", "train_cfg", "optim_wrapper") if k not in section]
     if missing:
         raise ConfigError(source.where, f"has no {', '.join(missing)} (nor do its bases); lrplot draws the param_scheduler an OpenMMLab config trains with")
+    hooks = data.get("default_hooks")
+    hook = hooks.get("param_scheduler") if isinstance(hooks, dict) else None
+    kind = hook.get("type") if isinstance(hook, dict) else None
+    if section["param_scheduler"] is None and isinstance(kind, str) and kind.rsplit(".", 1)[-1] != "ParamSchedulerHook":
+        # mmyolo: `param_scheduler = None`, and a hook of its own sets the lr every iteration
+        raise ConfigError(f"{reader.origin.get('default_hooks', source.where).split(' (over ')[0]}: default_hooks.param_scheduler",
+                          f"is {kind}, a hook that sets the lr itself (param_scheduler is None, from "
+                          f"{reader.origin.get('param_scheduler', source.where).split(' (over ')[0]}), which lrplot does not model; it draws mmengine's "
+                          "param_scheduler list under ParamSchedulerHook")
+    from .section import schedulers
+
+    try:  # the list as the mmengine: section reads it, its mistakes named in the file that wrote them
+        schedulers(section, "param_scheduler")
+    except ConfigError as exc:
+        raise type(exc)(f"{reader.origin.get('param_scheduler', source.where)}: {exc.path.removeprefix('param_scheduler.')}", exc.message) from None
     wrapper = section["optim_wrapper"]
     if isinstance(wrapper, dict) and wrapper.get("constructor") not in (None, "DefaultOptimWrapperConstructor"):
         lines.append(f"  optim_wrapper.constructor {wrapper['constructor']!r} builds its own param groups (layer-wise lrs): lrplot draws the base lr's group")

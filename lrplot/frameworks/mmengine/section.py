@@ -16,7 +16,11 @@ them, and says so line by line for ``explain``:
   ``auto_scale_lr.enable`` (what ``--auto-scale-lr`` of the OpenMMLab train scripts turns on), and
   ``paramwise_cfg``'s ``lr_mult`` per ``custom_keys`` entry (each a param group);
 * momentum: SGD's ``momentum``, or Adam's ``betas`` (beta1 is what momentum schedulers move);
-* the ``param_scheduler`` list, each entry ``type: <Class>`` becoming ``mmengine.<Class>``.
+* the ``param_scheduler`` list, each entry ``type: <Class>`` becoming ``mmengine.<Class>``. The
+  generic ``<Kind>ParamScheduler`` classes move the optimizer key ``param_name`` names: with
+  ``'lr'`` one is ``<Kind>LR`` (mmengine's LRSchedulerMixin only passes ``'lr'``), with
+  ``'momentum'`` on SGD ``<Kind>Momentum``; one of another key (mmpretrain's
+  ``CosineAnnealingParamScheduler`` of ``weight_decay``) leaves the lr alone and is left out, said.
 
 The result is a plain config (``scheduler: {type: mmengine.param_scheduler, schedulers: [...]}``,
 ``run`` and ``optimizer``), validated like any other.
@@ -199,8 +203,40 @@ def optimizer(section: Mapping[str, Any], path: str, loader_batch: int | None, w
     return out, lines
 
 
-def schedulers(section: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
-    """The param_scheduler list, each ``type`` as lrplot names it (``mmengine.<Class>``)."""
+GENERIC = "ParamScheduler"  # mmengine's ConstantParamScheduler, ..., of any optimizer key (param_name)
+DRAWN_PARAMS = ("lr", "momentum")
+
+
+def drawn(item: Any) -> bool:
+    """Whether a param_scheduler entry moves what lrplot draws (not a generic one of another ``param_name``)."""
+    if not isinstance(item, Mapping) or not str(item.get("type", "")).endswith(GENERIC):
+        return True
+    return item.get("param_name") in DRAWN_PARAMS or "param_name" not in item
+
+
+def entries(section: Mapping[str, Any]) -> list[int]:
+    """The indexes of the config's param_scheduler entries that lrplot draws, in order (the i-th
+    scheduler lrplot draws is the config's entry ``entries(section)[i]``)."""
+    raw = section.get("param_scheduler")
+    items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, (list, tuple)) else []
+    return [i for i, item in enumerate(items) if drawn(item)]
+
+
+def _generic(item: dict[str, Any], name: str, where: str) -> str:
+    """``<Kind>ParamScheduler`` of ``param_name`` 'lr' or 'momentum' as the class mmengine names for it."""
+    if "param_name" not in item:
+        raise TorchWouldRaise(f"{where}.param_name", f"missing; mmengine raises TypeError ({name} needs param_name, the optimizer key it moves)")
+    param = item.pop("param_name")
+    kind = name[: -len(GENERIC)]
+    twin = kind + ("LR" if param == "lr" else "Momentum")
+    if kind == "OneCycle" and param != "lr":
+        raise TorchWouldRaise(f"{where}.param_name", f"mmengine raises AssertionError (OneCycle only works for learning rate updating, but got {param})")
+    return twin
+
+
+def schedulers(section: Mapping[str, Any], path: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The param_scheduler list, each ``type`` as lrplot names it (``mmengine.<Class>``), and what
+    was left out (a generic scheduler of another optimizer key than the lr or momentum)."""
     from ...registry import lookup
     from .records import PREFIX
 
@@ -211,6 +247,7 @@ def schedulers(section: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
     if not isinstance(items, (list, tuple)) or not items:
         raise ConfigError(f"{path}.param_scheduler", f"must be a list of scheduler dicts (or one), got {type_name(raw)}")
     out = []
+    notes = []
     for i, item in enumerate(items):
         where = f"{path}.param_scheduler[{i}]"
         item = dict(_mapping(item, where, "type: LinearLR, ..."))
@@ -219,6 +256,12 @@ def schedulers(section: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
         if not isinstance(kind, str):
             raise ConfigError(f"{where}.type", "missing; name an mmengine scheduler (LinearLR, MultiStepLR, ...)")
         name = kind.split(".", 1)[1] if kind.startswith("mmengine.") else kind
+        if name.endswith(GENERIC) and lookup(PREFIX + name[: -len(GENERIC)] + "LR") is not None:
+            if not drawn(item):
+                notes.append(f"param_scheduler[{i}]: {name} moves the optimizer's {item['param_name']!r}, not the lr or momentum: "
+                             "left out (lrplot draws lr and momentum)")
+                continue
+            name = _generic(item, name, where)
         if lookup(PREFIX + name) is None or name == "param_scheduler":
             from .records import SCHEDULERS
 
@@ -227,7 +270,9 @@ def schedulers(section: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
             raise ConfigError(f"{where}.type", f"{kind!r} is not an mmengine 0.10.7 scheduler{scope}{suggest(name, known)}; lrplot draws {', '.join(known)}")
         item["type"] = PREFIX + name
         out.append(item)
-    return out
+    if not out:
+        raise ConfigError(f"{path}.param_scheduler", "moves neither the lr nor the momentum (" + "; ".join(notes) + "): nothing for lrplot to draw")
+    return out, notes
 
 
 def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ...]]:
@@ -242,7 +287,7 @@ def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ..
     batch = loader.get("batch_size") if isinstance(loader, Mapping) else None
     world = _count(section.get("world_size", 1), f"{path}.world_size", 1 << 20)
     opt, opt_lines = optimizer(section, path, batch, world)
-    items = schedulers(section, path)
+    items, left_out = schedulers(section, path)
     needs_length = kind == LOOPS[0] or any(s.get("convert_to_iter_based") for s in items)
     if epoch_len is None and needs_length:
         why = "an EpochBasedTrainLoop" if kind == LOOPS[0] else "convert_to_iter_based"
@@ -264,6 +309,22 @@ def translate(section: Any, config: Any, path: str) -> tuple[dict, tuple[str, ..
             run["steps_per_epoch"] = epoch_len
         lines.append(f"{kind}: {length:,} iterations (max_epochs 1: a scheduler with by_epoch true steps only after the last)")
     lines += opt_lines
+    lines += left_out
+    if "betas" in opt:
+        raw = section["param_scheduler"]
+        raw = [raw] if isinstance(raw, Mapping) else raw
+        moved = [i for i, item in enumerate(raw) if str(item.get("type", "")).endswith(GENERIC) and item.get("param_name") == "momentum"]
+        if moved:
+            # Adam's groups have betas, no momentum key: only a Momentum class built before it (its
+            # MomentumSchedulerMixin) would add one, which lrplot does not model
+            i = moved[0]
+            before = any(str(item.get("type", "")).endswith("Momentum") for item in raw[:i])
+            fix = "write the Momentum class (CosineAnnealingMomentum, ...), which moves beta1"
+            if not before:
+                raise TorchWouldRaise(f"{path}.param_scheduler[{i}].param_name", "mmengine raises KeyError ('momentum'): Adam's param groups "
+                                      f"have betas, not the momentum key a ParamScheduler of 'momentum' moves; {fix}")
+            raise ConfigError(f"{path}.param_scheduler[{i}].param_name", "a ParamScheduler of 'momentum' beside a Momentum scheduler on "
+                              f"Adam moves a momentum key the other one copies into beta1, which lrplot does not model; {fix}")
     out: dict[str, Any] = {k: v for k, v in config.items() if k != path}
     given = out.get("optimizer")
     if isinstance(given, Mapping) and given:
