@@ -140,6 +140,30 @@ def test_grid_panels_get_their_own_scales_and_compact_ticks():
     assert "600k" in labels and all(len(t) <= 5 for t in labels)
 
 
+def test_a_grid_of_long_names_in_a_column_shortens_titles_shares_labels_and_says_so():
+    """Issue 19: eight panels in 3.5 x 2.6 in. The titles lose the start they share (telling the two
+    'torch' runs apart), the per-panel y labels give way to the figure's, their scales follow the
+    titles, and a note names what was left out; at 10 x 4 everything is shown whole."""
+    root = Path(__file__).parent.parent / "configs"
+    paths = sorted(root.glob("compare-detection-*.yaml")) + sorted(root.glob("warmup5-cosine1-*.yaml"))
+    traces = [lrplot.simulate(p) for p in paths]
+    names = [t.name for t in traces]
+    fig = compare_traces(traces, names, Look(size=(3.5, 2.6), dpi=100), layout="grid")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    titles = [ax.get_title(loc="left") for ax in panels]
+    assert titles[0] == "detectron2" and titles[3] == "keras (\u00d710\u207b\u00b3)"
+    assert len(set(titles)) == len(titles)  # compare-detection-torch and warmup5-cosine1-torch told apart
+    assert all("torch" in titles[i] for i in (2, 6))
+    assert [ax.get_ylabel() for ax in panels] == [""] * 8 and fig._supylabel.get_text() == "lr"
+    (note,) = [t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "note"]
+    assert "compare-detection-" in note and "warmup5-cosine1-" in note
+    wide = compare_traces(traces, names, Look(size=(10, 4), dpi=100), layout="grid")
+    panels = [ax for ax in wide.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in panels] == names
+    assert not [t for t in wide.texts if t.get_gid() == "note"]
+    assert "\u00d710\u207b\u00b3" in panels[4].get_ylabel()
+
+
 def test_terminal_figure_matches_the_stored_text():
     trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "optimizer": {"momentum": 0.9}, "run": {"epochs": 40}})
     text = plot_text(trace, size=(72, 20), color=False)
