@@ -164,6 +164,44 @@ def test_a_grid_of_long_names_in_a_column_shortens_titles_shares_labels_and_says
     assert "\u00d710\u207b\u00b3" in panels[4].get_ylabel()
 
 
+def test_verify_takes_the_figure_options_plot_takes(tmp_path):
+    """Issue 19: a verify figure for a paper's column (`--size 3.5x2.6` was "No such option")."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from lrplot.cli import cli
+
+    fixtures = Path(__file__).parent / "fixtures"
+    args = ["verify", str(fixtures / "plans/transformers-trainer.yaml"), str(fixtures / "runs/transformers-correct")]
+    out = tmp_path / "v.png"
+    result = CliRunner().invoke(cli, [*args, "--size", "3.5x2.6", "--dpi", "100", "--dark", "--title", "T", "--log", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert Image.open(out).size == (350, 260)
+    svg = tmp_path / "v.svg"
+    assert CliRunner().invoke(cli, [*args, "--title", "the run in my paper", "-o", str(svg)]).exit_code == 0
+    assert "<!-- the run in my paper -->" in svg.read_text()  # the title, drawn as paths
+    # a figure option without a figure, and a page verify does not draw: one Error: line, exit 2
+    for extra, words in ((["--size", "3.5x2.6"], "no figure to shape"), (["-o", str(tmp_path / "v.html")], ".png, .svg or .pdf")):
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+        assert not (tmp_path / "v.html").exists()
+
+
+def test_verify_figure_options_reach_the_figure():
+    from lrplot.config import load
+    from lrplot.render.verify import plot_verdict
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    fixtures = Path(__file__).parent / "fixtures"
+    spec = load(fixtures / "plans/transformers-trainer.yaml")
+    verdict = verify(spec, read_runlog(str(fixtures / "runs/transformers-correct")), 1e-6, base_dir=fixtures / "plans")
+    fig = plot_verdict(verdict, Look(size=(3.5, 2.6), title="T", log=True, dark=True))
+    assert tuple(fig.get_size_inches()) == (3.5, 2.6) and fig.axes[0].get_yscale() == "log"
+    assert [t.get_text() for t in fig.texts if t.get_gid() == "title"] == ["T"]
+    assert sum(fig.get_facecolor()[:3]) < 1.5
+
+
 def test_terminal_figure_matches_the_stored_text():
     trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "optimizer": {"momentum": 0.9}, "run": {"epochs": 40}})
     text = plot_text(trace, size=(72, 20), color=False)

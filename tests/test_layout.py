@@ -69,7 +69,7 @@ def _mistakes(config: str):
     return draw
 
 
-def _verify(plan: str, log: str):
+def _verify(plan: str, runlog: str, **look_options):
     from lrplot.config import load
     from lrplot.render.verify import plot_verdict
     from lrplot.runlog import read_runlog
@@ -77,8 +77,10 @@ def _verify(plan: str, log: str):
 
     def draw(look):
         spec = load(ROOT / "tests/fixtures/plans" / plan)
-        verdict = verify(spec, read_runlog(str(ROOT / "tests/fixtures/runs" / log)), 1e-6, base_dir=ROOT / "tests/fixtures/plans")
-        return plot_verdict(verdict, look)
+        verdict = verify(spec, read_runlog(str(ROOT / "tests/fixtures/runs" / runlog)), 1e-6, base_dir=ROOT / "tests/fixtures/plans")
+        from dataclasses import replace
+
+        return plot_verdict(verdict, replace(look, **look_options))
 
     return draw
 
@@ -131,6 +133,9 @@ HARD = {
     "verify-diverged": _verify("torch-warmup-cosine.yaml", "torch-per-micro-batch/log.jsonl"),
     "verify-two-groups": _verify("lightning-onecycle.yaml", "lightning-onecycle-correct/metrics.csv"),
     "verify-two-groups-diverged": _verify("lightning-onecycle-accum.yaml", "lightning-onecycle-accum-ignored/metrics.csv"),
+    "verify-followed": _verify("transformers-trainer.yaml", "transformers-correct"),
+    "verify-per-epoch": _verify("lightning-onecycle.yaml", "lightning-onecycle-per-epoch/metrics.csv"),
+    "verify-log-dark": _verify("torch-warmup-cosine.yaml", "torch-per-micro-batch/log.jsonl", log=True, dark=True, title="a title the user gave"),
     "compare-five": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "exponential:gamma=0.97"),
     "compare-grid": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", layout="grid"),
     "compare-grid-scales": _compare("cosine:T_max=1000", "onecycle:max_lr=0.4", "exponential:gamma=0.999", layout="grid", epochs=1000),
