@@ -202,6 +202,34 @@ def test_verify_figure_options_reach_the_figure():
     assert sum(fig.get_facecolor()[:3]) < 1.5
 
 
+def test_the_lr_scale_holds_every_curve_drawn_not_only_the_plan():
+    """Issue 19: a restart's curve (the scheduler built again, ChainedScheduler-style, on the
+    resumed lr) spikes to 0.31 over a plan peaking at 6e-4: the axis read "(×10⁻⁴)" with ticks to
+    3,000. The unit is chosen from every curve drawn."""
+    from lrplot.chart import scale_exponent, superscript
+    from lrplot.engine import whatif
+
+    trace = lrplot.simulate({
+        "name": "llm", "optimizer": {"betas": [0.9, 0.95], "param_groups": [{"name": "decay", "lr": 6e-4}, {"name": "no_decay", "lr": 3e-4}]},
+        "run": {"iterations": 6000, "step": "iteration"},
+        "scheduler": {"type": "SequentialLR", "milestones": [20], "schedulers": [
+            {"type": "LinearLR", "start_factor": 0.001, "total_iters": 20}, {"type": "CosineAnnealingLR", "T_max": 5980, "eta_min": 6e-5}]},
+    })
+    outcomes = whatif.resumes(trace, 3000, ["restart"])
+    fig = plot_trace(trace, Look(size=(3.5, 2.6), dpi=100), overlays=outcomes)
+    ax = fig.axes[0]
+    drawn = np.concatenate([trace.lr.ravel(), *(o.lr.ravel() for o in outcomes)])
+    exponent = scale_exponent(drawn)
+    assert exponent != scale_exponent(trace.lr.ravel())  # the case: the plan alone is drawn in 10⁻⁴
+    label = ax.get_ylabel().replace("\n", " ")
+    assert (f"\u00d710{superscript(exponent)}" in label) if exponent else "\u00d710" not in label
+    top = max(np.nanmax(ln.get_ydata()) for ln in ax.get_lines() if str(ln.get_gid()).startswith("whatif-"))
+    assert np.isclose(top, np.nanmax(np.concatenate([o.lr.ravel() for o in outcomes])) / 10.0**exponent)
+    assert ax.get_ylim()[1] >= top
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    assert max(ticks) < 1  # 0.1, 0.2, 0.3: not 1,000, 2,000, 3,000
+
+
 def test_terminal_figure_matches_the_stored_text():
     trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "optimizer": {"momentum": 0.9}, "run": {"epochs": 40}})
     text = plot_text(trace, size=(72, 20), color=False)

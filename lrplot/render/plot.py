@@ -52,7 +52,12 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         columns = pixel_columns(fig) if reduce else 0
         many = len(series) > 1
         shown = np.concatenate([s.values[steps[0] : steps[1]] for s in series])
-        exponent = scale_exponent(shown, look.log)
+        if overlays:  # the scale holds every curve drawn, not only the plan's
+            from .whatif import drawn_values
+
+            exponent = scale_exponent(np.concatenate([shown, *drawn_values(overlays, steps)]), look.log)
+        else:
+            exponent = scale_exponent(shown, look.log)
         drawn = draw_series(ax, axis, trace, series, steps, columns, exponent, lw=1.8)
         value_axis(ax, "learning rate", scaled(shown, exponent), exponent, look.log, fonts)
         events = find_events(trace)
