@@ -115,16 +115,24 @@ def test_log_axis_draws_a_schedule_that_reaches_zero_and_marks_where():
 
 
 def test_log_axis_marks_a_single_zero_step_of_a_long_run_visibly():
-    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel
+    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel, and one on
+    # the bottom edge lay under the spines, drawn after it (issue 19: keras-cosine-warmup --log)
     trace = lrplot.simulate({"run": {"iterations": 100_000}, "scheduler": {"type": "LambdaLR", "lr_lambda": "step / 1000 if step < 1000 else 1"}})
-    fig = plot_trace(trace, Look(log=True))
-    ax = fig.axes[0]
-    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
-    assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
-    # square caps reach half the bar's width past each end: the mark is as wide as it is tall
-    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (1.0, 1.0)])
-    drawn_points = (x1 - x0) * 72 / fig.dpi + zero.get_linewidth()
-    assert zero.get_solid_capstyle() == "projecting" and drawn_points >= 4
+    for size in [(3.5, 2.6), None]:
+        fig = plot_trace(trace, Look(log=True, size=size, dpi=100))
+        ax = fig.axes[0]
+        (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
+        assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
+        # a triangle at each end of the zero span, drawn over the spines and never clipped
+        assert zero.get_marker() == "^" and zero.get_markersize() >= 4 and not zero.get_clip_on()
+        assert zero.get_zorder() > max(spine.get_zorder() for spine in ax.spines.values())
+        fig.draw_without_rendering()
+        box = zero.get_window_extent(fig.canvas.get_renderer())
+        spine = ax.spines["bottom"]
+        spine_top = ax.bbox.y0 + spine.get_linewidth() / 2 * fig.dpi / 72
+        assert box.height * 72 / fig.dpi >= 4 and box.width * 72 / fig.dpi >= 4  # as wide as it is tall
+        assert box.y0 >= spine_top - 0.5 and box.y1 <= ax.bbox.y0 + 0.1 * ax.bbox.height  # on the spine, at the bottom
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1)
 
 
 def test_grid_panels_get_their_own_scales_and_compact_ticks():

@@ -197,10 +197,19 @@ def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tup
     return entries, labels
 
 
+ZERO_MARK_PT = 5.0  # the triangles' size
+ZERO_ZORDER = 2.6  # above the spines (2.5), which covered a mark on the bottom edge
+
+
 def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], colors, gid: str = "lr-zero") -> list[Entry]:
-    """Where the lr is 0, which a log axis cannot draw: a bar along the bottom edge, per line; its
-    square caps keep a single step of a long run visible."""
+    """Where the lr is 0, which a log axis cannot draw: per line, a bar along the bottom edge with a
+    triangle at each end, standing on the spine (drawn over it, never clipped), so that a single
+    zero step of a long run shows as a triangle where the bar would be a 200th of a pixel."""
+    from matplotlib.transforms import ScaledTranslation
+
     per = axis.steps_per_x(trace)
+    spine = ax.spines["bottom"].get_linewidth() if ax.spines["bottom"].get_visible() else 0.0
+    lift = ScaledTranslation(0, (ZERO_MARK_PT / 2 + spine / 2) / 72, ax.figure.dpi_scale_trans)
     handles = []
     for i, (s, color) in enumerate(zip(series, colors)):
         spans = zero_spans(s.values[steps[0] : steps[1]])
@@ -210,7 +219,8 @@ def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: t
         for a, b in spans:
             xs += [(steps[0] + a) / per, (steps[0] + b) / per, np.nan]
             ys += [0.0, 0.0, np.nan]
-        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform(), lw=4, solid_capstyle="projecting", color=color, clip_on=False, gid=f"{gid}-{i}")
+        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform() + lift, lw=ZERO_MARK_PT * 0.6, solid_capstyle="butt", color=color,
+                          marker="^", ms=ZERO_MARK_PT, mew=0, clip_on=False, zorder=ZERO_ZORDER, gid=f"{gid}-{i}")
         handles.append(line)
     return [Entry(handles[0], "lr = 0 (off the log axis)", essential=False)] if handles else []
 
