@@ -238,6 +238,93 @@ def test_the_lr_scale_holds_every_curve_drawn_not_only_the_plan():
     assert max(ticks) < 1  # 0.1, 0.2, 0.3: not 1,000, 2,000, 3,000
 
 
+CONFIGS = Path(__file__).parent.parent / "configs"
+COLUMN = Look(size=(3.5, 2.6), dpi=100)
+
+
+def _title(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "title")
+
+
+def test_detectron2_marks_each_milestone_as_the_factor_it_applies_and_keeps_its_name_when_short():
+    """Issue 19: both drops read "lr ×0.01 / ×0.1" (the 1x schedule multiplies by 0.1 at each, as the
+    mmengine figure of the same says), and at 3.5 in the title named the MultiStepParamScheduler
+    the section becomes instead of the WarmupMultiStepLR the user wrote."""
+    trace = lrplot.simulate(CONFIGS / "detectron2-faster-rcnn-r50-fpn-1x.yaml")
+    mm = lrplot.simulate(CONFIGS / "mmengine-mmdet-faster-rcnn-1x.yaml")
+    for size in [(3.5, 2.6), (5, 3.5), None]:
+        fig = plot_trace(trace, Look(size=size, dpi=100))
+        labels = legend_labels(fig)
+        assert "lr \u00d70.1" in labels and not any("0.01" in label for label in labels)
+        assert "WarmupMultiStepLR" in _title(fig) and "ParamScheduler" not in _title(fig)
+    assert "lr \u00d70.1" in legend_labels(plot_trace(mm, Look(dpi=100)))
+
+
+def test_a_title_never_breaks_between_a_key_and_its_value():
+    trace = lrplot.simulate(CONFIGS / "sgdr-t0-10-tmult-2.yaml")
+    for size in [(3.5, 2.6), (5, 3.5)]:
+        lines = _title(plot_trace(trace, Look(size=size, dpi=100))).split("\n")
+        assert any("T_0 10" in line for line in lines) and any("T_mult 2" in line for line in lines), lines
+
+
+def test_a_warmup_inset_titled_in_iterations_counts_iterations_on_its_axis():
+    # 999 iterations of warmup in a run drawn in epochs of 500 iterations
+    trace = lrplot.simulate(CONFIGS / "mmengine-warmup-cosine-momentum.yaml")
+    fig = plot_trace(trace, Look(dpi=100))
+    (inset,) = [c for c in fig.axes[0].child_axes if c.get_gid() == "warmup-inset"]
+    assert inset.get_title(loc="left") == "warmup: 999 iterations"
+    assert inset.get_xlim() == (0.0, 1998.0)
+    (line,) = inset.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(1999))
+
+
+def test_a_label_taller_than_its_panel_is_shortened_or_left_out_and_noted():
+    """Issue 19: at 3.5 x 2.6 the momentum label stood taller than its panel."""
+    for name in ("yolo-coco-defaults-8.4.190", "mmengine-warmup-cosine-momentum"):
+        fig = plot_trace(lrplot.simulate(CONFIGS / f"{name}.yaml"), COLUMN)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        notes = " ".join(t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "note")
+        for ax in fig.axes:
+            label = ax.yaxis.label
+            if ax.get_gid() == "momentum":
+                assert label.get_text() in ("momentum", "mom.") or "momentum" in notes
+            if label.get_text():
+                reach = 0.8 * 9 * 0.8 * fig.dpi / 72  # a label may reach into the gap between panels
+                assert label.get_window_extent(renderer).height <= ax.bbox.height + reach, (name, label.get_text())
+
+
+def test_a_log_axis_labels_the_bottom_of_the_data():
+    """Issue 19: yolov5's linear decay to 1.3e-4 on a log axis had labels at 10⁻² and 10⁻³ only."""
+    trace = lrplot.simulate(CONFIGS / "yolov5-linear-lambda.yaml")
+    for size in [(3.5, 2.6), None, (10, 4)]:
+        fig = plot_trace(trace, Look(size=size, dpi=100, log=True))
+        fig.draw_without_rendering()
+        ax = fig.axes[0]
+        bottom, top = ax.get_ylim()
+        lowest = float(trace.lr.min())
+        labelled = [t.get_position()[1] for t in ax.get_yticklabels() if t.get_text() and bottom <= t.get_position()[1] <= top]
+        assert min(labelled) <= lowest, labelled
+        assert np.log10(lowest / bottom) <= 0.2 * np.log10(top / bottom)  # the data still fill the panel
+
+
+def test_the_residual_axis_says_it_is_symlog():
+    from lrplot.config import load
+    from lrplot.render.verify import plot_verdict
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    fixtures = Path(__file__).parent / "fixtures"
+    verdict = verify(load(fixtures / "plans/lightning-onecycle.yaml"), read_runlog(str(fixtures / "runs/lightning-onecycle-per-epoch/metrics.csv")),
+                     1e-6, base_dir=fixtures / "plans")
+    for size in [None, (5, 3.5)]:
+        fig = plot_verdict(verdict, Look(size=size, dpi=100))
+        (residual,) = [ax for ax in fig.axes if ax.get_gid() == "residual"]
+        notes = " ".join(t.get_text() for t in fig.texts if t.get_gid() == "note")
+        assert residual.get_yscale() == "symlog"
+        assert "symlog" in residual.get_ylabel() or "symlog" in notes
+
+
 def test_terminal_figure_matches_the_stored_text():
     trace = lrplot.simulate({"scheduler": {"type": "step", "step_size": 10, "gamma": 0.5}, "optimizer": {"momentum": 0.9}, "run": {"epochs": 40}})
     text = plot_text(trace, size=(72, 20), color=False)

@@ -46,6 +46,9 @@ def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: 
     return lines
 
 
+DATA_SHARE = 0.8  # of a log axis's height, the data keep at least this when it reaches a decade
+
+
 def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bool, fonts: Fonts, from_zero: bool = True) -> None:
     """The y axis of a panel drawn in units of 10**exponent, with limits set from finite values only."""
     ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label, fontsize=fonts.label)
@@ -58,7 +61,15 @@ def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bo
             lo, hi = float(positive.min()), float(positive.max())
             lo_t, hi_t = math.log10(lo), math.log10(hi)
             pad = max(0.05 * (hi_t - lo_t), 0.05)
-            ax.set_ylim(10 ** (lo_t - pad), 10 ** (hi_t + pad))
+            bottom, top = lo_t - pad, hi_t + pad
+            # the decade just past an end of the data, where it costs the data little of the axis:
+            # then that end is labelled (yolov5's decay to 1.3e-4 left the bottom without a number)
+            down, up = math.floor(lo_t), math.ceil(hi_t)
+            if (hi_t - lo_t) / (top - min(bottom, down)) >= DATA_SHARE:
+                bottom = min(bottom, down)
+            if (hi_t - lo_t) / (max(top, up) - bottom) >= DATA_SHARE:
+                top = max(top, up)
+            ax.set_ylim(10**bottom, 10**top)
         else:
             ax.set_ylim(0.1, 10)
         return

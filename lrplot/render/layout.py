@@ -15,6 +15,7 @@ and a note under the figure says what was left out where that loses something.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -196,7 +197,11 @@ def fit_ticks(ax, fonts: Fonts, x: bool = True, y: bool = True) -> None:
     if y:
         n = max(1, int(h_pt / (2.6 * fonts.tick)))
         if ax.get_yscale() == "log":
-            ax.yaxis.set_major_locator(LogLocator(numticks=max(2, n + 1)))
+            low, high = sorted(ax.get_ylim())
+            decades = math.floor(math.log10(high)) - math.ceil(math.log10(low)) + 1 if low > 0 else 2
+            # fewer than two decades labelled: the 2s and 5s too, so both ends of the data have numbers
+            subs = (1.0,) if decades >= 2 else (1.0, 2.0, 5.0)
+            ax.yaxis.set_major_locator(LogLocator(subs=subs, numticks=max(2, n + 1)))
         elif ax.get_yscale() == "linear":
             ax.yaxis.set_major_locator(MaxNLocator(nbins=n, steps=STEPS, min_n_ticks=2))
     if x:
@@ -205,6 +210,7 @@ def fit_ticks(ax, fonts: Fonts, x: bool = True, y: bool = True) -> None:
 
 
 TICK_GAP_EM = 0.8  # the least space between two x tick labels, in the labels' own size
+TICK_EM = 5.0  # the axis length per tick at most, in the labels' size: a calm axis, not every place labelled
 
 
 def spaced_locator(axis, width_px: float, size: float, renderer) -> MaxNLocator:
@@ -215,7 +221,7 @@ def spaced_locator(axis, width_px: float, size: float, renderer) -> MaxNLocator:
     integer = getattr(axis.get_major_locator(), "_integer", False)
     formatter = axis.get_major_formatter()
     gap = TICK_GAP_EM * size * renderer.points_to_pixels(1.0)
-    most = max(1, min(12, int(width_px / (2.5 * size * renderer.points_to_pixels(1.0)))))
+    most = max(1, min(12, int(width_px / (TICK_EM * size * renderer.points_to_pixels(1.0)))))
     for n in range(most, 0, -1):
         locator = MaxNLocator(nbins=n, integer=integer, steps=STEPS, min_n_ticks=2)
         if n == 1 or not high > low:
@@ -303,6 +309,8 @@ def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] 
                 i = rest.rfind(sep, 0, i)
                 if i <= 0:
                     break
+                if sep == " " and VALUE.match(rest, i + 1):
+                    continue  # never between a key and its value: "T_0 / 10"
                 if text_width(rest[: i + len(sep)].rstrip(), size, renderer) <= width_px:
                     cuts.append(i + len(sep))
                     break
@@ -313,6 +321,9 @@ def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] 
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return "\n".join(lines + [rest])
+
+
+VALUE = re.compile(r"[-+\u2212]?[\d.]|\[|\u00d7")  # a number, a list or a factor: a key's value, kept on its key's line
 
 
 def text_width(text: str, size: float, renderer) -> float:
@@ -364,6 +375,8 @@ class Frame:
     def __post_init__(self) -> None:
         self.renderer = self.fig.canvas.get_renderer()
         self._ylabels: dict = {}
+        self._label_notes: dict = {}  # panel -> what its y label lost at this size
+        self._noted: dict = {}  # panel -> its label's note, once made (a dropped panel's goes with it)
         dpi = self.fig.dpi
         self.edge = EDGE_IN * dpi
         self.gap = GAP_PT * dpi / 72
@@ -430,16 +443,29 @@ class Frame:
 
     def _fit_ylabel(self, ax) -> None:
         """A y label no taller than its panel: wrapped at its spaces (a stacked panel's label ran
-        into the next panel's), without its remark in brackets if it must."""
+        into the next panel's), in its usual abbreviation ("mom."), without its remark in brackets,
+        or left out; what it loses is noted (``label_notes``)."""
         label = ax.yaxis.label
         full = self._ylabels.setdefault(ax, label.get_text())
-        room, size = max(ax.bbox.height - 2, 1.0), label.get_fontsize()
+        # between stacked panels a label may reach a little into the gap (its neighbours' labels
+        # are centred on their own panels)
+        reach = 0.8 * self.fonts.tick * self.fig.dpi / 72 if len(self.panels) > 1 else 0.0
+        room, size = max(ax.bbox.height - 2 + reach, 1.0), label.get_fontsize()
+
+        def forms(text: str) -> list[str]:
+            two = wrap(text, room, size, self.renderer, seps=(" ",))
+            return [text, text.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else [])]
+
         short = full.split(" (")[0]
-        two = wrap(full, room, size, self.renderer, seps=(" ",))
-        for text in (full, full.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else []), short, wrap(short, room, size, self.renderer, seps=(" ",))):
-            if text_width(text, size, self.renderer) <= room:
+        whole = forms(full) + forms(abbreviated(full))  # nothing lost
+        for text in whole + forms(short) + forms(abbreviated(short)) + [""]:
+            if not text or text_width(text, size, self.renderer) <= room:
                 break
         label.set_text(text)
+        if text in whole or not full:
+            self._label_notes.pop(ax, None)
+        else:
+            self._label_notes[ax] = f"{'y label' if text else 'the y axis'} in full: {full}"
 
     def _height(self, artist) -> float:
         return artist.get_window_extent(self.renderer).height if artist is not None else 0.0
@@ -479,7 +505,7 @@ class Frame:
                 for text in list(ax.texts):
                     if text.get_gid() == "rule-label":
                         text.remove()
-            notes = list(self.notes)
+            notes = list(self.notes) + [n for ax, n in self._noted.items() if ax in self.panels]
             above_entries: list[Entry] = []
             for ax, entries in legends:
                 if ax in moved:
@@ -515,6 +541,10 @@ class Frame:
             self.set_notes(notes)
             self._legend_above(above_entries)
             fits = self.fit()
+            lost = {ax: n for ax, n in self._label_notes.items() if ax in self.panels and ax not in self._noted}
+            if lost:  # a label that lost words at this size: noted, and the note's room made
+                self._noted.update(lost)
+                continue
             changed = False
             if above_entries and (not fits or self.panels[0].bbox.height < MIN_PANEL * self.fig.bbox.height):
                 level += 1
@@ -544,6 +574,11 @@ class Frame:
                     drop_inset = True
                     continue
             break
+        # a label noted in a tighter round that is whole again: its note goes (its room only grows)
+        stale = [n for ax, n in self._noted.items() if ax in self.panels and ax not in self._label_notes]
+        if stale:
+            self.set_notes([n for n in notes if n not in stale])
+            self.fit()
         self._place_labels(labels)
 
     def _drop_panel(self, panel) -> None:
@@ -648,6 +683,14 @@ def _grey() -> str:
 
 
 MAX_TITLE_LINES = 2
+ABBREVIATIONS = {"learning rate": "lr", "momentum": "mom."}  # what a label is shortened to first
+
+
+def abbreviated(text: str) -> str:
+    for long, short in ABBREVIATIONS.items():
+        text = text.replace(long, short)
+    return text
+
 
 
 def title_text(candidates: Sequence[str], width_px: float, size: float, renderer) -> str:
@@ -882,8 +925,6 @@ class Grid:
 def shared_starts(name: str, names: Sequence[str]) -> list[int]:
     """Where ``name`` may start when shortened: 0, then after each separator (-, /, space) that
     ends a start another name shares: compare-detection-torch -> detection-torch -> torch."""
-    import re
-
     out = [0]
     for m in re.finditer(r"[-/ ]+", name):
         c = m.end()
