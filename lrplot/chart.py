@@ -283,8 +283,13 @@ def titles(trace: Trace) -> list[str]:
     if not node.children and CUSTOM.search(what):
         what = CUSTOM.sub(lambda m: ", " + shape_words(trace), what, count=1)
     name = trace.name
-    short = (" \u2192 " if node.type == "SequentialLR" else " + ").join(c.type for c in node.children) if node.children else node.type
-    short = short.replace(".", " ")
+    # the short form in the words the user wrote, where the family says them (detectron2's
+    # WarmupMultiStepLR, not the MultiStepParamScheduler it becomes); else the schedulers' types
+    own = getattr(spec.family.part("describe"), "short_title", None)
+    short = own(spec) if own is not None else None
+    if not short:
+        short = (" \u2192 " if node.type == "SequentialLR" else " + ").join(c.type for c in node.children) if node.children else node.type
+        short = short.replace(".", " ")
     if name in (node.type, what):
         return list(dict.fromkeys([what, short]))
     return list(dict.fromkeys([f"{name}: {what}", f"{name}: {short}", name]))

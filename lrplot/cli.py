@@ -613,21 +613,34 @@ def _size(ctx, param, value):
     return float(m.group(1)), float(m.group(2))
 
 
+def _figure_option_list(output_help: str) -> dict[str, Callable]:
+    """The figure options by name, in the order --help lists them (a command that draws one kind
+    of figure takes the ones that apply to it)."""
+    return {
+        "output": click.option("-o", "--output", default=None, metavar="FILE", help=output_help),
+        "title": click.option("--title", default=None, help="Figure title."),
+        "log": click.option("--log", "log_scale", is_flag=True, help="Log lr axis (a zero lr is marked at the bottom)."),
+        "xlim": click.option("--xlim", default=None, metavar="A:B", help="Zoom to x from A to B in the figure's unit (epochs or iterations), like 0:2000 or :5."),
+        "size": click.option("--size", callback=_size, default=None, metavar="WxH", help="Size in inches, like 3.5x2.6 or 7x4."),
+        "dpi": click.option("--dpi", type=click.INT, default=150, show_default=True, help="Resolution of PNG output."),
+        "style": click.option("--style", default=None, help="A matplotlib style name (like ggplot or seaborn-v0_8-paper)."),
+        "dark": click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
+        "show": click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
+        "term": click.option("--term", is_flag=True, help="Draw in the terminal (braille; COLUMNS x LINES)."),
+        "watch": click.option("--watch", is_flag=True, help="Draw again whenever a config file changes, until Ctrl-C."),
+    }
+
+
 def figure_options(f: Callable) -> Callable:
-    options = [
-        click.option("-o", "--output", default=None, metavar="FILE", help="A .png, .svg, .pdf, or .html (an interactive page) [default: NAME.png]."),
-        click.option("--title", default=None, help="Figure title."),
-        click.option("--log", "log_scale", is_flag=True, help="Log lr axis (a zero lr is marked at the bottom)."),
-        click.option("--xlim", default=None, metavar="A:B", help="Zoom to x from A to B in the figure's unit (epochs or iterations), like 0:2000 or :5."),
-        click.option("--size", callback=_size, default=None, metavar="WxH", help="Size in inches, like 3.5x2.6 or 7x4."),
-        click.option("--dpi", type=click.INT, default=150, show_default=True, help="Resolution of PNG output."),
-        click.option("--style", default=None, help="A matplotlib style name (like ggplot or seaborn-v0_8-paper)."),
-        click.option("--dark", is_flag=True, help="Dark background, for slides and dark-mode docs."),
-        click.option("--show", is_flag=True, help="Also open the figure in a window, where there is a display."),
-        click.option("--term", is_flag=True, help="Draw in the terminal (braille; COLUMNS x LINES)."),
-        click.option("--watch", is_flag=True, help="Draw again whenever a config file changes, until Ctrl-C."),
-    ]
-    return _apply(options, f, "figure")
+    options = _figure_option_list("A .png, .svg, .pdf, or .html (an interactive page) [default: NAME.png].")
+    return _apply(list(options.values()), f, "figure")
+
+
+def look_options(output_help: str) -> Callable[[Callable], Callable]:
+    """The options of a figure's look, as plot's (size, dpi, style, dark, log, title), and its
+    output file and --show: for a command whose figure has no zoom, terminal drawing or watch."""
+    options = _figure_option_list(output_help)
+    return lambda f: _apply([options[name] for name in ("output", "title", "log", "size", "dpi", "style", "dark", "show")], f, "figure")
 
 
 def _look(kwargs: dict[str, Any]):
@@ -1182,10 +1195,10 @@ def gallery(config_dir: Path, out_dir: Path, check: bool) -> None:
 @click.option("--step-column", default=None, metavar="NAME", help="The log's step column or key [default: found by name, like step or global_step].")
 @click.option("--first-step", type=click.IntRange(0, 1), default=None, help="The log's number for the first optimizer step [default: 1 for transformers' logs, else 0].")
 @click.option("--tolerance", type=click.FLOAT, default=1e-6, show_default=True, help="Largest difference that still follows the plan, relative to the peak lr.")
-@click.option("-o", "--output", default=None, help="Also draw the plan, the log, the explaining mistake and the residuals (.png, .svg or .pdf).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE[,...]", help="Keys of the config's framework section its file lacks (yolo's nc, version).")
 @plan_options
-def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None,
+@look_options("Also draw the plan, the log, the explaining mistake and the residuals (.png, .svg or .pdf).")
+def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_column: str | None, first_step: int | None, tolerance: float, output: str | None, show: bool,
            sets: tuple[str, ...], **plan: Any) -> None:
     """Check a logged run's lr against its plan, and name the mistake that explains a divergence.
 
@@ -1200,10 +1213,21 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
     from .runlog import read_runlog, run_folder
     from .verify import report, verify as judge
 
-    if output is not None:
+    figure = {key: plan.pop(key) for key in ("title", "log_scale", "size", "dpi", "style", "dark")}
+    look = None
+    if output is None:
+        given = [flag for flag, key in (("--title", "title"), ("--log", "log_scale"), ("--size", "size"), ("--dpi", "dpi"), ("--style", "style"), ("--dark", "dark"))
+                 if figure[key] not in (None, False) and not (key == "dpi" and figure[key] == 150)] + (["--show"] if show else [])
+        if given:
+            raise UserError(f"{', '.join(given)}: there is no figure to shape; name one with -o FILE (.png, .svg or .pdf)")
+    else:
         from .output import figure_format
 
+        if Path(output).suffix.lower() == ".html":
+            raise UserError(f"--output: {output!r}: verify draws a .png, .svg or .pdf (the interactive .html page is plot's and compare's)")
         figure_format(output)
+        look = _look(figure)
+        look.check()
     if runlog is None:
         config_path, log_path = run_folder(config)
         config, runlog = str(config_path), str(log_path)
@@ -1221,10 +1245,9 @@ def verify(config: str, runlog: str | None, columns: tuple[str, ...], step_colum
     if output is not None:
         from .chart import View
         from .drawing import Drawing
-        from .render import Look
         from .render.verify import plot_verdict
 
-        _save_figure(Drawing([], [spec.name], Look(), View(), lambda: plot_verdict(verdict, Look())), output, spec.name, False)
+        _save_figure(Drawing([], [spec.name], look, View(), lambda: plot_verdict(verdict, look)), output, spec.name, show)
     if not verdict.followed:
         sys.exit(1)
 

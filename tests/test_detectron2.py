@@ -429,10 +429,13 @@ def test_events_and_phases_land_where_the_lr_changes() -> None:
     from lrplot.engine.events import find_events
 
     trace = lrplot.simulate({"detectron2": {"STEPS": [600, 800], "MAX_ITER": 900, "WARMUP_ITERS": 100}})
-    marks = {e.label: e.step for e in find_events(trace)}
-    assert marks == {"end of warmup": 100, "x0.1": 600, "x0.01": 800}
-    for label, k in marks.items():
+    marks = [(e.label, e.step) for e in find_events(trace)]
+    # each milestone multiplies the lr by 0.1, as its mark says (x0.01 at the second read as a factor)
+    assert marks == [("end of warmup", 100), ("x0.1", 600), ("x0.1", 800)]
+    for label, k in marks:
         assert trace.lr[0, k] != trace.lr[0, k - 1]
+        if label.startswith("x"):
+            assert np.isclose(trace.lr[0, k] / trace.lr[0, k - 1], float(label[1:]))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -115,16 +115,24 @@ def test_log_axis_draws_a_schedule_that_reaches_zero_and_marks_where():
 
 
 def test_log_axis_marks_a_single_zero_step_of_a_long_run_visibly():
-    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel
+    # lr 0 at step 0 only, of 100,000: a bar one step wide would be a 200th of a pixel, and one on
+    # the bottom edge lay under the spines, drawn after it (issue 19: keras-cosine-warmup --log)
     trace = lrplot.simulate({"run": {"iterations": 100_000}, "scheduler": {"type": "LambdaLR", "lr_lambda": "step / 1000 if step < 1000 else 1"}})
-    fig = plot_trace(trace, Look(log=True))
-    ax = fig.axes[0]
-    (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
-    assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
-    # square caps reach half the bar's width past each end: the mark is as wide as it is tall
-    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (1.0, 1.0)])
-    drawn_points = (x1 - x0) * 72 / fig.dpi + zero.get_linewidth()
-    assert zero.get_solid_capstyle() == "projecting" and drawn_points >= 4
+    for size in [(3.5, 2.6), None]:
+        fig = plot_trace(trace, Look(log=True, size=size, dpi=100))
+        ax = fig.axes[0]
+        (zero,) = [ln for ln in ax.get_lines() if ln.get_gid() == "lr-zero-0"]
+        assert zero.get_xdata()[:2].tolist() == [0.0, 1.0]
+        # a triangle at each end of the zero span, drawn over the spines and never clipped
+        assert zero.get_marker() == "^" and zero.get_markersize() >= 4 and not zero.get_clip_on()
+        assert zero.get_zorder() > max(spine.get_zorder() for spine in ax.spines.values())
+        fig.draw_without_rendering()
+        box = zero.get_window_extent(fig.canvas.get_renderer())
+        spine = ax.spines["bottom"]
+        spine_top = ax.bbox.y0 + spine.get_linewidth() / 2 * fig.dpi / 72
+        assert box.height * 72 / fig.dpi >= 4 and box.width * 72 / fig.dpi >= 4  # as wide as it is tall
+        assert box.y0 >= spine_top - 0.5 and box.y1 <= ax.bbox.y0 + 0.1 * ax.bbox.height  # on the spine, at the bottom
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1)
 
 
 def test_grid_panels_get_their_own_scales_and_compact_ticks():
@@ -138,6 +146,183 @@ def test_grid_panels_get_their_own_scales_and_compact_ticks():
     fig.canvas.draw()
     labels = [t.get_text() for t in b.get_xticklabels() if t.get_text()]
     assert "600k" in labels and all(len(t) <= 5 for t in labels)
+
+
+def test_a_grid_of_long_names_in_a_column_shortens_titles_shares_labels_and_says_so():
+    """Issue 19: eight panels in 3.5 x 2.6 in. The titles lose the start they share (telling the two
+    'torch' runs apart), the per-panel y labels give way to the figure's, their scales follow the
+    titles, and a note names what was left out; at 10 x 4 everything is shown whole."""
+    root = Path(__file__).parent.parent / "configs"
+    paths = sorted(root.glob("compare-detection-*.yaml")) + sorted(root.glob("warmup5-cosine1-*.yaml"))
+    traces = [lrplot.simulate(p) for p in paths]
+    names = [t.name for t in traces]
+    fig = compare_traces(traces, names, Look(size=(3.5, 2.6), dpi=100), layout="grid")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    titles = [ax.get_title(loc="left") for ax in panels]
+    assert titles[0] == "detectron2" and titles[3] == "keras (\u00d710\u207b\u00b3)"
+    assert len(set(titles)) == len(titles)  # compare-detection-torch and warmup5-cosine1-torch told apart
+    assert all("torch" in titles[i] for i in (2, 6))
+    assert [ax.get_ylabel() for ax in panels] == [""] * 8 and fig._supylabel.get_text() == "lr"
+    (note,) = [t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "note"]
+    assert "compare-detection-" in note and "warmup5-cosine1-" in note
+    wide = compare_traces(traces, names, Look(size=(10, 4), dpi=100), layout="grid")
+    panels = [ax for ax in wide.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in panels] == names
+    assert not [t for t in wide.texts if t.get_gid() == "note"]
+    assert "\u00d710\u207b\u00b3" in panels[4].get_ylabel()
+
+
+def test_verify_takes_the_figure_options_plot_takes(tmp_path):
+    """Issue 19: a verify figure for a paper's column (`--size 3.5x2.6` was "No such option")."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from lrplot.cli import cli
+
+    fixtures = Path(__file__).parent / "fixtures"
+    args = ["verify", str(fixtures / "plans/transformers-trainer.yaml"), str(fixtures / "runs/transformers-correct")]
+    out = tmp_path / "v.png"
+    result = CliRunner().invoke(cli, [*args, "--size", "3.5x2.6", "--dpi", "100", "--dark", "--title", "T", "--log", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert Image.open(out).size == (350, 260)
+    svg = tmp_path / "v.svg"
+    assert CliRunner().invoke(cli, [*args, "--title", "the run in my paper", "-o", str(svg)]).exit_code == 0
+    assert "<!-- the run in my paper -->" in svg.read_text()  # the title, drawn as paths
+    # a figure option without a figure, and a page verify does not draw: one Error: line, exit 2
+    for extra, words in ((["--size", "3.5x2.6"], "no figure to shape"), (["-o", str(tmp_path / "v.html")], ".png, .svg or .pdf")):
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+        assert not (tmp_path / "v.html").exists()
+
+
+def test_verify_figure_options_reach_the_figure():
+    from lrplot.config import load
+    from lrplot.render.verify import plot_verdict
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    fixtures = Path(__file__).parent / "fixtures"
+    spec = load(fixtures / "plans/transformers-trainer.yaml")
+    verdict = verify(spec, read_runlog(str(fixtures / "runs/transformers-correct")), 1e-6, base_dir=fixtures / "plans")
+    fig = plot_verdict(verdict, Look(size=(3.5, 2.6), title="T", log=True, dark=True))
+    assert tuple(fig.get_size_inches()) == (3.5, 2.6) and fig.axes[0].get_yscale() == "log"
+    assert [t.get_text() for t in fig.texts if t.get_gid() == "title"] == ["T"]
+    assert sum(fig.get_facecolor()[:3]) < 1.5
+
+
+def test_the_lr_scale_holds_every_curve_drawn_not_only_the_plan():
+    """Issue 19: a restart's curve (the scheduler built again, ChainedScheduler-style, on the
+    resumed lr) spikes to 0.31 over a plan peaking at 6e-4: the axis read "(×10⁻⁴)" with ticks to
+    3,000. The unit is chosen from every curve drawn."""
+    from lrplot.chart import scale_exponent, superscript
+    from lrplot.engine import whatif
+
+    trace = lrplot.simulate({
+        "name": "llm", "optimizer": {"betas": [0.9, 0.95], "param_groups": [{"name": "decay", "lr": 6e-4}, {"name": "no_decay", "lr": 3e-4}]},
+        "run": {"iterations": 6000, "step": "iteration"},
+        "scheduler": {"type": "SequentialLR", "milestones": [20], "schedulers": [
+            {"type": "LinearLR", "start_factor": 0.001, "total_iters": 20}, {"type": "CosineAnnealingLR", "T_max": 5980, "eta_min": 6e-5}]},
+    })
+    outcomes = whatif.resumes(trace, 3000, ["restart"])
+    fig = plot_trace(trace, Look(size=(3.5, 2.6), dpi=100), overlays=outcomes)
+    ax = fig.axes[0]
+    drawn = np.concatenate([trace.lr.ravel(), *(o.lr.ravel() for o in outcomes)])
+    exponent = scale_exponent(drawn)
+    assert exponent != scale_exponent(trace.lr.ravel())  # the case: the plan alone is drawn in 10⁻⁴
+    label = ax.get_ylabel().replace("\n", " ")
+    assert (f"\u00d710{superscript(exponent)}" in label) if exponent else "\u00d710" not in label
+    top = max(np.nanmax(ln.get_ydata()) for ln in ax.get_lines() if str(ln.get_gid()).startswith("whatif-"))
+    assert np.isclose(top, np.nanmax(np.concatenate([o.lr.ravel() for o in outcomes])) / 10.0**exponent)
+    assert ax.get_ylim()[1] >= top
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    assert max(ticks) < 1  # 0.1, 0.2, 0.3: not 1,000, 2,000, 3,000
+
+
+CONFIGS = Path(__file__).parent.parent / "configs"
+COLUMN = Look(size=(3.5, 2.6), dpi=100)
+
+
+def _title(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "title")
+
+
+def test_detectron2_marks_each_milestone_as_the_factor_it_applies_and_keeps_its_name_when_short():
+    """Issue 19: both drops read "lr ×0.01 / ×0.1" (the 1x schedule multiplies by 0.1 at each, as the
+    mmengine figure of the same says), and at 3.5 in the title named the MultiStepParamScheduler
+    the section becomes instead of the WarmupMultiStepLR the user wrote."""
+    trace = lrplot.simulate(CONFIGS / "detectron2-faster-rcnn-r50-fpn-1x.yaml")
+    mm = lrplot.simulate(CONFIGS / "mmengine-mmdet-faster-rcnn-1x.yaml")
+    for size in [(3.5, 2.6), (5, 3.5), None]:
+        fig = plot_trace(trace, Look(size=size, dpi=100))
+        labels = legend_labels(fig)
+        assert "lr \u00d70.1" in labels and not any("0.01" in label for label in labels)
+        assert "WarmupMultiStepLR" in _title(fig) and "ParamScheduler" not in _title(fig)
+    assert "lr \u00d70.1" in legend_labels(plot_trace(mm, Look(dpi=100)))
+
+
+def test_a_title_never_breaks_between_a_key_and_its_value():
+    trace = lrplot.simulate(CONFIGS / "sgdr-t0-10-tmult-2.yaml")
+    for size in [(3.5, 2.6), (5, 3.5)]:
+        lines = _title(plot_trace(trace, Look(size=size, dpi=100))).split("\n")
+        assert any("T_0 10" in line for line in lines) and any("T_mult 2" in line for line in lines), lines
+
+
+def test_a_warmup_inset_titled_in_iterations_counts_iterations_on_its_axis():
+    # 999 iterations of warmup in a run drawn in epochs of 500 iterations
+    trace = lrplot.simulate(CONFIGS / "mmengine-warmup-cosine-momentum.yaml")
+    fig = plot_trace(trace, Look(dpi=100))
+    (inset,) = [c for c in fig.axes[0].child_axes if c.get_gid() == "warmup-inset"]
+    assert inset.get_title(loc="left") == "warmup: 999 iterations"
+    assert inset.get_xlim() == (0.0, 1998.0)
+    (line,) = inset.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(1999))
+
+
+def test_a_label_taller_than_its_panel_is_shortened_or_left_out_and_noted():
+    """Issue 19: at 3.5 x 2.6 the momentum label stood taller than its panel."""
+    for name in ("yolo-coco-defaults-8.4.190", "mmengine-warmup-cosine-momentum"):
+        fig = plot_trace(lrplot.simulate(CONFIGS / f"{name}.yaml"), COLUMN)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        notes = " ".join(t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "note")
+        for ax in fig.axes:
+            label = ax.yaxis.label
+            if ax.get_gid() == "momentum":
+                assert label.get_text() in ("momentum", "mom.") or "momentum" in notes
+            if label.get_text():
+                reach = 0.8 * 9 * 0.8 * fig.dpi / 72  # a label may reach into the gap between panels
+                assert label.get_window_extent(renderer).height <= ax.bbox.height + reach, (name, label.get_text())
+
+
+def test_a_log_axis_labels_the_bottom_of_the_data():
+    """Issue 19: yolov5's linear decay to 1.3e-4 on a log axis had labels at 10⁻² and 10⁻³ only."""
+    trace = lrplot.simulate(CONFIGS / "yolov5-linear-lambda.yaml")
+    for size in [(3.5, 2.6), None, (10, 4)]:
+        fig = plot_trace(trace, Look(size=size, dpi=100, log=True))
+        fig.draw_without_rendering()
+        ax = fig.axes[0]
+        bottom, top = ax.get_ylim()
+        lowest = float(trace.lr.min())
+        labelled = [t.get_position()[1] for t in ax.get_yticklabels() if t.get_text() and bottom <= t.get_position()[1] <= top]
+        assert min(labelled) <= lowest, labelled
+        assert np.log10(lowest / bottom) <= 0.2 * np.log10(top / bottom)  # the data still fill the panel
+
+
+def test_the_residual_axis_says_it_is_symlog():
+    from lrplot.config import load
+    from lrplot.render.verify import plot_verdict
+    from lrplot.runlog import read_runlog
+    from lrplot.verify import verify
+
+    fixtures = Path(__file__).parent / "fixtures"
+    verdict = verify(load(fixtures / "plans/lightning-onecycle.yaml"), read_runlog(str(fixtures / "runs/lightning-onecycle-per-epoch/metrics.csv")),
+                     1e-6, base_dir=fixtures / "plans")
+    for size in [None, (5, 3.5)]:
+        fig = plot_verdict(verdict, Look(size=size, dpi=100))
+        (residual,) = [ax for ax in fig.axes if ax.get_gid() == "residual"]
+        notes = " ".join(t.get_text() for t in fig.texts if t.get_gid() == "note")
+        assert residual.get_yscale() == "symlog"
+        assert "symlog" in residual.get_ylabel() or "symlog" in notes
 
 
 def test_terminal_figure_matches_the_stored_text():

@@ -25,6 +25,7 @@ ROOT = CONFIGS.parent
 SIZES = {"3.5x2.6": (3.5, 2.6), "5x3.5": (5.0, 3.5), "default": None, "10x4": (10.0, 4.0)}
 MIN_SPAN = 0.7
 TOLERANCE = 0.5  # pixels: boxes that merely touch do not overlap
+TICK_GAP = 2.0  # points between two x tick labels at least: "0 5k10k" reads as one number
 
 
 # ----------------------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ def _mistakes(config: str):
     return draw
 
 
-def _verify(plan: str, log: str):
+def _verify(plan: str, runlog: str, **look_options):
     from lrplot.config import load
     from lrplot.render.verify import plot_verdict
     from lrplot.runlog import read_runlog
@@ -76,16 +77,28 @@ def _verify(plan: str, log: str):
 
     def draw(look):
         spec = load(ROOT / "tests/fixtures/plans" / plan)
-        verdict = verify(spec, read_runlog(str(ROOT / "tests/fixtures/runs" / log)), 1e-6, base_dir=ROOT / "tests/fixtures/plans")
-        return plot_verdict(verdict, look)
+        verdict = verify(spec, read_runlog(str(ROOT / "tests/fixtures/runs" / runlog)), 1e-6, base_dir=ROOT / "tests/fixtures/plans")
+        from dataclasses import replace
+
+        return plot_verdict(verdict, replace(look, **look_options))
 
     return draw
 
 
-def _compare(*specs: str, layout: str = "overlay", **flags):
+def _compare(*specs: str, layout: str = "overlay", log: bool = False, **flags):
     def draw(look):
+        from dataclasses import replace
+
         traces, labels = _inline(*specs, **flags)
-        return compare_traces(traces, labels, look, layout)
+        return compare_traces(traces, labels, replace(look, log=log), layout)
+
+    return draw
+
+
+def _compare_files(*patterns: str, layout: str = "overlay"):
+    def draw(look):
+        traces = [_trace(str(p.relative_to(ROOT))) for pattern in patterns for p in sorted(CONFIGS.glob(pattern))]
+        return compare_traces(traces, [t.name for t in traces], look, layout)
 
     return draw
 
@@ -120,9 +133,15 @@ HARD = {
     "verify-diverged": _verify("torch-warmup-cosine.yaml", "torch-per-micro-batch/log.jsonl"),
     "verify-two-groups": _verify("lightning-onecycle.yaml", "lightning-onecycle-correct/metrics.csv"),
     "verify-two-groups-diverged": _verify("lightning-onecycle-accum.yaml", "lightning-onecycle-accum-ignored/metrics.csv"),
+    "verify-followed": _verify("transformers-trainer.yaml", "transformers-correct"),
+    "verify-per-epoch": _verify("lightning-onecycle.yaml", "lightning-onecycle-per-epoch/metrics.csv"),
+    "verify-log-dark": _verify("torch-warmup-cosine.yaml", "torch-per-micro-batch/log.jsonl", log=True, dark=True, title="a title the user gave"),
     "compare-five": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", "exponential:gamma=0.97"),
     "compare-grid": _compare("step:step_size=30", "multistep:milestones=[30,80]", "cosine", "onecycle:max_lr=0.1", layout="grid"),
     "compare-grid-scales": _compare("cosine:T_max=1000", "onecycle:max_lr=0.4", "exponential:gamma=0.999", layout="grid", epochs=1000),
+    # eight long file names in a 3.5 in column: titles shortened, labels shared, ticks spaced (issue 19)
+    "compare-grid-eight-files": _compare_files("compare-detection-*.yaml", "warmup5-cosine1-*.yaml", layout="grid"),
+    "compare-grid-log": _compare("cosine:T_max=1000", "onecycle:max_lr=0.4", "poly:total_iters=500", layout="grid", epochs=1000, log=True),
     "compare-24": _compare(*[f"step:step_size={k}" for k in range(4, 28)]),
     "compare-plateaus": _compare("plateau:patience=3", "plateau:patience=10", "cosine", metric=True),
     "two-groups-600k": _plot(TWO_GROUPS_600K),
@@ -185,6 +204,17 @@ def _texts(fig, renderer) -> list[tuple[str, Bbox]]:
     return found
 
 
+def _tick_rows(fig, renderer) -> list[tuple[str, list[tuple[str, Bbox]]]]:
+    """Each x axis's visible tick labels, left to right, with their window extents."""
+    rows = []
+    for ax in _all_axes(fig):
+        labels = [t for tick in ax.xaxis._update_ticks() for t in (tick.label1, tick.label2) if t.get_visible() and t.get_text().strip()]
+        for side in {id(t.get_transform()): None for t in labels}:
+            row = sorted(((t.get_text(), t.get_window_extent(renderer)) for t in labels if id(t.get_transform()) == side), key=lambda p: p[1].x0)
+            rows.append((f"{ax.get_gid() or type(ax).__name__} x", row))
+    return rows
+
+
 def _is_rule(xy: np.ndarray, box: Bbox) -> bool:
     """A full-height or full-width rule (an event, a resume point, the zero line) is a guide, not data."""
     xs, ys = xy[:, 0], xy[:, 1]
@@ -240,6 +270,10 @@ def layout_problems(fig) -> list[str]:
     for what, box in texts:
         if box.x0 < page.x0 - TOLERANCE or box.y0 < page.y0 - TOLERANCE or box.x1 > page.x1 + TOLERANCE or box.y1 > page.y1 + TOLERANCE:
             problems.append(f"{what} leaves the figure")
+    for what, boxes in _tick_rows(fig, renderer):
+        for (a, box_a), (b, box_b) in zip(boxes, boxes[1:]):
+            if box_b.x0 - box_a.x1 < TICK_GAP * renderer.points_to_pixels(1.0):
+                problems.append(f"{what} tick labels {a!r} and {b!r} run together")
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
         shrunk = Bbox.from_extents(box_a.x0 + TOLERANCE, box_a.y0 + TOLERANCE, box_a.x1 - TOLERANCE, box_a.y1 - TOLERANCE)
         if shrunk.overlaps(box_b) and not (a.startswith("legend") and b.startswith("legend")):

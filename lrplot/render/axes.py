@@ -46,6 +46,9 @@ def draw_series(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: 
     return lines
 
 
+DATA_SHARE = 0.8  # of a log axis's height, the data keep at least this when it reaches a decade
+
+
 def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bool, fonts: Fonts, from_zero: bool = True) -> None:
     """The y axis of a panel drawn in units of 10**exponent, with limits set from finite values only."""
     ax.set_ylabel(f"{label} (\u00d710{superscript(exponent)})" if exponent else label, fontsize=fonts.label)
@@ -58,7 +61,15 @@ def value_axis(ax, label: str, scaled_values: np.ndarray, exponent: int, log: bo
             lo, hi = float(positive.min()), float(positive.max())
             lo_t, hi_t = math.log10(lo), math.log10(hi)
             pad = max(0.05 * (hi_t - lo_t), 0.05)
-            ax.set_ylim(10 ** (lo_t - pad), 10 ** (hi_t + pad))
+            bottom, top = lo_t - pad, hi_t + pad
+            # the decade just past an end of the data, where it costs the data little of the axis:
+            # then that end is labelled (yolov5's decay to 1.3e-4 left the bottom without a number)
+            down, up = math.floor(lo_t), math.ceil(hi_t)
+            if (hi_t - lo_t) / (top - min(bottom, down)) >= DATA_SHARE:
+                bottom = min(bottom, down)
+            if (hi_t - lo_t) / (max(top, up) - bottom) >= DATA_SHARE:
+                top = max(top, up)
+            ax.set_ylim(10**bottom, 10**top)
         else:
             ax.set_ylim(0.1, 10)
         return
@@ -197,10 +208,19 @@ def mark_events(ax, axis: XAxis, trace: Trace, events, exponent: int, steps: tup
     return entries, labels
 
 
+ZERO_MARK_PT = 5.0  # the triangles' size
+ZERO_ZORDER = 2.6  # above the spines (2.5), which covered a mark on the bottom edge
+
+
 def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: tuple[int, int], colors, gid: str = "lr-zero") -> list[Entry]:
-    """Where the lr is 0, which a log axis cannot draw: a bar along the bottom edge, per line; its
-    square caps keep a single step of a long run visible."""
+    """Where the lr is 0, which a log axis cannot draw: per line, a bar along the bottom edge with a
+    triangle at each end, standing on the spine (drawn over it, never clipped), so that a single
+    zero step of a long run shows as a triangle where the bar would be a 200th of a pixel."""
+    from matplotlib.transforms import ScaledTranslation
+
     per = axis.steps_per_x(trace)
+    spine = ax.spines["bottom"].get_linewidth() if ax.spines["bottom"].get_visible() else 0.0
+    lift = ScaledTranslation(0, (ZERO_MARK_PT / 2 + spine / 2) / 72, ax.figure.dpi_scale_trans)
     handles = []
     for i, (s, color) in enumerate(zip(series, colors)):
         spans = zero_spans(s.values[steps[0] : steps[1]])
@@ -210,7 +230,8 @@ def mark_zeros(ax, axis: XAxis, trace: Trace, series: Sequence[Series], steps: t
         for a, b in spans:
             xs += [(steps[0] + a) / per, (steps[0] + b) / per, np.nan]
             ys += [0.0, 0.0, np.nan]
-        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform(), lw=4, solid_capstyle="projecting", color=color, clip_on=False, gid=f"{gid}-{i}")
+        (line,) = ax.plot(xs, ys, transform=ax.get_xaxis_transform() + lift, lw=ZERO_MARK_PT * 0.6, solid_capstyle="butt", color=color,
+                          marker="^", ms=ZERO_MARK_PT, mew=0, clip_on=False, zorder=ZERO_ZORDER, gid=f"{gid}-{i}")
         handles.append(line)
     return [Entry(handles[0], "lr = 0 (off the log axis)", essential=False)] if handles else []
 

@@ -11,10 +11,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..chart import View, XAxis, merge_groups, normalized, scale_exponent, scale_note, scaled, secondary, unique_labels, visible_steps, x_axis
+from ..chart import View, XAxis, merge_groups, normalized, scale_exponent, scale_note, scaled, secondary, superscript, unique_labels, visible_steps, x_axis
 from ..errors import ConfigError
 from .axes import CountFormatter, axes_x, draw_series, mark_zeros, metric_points, pixel_columns, value_axis
-from .layout import EDGE_IN, STEPS, Entry, Frame
+from .layout import EDGE_IN, STEPS, Entry, Frame, Grid, GridPanel
 from .style import Fonts, Look, literal, styled, unique_ids
 
 if TYPE_CHECKING:
@@ -185,9 +185,10 @@ def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure
     all_shown = np.concatenate([s.values[a:b] for ss, st in zip(series, steps) if st for s in ss for a, b in [st]])
     shared_exponent = scale_exponent(all_shown, look.log)
     ylabel = "lr / its peak" if view.normalize else "lr"
+    panels = []
     for i, (trace, label, ss, st, ax) in enumerate(zip(traces, labels, series, steps, axes)):
         ax.set_gid(f"panel-{i}")
-        ax.set_title(label, fontsize=fonts.legend, loc="left")
+        exponent = shared_exponent
         if st is not None:
             shown = np.concatenate([s.values[st[0] : st[1]] for s in ss])
             exponent = shared_exponent if share_y else scale_exponent(shown, look.log)
@@ -195,25 +196,19 @@ def _grid(traces, labels, series, axis: XAxis, look: Look, view: View) -> Figure
             value_axis(ax, ylabel, scaled(all_shown if share_y else shown, exponent), exponent, look.log, fonts)
             if look.log:
                 mark_zeros(ax, axis, trace, ss, st, [line.get_color() for line in ax.get_lines()], gid=f"lr-zero-{i}")
-        if share_y and i % cols:
-            ax.set_ylabel("")
         low, high = _x_range(traces if share_x else [trace], axis, view)
         ax.set_xlim(low, high)
         if axis.unit == "progress":
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}" if 0 <= v <= 1.0001 else ""))
         else:
             ax.xaxis.set_major_formatter(CountFormatter())
+        ax.xaxis.set_major_locator(MaxNLocator(integer=axis.unit != "progress", steps=STEPS, min_n_ticks=2))
         ax.tick_params(labelsize=fonts.tick)
-        # the panel's width and height hold this many labelled ticks
-        w_in, h_in = size[0] / cols, size[1] / rows
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=max(1, min(4, int(w_in * 72 / (fonts.tick * 5.5)))), integer=axis.unit != "progress", steps=STEPS, min_n_ticks=2))
-        if not look.log:
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=max(1, min(5, int(h_in * 72 / (fonts.tick * 3.2)))), steps=STEPS, min_n_ticks=2))
-        if i >= n - cols:
-            ax.set_xlabel(axis.label, fontsize=fonts.label)
+        scale = f"\u00d710{superscript(exponent)}" if exponent else ""
+        panels.append(GridPanel(ax, label, scale, own_ylabel=not (share_y and i % cols)))
     for ax in axes[n:]:
         ax.set_visible(False)
-    if look.title:
-        fig.suptitle(literal(look.title), x=0.01, ha="left", fontsize=fonts.title)
+    # the layout (ticks for the panels' sizes, titles that fit) is fitted where the panels are
+    Grid(fig, panels, cols, fonts, ylabel, axis.label, literal(look.title) if look.title else None).arrange()
     unique_ids(fig)
     return fig

@@ -15,6 +15,7 @@ and a note under the figure says what was left out where that loses something.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -192,30 +193,50 @@ def fit_ticks(ax, fonts: Fonts, x: bool = True, y: bool = True) -> None:
     """As many major ticks as the axis length leaves room for, their labels never touching."""
     fig = ax.figure
     box = ax.get_position()
-    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    h_pt = box.height * fig.get_figheight() * 72
     if y:
         n = max(1, int(h_pt / (2.6 * fonts.tick)))
         if ax.get_yscale() == "log":
-            ax.yaxis.set_major_locator(LogLocator(numticks=max(2, n + 1)))
+            low, high = sorted(ax.get_ylim())
+            decades = math.floor(math.log10(high)) - math.ceil(math.log10(low)) + 1 if low > 0 else 2
+            # fewer than two decades labelled: the 2s and 5s too, so both ends of the data have numbers
+            subs = (1.0,) if decades >= 2 else (1.0, 2.0, 5.0)
+            ax.yaxis.set_major_locator(LogLocator(subs=subs, numticks=max(2, n + 1)))
         elif ax.get_yscale() == "linear":
             ax.yaxis.set_major_locator(MaxNLocator(nbins=n, steps=STEPS, min_n_ticks=2))
     if x:
         for axis in [ax.xaxis, *[c.xaxis for c in ax.child_axes if c.get_gid() and c.get_gid().endswith("-axis")]]:
-            label = _widest_label(axis)
-            n = max(1, int(w_pt / ((0.62 * label + 2.5) * fonts.tick)))
-            locator = axis.get_major_locator()
-            integer = getattr(locator, "_integer", False)
-            axis.set_major_locator(MaxNLocator(nbins=n, integer=integer, steps=STEPS, min_n_ticks=2))
+            axis.set_major_locator(spaced_locator(axis, box.width * fig.bbox.width, fonts.tick, fig.canvas.get_renderer()))
 
 
-def _widest_label(axis) -> int:
-    """Characters of the longest tick label the axis may show (its ends formatted)."""
-    low, high = axis.get_view_interval()
+TICK_GAP_EM = 0.8  # the least space between two x tick labels, in the labels' own size
+TICK_EM = 5.0  # the axis length per tick at most, in the labels' size: a calm axis, not every place labelled
+
+
+def spaced_locator(axis, width_px: float, size: float, renderer) -> MaxNLocator:
+    """The locator of the most ticks whose labels, as they will read ("10k", "0.5"), keep
+    TICK_GAP_EM apart along ``width_px`` (an estimate from the widest label gave 5k10k in a
+    narrow panel, and too few ticks in a wide one)."""
+    low, high = sorted(axis.get_view_interval())
+    integer = getattr(axis.get_major_locator(), "_integer", False)
     formatter = axis.get_major_formatter()
-    values = [low, high, (low + high) / 2]
-    if hasattr(formatter, "set_locs"):
-        formatter.set_locs(values)
-    return max(4, *(len(str(formatter(v))) for v in values))
+    gap = TICK_GAP_EM * size * renderer.points_to_pixels(1.0)
+    most = max(1, min(12, int(width_px / (TICK_EM * size * renderer.points_to_pixels(1.0)))))
+    for n in range(most, 0, -1):
+        locator = MaxNLocator(nbins=n, integer=integer, steps=STEPS, min_n_ticks=2)
+        if n == 1 or not high > low:
+            return locator
+        span = high - low
+        ticks = [t for t in locator.tick_values(low, high) if low - 1e-9 * span <= t <= high + 1e-9 * span]
+        if len(ticks) < 2:
+            continue
+        if hasattr(formatter, "set_locs"):
+            formatter.set_locs(ticks)
+        widths = [text_width(str(formatter(t, i)), size, renderer) for i, t in enumerate(ticks)]
+        spacing = (ticks[1] - ticks[0]) / span * width_px
+        if all((a + b) / 2 + gap <= spacing for a, b in zip(widths, widths[1:])):
+            return locator
+    return MaxNLocator(nbins=1, integer=integer, steps=STEPS, min_n_ticks=2)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -288,6 +309,8 @@ def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] 
                 i = rest.rfind(sep, 0, i)
                 if i <= 0:
                     break
+                if sep == " " and VALUE.match(rest, i + 1):
+                    continue  # never between a key and its value: "T_0 / 10"
                 if text_width(rest[: i + len(sep)].rstrip(), size, renderer) <= width_px:
                     cuts.append(i + len(sep))
                     break
@@ -298,6 +321,9 @@ def wrap(text: str, width_px: float, size: float, renderer, seps: Sequence[str] 
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return "\n".join(lines + [rest])
+
+
+VALUE = re.compile(r"[-+\u2212]?[\d.]|\[|\u00d7")  # a number, a list or a factor: a key's value, kept on its key's line
 
 
 def text_width(text: str, size: float, renderer) -> float:
@@ -349,6 +375,8 @@ class Frame:
     def __post_init__(self) -> None:
         self.renderer = self.fig.canvas.get_renderer()
         self._ylabels: dict = {}
+        self._label_notes: dict = {}  # panel -> what its y label lost at this size
+        self._noted: dict = {}  # panel -> its label's note, once made (a dropped panel's goes with it)
         dpi = self.fig.dpi
         self.edge = EDGE_IN * dpi
         self.gap = GAP_PT * dpi / 72
@@ -415,16 +443,29 @@ class Frame:
 
     def _fit_ylabel(self, ax) -> None:
         """A y label no taller than its panel: wrapped at its spaces (a stacked panel's label ran
-        into the next panel's), without its remark in brackets if it must."""
+        into the next panel's), in its usual abbreviation ("mom."), without its remark in brackets,
+        or left out; what it loses is noted (``label_notes``)."""
         label = ax.yaxis.label
         full = self._ylabels.setdefault(ax, label.get_text())
-        room, size = max(ax.bbox.height - 2, 1.0), label.get_fontsize()
+        # between stacked panels a label may reach a little into the gap (its neighbours' labels
+        # are centred on their own panels)
+        reach = 0.8 * self.fonts.tick * self.fig.dpi / 72 if len(self.panels) > 1 else 0.0
+        room, size = max(ax.bbox.height - 2 + reach, 1.0), label.get_fontsize()
+
+        def forms(text: str) -> list[str]:
+            two = wrap(text, room, size, self.renderer, seps=(" ",))
+            return [text, text.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else [])]
+
         short = full.split(" (")[0]
-        two = wrap(full, room, size, self.renderer, seps=(" ",))
-        for text in (full, full.replace(" (", "\n("), *([two] if two.count("\n") <= 1 else []), short, wrap(short, room, size, self.renderer, seps=(" ",))):
-            if text_width(text, size, self.renderer) <= room:
+        whole = forms(full) + forms(abbreviated(full))  # nothing lost
+        for text in whole + forms(short) + forms(abbreviated(short)) + [""]:
+            if not text or text_width(text, size, self.renderer) <= room:
                 break
         label.set_text(text)
+        if text in whole or not full:
+            self._label_notes.pop(ax, None)
+        else:
+            self._label_notes[ax] = f"{'y label' if text else 'the y axis'} in full: {full}"
 
     def _height(self, artist) -> float:
         return artist.get_window_extent(self.renderer).height if artist is not None else 0.0
@@ -464,7 +505,7 @@ class Frame:
                 for text in list(ax.texts):
                     if text.get_gid() == "rule-label":
                         text.remove()
-            notes = list(self.notes)
+            notes = list(self.notes) + [n for ax, n in self._noted.items() if ax in self.panels]
             above_entries: list[Entry] = []
             for ax, entries in legends:
                 if ax in moved:
@@ -500,6 +541,10 @@ class Frame:
             self.set_notes(notes)
             self._legend_above(above_entries)
             fits = self.fit()
+            lost = {ax: n for ax, n in self._label_notes.items() if ax in self.panels and ax not in self._noted}
+            if lost:  # a label that lost words at this size: noted, and the note's room made
+                self._noted.update(lost)
+                continue
             changed = False
             if above_entries and (not fits or self.panels[0].bbox.height < MIN_PANEL * self.fig.bbox.height):
                 level += 1
@@ -529,6 +574,11 @@ class Frame:
                     drop_inset = True
                     continue
             break
+        # a label noted in a tighter round that is whole again: its note goes (its room only grows)
+        stale = [n for ax, n in self._noted.items() if ax in self.panels and ax not in self._label_notes]
+        if stale:
+            self.set_notes([n for n in notes if n not in stale])
+            self.fit()
         self._place_labels(labels)
 
     def _drop_panel(self, panel) -> None:
@@ -633,6 +683,14 @@ def _grey() -> str:
 
 
 MAX_TITLE_LINES = 2
+ABBREVIATIONS = {"learning rate": "lr", "momentum": "mom."}  # what a label is shortened to first
+
+
+def abbreviated(text: str) -> str:
+    for long, short in ABBREVIATIONS.items():
+        text = text.replace(long, short)
+    return text
+
 
 
 def title_text(candidates: Sequence[str], width_px: float, size: float, renderer) -> str:
@@ -654,3 +712,222 @@ def title_text(candidates: Sequence[str], width_px: float, size: float, renderer
         last = last[:cut] if cut > 0 else last[:-1]
     kept[-1] = last.rstrip(" ,:\u2192") + "\u2026"
     return "\n".join(kept)
+
+
+# ----------------------------------------------------------------------------------------------
+# A grid of small multiples
+
+
+@dataclass
+class GridPanel:
+    """One panel of a grid: its axes, its run's name, the unit its values are drawn in (``×10⁻³``
+    or ""), and whether it shows its own y label (a row of panels on one scale labels it once)."""
+
+    ax: object
+    name: str
+    scale: str = ""
+    own_ylabel: bool = True
+
+
+@dataclass
+class Grid:
+    """A constrained layout places the panels; this fits what goes around them at the figure's real
+    size: ticks for each panel's width and height, y and x labels shared by the figure when a
+    panel's own would be taller than the panel or crowd it (the panels' scales then follow their
+    titles), titles no wider than their panel (without the start they share with other names,
+    else cut), the figure's title above and a note below saying what was shortened."""
+
+    fig: object
+    panels: list  # GridPanel, in reading order
+    cols: int
+    fonts: Fonts
+    ylabel: str  # "lr", "lr / its peak"
+    xlabel: str  # the x unit
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.renderer = self.fig.canvas.get_renderer()
+        self.edge = EDGE_IN * self.fig.dpi
+        self.gap = GAP_PT * self.fig.dpi / 72
+        self.shared = False
+        self._note = None
+        self._suptitle = None
+        self._bottom = 0.0  # figure fraction under the panels kept for the note
+
+    def arrange(self) -> None:
+        fig, W = self.fig, self.fig.bbox.width
+        if self.title:
+            self._suptitle = fig.suptitle(title_text([self.title], W - 2 * self.edge, self.fonts.title, self.renderer), x=self.edge / W, ha="left", fontsize=self.fonts.title)
+        self._labels()
+        self._titles_full()
+        if not self._settle() or self._crowded():
+            self.shared = True
+            self._labels()
+            self._titles_full()
+            self._settle()
+        for _ in range(2):  # the note's height moves the panels, which moves the titles' room
+            notes = self._fit_titles()
+            self._set_note(self.notes + notes)
+            self._settle()
+        self._fit_titles()
+        # as laid out here: a layout run again when drawn would move the x label back over the note
+        fig.set_layout_engine("none")
+
+    # -- labels
+
+    def _labels(self) -> None:
+        fig, fonts = self.fig, self.fonts
+        last_row = len(self.panels) - self.cols
+        scales = {p.scale for p in self.panels}
+        for i, p in enumerate(self.panels):
+            ax = p.ax
+            own = not self.shared and p.own_ylabel
+            ax.set_ylabel(f"{self.ylabel} ({p.scale})" if own and p.scale else self.ylabel if own else "", fontsize=fonts.label)
+            ax.set_xlabel(self.xlabel if not self.shared and i >= last_row else "", fontsize=fonts.label)
+        if self.shared:
+            one = next(iter(scales)) if len(scales) == 1 else ""
+            fig.supylabel(f"{self.ylabel} ({one})" if one else self.ylabel, x=self.edge / fig.bbox.width, ha="left", fontsize=fonts.label)
+            fig.supxlabel(self.xlabel, fontsize=fonts.label)
+
+    def _title_suffix(self, p: GridPanel) -> str:
+        """A panel's scale after its title, where the figure's one y label cannot say it."""
+        if not self.shared or not p.scale or len({q.scale for q in self.panels}) == 1:
+            return ""
+        return f" ({p.scale})"
+
+    def _titles_full(self) -> None:
+        for p in self.panels:
+            p.ax.set_title(p.name + self._title_suffix(p), fontsize=self.fonts.legend, loc="left")
+
+    def _crowded(self) -> bool:
+        """Whether a panel's own labels do not fit it: a y label taller than its panel (it runs
+        into the row below), or labels and ticks taking half a column's width."""
+        column = (self.fig.bbox.width - 2 * self.edge) / self.cols
+        for p in self.panels:
+            ax = p.ax
+            label = ax.yaxis.label
+            if label.get_text() and label.get_window_extent(self.renderer).height > ax.bbox.height:
+                return True
+            if ax.bbox.width < 0.5 * column:
+                return True
+        return False
+
+    # -- layout
+
+    def _settle(self) -> bool:
+        """Lay the panels out, fit their ticks, and again; False when the constrained layout gave
+        up (the panels' labels leave them no room), which matplotlib would only warn of."""
+        import warnings
+
+        engine = self.fig.get_layout_engine()
+        applied = True
+        for _ in range(2):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                engine.execute(self.fig)
+            applied = applied and not any("collapsed" in str(w.message) for w in caught)
+            for p in self.panels:
+                fit_ticks(p.ax, self.fonts)
+        if self.shared:  # the layout put it at the very bottom, where the note is
+            label = self.fig._supxlabel
+            label.set_y(self._bottom + self.edge / self.fig.bbox.height)
+            label.set_va("bottom")
+        return applied
+
+    def _set_note(self, notes: Sequence[str]) -> None:
+        from .style import literal
+
+        fig = self.fig
+        if self._note is not None:
+            self._note.remove()
+            self._note = None
+        notes = list(dict.fromkeys(n for n in notes if n))
+        bottom = 0.0
+        if notes:
+            text = wrap(literal("; ".join(notes)), fig.bbox.width - 2 * self.edge, self.fonts.small, self.renderer, seps=("; ", ", ", " "))
+            self._note = fig.text(self.edge / fig.bbox.width, self.edge / fig.bbox.height, text, ha="left", va="bottom",
+                                  fontsize=self.fonts.small, color=_grey(), gid="note", linespacing=1.25)
+            bottom = (self._note.get_window_extent(self.renderer).height + self.gap) / fig.bbox.height
+        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+        self._bottom = bottom
+
+    # -- titles
+
+    def _room(self, i: int) -> float:
+        """Pixels a panel's title may take: to the next panel's labels in its row, or the edge."""
+        p, r = self.panels[i], self.renderer
+        right = self.fig.bbox.width - self.edge
+        if (i + 1) % self.cols and i + 1 < len(self.panels):
+            nxt = self.panels[i + 1].ax
+            title = nxt.title, nxt._left_title
+            visible = [t.get_visible() for t in title]
+            for t in title:
+                t.set_visible(False)
+            right = min(right, nxt.get_tightbbox(r).x0 - self.gap)
+            for t, v in zip(title, visible):
+                t.set_visible(v)
+        return right - p.ax.bbox.x0
+
+    def _fit_titles(self) -> list[str]:
+        """Each title whole where every one fits its room; else each without the start it shares
+        with other names (all alike: "detectron2", "mmengine"), keeping more of it where two ends
+        are the same, and cut with an ellipsis (at the start of a shortened name, whose end tells
+        it apart; else at its end) where even that does not fit. The notes saying what was left out."""
+        size = self.fonts.legend
+        rooms = [self._room(i) for i in range(len(self.panels))]
+        suffixes = [self._title_suffix(p) for p in self.panels]
+        names = [p.name for p in self.panels]
+
+        def fits(text: str, i: int) -> bool:
+            return text_width(text + suffixes[i], size, self.renderer) <= rooms[i]
+
+        cuts = [shared_starts(name, names) for name in names]
+        chosen = [0] * len(names)
+        if not all(fits(name, i) for i, name in enumerate(names)):
+            chosen = [len(c) - 1 for c in cuts]
+            for _ in range(len(names)):  # two names with the same end keep more of their start
+                texts = [name[cuts[i][k]:] for i, (name, k) in enumerate(zip(names, chosen))]
+                same = [i for i, t in enumerate(texts) if texts.count(t) > 1 and chosen[i] > 0]
+                if not same:
+                    break
+                for i in same:
+                    chosen[i] -= 1
+        starts, cut, dropped = [], False, False
+        for i, p in enumerate(self.panels):
+            start = cuts[i][chosen[i]]
+            text = names[i][start:]
+            if start:
+                starts.append(names[i][: cuts[i][-1]])
+            if not fits(text, i):
+                cut = True
+                if start:  # the end tells it apart
+                    while len(text) > 1 and not fits("\u2026" + text, i):
+                        text = text[1:]
+                    text = "\u2026" + text
+                else:
+                    while len(text) > 1 and not fits(text + "\u2026", i):
+                        text = text[:-1]
+                    text = text.rstrip(" -_/:,(") + "\u2026"
+                if not fits(text, i):
+                    text, dropped = "", True
+            p.ax.set_title(text + suffixes[i] if text else "", fontsize=size, loc="left")
+        if dropped:
+            return ["panel titles left out at this size: " + ", ".join(names)]
+        notes = []
+        if starts:
+            notes.append("titles without " + ", ".join(f"\u2018{s}\u2019" for s in dict.fromkeys(starts)) + " at this size")
+        if cut:
+            notes.append("titles cut at this size")
+        return notes
+
+
+def shared_starts(name: str, names: Sequence[str]) -> list[int]:
+    """Where ``name`` may start when shortened: 0, then after each separator (-, /, space) that
+    ends a start another name shares: compare-detection-torch -> detection-torch -> torch."""
+    out = [0]
+    for m in re.finditer(r"[-/ ]+", name):
+        c = m.end()
+        if 0 < c < len(name) and any(other != name and other.startswith(name[:c]) for other in names):
+            out.append(c)
+    return out

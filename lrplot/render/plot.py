@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..chart import View, merge_groups, momentum_note, scale_exponent, scaled, secondary, titles, varies, visible_steps, warmup_end, x_axis
+from ..chart import View, XAxis, merge_groups, momentum_note, scale_exponent, scaled, secondary, titles, varies, visible_steps, warmup_end, x_axis
 from .axes import axes_x, count_axis, draw_metric, draw_series, log_axis, log_ticks_within, mark_events, mark_zeros, pixel_columns, rule_style, value_axis
 from .layout import STEPS, Entry, Frame, Inset
 from .style import Fonts, Look, literal, styled, unique_ids
@@ -52,7 +52,12 @@ def plot_trace(trace: Trace, look: Look = Look(), *, reduce: bool = True, view: 
         columns = pixel_columns(fig) if reduce else 0
         many = len(series) > 1
         shown = np.concatenate([s.values[steps[0] : steps[1]] for s in series])
-        exponent = scale_exponent(shown, look.log)
+        if overlays:  # the scale holds every curve drawn, not only the plan's
+            from .whatif import drawn_values
+
+            exponent = scale_exponent(np.concatenate([shown, *drawn_values(overlays, steps)]), look.log)
+        else:
+            exponent = scale_exponent(shown, look.log)
         drawn = draw_series(ax, axis, trace, series, steps, columns, exponent, lw=1.8)
         value_axis(ax, "learning rate", scaled(shown, exponent), exponent, look.log, fonts)
         events = find_events(trace)
@@ -109,6 +114,14 @@ def warmup_inset(ax, axis, trace: Trace, series, end: int, exponent: int, log: b
     inset = ax.inset_axes(rect)
     inset.set_gid("warmup-inset")
     stop = min(len(trace), 2 * end)
+    # a warmup of whole epochs in epochs, else in the iterations a config counts it in (not 0.06808
+    # epochs), and the inset's own axis then counts iterations too (its title said 999 iterations
+    # over ticks at epochs 0 and 2)
+    if axis.unit == "iteration" or axis.unit == "epoch" and end % trace.steps_per_epoch:
+        length = f"{end:,} iterations"
+        axis = XAxis("iteration")
+    else:
+        length = f"{end / axis.steps_per_x(trace):,.4g} {axis.label}s"
     lines = draw_series(inset, axis, trace, series, (0, stop), 0, exponent, lw=1.4, gid="inset-lr")
     for line in lines:
         line.set_label(f"_{line.get_label()}")  # the main legend names the lines
@@ -131,10 +144,5 @@ def warmup_inset(ax, axis, trace: Trace, series, end: int, exponent: int, log: b
         spine.set_visible(True)
         spine.set_color("#999999")
     inset.grid(True, lw=0.4)
-    # a warmup of whole epochs in epochs, else in the iterations a config counts it in (not 0.06808 epochs)
-    if axis.unit == "iteration" or axis.unit == "epoch" and end % trace.steps_per_epoch:
-        length = f"{end:,} iterations"
-    else:
-        length = f"{end / per:,.4g} {axis.label}s"
     inset.set_title(f"warmup: {length}", fontsize=size, loc="left", pad=2)
     return inset

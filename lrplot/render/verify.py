@@ -134,7 +134,7 @@ def _residuals(ax, verdict: Verdict, x: np.ndarray, colors, fonts: Fonts) -> tup
     ax.axhline(0, color="#999999", lw=0.6, gid="zero")
     # a decade past the largest difference each way: the points fill the panel
     ax.set_ylim(-down * 1.3, up * 1.3)
-    ax.set_ylabel("\u0394 lr / peak", fontsize=fonts.label)
+    ax.set_ylabel("\u0394 lr / peak (symlog)", fontsize=fonts.label)  # its ticks alone (-1, 0, 0.1) do not say it
     ax.tick_params(labelsize=fonts.tick)
     ax.set_yticks([-down, 0, up], [f"{-down:g}", "0", f"{up:g}"])
     return entries, (down, up)

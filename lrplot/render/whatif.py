@@ -105,6 +105,20 @@ def draw_overlays(ax, axis: XAxis, trace: Trace, outcomes: Sequence[Outcome], st
     return out, notes
 
 
+def drawn_values(outcomes: Sequence[Outcome], steps: tuple[int, int]) -> list[np.ndarray]:
+    """The lr of every what-if curve inside the shown ``steps`` (each from where it can differ): with
+    the plan's, what the axis's scale is chosen from (a restart's spike to 0.33 over a plan in units
+    of 10⁻⁴ read 3,300)."""
+    start, stop = steps
+    out = []
+    for o in outcomes:
+        if o.lr is not None:
+            part = o.lr[:, max(start, o.start) : stop]
+            if part.size:
+                out.append(part.ravel())
+    return out
+
+
 def _percent(share: float) -> str:
     return f"{100 * share:.1g}%" if share >= 0.001 else "0.1%"
 

@@ -33,6 +33,13 @@ def _n(v: float) -> str:
     return f"{float(v):.4g}"
 
 
+def _step(values, i: int) -> str:
+    """The mark of piece ``i`` of a table of multipliers: what it multiplies the lr by there (x0.1
+    at each of 1, 0.1, 0.01; the table's own x0.01 read as a second factor in the legend)."""
+    before = float(values[i - 1]) if i else 0.0
+    return f"x{_n(float(values[i]) / before)}" if before else f"x{_n(values[i])}"
+
+
 def pieces(node: SchedulerSpec, where: np.ndarray) -> tuple[np.ndarray, list[Piece]]:
     """For every ``where``, the index of the piece of ``node`` that computes it, and the pieces."""
     kind = node.type[len(PREFIX):]
@@ -43,7 +50,7 @@ def pieces(node: SchedulerSpec, where: np.ndarray) -> tuple[np.ndarray, list[Pie
         index = np.searchsorted(np.asarray(p["milestones"], dtype=np.float64), epoch_num, side="right")
         values = p["values"]
         return index, [Piece(f"{name}: x{_n(v)}" + (f" (from update {p['milestones'][i - 1]} of {p['num_updates']})" if i else ""),
-                             f"x{_n(v)}") for i, v in enumerate(values)]
+                             _step(values, i)) for i, v in enumerate(values)]
     if kind in ("StepParamScheduler", "StepWithFixedGammaParamScheduler"):
         if kind == "StepParamScheduler":
             table = list(p["values"])
@@ -52,7 +59,7 @@ def pieces(node: SchedulerSpec, where: np.ndarray) -> tuple[np.ndarray, list[Pie
             for _ in range(p["num_decays"]):  # as fvcore builds them (an overflow is inf, not an error)
                 table.append(table[-1] * p["gamma"])
         index = np.minimum(np.floor((where + WHERE_EPSILON) * len(table)).astype(np.int64), len(table) - 1)
-        return index, [Piece(f"{name}: x{_n(v)} (part {i + 1} of {len(table)})", f"x{_n(v)}") for i, v in enumerate(table)]
+        return index, [Piece(f"{name}: x{_n(v)} (part {i + 1} of {len(table)})", _step(table, i)) for i, v in enumerate(table)]
     if kind == "CompositeParamScheduler":
         return _composite(list(p["schedulers"]), list(p["lengths"]), list(p["interval_scaling"]), where, None)
     if kind == "WarmupParamScheduler":
@@ -119,7 +126,9 @@ def _legacy(spec: Spec) -> tuple[np.ndarray, list[Piece]]:
         index = np.searchsorted(np.asarray(p["milestones"], dtype=np.int64), k, side="right") + 1
         index[k < w] = 0
         out = [Piece(f"{warm}, on x1", "")]
-        out += [Piece(f"x{_n(_power(p['gamma'], i))}" + (" (under the warmup)" if m < w else ""), f"x{_n(_power(p['gamma'], i))}")
+        # each milestone's mark says what it multiplies the lr by (x0.1 at each), as torch's and mmengine's do
+        out += [Piece(f"x{_n(_power(p['gamma'], i))}" + (" (under the warmup)" if m < w else ""),
+                      f"x{_n(_power(p['gamma'], list(p['milestones']).count(m)))}" if i else "x1")
                 for i, m in enumerate([0, *p["milestones"]])]
         out[1] = Piece(out[1].words, "end of warmup")
         return index, out
@@ -189,6 +198,13 @@ def summary(spec: Spec) -> str:
             return f"detectron2 {name}, warmup longer than the run"
         return f"detectron2 {name}, warmup {length * spec.run.total_steps:,.0f} iterations"
     return f"detectron2 {_tree(spec.scheduler)}"
+
+
+def short_title(spec: Spec) -> str | None:
+    """A figure's short title: the LR_SCHEDULER_NAME a SOLVER section names (the summary's first
+    words), not the ParamScheduler tree it becomes; None where the config wrote the tree itself."""
+    section = spec.source.get("detectron2")
+    return None if section is None else f"detectron2 {section.get('LR_SCHEDULER_NAME', 'WarmupMultiStepLR')}"
 
 
 def _tree(node: SchedulerSpec) -> str:
