@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from matplotlib.path import Path
-from matplotlib.ticker import LogLocator, MaxNLocator
+from matplotlib.ticker import FixedLocator, LogLocator, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from .style import Fonts
@@ -203,7 +203,18 @@ def fit_ticks(ax, fonts: Fonts, x: bool = True, y: bool = True) -> None:
             subs = (1.0,) if decades >= 2 else (1.0, 2.0, 5.0)
             ax.yaxis.set_major_locator(LogLocator(subs=subs, numticks=max(2, n + 1)))
         elif ax.get_yscale() == "linear":
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=n, steps=STEPS, min_n_ticks=2))
+            locator = MaxNLocator(nbins=n, steps=STEPS, min_n_ticks=2)
+            low, high = sorted(ax.get_ylim())
+            ticks = [t for t in locator.tick_values(low, high) if low <= t <= high]
+            # a panel too low for the two ticks' worth of steps min_n_ticks forced (0.25, 0.5, 0.75
+            # in 21 pt): every other one, or every third, so their labels stay apart
+            if len(ticks) > 2 and high > low:
+                apart = h_pt * (ticks[1] - ticks[0]) / (high - low)
+                need = 1.4 * fonts.tick
+                if apart < need:
+                    kept = ticks[:: math.ceil(need / apart)]
+                    locator = FixedLocator(kept if len(kept) >= 2 else [ticks[0], ticks[-1]])
+            ax.yaxis.set_major_locator(locator)
     if x:
         for axis in [ax.xaxis, *[c.xaxis for c in ax.child_axes if c.get_gid() and c.get_gid().endswith("-axis")]]:
             axis.set_major_locator(spaced_locator(axis, box.width * fig.bbox.width, fonts.tick, fig.canvas.get_renderer()))
